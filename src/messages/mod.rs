@@ -1,0 +1,1 @@
+//! Every message of the spec, generated from `messages/messages.json`. Being written.

@@ -1,0 +1,1 @@
+//! Mining protocol roles and the bitcoin arithmetic they need. Being written.

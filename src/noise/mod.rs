@@ -1,0 +1,1 @@
+//! The Noise NX secure channel (spec 3.3). Being written.
