@@ -3,6 +3,9 @@
 //!
 //! Secret keys are zeroized when dropped.
 
+mod cert;
+pub use cert::{Certificate, CertificateError, SignatureLayout, SIGNED_BYTES_LEN};
+
 use zeroize::Zeroizing;
 
 /// Ed25519 public key of a pool authority: the key in `stratum2+tcp://host:port/<key>`.
