@@ -373,6 +373,7 @@ impl<'a> Reader<'a> {
 /// Writes spec types to a buffer. Values that do not fit their type are refused (R3).
 pub struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    rules: DecodeRules,
 }
 
 type Write = Result<(), EncodeErrorKind>;
@@ -380,7 +381,12 @@ type Write = Result<(), EncodeErrorKind>;
 impl<'a> Writer<'a> {
     /// Appends to `out`.
     pub fn new(out: &'a mut Vec<u8>) -> Self {
-        Writer { out }
+        Writer { out, rules: DecodeRules::default() }
+    }
+    /// Appends to `out`, refusing values the dialect's peers would reject on decode (a
+    /// non-UTF-8 string for a dialect that requires UTF-8).
+    pub fn with_rules(out: &'a mut Vec<u8>, rules: DecodeRules) -> Self {
+        Writer { out, rules }
     }
     /// BOOL: always 0x00 or 0x01 (R2).
     pub fn bool(&mut self, v: bool) {
@@ -457,6 +463,9 @@ impl<'a> Writer<'a> {
     }
     /// STR0_255 (or STR0_32 with `max` = 32).
     pub fn str(&mut self, v: &Str0255, max: usize) -> Write {
+        if self.rules.utf8_strings && v.as_str().is_none() {
+            return Err(EncodeErrorKind::InvalidValue("string is not UTF-8, which this dialect requires"));
+        }
         self.prefixed(&v.0, max, 1)
     }
     /// OPTION[U32].
