@@ -197,6 +197,10 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "firmware",
             "device_id",
         ],
+        field_types: &[
+            "U8", "U16", "U16", "U32", "STR0_255", "U16", "STR0_255", "STR0_255", "STR0_255",
+            "STR0_255",
+        ],
     },
     MessageInfo {
         name: "SetupConnection.Success",
@@ -208,6 +212,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["used_version", "flags"],
+        field_types: &["U16", "U32"],
     },
     MessageInfo {
         name: "SetupConnection.Error",
@@ -219,6 +224,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["flags", "error_code"],
+        field_types: &["U32", "STR0_255"],
     },
     MessageInfo {
         name: "ChannelEndpointChanged",
@@ -230,6 +236,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id"],
+        field_types: &["U32"],
     },
     MessageInfo {
         name: "OpenStandardMiningChannel",
@@ -246,6 +253,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "nominal_hash_rate",
             "max_target",
         ],
+        field_types: &["U32", "STR0_255", "F32", "U256"],
     },
     MessageInfo {
         name: "OpenStandardMiningChannel.Success",
@@ -263,6 +271,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "extranonce_prefix",
             "group_channel_id",
         ],
+        field_types: &["U32", "U32", "U256", "B0_32", "U32"],
     },
     MessageInfo {
         name: "OpenStandardMiningChannel.Error",
@@ -274,6 +283,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["request_id", "error_code"],
+        field_types: &["U32", "STR0_255"],
     },
     MessageInfo {
         name: "OpenExtendedMiningChannel",
@@ -291,6 +301,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "max_target",
             "min_extranonce_size",
         ],
+        field_types: &["U32", "STR0_255", "F32", "U256", "U16"],
     },
     MessageInfo {
         name: "OpenExtendedMiningChannel.Success",
@@ -308,6 +319,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "extranonce_size",
             "extranonce_prefix",
         ],
+        field_types: &["U32", "U32", "U256", "U16", "B0_32"],
     },
     MessageInfo {
         name: "OpenExtendedMiningChannel.Error",
@@ -319,6 +331,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["request_id", "error_code"],
+        field_types: &["U32", "STR0_255"],
     },
     MessageInfo {
         name: "UpdateChannel",
@@ -330,6 +343,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "nominal_hash_rate", "maximum_target"],
+        field_types: &["U32", "F32", "U256"],
     },
     MessageInfo {
         name: "UpdateChannel.Error",
@@ -341,6 +355,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "error_code"],
+        field_types: &["U32", "STR0_255"],
     },
     MessageInfo {
         name: "CloseChannel",
@@ -352,6 +367,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "reason_code"],
+        field_types: &["U32", "STR0_255"],
     },
     MessageInfo {
         name: "SetExtranoncePrefix",
@@ -363,6 +379,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "extranonce_prefix"],
+        field_types: &["U32", "B0_32"],
     },
     MessageInfo {
         name: "SubmitSharesStandard",
@@ -381,6 +398,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "ntime",
             "version",
         ],
+        field_types: &["U32", "U32", "U32", "U32", "U32", "U32"],
     },
     MessageInfo {
         name: "SubmitSharesExtended",
@@ -400,6 +418,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "version",
             "extranonce",
         ],
+        field_types: &["U32", "U32", "U32", "U32", "U32", "U32", "B0_32"],
     },
     MessageInfo {
         name: "SubmitShares.Success",
@@ -416,6 +435,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "new_submits_accepted_count",
             "new_shares_sum",
         ],
+        field_types: &["U32", "U32", "U32", "U64"],
     },
     MessageInfo {
         name: "SubmitShares.Error",
@@ -427,6 +447,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "sequence_number", "error_code"],
+        field_types: &["U32", "U32", "STR0_255"],
     },
     MessageInfo {
         name: "NewMiningJob",
@@ -445,6 +466,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "merkle_root",
             "min_ntime",
         ],
+        field_types: &["U32", "U32", "BOOL", "U32", "B32", "OPTION[U32]"],
     },
     MessageInfo {
         name: "NewExtendedMiningJob",
@@ -466,6 +488,17 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "coinbase_tx_suffix",
             "min_ntime",
         ],
+        field_types: &[
+            "U32",
+            "U32",
+            "BOOL",
+            "U32",
+            "BOOL",
+            "SEQ0_255[U256]",
+            "B0_64K",
+            "B0_64K",
+            "OPTION[U32]",
+        ],
     },
     MessageInfo {
         name: "SetNewPrevHash",
@@ -477,6 +510,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "job_id", "prev_hash", "min_ntime", "nbits"],
+        field_types: &["U32", "U32", "U256", "U32", "U32"],
     },
     MessageInfo {
         name: "SetTarget",
@@ -488,6 +522,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "maximum_target"],
+        field_types: &["U32", "U256"],
     },
     MessageInfo {
         name: "SetCustomMiningJob",
@@ -516,6 +551,24 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "extranonce_size",
             "future_job",
         ],
+        field_types: &[
+            "U32",
+            "U32",
+            "B0_255",
+            "U32",
+            "U256",
+            "U32",
+            "U32",
+            "U32",
+            "B0_255",
+            "U32",
+            "U64",
+            "SEQ0_64K[B0_64K]",
+            "U32",
+            "SEQ0_255[U256]",
+            "U16",
+            "BOOL",
+        ],
     },
     MessageInfo {
         name: "SetCustomMiningJob.Success",
@@ -533,6 +586,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "coinbase_tx_prefix",
             "coinbase_tx_suffix",
         ],
+        field_types: &["U32", "U32", "U32", "B0_64K", "B0_64K"],
     },
     MessageInfo {
         name: "SetCustomMiningJob.Error",
@@ -544,6 +598,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "request_id", "error_code"],
+        field_types: &["U32", "U32", "STR0_255"],
     },
     MessageInfo {
         name: "Reconnect",
@@ -555,6 +610,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["new_host", "new_port"],
+        field_types: &["STR0_255", "U16"],
     },
     MessageInfo {
         name: "SetGroupChannel",
@@ -566,6 +622,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["group_channel_id", "channel_ids"],
+        field_types: &["U32", "SEQ0_64K[U32]"],
     },
     MessageInfo {
         name: "AllocateMiningJobToken",
@@ -577,6 +634,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["user_identifier", "request_id"],
+        field_types: &["STR0_255", "U32"],
     },
     MessageInfo {
         name: "AllocateMiningJobToken.Success",
@@ -594,6 +652,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "coinbase_output",
             "async_mining_allowed",
         ],
+        field_types: &["U32", "B0_255", "U32", "B0_64K", "BOOL"],
     },
     MessageInfo {
         name: "AllocateMiningJobToken.Error",
@@ -605,6 +664,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: false,
         msg_type_provisional: false,
         field_names: &[],
+        field_types: &[],
     },
     MessageInfo {
         name: "IdentifyTransactions",
@@ -616,6 +676,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["request_id"],
+        field_types: &["U32"],
     },
     MessageInfo {
         name: "IdentifyTransactions.Success",
@@ -627,6 +688,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["request_id", "tx_data_hashes"],
+        field_types: &["U32", "SEQ0_64K[U256]"],
     },
     MessageInfo {
         name: "ProvideMissingTransactions",
@@ -638,6 +700,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["request_id", "unknown_tx_position_list"],
+        field_types: &["U32", "SEQ0_64K[U16]"],
     },
     MessageInfo {
         name: "ProvideMissingTransactions.Success",
@@ -649,6 +712,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["request_id", "transaction_list"],
+        field_types: &["U32", "SEQ0_64K[B0_16M]"],
     },
     MessageInfo {
         name: "CommitMiningJob",
@@ -675,6 +739,22 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "tx_hash_list_hash",
             "excess_data",
         ],
+        field_types: &[
+            "U32",
+            "B0_255",
+            "U32",
+            "U32",
+            "B0_255",
+            "U32",
+            "U64",
+            "SEQ0_64K[B0_64K]",
+            "U32",
+            "U16",
+            "U64",
+            "SEQ0_64K[SHORT_TX_ID]",
+            "U256",
+            "B0_64K",
+        ],
     },
     MessageInfo {
         name: "CommitMiningJob.Success",
@@ -686,6 +766,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: true,
         field_names: &["request_id", "new_mining_job_token"],
+        field_types: &["U32", "B0_255"],
     },
     MessageInfo {
         name: "CommitMiningJob.Error",
@@ -697,6 +778,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: true,
         field_names: &["request_id", "error_code", "error_details"],
+        field_types: &["U32", "STR0_255", "B0_64K"],
     },
     MessageInfo {
         name: "CoinbaseOutputDataSize",
@@ -708,6 +790,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["coinbase_output_max_additional_size"],
+        field_types: &["U32"],
     },
     MessageInfo {
         name: "NewTemplate",
@@ -731,6 +814,19 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "coinbase_tx_locktime",
             "merkle_path",
         ],
+        field_types: &[
+            "U64",
+            "BOOL",
+            "U32",
+            "U32",
+            "B0_255",
+            "U32",
+            "U64",
+            "U32",
+            "B0_64K",
+            "U32",
+            "SEQ0_255[U256]",
+        ],
     },
     MessageInfo {
         name: "SetNewPrevHash",
@@ -748,6 +844,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "nBits",
             "target",
         ],
+        field_types: &["U64", "U256", "U32", "U32", "U256"],
     },
     MessageInfo {
         name: "RequestTransactionData",
@@ -759,6 +856,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["template_id"],
+        field_types: &["U64"],
     },
     MessageInfo {
         name: "RequestTransactionData.Success",
@@ -770,6 +868,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["template_id", "excess_data", "transaction_list"],
+        field_types: &["U64", "B0_64K", "SEQ0_64K[B0_16M]"],
     },
     MessageInfo {
         name: "RequestTransactionData.Error",
@@ -781,6 +880,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["template_id", "error_code"],
+        field_types: &["U64", "STR0_255"],
     },
     MessageInfo {
         name: "SubmitSolution",
@@ -798,6 +898,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
             "header_nonce",
             "coinbase_tx",
         ],
+        field_types: &["U64", "U32", "U32", "U32", "B0_64K"],
     },
     MessageInfo {
         name: "OpenTelemetryChannel",
@@ -809,6 +910,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["req_id", "dev_id"],
+        field_types: &["U32", "STR0_255"],
     },
     MessageInfo {
         name: "OpenTelemetryChannel.Success",
@@ -820,6 +922,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["req_id", "channel_id"],
+        field_types: &["U32", "U32"],
     },
     MessageInfo {
         name: "OpenTelemetryChannel.Error",
@@ -831,6 +934,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["req_id", "code"],
+        field_types: &["U32", "STR0_32"],
     },
     MessageInfo {
         name: "SubmitTelemetryData",
@@ -842,6 +946,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "seq_num", "telemetry_payload"],
+        field_types: &["U32", "U32", "B0_64K"],
     },
     MessageInfo {
         name: "SubmitTelemetryData.Success",
@@ -853,6 +958,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "last_seq_num"],
+        field_types: &["U32", "U32"],
     },
     MessageInfo {
         name: "SubmitTelemetryData.Error",
@@ -864,6 +970,7 @@ pub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [
         payload_defined: true,
         msg_type_provisional: false,
         field_names: &["channel_id", "seq_num", "code"],
+        field_types: &["U32", "U32", "STR0_32"],
     },
 ];
 

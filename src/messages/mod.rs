@@ -100,6 +100,16 @@ pub struct MessageInfo {
     pub msg_type_provisional: bool,
     /// Field names in the default layout, plus dialect-only fields.
     pub field_names: &'static [&'static str],
+    /// The spec type of each field in `field_names` (e.g. `"SEQ0_255[U256]"`).
+    pub field_types: &'static [&'static str],
+}
+
+impl MessageInfo {
+    /// The spec type of a field, by name.
+    pub fn field_type(&self, name: &str) -> Option<&'static str> {
+        let i = self.field_names.iter().position(|n| *n == name)?;
+        self.field_types.get(i).copied()
+    }
 }
 
 impl MessageKind {

@@ -533,9 +533,10 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             p => panic!("protocol {p}"),
         };
         let field_names: Vec<String> = m.fields.iter().map(|f| format!("{:?}", f.spec_name)).collect();
+        let field_types: Vec<String> = m.fields.iter().map(|f| format!("{:?}", f.ty)).collect();
         let _ = writeln!(
             o,
-            "    MessageInfo {{ name: {:?}, rust_name: {:?}, protocol: Protocol::{protocol}, section: {:?}, direction: {:?}, extension: {}, payload_defined: {}, msg_type_provisional: {}, field_names: &[{}] }},",
+            "    MessageInfo {{ name: {:?}, rust_name: {:?}, protocol: Protocol::{protocol}, section: {:?}, direction: {:?}, extension: {}, payload_defined: {}, msg_type_provisional: {}, field_names: &[{}], field_types: &[{}] }},",
             m.spec_name,
             m.rust_name,
             m.section,
@@ -543,7 +544,8 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             m.extension,
             !m.opaque,
             m.provisional,
-            field_names.join(", ")
+            field_names.join(", "),
+            field_types.join(", ")
         );
     }
     o.push_str("];\n\n");
