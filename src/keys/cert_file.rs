@@ -1,28 +1,5 @@
 //! The full server certificate (spec 03 §3.3.6 with the server key the table leaves out, E9)
-//! and its text file format.
-//!
-//! [`Certificate`] is what travels on the wire; the operator also needs to keep which server
-//! key and which authority it was signed for, so a certificate file holds all of them:
-//!
-//! ```text
-//! # sv2 server certificate
-//! version = 0
-//! valid_from = 1700000000
-//! not_valid_after = 1702592000
-//! server_public_key = <key text of the server's X25519 static key>
-//! authority_public_key = <key text of the authority's Ed25519 key>
-//! signature = <128 hex digits: the Ed25519 signature over the 78 signed bytes>
-//! ```
-//!
-//! * One `name = value` per line; spaces around `=` are optional; names are the six above,
-//!   each exactly once, in any order. Blank lines and `#` comments are ignored.
-//! * `version` is 0 (the only defined version). Times are unix seconds (U32), inclusive.
-//! * Keys use the [key text format](super::text); the signature is hexadecimal, either case.
-//!
-//! Parsing validates everything it can without a trusted key: the fields, `valid_from ≤
-//! not_valid_after`, and that the signature verifies under the authority key named in the file
-//! (so an edited file is caught on reading). Whether that authority is *trusted*, and whether
-//! the certificate is valid *now*, is [`ServerCertificate::verify`].
+//! and its text file format; documented on [`ServerCertificate`].
 
 use super::file::{content_lines, FileFormatError, FileKind};
 use super::{
@@ -30,6 +7,31 @@ use super::{
 };
 
 /// A signed server certificate together with the two keys it binds.
+///
+/// [`Certificate`] is what travels on the wire; the operator also needs to keep which server
+/// key and which authority it was signed for, so a certificate file holds all of them:
+///
+/// ```text
+/// # sv2 server certificate
+/// version = 0
+/// valid_from = 1700000000
+/// not_valid_after = 1702592000
+/// server_public_key = <key text of the server's X25519 static key>
+/// authority_public_key = <key text of the authority's Ed25519 key>
+/// signature = <128 hex digits: the Ed25519 signature over the 78 signed bytes>
+/// ```
+///
+/// * One `name = value` per line; spaces around `=` are optional; names are the six above,
+///   each exactly once, in any order. Blank lines and `#` comments are ignored; a `# sv2 …`
+///   header naming another kind of file is refused.
+/// * `version` is 0 (the only defined version). Times are unix seconds (U32), inclusive.
+/// * Keys use the [key text format](super::text); the signature is hexadecimal, either case.
+///
+/// Parsing ([`ServerCertificate::from_text`]) validates everything it can without a trusted
+/// key: the fields, `valid_from ≤ not_valid_after`, and that the signature verifies under the
+/// authority key named in the file (so an edited file is caught on reading). Whether that
+/// authority is *trusted*, and whether the certificate is valid *now*, is
+/// [`ServerCertificate::verify`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct ServerCertificate {
     /// Version, validity window and signature: the SIGNATURE_NOISE_MESSAGE contents.
@@ -42,7 +44,9 @@ pub struct ServerCertificate {
 
 /// A validity window whose start is after its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("empty validity window: valid_from ({valid_from}) is after not_valid_after ({not_valid_after})")]
+#[error(
+    "empty validity window: valid_from ({valid_from}) is after not_valid_after ({not_valid_after})"
+)]
 pub struct EmptyValidityError {
     /// Requested start.
     pub valid_from: u32,
@@ -121,7 +125,7 @@ impl ServerCertificate {
         Ok(())
     }
 
-    /// The certificate file text (see the [module docs](self)).
+    /// The certificate file text (format: see [`ServerCertificate`]).
     pub fn to_text(&self) -> String {
         let c = &self.certificate;
         format!(
@@ -142,7 +146,7 @@ impl ServerCertificate {
         )
     }
 
-    /// Parses and validates certificate file text (see the [module docs](self)).
+    /// Parses and validates certificate file text (format: see [`ServerCertificate`]).
     pub fn from_text(contents: &str) -> Result<Self, FileFormatError> {
         let mut values: [Option<(usize, &str)>; 6] = [None; 6];
         for (line, text) in content_lines(contents, FileKind::Certificate)? {
@@ -167,8 +171,8 @@ impl ServerCertificate {
         let get = |index: usize| values[index].ok_or(FileFormatError::MissingField(FIELDS[index]));
 
         let (line, text) = get(0)?;
-        let version = parse_decimal(text, u64::from(u16::MAX))
-            .ok_or(FileFormatError::BadNumber {
+        let version =
+            parse_decimal(text, u64::from(u16::MAX)).ok_or(FileFormatError::BadNumber {
                 line,
                 name: "version",
                 max: u32::from(u16::MAX),
@@ -189,12 +193,13 @@ impl ServerCertificate {
         let valid_from = time(1)?;
         let not_valid_after = time(2)?;
         let (line, text) = get(3)?;
-        let server_public_key =
-            StaticPublicKey::from_text(text).map_err(|source| FileFormatError::BadCertificateKey {
+        let server_public_key = StaticPublicKey::from_text(text).map_err(|source| {
+            FileFormatError::BadCertificateKey {
                 line,
                 name: FIELDS[3],
                 source,
-            })?;
+            }
+        })?;
         let (line, text) = get(4)?;
         let authority_public_key = AuthorityPublicKey::from_text(text).map_err(|source| {
             FileFormatError::BadCertificateKey {
@@ -204,8 +209,7 @@ impl ServerCertificate {
             }
         })?;
         let (line, text) = get(5)?;
-        let signature =
-            from_hex_64(text).ok_or(FileFormatError::BadSignatureEncoding { line })?;
+        let signature = from_hex_64(text).ok_or(FileFormatError::BadSignatureEncoding { line })?;
         if valid_from > not_valid_after {
             return Err(EmptyValidityError {
                 valid_from,
@@ -291,7 +295,11 @@ mod tests {
         assert_eq!(ServerCertificate::from_text(&text), Ok(cert));
         assert_eq!(cert.authority_public_key, authority.public_key());
         // order, spacing, case of hex and comments do not matter
-        let mut lines: Vec<String> = text.lines().skip(1).map(|l| l.replace(" = ", "=")).collect();
+        let mut lines: Vec<String> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.replace(" = ", "="))
+            .collect();
         lines.reverse();
         let shuffled = format!("# hand edited\n\n{}\n", lines.join("\n")).replace(
             &to_hex(&cert.certificate.signature),
@@ -321,7 +329,10 @@ mod tests {
         ));
         let other = AuthoritySecretKey::generate_seeded([13; 32]).public_key();
         let err = cert.verify(&other, 1_700_000_001).unwrap_err();
-        assert!(matches!(err, CertificateCheckError::AuthorityMismatch { .. }));
+        assert!(matches!(
+            err,
+            CertificateCheckError::AuthorityMismatch { .. }
+        ));
         assert!(err.to_string().contains(&other.to_string()));
         // a certificate whose fields were changed in memory fails on the signature
         let mut tampered = cert;
@@ -350,7 +361,13 @@ mod tests {
 
     fn replace_line(text: &str, field: &str, new_line: &str) -> String {
         text.lines()
-            .map(|l| if l.starts_with(field) { new_line.to_owned() } else { l.to_owned() })
+            .map(|l| {
+                if l.starts_with(field) {
+                    new_line.to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -424,7 +441,11 @@ mod tests {
             FileFormatError::BadSignatureEncoding { line: 7 },
         );
         check(
-            &replace_line(&text, "signature", &format!("signature = {}", "g".repeat(128))),
+            &replace_line(
+                &text,
+                "signature",
+                &format!("signature = {}", "g".repeat(128)),
+            ),
             FileFormatError::BadSignatureEncoding { line: 7 },
         );
         check(
@@ -473,9 +494,6 @@ mod tests {
                 found: FileKind::ServerPublicKey,
             },
         );
-        check(
-            "",
-            FileFormatError::MissingField("version"),
-        );
+        check("", FileFormatError::MissingField("version"));
     }
 }

@@ -26,7 +26,7 @@
 //!
 //! # Certificate files
 //!
-//! See [`ServerCertificate`](super::ServerCertificate) for the `name = value` format.
+//! See [`ServerCertificate`] for the `name = value` format.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
@@ -34,9 +34,10 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::cert_file::{CertificateCheckError, EmptyValidityError, ServerCertificate};
+use super::cert_file::{CertificateCheckError, EmptyValidityError};
 use super::generate::EntropyError;
 use super::text::KeyTextError;
+use super::ServerCertificate;
 use super::{AuthorityPublicKey, AuthoritySecretKey, StaticPublicKey, StaticSecretKey};
 
 /// Files larger than this are refused before parsing: a key file is under 100 bytes and a
@@ -86,13 +87,19 @@ impl FileKind {
 
     /// Whether files of this kind hold a secret (and are written with mode 0600).
     pub fn is_secret(self) -> bool {
-        matches!(self, FileKind::AuthoritySecretKey | FileKind::ServerSecretKey)
+        matches!(
+            self,
+            FileKind::AuthoritySecretKey | FileKind::ServerSecretKey
+        )
     }
 
     /// The kind named by a comment line, if it is one of the sv2 headers.
     fn from_comment(line: &str) -> Option<FileKind> {
         let body = line.strip_prefix('#')?.trim();
-        let name = body.get(..4).filter(|p| p.eq_ignore_ascii_case("sv2 ")).map(|_| body[4..].trim())?;
+        let name = body
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("sv2 "))
+            .map(|_| body[4..].trim())?;
         Self::ALL
             .into_iter()
             .find(|kind| kind.name().eq_ignore_ascii_case(name))
@@ -701,7 +708,10 @@ mod tests {
         let public =
             generate_authority_key_files(&secret_path, Some(&public_path), false, Some([5; 32]))
                 .unwrap();
-        let mode = std::fs::metadata(&secret_path).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&secret_path)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(AuthorityPublicKey::read_file(&public_path).unwrap(), public);
         assert_eq!(
@@ -723,9 +733,8 @@ mod tests {
         let mode = std::fs::metadata(&loose).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
 
-        let err =
-            generate_server_key_files(&dir.join("same"), Some(&dir.join("same")), true, None)
-                .unwrap_err();
+        let err = generate_server_key_files(&dir.join("same"), Some(&dir.join("same")), true, None)
+            .unwrap_err();
         assert!(matches!(err, KeyFileError::SamePath { .. }));
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -748,10 +757,10 @@ mod tests {
         // R24, R25 through files
         let dir = tempdir();
         let authority_key = dir.join("authority.key");
-        let authority = generate_authority_key_files(&authority_key, None, false, Some([6; 32]))
-            .unwrap();
-        let server = generate_server_key_files(&dir.join("server.key"), None, false, Some([7; 32]))
-            .unwrap();
+        let authority =
+            generate_authority_key_files(&authority_key, None, false, Some([6; 32])).unwrap();
+        let server =
+            generate_server_key_files(&dir.join("server.key"), None, false, Some([7; 32])).unwrap();
         let cert_path = dir.join("server.cert");
         let cert =
             sign_certificate_file(&authority_key, &server, 1000, 2000, &cert_path, false).unwrap();
@@ -782,17 +791,18 @@ mod tests {
         let err = sign_certificate_file(&authority_key, &server, 3000, 2000, &dir.join("x"), false)
             .unwrap_err();
         assert!(matches!(err, KeyFileError::EmptyValidity(_)), "{err}");
-        let err = sign_certificate_file(&authority_key, &server, 1, 2, &cert_path, false)
-            .unwrap_err();
+        let err =
+            sign_certificate_file(&authority_key, &server, 1, 2, &cert_path, false).unwrap_err();
         assert!(matches!(err, KeyFileError::AlreadyExists { .. }), "{err}");
         // a public key file where the authority secret is expected
         let pub_path = dir.join("authority.pub");
         authority.write_file(&pub_path, false).unwrap();
-        let err = sign_certificate_file(&pub_path, &server, 1, 2, &dir.join("y"), false)
-            .unwrap_err();
+        let err =
+            sign_certificate_file(&pub_path, &server, 1, 2, &dir.join("y"), false).unwrap_err();
         assert!(
-            err.to_string()
-                .contains("expected authority secret key, but its header says authority public key"),
+            err.to_string().contains(
+                "expected authority secret key, but its header says authority public key"
+            ),
             "{err}"
         );
         std::fs::remove_dir_all(dir).unwrap();

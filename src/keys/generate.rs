@@ -26,9 +26,10 @@ pub struct EntropyError {
 /// Fills 32 bytes from `rng`, in a buffer zeroized on drop.
 fn random_32<R: RngCore + CryptoRng>(rng: &mut R) -> Result<Zeroizing<[u8; 32]>, EntropyError> {
     let mut bytes = Zeroizing::new([0u8; 32]);
-    rng.try_fill_bytes(&mut bytes[..]).map_err(|e| EntropyError {
-        message: e.to_string(),
-    })?;
+    rng.try_fill_bytes(&mut bytes[..])
+        .map_err(|e| EntropyError {
+            message: e.to_string(),
+        })?;
     Ok(bytes)
 }
 

@@ -6,7 +6,7 @@
 //! * [`text`]: the key text format (Base58Check without version byte), `FromStr`/`Display`.
 //! * generation ([`AuthoritySecretKey::generate_os`], seeded variants) and derivation
 //!   ([`AuthoritySecretKey::public_key`], [`StaticSecretKey::public_key`]).
-//! * [`file`]: key and certificate files, and the operations behind `sv2 key`.
+//! * [`mod@file`]: key and certificate files, and the operations behind `sv2 key`.
 //! * [`ServerCertificate`]: a certificate with the keys it binds, and its text format.
 //! * [`url`]: pool URLs `stratum2+tcp://host:port/<authority key>` and the explicit plaintext
 //!   form `stratum2+tcp+plain://host:port`.

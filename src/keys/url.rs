@@ -110,7 +110,9 @@ pub enum UrlError {
         reason: &'static str,
     },
     /// No `:port`. The spec defines no default port (E12).
-    #[error("missing port: the Stratum V2 spec defines no default port, so write one, e.g. host:3336")]
+    #[error(
+        "missing port: the Stratum V2 spec defines no default port, so write one, e.g. host:3336"
+    )]
     MissingPort,
     /// The port is not a number from 1 to 65535.
     #[error("invalid port `{port}`: must be a number from 1 to 65535")]
@@ -351,7 +353,10 @@ mod tests {
             hex::encode(url.authority_key().unwrap().as_bytes()),
             "76637000979c1c11af0c300bcd8c7fe48610fce9b9c11e3daee35ae0b08a7455"
         );
-        assert_eq!(url.to_string(), format!("stratum2+tcp://thepool.com:3336/{KEY}"));
+        assert_eq!(
+            url.to_string(),
+            format!("stratum2+tcp://thepool.com:3336/{KEY}")
+        );
         assert_eq!(url.host_port(), "thepool.com:3336");
     }
 
@@ -381,13 +386,19 @@ mod tests {
         assert_eq!(url.to_string(), format!("stratum2+tcp://[::1]:3336/{KEY}"));
         assert_eq!(url.host_port(), "[::1]:3336");
         let url = noise(&format!("stratum2+tcp://[2001:DB8::0:1]:1/{KEY}"));
-        assert_eq!(url.to_string(), format!("stratum2+tcp://[2001:db8::1]:1/{KEY}"));
+        assert_eq!(
+            url.to_string(),
+            format!("stratum2+tcp://[2001:db8::1]:1/{KEY}")
+        );
     }
 
     #[test]
     fn canonical_display_round_trips() {
         let url = noise(&format!("  STRATUM2+TCP://Pool.Example.COM:65535/{KEY}\n"));
-        assert_eq!(url.to_string(), format!("stratum2+tcp://pool.example.com:65535/{KEY}"));
+        assert_eq!(
+            url.to_string(),
+            format!("stratum2+tcp://pool.example.com:65535/{KEY}")
+        );
         assert_eq!(url.to_string().parse::<PoolUrl>(), Ok(url));
         let plain: PoolUrl = "stratum2+tcp+plain://192.168.1.10:3336".parse().unwrap();
         assert_eq!(plain.to_string().parse::<PoolUrl>(), Ok(plain));
@@ -400,16 +411,23 @@ mod tests {
         bad.replace_range(5..6, "A");
         assert!(matches!(
             PoolUrl::parse(&format!("stratum2+tcp://pool:1/{bad}")),
-            Err(UrlError::InvalidAuthorityKey(KeyTextError::BadChecksum { .. }))
+            Err(UrlError::InvalidAuthorityKey(
+                KeyTextError::BadChecksum { .. }
+            ))
         ));
         assert!(matches!(
             PoolUrl::parse("stratum2+tcp://pool:1/3yZe7d"),
-            Err(UrlError::InvalidAuthorityKey(KeyTextError::WrongLength { .. }))
-                | Err(UrlError::InvalidAuthorityKey(KeyTextError::BadChecksum { .. }))
+            Err(UrlError::InvalidAuthorityKey(
+                KeyTextError::WrongLength { .. }
+            )) | Err(UrlError::InvalidAuthorityKey(
+                KeyTextError::BadChecksum { .. }
+            ))
         ));
         assert!(matches!(
             PoolUrl::parse("stratum2+tcp://pool:1/0OIl"),
-            Err(UrlError::InvalidAuthorityKey(KeyTextError::InvalidCharacter { .. }))
+            Err(UrlError::InvalidAuthorityKey(
+                KeyTextError::InvalidCharacter { .. }
+            ))
         ));
         assert_eq!(
             PoolUrl::parse(&format!("stratum2+tcp://pool:1/{KEY}/extra")),
@@ -431,7 +449,10 @@ mod tests {
         payload.extend_from_slice(&digest[..4]);
         let key = bs58::encode(payload).into_string();
         let err = PoolUrl::parse(&format!("stratum2+tcp://pool:1/{key}")).unwrap_err();
-        assert_eq!(err, UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format));
+        assert_eq!(
+            err,
+            UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format)
+        );
         assert!(err.to_string().contains("newer Stratum V2 format"));
     }
 
@@ -461,11 +482,32 @@ mod tests {
             ("stratum2+tcp://:3336/k", UrlError::EmptyHost),
             ("stratum2+tcp:///k", UrlError::EmptyHost),
             ("stratum2+tcp://", UrlError::EmptyHost),
-            ("stratum2+tcp://pool:0/k", UrlError::InvalidPort { port: "0".into() }),
-            ("stratum2+tcp://pool:65536/k", UrlError::InvalidPort { port: "65536".into() }),
-            ("stratum2+tcp://pool:+80/k", UrlError::InvalidPort { port: "+80".into() }),
-            ("stratum2+tcp://pool:http/k", UrlError::InvalidPort { port: "http".into() }),
-            ("stratum2+tcp://pool:0000080/k", UrlError::InvalidPort { port: "0000080".into() }),
+            (
+                "stratum2+tcp://pool:0/k",
+                UrlError::InvalidPort { port: "0".into() },
+            ),
+            (
+                "stratum2+tcp://pool:65536/k",
+                UrlError::InvalidPort {
+                    port: "65536".into(),
+                },
+            ),
+            (
+                "stratum2+tcp://pool:+80/k",
+                UrlError::InvalidPort { port: "+80".into() },
+            ),
+            (
+                "stratum2+tcp://pool:http/k",
+                UrlError::InvalidPort {
+                    port: "http".into(),
+                },
+            ),
+            (
+                "stratum2+tcp://pool:0000080/k",
+                UrlError::InvalidPort {
+                    port: "0000080".into(),
+                },
+            ),
             ("stratum2+tcp://user@pool:1/k", UrlError::UserInfo),
             ("stratum2+tcp://pool:1/k?x=1", UrlError::QueryOrFragment),
             ("stratum2+tcp://pool:1/k#f", UrlError::QueryOrFragment),
