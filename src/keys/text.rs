@@ -109,7 +109,10 @@ pub fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, KeyTextError> {
             return Err(KeyTextError::InvalidCharacter { character, index })
         }
         Err(bs58::decode::Error::NonAsciiCharacter { index }) => {
-            let character = text[index..].chars().next().unwrap_or('\u{fffd}');
+            let character = text
+                .get(index..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or('\u{fffd}');
             return Err(KeyTextError::InvalidCharacter { character, index });
         }
         Err(bs58::decode::Error::BufferTooSmall) => {

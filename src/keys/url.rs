@@ -549,3 +549,37 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::keys::{KeyFile, ServerCertificate};
+    use proptest::prelude::*;
+
+    proptest! {
+        // Bad input never panics: arbitrary strings through every text parser of this module
+        // family, and every successful URL parse round-trips through Display.
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,120}") {
+            let _ = crate::keys::text::decode_key(&s);
+            let _ = KeyFile::parse(&s);
+            let _ = ServerCertificate::from_text(&s);
+            if let Ok(url) = PoolUrl::parse(&s) {
+                prop_assert_eq!(PoolUrl::parse(&url.to_string()), Ok(url));
+            }
+        }
+
+        #[test]
+        fn url_like_inputs_never_panic(
+            scheme in "(stratum2\\+tcp|stratum2\\+tcp\\+plain|x)",
+            host in "[a-z0-9.:\\[\\]-]{0,20}",
+            port in "[0-9a-z]{0,7}",
+            path in "[1-9A-HJ-NP-Za-km-z/]{0,60}",
+        ) {
+            let url = format!("{scheme}://{host}:{port}/{path}");
+            if let Ok(parsed) = PoolUrl::parse(&url) {
+                prop_assert_eq!(PoolUrl::parse(&parsed.to_string()), Ok(parsed));
+            }
+        }
+    }
+}
