@@ -9,21 +9,30 @@ use sv2::messages::{decode, Dialect};
 fn input(hex_arg: Option<String>, file: Option<std::path::PathBuf>) -> Result<String, String> {
     match (hex_arg, file) {
         (Some(h), _) => Ok(h),
-        (None, Some(path)) if path.as_os_str() != "-" => std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display())),
+        (None, Some(path)) if path.as_os_str() != "-" => {
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+        }
         _ => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| format!("stdin: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("stdin: {e}"))?;
             Ok(text)
         }
     }
 }
 
 pub fn dialect(name: &str) -> Result<&'static Dialect, String> {
-    Dialect::by_name(name).ok_or_else(|| format!("unknown profile {name:?} (spec, sri-2023, braiins-2021)"))
+    Dialect::by_name(name)
+        .ok_or_else(|| format!("unknown profile {name:?} (spec, sri-2023, braiins-2021)"))
 }
 
 /// Decodes hex frames, printing one JSON object per frame.
-pub fn decode_command(hex_arg: Option<String>, file: Option<std::path::PathBuf>, profile: &str) -> Result<(), String> {
+pub fn decode_command(
+    hex_arg: Option<String>,
+    file: Option<std::path::PathBuf>,
+    profile: &str,
+) -> Result<(), String> {
     let dialect = dialect(profile)?;
     let text = input(hex_arg, file)?;
     let clean: String = text
@@ -44,14 +53,21 @@ pub fn decode_command(hex_arg: Option<String>, file: Option<std::path::PathBuf>,
         lines.push(frame_to_json(dialect, &header, &frame).to_string());
     }
     if decoder.buffered() > 0 {
-        return Err(format!("{} trailing bytes do not form a complete frame", decoder.buffered()));
+        return Err(format!(
+            "{} trailing bytes do not form a complete frame",
+            decoder.buffered()
+        ));
     }
     println!("{}", lines.join("\n"));
     Ok(())
 }
 
 /// Encodes JSON frames (one or more objects, or an array of them), printing one hex line each.
-pub fn encode_command(json_arg: Option<String>, file: Option<std::path::PathBuf>, profile: &str) -> Result<(), String> {
+pub fn encode_command(
+    json_arg: Option<String>,
+    file: Option<std::path::PathBuf>,
+    profile: &str,
+) -> Result<(), String> {
     let dialect = dialect(profile)?;
     let text = input(json_arg, file)?;
     let mut values = Vec::new();

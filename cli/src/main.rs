@@ -11,7 +11,11 @@ mod json;
 mod key_cmd;
 
 #[derive(Parser)]
-#[command(name = "sv2", version, about = "Stratum V2 tool: decode/encode frames, manage keys and certificates")]
+#[command(
+    name = "sv2",
+    version,
+    about = "Stratum V2 tool: decode/encode frames, manage keys and certificates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,7 +54,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode { hex, file, profile } => frames::decode_command(hex, file, &profile),
-        Command::Encode { json, file, profile } => frames::encode_command(json, file, &profile),
+        Command::Encode {
+            json,
+            file,
+            profile,
+        } => frames::encode_command(json, file, &profile),
         Command::Key(command) => key_cmd::run(command),
     };
     match result {

@@ -58,7 +58,9 @@ impl fmt::Display for DecodeErrorKind {
             DecodeErrorKind::TooLong { length, max } => {
                 write!(f, "length {length} exceeds the maximum {max}")
             }
-            DecodeErrorKind::TrailingBytes(n) => write!(f, "{n} unexpected bytes after the last field"),
+            DecodeErrorKind::TrailingBytes(n) => {
+                write!(f, "{n} unexpected bytes after the last field")
+            }
             DecodeErrorKind::InvalidBool(b) => write!(f, "invalid BOOL byte 0x{b:02x}"),
             DecodeErrorKind::InvalidUtf8 => f.write_str("string is not valid UTF-8"),
             DecodeErrorKind::WrongLength { length, expected } => {
@@ -74,7 +76,11 @@ impl fmt::Display for DecodeError {
         if self.field.is_empty() {
             write!(f, "cannot decode {}: {}", self.message, self.kind)
         } else {
-            write!(f, "cannot decode {}.{}: {}", self.message, self.field, self.kind)
+            write!(
+                f,
+                "cannot decode {}.{}: {}",
+                self.message, self.field, self.kind
+            )
         }
     }
 }
@@ -121,17 +127,29 @@ impl fmt::Display for EncodeError {
         };
         match self.kind {
             EncodeErrorKind::TooLong { length, max } => {
-                write!(f, "cannot encode {target}: length {length} exceeds the maximum {max}")
+                write!(
+                    f,
+                    "cannot encode {target}: length {length} exceeds the maximum {max}"
+                )
             }
             EncodeErrorKind::OutOfRange => {
-                write!(f, "cannot encode {target}: value out of range for the dialect's type")
+                write!(
+                    f,
+                    "cannot encode {target}: value out of range for the dialect's type"
+                )
             }
             EncodeErrorKind::NotInDialect(dialect) => {
-                write!(f, "cannot encode {target}: not defined in dialect {dialect}")
+                write!(
+                    f,
+                    "cannot encode {target}: not defined in dialect {dialect}"
+                )
             }
             EncodeErrorKind::InvalidValue(why) => write!(f, "cannot encode {target}: {why}"),
             EncodeErrorKind::FrameTooLarge(len) => {
-                write!(f, "cannot encode {target}: payload of {len} bytes exceeds 16777215")
+                write!(
+                    f,
+                    "cannot encode {target}: payload of {len} bytes exceeds 16777215"
+                )
             }
         }
     }

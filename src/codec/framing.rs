@@ -32,7 +32,11 @@ impl FrameHeader {
     /// A header for a payload of `msg_length` bytes.
     pub fn new(extension_id: u16, channel_msg: bool, msg_type: u8, msg_length: u32) -> Self {
         let bit = if channel_msg { CHANNEL_MSG_BIT } else { 0 };
-        FrameHeader { extension_type: (extension_id & !CHANNEL_MSG_BIT) | bit, msg_type, msg_length }
+        FrameHeader {
+            extension_type: (extension_id & !CHANNEL_MSG_BIT) | bit,
+            msg_type,
+            msg_length,
+        }
     }
     /// The channel_msg bit.
     pub fn channel_msg(&self) -> bool {
@@ -71,7 +75,10 @@ pub struct RawFrame {
 impl RawFrame {
     /// Copies a frame out of a header and payload.
     pub fn new(header: FrameHeader, payload: &[u8]) -> Self {
-        RawFrame { header, payload: payload.to_vec() }
+        RawFrame {
+            header,
+            payload: payload.to_vec(),
+        }
     }
     /// The channel id, when the channel_msg bit is set and the payload has 4 bytes for it (R10).
     pub fn channel_id(&self) -> Option<u32> {
@@ -141,7 +148,12 @@ pub struct StreamDecoder {
 impl StreamDecoder {
     /// A decoder accepting payloads of at most `max_payload` bytes (capped at 16 MiB - 1).
     pub fn new(max_payload: usize) -> Self {
-        StreamDecoder { buf: Vec::new(), start: 0, max_payload: max_payload.min(MAX_PAYLOAD_LEN), failed: None }
+        StreamDecoder {
+            buf: Vec::new(),
+            start: 0,
+            max_payload: max_payload.min(MAX_PAYLOAD_LEN),
+            failed: None,
+        }
     }
 
     /// The configured maximum payload.
@@ -180,7 +192,10 @@ impl StreamDecoder {
         let header = FrameHeader::parse(raw);
         let length = header.msg_length as usize;
         if length > self.max_payload {
-            let error = FrameError::TooLarge { length, max: self.max_payload };
+            let error = FrameError::TooLarge {
+                length,
+                max: self.max_payload,
+            };
             self.failed = Some(error);
             return Err(error);
         }
@@ -193,7 +208,10 @@ impl StreamDecoder {
         }
         let payload_start = self.start + HEADER_LEN;
         self.start = payload_start + length;
-        Ok(Some((header, &self.buf[payload_start..payload_start + length])))
+        Ok(Some((
+            header,
+            &self.buf[payload_start..payload_start + length],
+        )))
     }
 }
 
@@ -216,7 +234,10 @@ mod tests {
         assert_eq!(h.msg_type, 0x1a);
         assert_eq!(h.msg_length, 24);
         assert_eq!(h.to_bytes(), [0x00, 0x80, 0x1a, 0x18, 0x00, 0x00]);
-        assert_eq!(FrameHeader::parse([0xbc, 0x8a, 0, 0, 0, 0]).extension_id(), 0x0abc);
+        assert_eq!(
+            FrameHeader::parse([0xbc, 0x8a, 0, 0, 0, 0]).extension_id(),
+            0x0abc
+        );
     }
 
     #[test]
@@ -242,8 +263,20 @@ mod tests {
     fn hostile_length_is_refused_before_buffering() {
         let mut d = StreamDecoder::new(1000);
         d.push(&[0, 0, 0x71, 0xff, 0xff, 0xff]);
-        assert_eq!(d.next_frame(), Err(FrameError::TooLarge { length: 0xff_ffff, max: 1000 }));
-        assert_eq!(d.next_frame(), Err(FrameError::TooLarge { length: 0xff_ffff, max: 1000 }));
+        assert_eq!(
+            d.next_frame(),
+            Err(FrameError::TooLarge {
+                length: 0xff_ffff,
+                max: 1000
+            })
+        );
+        assert_eq!(
+            d.next_frame(),
+            Err(FrameError::TooLarge {
+                length: 0xff_ffff,
+                max: 1000
+            })
+        );
         assert!(d.buf.capacity() < 1000);
     }
 }

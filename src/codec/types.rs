@@ -60,7 +60,10 @@ pub struct B032 {
 
 impl B032 {
     /// The empty value.
-    pub const EMPTY: B032 = B032 { len: 0, bytes: [0; 32] };
+    pub const EMPTY: B032 = B032 {
+        len: 0,
+        bytes: [0; 32],
+    };
 
     /// Copies `data` if it is at most 32 bytes long.
     pub fn new(data: &[u8]) -> Option<B032> {
@@ -69,7 +72,10 @@ impl B032 {
         }
         let mut bytes = [0u8; 32];
         bytes[..data.len()].copy_from_slice(data);
-        Some(B032 { len: data.len() as u8, bytes })
+        Some(B032 {
+            len: data.len() as u8,
+            bytes,
+        })
     }
     /// The bytes.
     pub fn as_slice(&self) -> &[u8] {
@@ -117,7 +123,10 @@ impl fmt::Debug for B032 {
 impl TryFrom<&[u8]> for B032 {
     type Error = EncodeErrorKind;
     fn try_from(data: &[u8]) -> Result<Self, Self::Error> {
-        B032::new(data).ok_or(EncodeErrorKind::TooLong { length: data.len(), max: 32 })
+        B032::new(data).ok_or(EncodeErrorKind::TooLong {
+            length: data.len(),
+            max: 32,
+        })
     }
 }
 
@@ -247,7 +256,10 @@ impl<'a> Reader<'a> {
     pub fn take(&mut self, n: usize) -> Read<&'a [u8]> {
         let available = self.remaining();
         if n > available {
-            return Err(DecodeErrorKind::Truncated { needed: n, available });
+            return Err(DecodeErrorKind::Truncated {
+                needed: n,
+                available,
+            });
         }
         let out = &self.buf[self.pos..self.pos + n];
         self.pos += n;
@@ -300,7 +312,10 @@ impl<'a> Reader<'a> {
     pub fn u256_prefixed(&mut self) -> Read<U256> {
         let len = usize::from(self.u8()?);
         if len != 32 {
-            return Err(DecodeErrorKind::WrongLength { length: len, expected: 32 });
+            return Err(DecodeErrorKind::WrongLength {
+                length: len,
+                expected: 32,
+            });
         }
         self.u256()
     }
@@ -351,7 +366,10 @@ impl<'a> Reader<'a> {
         match self.u8()? {
             0 => Ok(None),
             1 => Ok(Some(self.u32()?)),
-            n => Err(DecodeErrorKind::TooLong { length: usize::from(n), max: 1 }),
+            n => Err(DecodeErrorKind::TooLong {
+                length: usize::from(n),
+                max: 1,
+            }),
         }
     }
     /// A SEQ0_255 count.
@@ -381,7 +399,10 @@ type Write = Result<(), EncodeErrorKind>;
 impl<'a> Writer<'a> {
     /// Appends to `out`.
     pub fn new(out: &'a mut Vec<u8>) -> Self {
-        Writer { out, rules: DecodeRules::default() }
+        Writer {
+            out,
+            rules: DecodeRules::default(),
+        }
     }
     /// Appends to `out`, refusing values the dialect's peers would reject on decode (a
     /// non-UTF-8 string for a dialect that requires UTF-8).
@@ -442,7 +463,10 @@ impl<'a> Writer<'a> {
     }
     fn prefixed(&mut self, bytes: &[u8], max: usize, prefix_len: usize) -> Write {
         if bytes.len() > max {
-            return Err(EncodeErrorKind::TooLong { length: bytes.len(), max });
+            return Err(EncodeErrorKind::TooLong {
+                length: bytes.len(),
+                max,
+            });
         }
         let len = (bytes.len() as u32).to_le_bytes();
         self.out.extend_from_slice(&len[..prefix_len]);
@@ -464,7 +488,9 @@ impl<'a> Writer<'a> {
     /// STR0_255 (or STR0_32 with `max` = 32).
     pub fn str(&mut self, v: &Str0255, max: usize) -> Write {
         if self.rules.utf8_strings && v.as_str().is_none() {
-            return Err(EncodeErrorKind::InvalidValue("string is not UTF-8, which this dialect requires"));
+            return Err(EncodeErrorKind::InvalidValue(
+                "string is not UTF-8, which this dialect requires",
+            ));
         }
         self.prefixed(&v.0, max, 1)
     }
@@ -480,13 +506,19 @@ impl<'a> Writer<'a> {
     }
     /// A SEQ0_255 count.
     pub fn seq0_255_count(&mut self, n: usize) -> Write {
-        let n = u8::try_from(n).map_err(|_| EncodeErrorKind::TooLong { length: n, max: 255 })?;
+        let n = u8::try_from(n).map_err(|_| EncodeErrorKind::TooLong {
+            length: n,
+            max: 255,
+        })?;
         self.u8(n);
         Ok(())
     }
     /// A SEQ0_64K count.
     pub fn seq0_64k_count(&mut self, n: usize) -> Write {
-        let n = u16::try_from(n).map_err(|_| EncodeErrorKind::TooLong { length: n, max: 65535 })?;
+        let n = u16::try_from(n).map_err(|_| EncodeErrorKind::TooLong {
+            length: n,
+            max: 65535,
+        })?;
         self.u16(n);
         Ok(())
     }
@@ -509,8 +541,14 @@ mod tests {
         // R2
         assert!(!reader(&[0xfe]).bool().unwrap());
         assert!(reader(&[0x03]).bool().unwrap());
-        let strict = DecodeRules { strict_bool: true, ..Default::default() };
-        assert_eq!(Reader::new(&[2], strict).bool(), Err(DecodeErrorKind::InvalidBool(2)));
+        let strict = DecodeRules {
+            strict_bool: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            Reader::new(&[2], strict).bool(),
+            Err(DecodeErrorKind::InvalidBool(2))
+        );
         let mut out = Vec::new();
         Writer::new(&mut out).bool(true);
         assert_eq!(out, [1]);
@@ -521,22 +559,42 @@ mod tests {
         // R3: 33 bytes into a B0_32, a 300-byte string, 256 SEQ0_255 elements
         let mut data = vec![33u8];
         data.extend([0u8; 33]);
-        assert_eq!(reader(&data).b0_32(), Err(DecodeErrorKind::TooLong { length: 33, max: 32 }));
+        assert_eq!(
+            reader(&data).b0_32(),
+            Err(DecodeErrorKind::TooLong {
+                length: 33,
+                max: 32
+            })
+        );
         assert!(B032::new(&[0u8; 33]).is_none());
         let mut out = Vec::new();
         let mut w = Writer::new(&mut out);
         assert!(w.str(&Str0255::from_bytes(vec![b'a'; 300]), 255).is_err());
         assert!(w.seq0_255_count(256).is_err());
         assert!(w.b0_255(&[0u8; 256]).is_err());
-        assert!(w.str(&Str0255::from("0123456789012345678901234567890123"), 32).is_err());
+        assert!(w
+            .str(&Str0255::from("0123456789012345678901234567890123"), 32)
+            .is_err());
         assert!(out.is_empty(), "a refused value writes nothing");
     }
 
     #[test]
     fn truncated_and_trailing() {
         // R4
-        assert_eq!(reader(&[1, 2, 3]).u32(), Err(DecodeErrorKind::Truncated { needed: 4, available: 3 }));
-        assert_eq!(reader(&[5, b'a']).str(255), Err(DecodeErrorKind::Truncated { needed: 5, available: 1 }));
+        assert_eq!(
+            reader(&[1, 2, 3]).u32(),
+            Err(DecodeErrorKind::Truncated {
+                needed: 4,
+                available: 3
+            })
+        );
+        assert_eq!(
+            reader(&[5, b'a']).str(255),
+            Err(DecodeErrorKind::Truncated {
+                needed: 5,
+                available: 1
+            })
+        );
         let mut r = reader(&[1, 0, 0]);
         r.u16().unwrap();
         assert_eq!(r.finish(), Err(DecodeErrorKind::TrailingBytes(1)));
@@ -562,7 +620,13 @@ mod tests {
         // R7
         let bytes = [2, 0xff, 0xfe];
         assert_eq!(reader(&bytes).str(255).unwrap().as_bytes(), &[0xff, 0xfe]);
-        let strict = DecodeRules { utf8_strings: true, ..Default::default() };
-        assert_eq!(Reader::new(&bytes, strict).str(255), Err(DecodeErrorKind::InvalidUtf8));
+        let strict = DecodeRules {
+            utf8_strings: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            Reader::new(&bytes, strict).str(255),
+            Err(DecodeErrorKind::InvalidUtf8)
+        );
     }
 }

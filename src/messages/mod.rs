@@ -27,7 +27,10 @@ mod value;
 pub use generated::*;
 pub use value::{take_field, FromValue, ToValue, Value, ValueError};
 
-use crate::codec::{DecodeError, DecodeErrorKind, DecodeRules, EncodeError, EncodeErrorKind, FrameHeader, RawFrame, HEADER_LEN};
+use crate::codec::{
+    DecodeError, DecodeErrorKind, DecodeRules, EncodeError, EncodeErrorKind, FrameHeader, RawFrame,
+    HEADER_LEN,
+};
 use std::fmt;
 
 /// The sub-protocol a message belongs to.
@@ -208,7 +211,11 @@ impl Dialect {
     /// (returned to callers as a [`RawFrame`]). The channel_msg bit is not part of the lookup
     /// (R11, R14).
     pub fn kind_of(&self, header: &FrameHeader) -> Option<MessageKind> {
-        let extension = if self.ignore_extension_on_receive { 0 } else { header.extension_id() };
+        let extension = if self.ignore_extension_on_receive {
+            0
+        } else {
+            header.extension_id()
+        };
         match extension {
             0 => self.receive.core[usize::from(header.msg_type)],
             1 => self.receive.telemetry[usize::from(header.msg_type)],
@@ -239,7 +246,10 @@ impl Dialect {
     }
 
     pub(crate) const fn receive_table(entries: &[(u16, u8, MessageKind)]) -> ReceiveTable {
-        let mut table = ReceiveTable { core: [None; 256], telemetry: [None; 256] };
+        let mut table = ReceiveTable {
+            core: [None; 256],
+            telemetry: [None; 256],
+        };
         let mut i = 0;
         while i < entries.len() {
             let (extension, msg_type, kind) = entries[i];
@@ -298,7 +308,11 @@ impl Message {
         let length = out.len() - start - HEADER_LEN;
         if length > crate::codec::framing::MAX_PAYLOAD_LEN {
             out.truncate(start);
-            return Err(EncodeError { message: kind.name(), field: "", kind: EncodeErrorKind::FrameTooLarge(length) });
+            return Err(EncodeError {
+                message: kind.name(),
+                field: "",
+                kind: EncodeErrorKind::FrameTooLarge(length),
+            });
         }
         let header = FrameHeader::new(id.extension, id.channel_msg, id.msg_type, length as u32);
         out[start..start + HEADER_LEN].copy_from_slice(&header.to_bytes());
@@ -316,9 +330,15 @@ impl Message {
 
 /// Decodes one payload given its header: a message of the dialect, or a raw frame for an
 /// unknown kind (never an error for unknown kinds: the caller decides, 3.5 and R16).
-pub fn decode(dialect: &Dialect, header: FrameHeader, payload: &[u8]) -> Result<Frame, DecodeError> {
+pub fn decode(
+    dialect: &Dialect,
+    header: FrameHeader,
+    payload: &[u8],
+) -> Result<Frame, DecodeError> {
     match dialect.kind_of(&header) {
-        Some(kind) => Ok(Frame::Message(Message::decode_payload(kind, dialect, payload)?)),
+        Some(kind) => Ok(Frame::Message(Message::decode_payload(
+            kind, dialect, payload,
+        )?)),
         None => Ok(Frame::Raw(RawFrame::new(header, payload))),
     }
 }
@@ -328,9 +348,15 @@ pub fn decode_frame(dialect: &Dialect, bytes: &[u8]) -> Result<(Frame, usize), D
     let truncated = |needed: usize| DecodeError {
         message: "frame",
         field: "",
-        kind: DecodeErrorKind::Truncated { needed, available: bytes.len() },
+        kind: DecodeErrorKind::Truncated {
+            needed,
+            available: bytes.len(),
+        },
     };
-    let header_bytes: [u8; HEADER_LEN] = bytes.get(..HEADER_LEN).and_then(|b| b.try_into().ok()).ok_or(truncated(HEADER_LEN))?;
+    let header_bytes: [u8; HEADER_LEN] = bytes
+        .get(..HEADER_LEN)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(truncated(HEADER_LEN))?;
     let header = FrameHeader::parse(header_bytes);
     let end = HEADER_LEN + header.msg_length as usize;
     let payload = bytes.get(HEADER_LEN..end).ok_or(truncated(end))?;

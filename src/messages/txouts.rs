@@ -11,7 +11,10 @@ use crate::codec::{DecodeErrorKind, EncodeErrorKind};
 pub fn concat(outputs: &[Vec<u8>]) -> Result<Vec<u8>, EncodeErrorKind> {
     let total: usize = outputs.iter().map(Vec::len).sum();
     if total > 65535 {
-        return Err(EncodeErrorKind::TooLong { length: total, max: 65535 });
+        return Err(EncodeErrorKind::TooLong {
+            length: total,
+            max: 65535,
+        });
     }
     let mut flat = Vec::with_capacity(total);
     for output in outputs {
@@ -24,7 +27,10 @@ pub fn concat(outputs: &[Vec<u8>]) -> Result<Vec<u8>, EncodeErrorKind> {
 fn output_len(bytes: &[u8]) -> Option<usize> {
     let (script_len, prefix) = match *bytes.get(8)? {
         n @ 0..=0xfc => (usize::from(n), 1),
-        0xfd => (usize::from(u16::from_le_bytes([*bytes.get(9)?, *bytes.get(10)?])), 3),
+        0xfd => (
+            usize::from(u16::from_le_bytes([*bytes.get(9)?, *bytes.get(10)?])),
+            3,
+        ),
         0xfe => {
             let b = bytes.get(9..13)?;
             (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize, 5)
@@ -40,7 +46,9 @@ pub fn split(flat: &[u8]) -> Result<Vec<Vec<u8>>, DecodeErrorKind> {
     let mut outputs = Vec::new();
     let mut rest = flat;
     while !rest.is_empty() {
-        let len = output_len(rest).ok_or(DecodeErrorKind::InvalidValue("not a sequence of serialized transaction outputs"))?;
+        let len = output_len(rest).ok_or(DecodeErrorKind::InvalidValue(
+            "not a sequence of serialized transaction outputs",
+        ))?;
         outputs.push(rest[..len].to_vec());
         rest = &rest[len..];
     }

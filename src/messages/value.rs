@@ -165,11 +165,19 @@ impl NotBytes for Vec<u8> {}
 impl NotBytes for ShortTxId {}
 
 /// Finds `field` in `fields` and converts it.
-pub fn take_field<T: FromValue>(message: &'static str, fields: &[(&str, Value)], field: &'static str) -> Result<T, ValueError> {
+pub fn take_field<T: FromValue>(
+    message: &'static str,
+    fields: &[(&str, Value)],
+    field: &'static str,
+) -> Result<T, ValueError> {
     let value = fields
         .iter()
         .find(|(name, _)| *name == field)
         .map(|(_, v)| v)
         .ok_or(ValueError::Missing { message, field })?;
-    T::from_value(value).ok_or(ValueError::WrongType { message, field, expected: T::EXPECTED })
+    T::from_value(value).ok_or(ValueError::WrongType {
+        message,
+        field,
+        expected: T::EXPECTED,
+    })
 }

@@ -15,7 +15,10 @@ use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&root, false),
         Some("check") => codegen(&root, true),
@@ -145,14 +148,20 @@ fn protocol_prefix(protocol: &str) -> &'static str {
 }
 
 fn str_field(v: &Json, key: &str) -> Result<String, String> {
-    v.get(key).and_then(Json::as_str).map(str::to_string).ok_or_else(|| format!("missing string '{key}' in {v}"))
+    v.get(key)
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| format!("missing string '{key}' in {v}"))
 }
 
 fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
     let messages = read_json(&root.join("messages/messages.json"))?;
     let dialect_file = read_json(&root.join("messages/dialects.json"))?;
     let mut dialects = Vec::new();
-    for d in dialect_file["dialects"].as_array().ok_or("dialects.json: no dialects")? {
+    for d in dialect_file["dialects"]
+        .as_array()
+        .ok_or("dialects.json: no dialects")?
+    {
         let profile = match d["profile"].as_str() {
             Some(file) => Some(read_json(&root.join("messages/profiles").join(file))?),
             None => None,
@@ -187,8 +196,16 @@ fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
         Ok(Msg {
             rust_name: spec_name.replace('.', ""),
             spec_name,
-            section: m.get("section").and_then(Json::as_str).unwrap_or("").to_string(),
-            direction: m.get("direction").and_then(Json::as_str).unwrap_or("").to_string(),
+            section: m
+                .get("section")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
+            direction: m
+                .get("direction")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
             note: m.get("note").and_then(Json::as_str).map(str::to_string),
             extension: m.get("extension_type").and_then(Json::as_u64).unwrap_or(0) as u16,
             opaque: m.get("payload_defined").and_then(Json::as_bool) == Some(false),
@@ -207,7 +224,10 @@ fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
             for m in p["messages"].as_array().ok_or("profile messages")? {
                 let protocol = str_field(m, "protocol")?;
                 let name = str_field(m, "name")?;
-                if !msgs.iter().any(|x| x.protocol == protocol && x.spec_name == name) {
+                if !msgs
+                    .iter()
+                    .any(|x| x.protocol == protocol && x.spec_name == name)
+                {
                     let mut msg = new_msg(m, protocol)?;
                     msg.fields.iter_mut().for_each(|f| f.note = None);
                     msgs.push(msg);
@@ -258,13 +278,17 @@ fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
                     _ => pname.clone(),
                 };
                 let added = pf.get("added").and_then(Json::as_bool) == Some(true);
-                let position = msg.fields.iter().position(|f| f.spec_name == canonical_name && f.companion_of.is_none());
+                let position = msg
+                    .fields
+                    .iter()
+                    .position(|f| f.spec_name == canonical_name && f.companion_of.is_none());
                 match (added, position) {
                     (false, Some(i)) => {
                         if i < next_canonical {
                             return Err(format!("{}: {name} reorders fields", d.name));
                         }
-                        let w = Wire::between(&msg.fields[i].ty, &pty).map_err(|e| format!("{} {name}.{pname}: {e}", d.name))?;
+                        let w = Wire::between(&msg.fields[i].ty, &pty)
+                            .map_err(|e| format!("{} {name}.{pname}: {e}", d.name))?;
                         wire[i] = w;
                         names[i] = Some(pname.clone());
                         next_canonical = i + 1;
@@ -314,8 +338,12 @@ fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
                         }
                         next_canonical += 1;
                     }
-                    (false, None) => return Err(format!("{}: {name}.{pname} matches no field", d.name)),
-                    (true, Some(_)) => return Err(format!("{}: {name}.{pname} added but exists", d.name)),
+                    (false, None) => {
+                        return Err(format!("{}: {name}.{pname} matches no field", d.name))
+                    }
+                    (true, Some(_)) => {
+                        return Err(format!("{}: {name}.{pname} added but exists", d.name))
+                    }
                 }
             }
             msg.per_dialect[di] = Some(DialectMsg {
@@ -333,7 +361,10 @@ fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
 // Type mapping
 
 fn rust_type(ty: &str) -> String {
-    if let Some(inner) = ty.strip_prefix("SEQ0_255[").or_else(|| ty.strip_prefix("SEQ0_64K[")) {
+    if let Some(inner) = ty
+        .strip_prefix("SEQ0_255[")
+        .or_else(|| ty.strip_prefix("SEQ0_64K["))
+    {
         return format!("Vec<{}>", rust_type(inner.trim_end_matches(']')));
     }
     match ty {
@@ -375,11 +406,17 @@ fn min_size(ty: &str) -> usize {
 fn encode_stmt(ty: &str, expr: &str) -> String {
     if let Some(inner) = ty.strip_prefix("SEQ0_255[") {
         let inner = inner.trim_end_matches(']');
-        return format!("w.seq0_255_count({expr}.len())?; for item in {expr}.iter() {{ {} }}", encode_stmt(inner, "*item"));
+        return format!(
+            "w.seq0_255_count({expr}.len())?; for item in {expr}.iter() {{ {} }}",
+            encode_stmt(inner, "*item")
+        );
     }
     if let Some(inner) = ty.strip_prefix("SEQ0_64K[") {
         let inner = inner.trim_end_matches(']');
-        return format!("w.seq0_64k_count({expr}.len())?; for item in {expr}.iter() {{ {} }}", encode_stmt(inner, "*item"));
+        return format!(
+            "w.seq0_64k_count({expr}.len())?; for item in {expr}.iter() {{ {} }}",
+            encode_stmt(inner, "*item")
+        );
     }
     match ty {
         "BOOL" => format!("w.bool({expr});"),
@@ -404,7 +441,10 @@ fn encode_stmt(ty: &str, expr: &str) -> String {
 
 /// Expression reading a value of `ty` with `r`, of type `Result<T, DecodeErrorKind>`.
 fn decode_expr(ty: &str) -> String {
-    for (prefix, count) in [("SEQ0_255[", "seq0_255_count"), ("SEQ0_64K[", "seq0_64k_count")] {
+    for (prefix, count) in [
+        ("SEQ0_255[", "seq0_255_count"),
+        ("SEQ0_64K[", "seq0_64k_count"),
+    ] {
         if let Some(inner) = ty.strip_prefix(prefix) {
             let inner = inner.trim_end_matches(']');
             return format!(
@@ -462,7 +502,9 @@ fn decode_alt(w: Wire, f: &Field) -> String {
         Wire::B32AsB032 => "r.u256_prefixed()".into(),
         Wire::U64AsU32 => "r.u32().map(u64::from)".into(),
         Wire::Str032 => "r.str(32)".into(),
-        Wire::TxOutListAsFlat => "r.b0_64k().and_then(|flat| crate::messages::txouts::split(&flat))".into(),
+        Wire::TxOutListAsFlat => {
+            "r.b0_64k().and_then(|flat| crate::messages::txouts::split(&flat))".into()
+        }
         Wire::FlagAsOptionU32 => "r.option_u32()".into(),
     }
 }
@@ -485,7 +527,9 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     o.push_str("// @generated by `cargo xtask codegen` from messages/messages.json, messages/profiles/*.json\n");
     o.push_str("// and messages/dialects.json. Do not edit: change the table and regenerate.\n\n");
     o.push_str("use crate::codec::{DecodeError, DecodeErrorKind, DecodeRules, EncodeError, EncodeErrorKind, Reader, ShortTxId, Str0255, Writer, B032, U256};\n");
-    o.push_str("use crate::messages::{Dialect, FieldWire, MessageId, MessageInfo, Protocol, Value};\n\n");
+    o.push_str(
+        "use crate::messages::{Dialect, FieldWire, MessageId, MessageInfo, Protocol, Value};\n\n",
+    );
 
     // Varying slots: a global index for every (message, field) whose wire form differs between
     // the dialects that define the message.
@@ -495,7 +539,11 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             if m.fields[fi].companion_of.is_some() {
                 continue;
             }
-            let varies = m.per_dialect.iter().flatten().any(|d| d.wire[fi] != Wire::Same);
+            let varies = m
+                .per_dialect
+                .iter()
+                .flatten()
+                .any(|d| d.wire[fi] != Wire::Same);
             if varies {
                 let n = slot_of.len();
                 slot_of.insert((mi, fi), n);
@@ -504,14 +552,28 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     }
 
     // MessageKind
-    let _ = writeln!(o, "/// Number of message kinds libsv2 knows (the spec's and the dialects' own).");
+    let _ = writeln!(
+        o,
+        "/// Number of message kinds libsv2 knows (the spec's and the dialects' own)."
+    );
     let _ = writeln!(o, "pub const MESSAGE_KIND_COUNT: usize = {};", msgs.len());
-    let _ = writeln!(o, "/// Number of fields whose wire form differs between dialects.");
-    let _ = writeln!(o, "pub const VARYING_FIELD_COUNT: usize = {};\n", slot_of.len());
+    let _ = writeln!(
+        o,
+        "/// Number of fields whose wire form differs between dialects."
+    );
+    let _ = writeln!(
+        o,
+        "pub const VARYING_FIELD_COUNT: usize = {};\n",
+        slot_of.len()
+    );
     o.push_str("/// Every message libsv2 can encode and decode, one variant per message.\n");
     o.push_str("#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]\n#[repr(u8)]\npub enum MessageKind {\n");
     for (i, m) in msgs.iter().enumerate() {
-        let _ = writeln!(o, "    /// `{}` ({} {}).", m.spec_name, m.protocol, m.section);
+        let _ = writeln!(
+            o,
+            "    /// `{}` ({} {}).",
+            m.spec_name, m.protocol, m.section
+        );
         let _ = writeln!(o, "    {} = {i},", m.rust_name);
     }
     o.push_str("}\n\n");
@@ -532,7 +594,11 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             "Telemetry" => "Telemetry",
             p => panic!("protocol {p}"),
         };
-        let field_names: Vec<String> = m.fields.iter().map(|f| format!("{:?}", f.spec_name)).collect();
+        let field_names: Vec<String> = m
+            .fields
+            .iter()
+            .map(|f| format!("{:?}", f.spec_name))
+            .collect();
         let field_types: Vec<String> = m.fields.iter().map(|f| format!("{:?}", f.ty)).collect();
         let _ = writeln!(
             o,
@@ -563,10 +629,26 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             flag("strict_bool"),
             flag("utf8_strings")
         );
-        let _ = writeln!(o, "    ignore_extension_on_receive: {},", flag("ignore_extension_on_receive"));
-        let _ = writeln!(o, "    mining_flag_bit_work_selection: {},", num("mining_flag_bit_work_selection"));
-        let _ = writeln!(o, "    mining_flag_bit_version_rolling: {},", num("mining_flag_bit_version_rolling"));
-        let _ = writeln!(o, "    pool_echoes_setup_flags: {},", flag("pool_echoes_setup_flags"));
+        let _ = writeln!(
+            o,
+            "    ignore_extension_on_receive: {},",
+            flag("ignore_extension_on_receive")
+        );
+        let _ = writeln!(
+            o,
+            "    mining_flag_bit_work_selection: {},",
+            num("mining_flag_bit_work_selection")
+        );
+        let _ = writeln!(
+            o,
+            "    mining_flag_bit_version_rolling: {},",
+            num("mining_flag_bit_version_rolling")
+        );
+        let _ = writeln!(
+            o,
+            "    pool_echoes_setup_flags: {},",
+            flag("pool_echoes_setup_flags")
+        );
         o.push_str("    ids: [\n");
         for m in msgs {
             match &m.per_dialect[di] {
@@ -583,14 +665,27 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         o.push_str("    ],\n    wire: [\n");
         // Keys are in slot order: slots were numbered in (message, field) order.
         for &(mi, fi) in slot_of.keys() {
-            let w = msgs[mi].per_dialect[di].as_ref().map(|dm| dm.wire[fi]).unwrap_or(Wire::Absent);
-            let _ = writeln!(o, "        FieldWire::{}, // {}.{}", w.variant(), msgs[mi].spec_name, msgs[mi].fields[fi].spec_name);
+            let w = msgs[mi].per_dialect[di]
+                .as_ref()
+                .map(|dm| dm.wire[fi])
+                .unwrap_or(Wire::Absent);
+            let _ = writeln!(
+                o,
+                "        FieldWire::{}, // {}.{}",
+                w.variant(),
+                msgs[mi].spec_name,
+                msgs[mi].fields[fi].spec_name
+            );
         }
         o.push_str("    ],\n");
         o.push_str("    receive: Dialect::receive_table(&[\n");
         for (mi, m) in msgs.iter().enumerate() {
             if let Some(dm) = &m.per_dialect[di] {
-                let _ = writeln!(o, "        ({}, 0x{:02x}, MessageKind::{}),", m.extension, dm.msg_type, msgs[mi].rust_name);
+                let _ = writeln!(
+                    o,
+                    "        ({}, 0x{:02x}, MessageKind::{}),",
+                    m.extension, dm.msg_type, msgs[mi].rust_name
+                );
             }
         }
         o.push_str("    ]),\n};\n\n");
@@ -604,18 +699,28 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
 
     // Structs and codecs
     for (mi, m) in msgs.iter().enumerate() {
-        let mut doc = format!("`{}`: {} protocol, {}, {}.", m.spec_name, m.protocol, m.section, m.direction);
+        let mut doc = format!(
+            "`{}`: {} protocol, {}, {}.",
+            m.spec_name, m.protocol, m.section, m.direction
+        );
         if let Some(n) = &m.note {
             doc.push_str("\n\n");
             doc.push_str(n);
         }
         if m.opaque {
-            doc.push_str("\n\nThe spec defines no payload for this message: it is kept as opaque bytes.");
+            doc.push_str(
+                "\n\nThe spec defines no payload for this message: it is kept as opaque bytes.",
+            );
         }
         let mut ids = Vec::new();
         for (di, d) in dialects.iter().enumerate() {
             match &m.per_dialect[di] {
-                Some(dm) => ids.push(format!("`{}` 0x{:02x}{}", d.name, dm.msg_type, if dm.channel_msg { " (channel_msg)" } else { "" })),
+                Some(dm) => ids.push(format!(
+                    "`{}` 0x{:02x}{}",
+                    d.name,
+                    dm.msg_type,
+                    if dm.channel_msg { " (channel_msg)" } else { "" }
+                )),
                 None => ids.push(format!("`{}` -", d.name)),
             }
         }
@@ -643,7 +748,11 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
                         }
                     }
                     if dm.wire[fi] != Wire::Same && f.companion_of.is_none() {
-                        spelled.push(format!("{} on the wire in {}", dm.wire[fi].variant(), d.name));
+                        spelled.push(format!(
+                            "{} on the wire in {}",
+                            dm.wire[fi].variant(),
+                            d.name
+                        ));
                     }
                 }
             }
@@ -656,11 +765,19 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         o.push_str("}\n\n");
 
         let _ = writeln!(o, "impl {} {{", m.rust_name);
-        let _ = writeln!(o, "    /// This message's kind.\n    pub const KIND: MessageKind = MessageKind::{};\n", m.rust_name);
+        let _ = writeln!(
+            o,
+            "    /// This message's kind.\n    pub const KIND: MessageKind = MessageKind::{};\n",
+            m.rust_name
+        );
         // encode
         o.push_str("    /// Appends the payload (no header) in `dialect`'s layout.\n");
         o.push_str("    pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {\n");
-        let _ = writeln!(o, "        let _ = dialect;\n        const NAME: &str = {:?};\n        let _ = NAME;", m.spec_name);
+        let _ = writeln!(
+            o,
+            "        let _ = dialect;\n        const NAME: &str = {:?};\n        let _ = NAME;",
+            m.spec_name
+        );
         o.push_str("        let w = &mut Writer::with_rules(out, dialect.rules);\n");
         if m.opaque {
             o.push_str("        w.raw(&self.payload);\n");
@@ -669,7 +786,11 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             if f.companion_of.is_some() {
                 continue;
             }
-            let companion = m.fields.iter().find(|c| c.companion_of == Some(fi)).map(|c| c.rust_name.as_str());
+            let companion = m
+                .fields
+                .iter()
+                .find(|c| c.companion_of == Some(fi))
+                .map(|c| c.rust_name.as_str());
             let body = match slot_of.get(&(mi, fi)) {
                 None => encode_stmt(&f.ty, &format!("self.{}", f.rust_name)),
                 Some(slot) => {
@@ -679,7 +800,12 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
                         let w = dm.wire[fi];
                         if !seen.contains(&w) {
                             seen.push(w);
-                            let _ = write!(arms, "FieldWire::{} => {{ {} }} ", w.variant(), encode_alt(w, f, companion));
+                            let _ = write!(
+                                arms,
+                                "FieldWire::{} => {{ {} }} ",
+                                w.variant(),
+                                encode_alt(w, f, companion)
+                            );
                         }
                     }
                     arms.push_str("_ => return Err(EncodeErrorKind::InvalidValue(\"field layout not defined for this message\")), ");
@@ -709,11 +835,19 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             if f.companion_of.is_some() {
                 continue;
             }
-            let err = format!(".map_err(|kind| DecodeError {{ message: NAME, field: {:?}, kind }})?", f.spec_name);
+            let err = format!(
+                ".map_err(|kind| DecodeError {{ message: NAME, field: {:?}, kind }})?",
+                f.spec_name
+            );
             let companion = m.fields.iter().find(|c| c.companion_of == Some(fi));
             match slot_of.get(&(mi, fi)) {
                 None => {
-                    let _ = writeln!(o, "        let {} = {}{err};", f.rust_name, decode_expr(&f.ty));
+                    let _ = writeln!(
+                        o,
+                        "        let {} = {}{err};",
+                        f.rust_name,
+                        decode_expr(&f.ty)
+                    );
                 }
                 Some(slot) => {
                     let mut arms = String::new();
@@ -725,7 +859,9 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
                         }
                         seen.push(w);
                         let expr = match (w, companion) {
-                            (Wire::FlagAsOptionU32, Some(_)) => format!("{}.map(|v| (v.is_none(), v))", decode_alt(w, f)),
+                            (Wire::FlagAsOptionU32, Some(_)) => {
+                                format!("{}.map(|v| (v.is_none(), v))", decode_alt(w, f))
+                            }
                             (_, Some(_)) => format!("{}.map(|v| (v, None))", decode_alt(w, f)),
                             _ => decode_alt(w, f),
                         };
@@ -737,7 +873,11 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
                             let _ = writeln!(o, "        let ({}, {}) = match dialect.wire[{slot}] {{ {arms} }}{err};", f.rust_name, c.rust_name);
                         }
                         None => {
-                            let _ = writeln!(o, "        let {} = match dialect.wire[{slot}] {{ {arms} }}{err};", f.rust_name);
+                            let _ = writeln!(
+                                o,
+                                "        let {} = match dialect.wire[{slot}] {{ {arms} }}{err};",
+                                f.rust_name
+                            );
                         }
                     }
                 }
@@ -776,7 +916,10 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         }
         for (fi, f) in m.fields.iter().enumerate() {
             let present = match (f.companion_of, slot_of.get(&(mi, fi))) {
-                (Some(owner), _) => format!("dialect.wire[{}] == FieldWire::FlagAsOptionU32", slot_of[&(mi, owner)]),
+                (Some(owner), _) => format!(
+                    "dialect.wire[{}] == FieldWire::FlagAsOptionU32",
+                    slot_of[&(mi, owner)]
+                ),
                 (None, Some(slot)) => format!("dialect.wire[{slot}] != FieldWire::Absent"),
                 (None, None) => "true".into(),
             };
@@ -795,38 +938,64 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     // Message enum
     o.push_str("/// One decoded message of any kind. The same type is sent and received (direction is\n/// checked by the session, not by the type system).\n#[derive(Clone, Debug, PartialEq)]\npub enum Message {\n");
     for m in msgs {
-        let _ = writeln!(o, "    /// `{}`.\n    {}({}),", m.spec_name, m.rust_name, m.rust_name);
+        let _ = writeln!(
+            o,
+            "    /// `{}`.\n    {}({}),",
+            m.spec_name, m.rust_name, m.rust_name
+        );
     }
     o.push_str("}\n\nimpl Message {\n");
     o.push_str("    /// The kind of this message.\n    pub fn kind(&self) -> MessageKind {\n        match self {\n");
     for m in msgs {
-        let _ = writeln!(o, "            Message::{0}(_) => MessageKind::{0},", m.rust_name);
+        let _ = writeln!(
+            o,
+            "            Message::{0}(_) => MessageKind::{0},",
+            m.rust_name
+        );
     }
     o.push_str("        }\n    }\n\n");
     o.push_str("    /// Appends the payload (no header) in `dialect`'s layout.\n    pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {\n        match self {\n");
     for m in msgs {
-        let _ = writeln!(o, "            Message::{}(m) => m.encode_payload(dialect, out),", m.rust_name);
+        let _ = writeln!(
+            o,
+            "            Message::{}(m) => m.encode_payload(dialect, out),",
+            m.rust_name
+        );
     }
     o.push_str("        }\n    }\n\n");
     o.push_str("    /// Decodes a payload of the given kind.\n    pub fn decode_payload(kind: MessageKind, dialect: &Dialect, payload: &[u8]) -> Result<Message, DecodeError> {\n        Ok(match kind {\n");
     for m in msgs {
-        let _ = writeln!(o, "            MessageKind::{0} => Message::{0}({0}::decode_payload(dialect, payload)?),", m.rust_name);
+        let _ = writeln!(
+            o,
+            "            MessageKind::{0} => Message::{0}({0}::decode_payload(dialect, payload)?),",
+            m.rust_name
+        );
     }
     o.push_str("        })\n    }\n\n");
     o.push_str("    /// The fields carried in `dialect`, by spec name.\n    pub fn fields(&self, dialect: &Dialect) -> Vec<(&'static str, Value)> {\n        match self {\n");
     for m in msgs {
-        let _ = writeln!(o, "            Message::{}(m) => m.fields(dialect),", m.rust_name);
+        let _ = writeln!(
+            o,
+            "            Message::{}(m) => m.fields(dialect),",
+            m.rust_name
+        );
     }
     o.push_str("        }\n    }\n\n");
     o.push_str("    /// Builds a message of `kind` from dynamic values.\n    pub fn from_fields(kind: MessageKind, dialect: &Dialect, fields: &[(&str, Value)]) -> Result<Message, crate::messages::ValueError> {\n        Ok(match kind {\n");
     for m in msgs {
-        let _ = writeln!(o, "            MessageKind::{0} => Message::{0}({0}::from_fields(dialect, fields)?),", m.rust_name);
+        let _ = writeln!(
+            o,
+            "            MessageKind::{0} => Message::{0}({0}::from_fields(dialect, fields)?),",
+            m.rust_name
+        );
     }
     o.push_str("        })\n    }\n}\n");
 
     // Proptest strategies (for tests/)
     let mut t = String::new();
-    t.push_str("// @generated by `cargo xtask codegen`. Proptest strategies for every message.\n\n");
+    t.push_str(
+        "// @generated by `cargo xtask codegen`. Proptest strategies for every message.\n\n",
+    );
     t.push_str("use proptest::prelude::*;\nuse sv2::codec::{ShortTxId, Str0255, B032, U256};\nuse sv2::messages::*;\n\n");
     t.push_str("#[allow(dead_code)]\npub fn arb_u256() -> impl Strategy<Value = U256> { any::<[u8; 32]>().prop_map(U256) }\n");
     t.push_str("#[allow(dead_code)]\npub fn arb_str(max: usize) -> impl Strategy<Value = Str0255> { proptest::collection::vec(any::<u8>(), 0..=max).prop_map(Str0255::from_bytes) }\n");
@@ -834,10 +1003,17 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     t.push_str("#[allow(dead_code)]\npub fn arb_bytes(max: usize) -> impl Strategy<Value = Vec<u8>> { proptest::collection::vec(any::<u8>(), 0..=max) }\n");
     t.push_str("#[allow(dead_code)]\npub fn arb_txout() -> impl Strategy<Value = Vec<u8>> { (any::<u64>(), proptest::collection::vec(any::<u8>(), 0..40)).prop_map(|(value, script)| { let mut o = value.to_le_bytes().to_vec(); o.push(script.len() as u8); o.extend(script); o }) }\n\n");
     fn strat(ty: &str, field: &str) -> String {
-        if let Some(inner) = ty.strip_prefix("SEQ0_255[").or_else(|| ty.strip_prefix("SEQ0_64K[")) {
+        if let Some(inner) = ty
+            .strip_prefix("SEQ0_255[")
+            .or_else(|| ty.strip_prefix("SEQ0_64K["))
+        {
             let inner = inner.trim_end_matches(']');
             // Coinbase output lists hold consensus-serialized outputs (dialects re-parse them).
-            let elem = if field == "coinbase_tx_outputs" { "arb_txout().boxed()".to_string() } else { strat(inner, field) };
+            let elem = if field == "coinbase_tx_outputs" {
+                "arb_txout().boxed()".to_string()
+            } else {
+                strat(inner, field)
+            };
             return format!("proptest::collection::vec({elem}, 0..4).boxed()");
         }
         match ty {
@@ -872,7 +1048,10 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         }
         // proptest tuples go up to 12 elements: nest in pairs of tuples when longer.
         let (pat, strategy) = if parts.len() <= 12 {
-            (format!("({},)", names.join(", ")), format!("({},)", parts.join(", ")))
+            (
+                format!("({},)", names.join(", ")),
+                format!("({},)", parts.join(", ")),
+            )
         } else {
             let (a, b) = parts.split_at(parts.len() / 2);
             let (na, nb) = names.split_at(names.len() / 2);
@@ -935,7 +1114,10 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(&tmp);
     if !stale.is_empty() {
-        return Err(format!("generated files are stale, run `cargo xtask codegen`: {}", stale.join(", ")));
+        return Err(format!(
+            "generated files are stale, run `cargo xtask codegen`: {}",
+            stale.join(", ")
+        ));
     }
     Ok(())
 }
