@@ -134,7 +134,7 @@ impl MessageKind {
         let mut found = MessageKind::ALL.iter().copied().filter(|k| {
             let info = k.info();
             (info.name == name || info.rust_name == name)
-                && protocol.map_or(true, |p| p == info.protocol.name())
+                && protocol.is_none_or(|p| p == info.protocol.name())
         });
         let first = found.next()?;
         match found.next() {
