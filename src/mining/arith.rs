@@ -29,8 +29,7 @@ pub(crate) fn to_f64(v: &U256) -> f64 {
 
 /// floor(x) as a U256, saturating: NaN and values < 1 give 0, values ≥ 2^256 give MAX.
 pub(crate) fn from_f64_saturating(x: f64) -> U256 {
-    // The negated comparison also catches NaN.
-    if !(x >= 1.0) {
+    if x.is_nan() || x < 1.0 {
         return U256::ZERO;
     }
     if x >= 2f64.powi(256) {
@@ -57,11 +56,10 @@ pub(crate) fn shl_bits(v: &U256, n: u32) -> U256 {
     let src = v.to_limbs();
     let (limb_shift, bit_shift) = ((n / 64) as usize, n % 64);
     let mut out = [0u64; 4];
-    for i in limb_shift..4 {
-        let j = i - limb_shift;
-        out[i] = src[j] << bit_shift;
+    for (j, dst) in out.iter_mut().skip(limb_shift).enumerate() {
+        *dst = src[j] << bit_shift;
         if bit_shift != 0 && j > 0 {
-            out[i] |= src[j - 1] >> (64 - bit_shift);
+            *dst |= src[j - 1] >> (64 - bit_shift);
         }
     }
     U256::from_limbs(out)
@@ -75,11 +73,11 @@ pub(crate) fn shr_bits(v: &U256, n: u32) -> U256 {
     let src = v.to_limbs();
     let (limb_shift, bit_shift) = ((n / 64) as usize, n % 64);
     let mut out = [0u64; 4];
-    for i in 0..4 - limb_shift {
+    for (i, dst) in out.iter_mut().take(4 - limb_shift).enumerate() {
         let j = i + limb_shift;
-        out[i] = src[j] >> bit_shift;
+        *dst = src[j] >> bit_shift;
         if bit_shift != 0 && j + 1 < 4 {
-            out[i] |= src[j + 1] << (64 - bit_shift);
+            *dst |= src[j + 1] << (64 - bit_shift);
         }
     }
     U256::from_limbs(out)
