@@ -271,6 +271,38 @@ pub fn version_rolling_ok(job_version: u32, share_version: u32, allowed: bool) -
     (job_version ^ share_version) & !free == 0
 }
 
+/// R84: bits of search space a standard channel owns per nTime value: 32 nonce bits plus the
+/// 16 BIP320 version bits (2^48 ≈ 2.8·10^14 hashes).
+pub const STANDARD_SEARCH_SPACE_BITS: u32 = 32 + 16;
+
+/// R85: bits of search space an extended channel owns per nTime value:
+/// `32 + 16 + 8 · extranonce_size` (as a bit count, since 2^304 fits no integer type).
+pub fn extended_search_space_bits(extranonce_size: u16) -> u32 {
+    STANDARD_SEARCH_SPACE_BITS + 8 * u32::from(extranonce_size)
+}
+
+/// R96 (client side, E22): `min_ntime ≤ ntime ≤ min_ntime + seconds since SetNewPrevHash`,
+/// i.e. nTime rolled at most once per second (R146).
+pub fn ntime_ok_client(ntime: u32, min_ntime: u32, secs_since_prevhash: u32) -> bool {
+    let upper = u64::from(min_ntime) + u64::from(secs_since_prevhash);
+    ntime >= min_ntime && u64::from(ntime) <= upper
+}
+
+/// R147 (server side): accept `min_ntime ≤ ntime ≤ max(min_ntime + elapsed + slack,
+/// now + 7200)`, so once-per-second rolling always passes and anything within the consensus
+/// future limit (2 h) does too. `now_unix` is the caller's wall clock (the core reads none).
+pub fn ntime_ok_server(
+    ntime: u32,
+    min_ntime: u32,
+    secs_since_prevhash: u32,
+    slack_secs: u32,
+    now_unix: u32,
+) -> bool {
+    let rolled = u64::from(min_ntime) + u64::from(secs_since_prevhash) + u64::from(slack_secs);
+    let consensus = u64::from(now_unix) + 7200;
+    ntime >= min_ntime && u64::from(ntime) <= rolled.max(consensus)
+}
+
 /// Enumerates every version reachable by rolling the bits of `mask ∩ BIP320_VERSION_MASK`
 /// in a base version, starting with the base itself (up to 65 536 values).
 ///
@@ -466,6 +498,29 @@ mod tests {
             job ^ 0x0100_0000,
             !requires_fixed_version
         ));
+    }
+
+    #[test]
+    fn search_space_and_ntime_windows() {
+        // R84, R85
+        assert_eq!(
+            2f64.powi(STANDARD_SEARCH_SPACE_BITS as i32),
+            281_474_976_710_656.0
+        );
+        assert_eq!(extended_search_space_bits(4), 80);
+        assert_eq!(extended_search_space_bits(u16::MAX), 48 + 8 * 65535);
+        // R96 / R146: client rolls at most once per second since SetNewPrevHash.
+        assert!(ntime_ok_client(1000, 1000, 0));
+        assert!(ntime_ok_client(1010, 1000, 10));
+        assert!(!ntime_ok_client(1011, 1000, 10));
+        assert!(!ntime_ok_client(999, 1000, 10));
+        assert!(ntime_ok_client(u32::MAX, u32::MAX - 1, u32::MAX));
+        // R147: the server also accepts anything up to now + 2 h.
+        assert!(ntime_ok_server(1010, 1000, 10, 0, 1000));
+        assert!(ntime_ok_server(1000 + 7200, 1000, 0, 0, 1000));
+        assert!(!ntime_ok_server(1000 + 7201, 1000, 0, 0, 1000));
+        assert!(!ntime_ok_server(999, 1000, 0, 0, 5000));
+        assert!(ntime_ok_server(u32::MAX, 0, u32::MAX, u32::MAX, u32::MAX));
     }
 
     #[test]

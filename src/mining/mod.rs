@@ -5,7 +5,7 @@
 //!
 //! * [`target`]: target ↔ difficulty, nBits ↔ target, hash rate ↔ share rate, share checks (R98);
 //! * [`header`]: the 80-byte block header, double SHA-256, SHA-256 midstates, BIP320 version
-//!   rolling (R148, R149);
+//!   rolling (R148, R149), search-space sizes (R84, R85) and nTime windows (R96, R146, R147);
 //! * [`merkle`]: merkle root from a coinbase txid and a branch (R81), and the branch of the
 //!   coinbase for pools;
 //! * [`coinbase`]: coinbase assembly from job pieces (R80), streaming coinbase txids, the
@@ -31,8 +31,9 @@ pub use coinbase::{
     MAX_EXTRANONCE_SIZE, MAX_SCRIPT_SIG_LEN, MIN_SCRIPT_SIG_LEN,
 };
 pub use header::{
-    double_sha256, version_rolling_ok, BlockHeader, HeaderTail, Midstate, VersionRoller,
-    BIP320_VERSION_MASK,
+    double_sha256, extended_search_space_bits, ntime_ok_client, ntime_ok_server,
+    version_rolling_ok, BlockHeader, HeaderTail, Midstate, VersionRoller, BIP320_VERSION_MASK,
+    STANDARD_SEARCH_SPACE_BITS,
 };
 pub use math_error::MathError;
 pub use merkle::{merkle_path_for_coinbase, merkle_path_len, merkle_root, txid};
