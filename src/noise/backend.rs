@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use super::rng::NoiseRng;
 use super::{Cipher, NoiseError};
-use crate::keys::StaticSecretKey;
+use crate::keys::{StaticPublicKey, StaticSecretKey};
 
 /// The two transport keys, oriented for the local role.
 pub(crate) struct SplitKeys {
@@ -48,8 +48,9 @@ pub(crate) struct BackendParams<'a> {
     pub cipher: Cipher,
     pub initiator: bool,
     pub prologue: &'a [u8],
-    /// The responder's static key; `None` for the (anonymous) initiator.
-    pub static_secret: Option<&'a StaticSecretKey>,
+    /// The responder's static key pair (public precomputed by the config, so that a
+    /// handshake costs no extra scalar multiplication); `None` for the anonymous initiator.
+    pub static_key: Option<(&'a StaticSecretKey, &'a StaticPublicKey)>,
     pub rng: NoiseRng,
 }
 
@@ -68,11 +69,14 @@ fn build_snow(params: BackendParams<'_>) -> Result<SnowHandshake, NoiseError> {
         .map_err(|_| NoiseError::Internal("protocol name rejected"))?;
     let resolver = Resolver {
         rng: Cell::new(Some(params.rng)),
+        known_static: params
+            .static_key
+            .map(|(secret, public)| (Zeroizing::new(*secret.as_bytes()), *public.as_bytes())),
     };
     let mut builder = snow::Builder::with_resolver(noise_params, Box::new(resolver))
         .prologue(params.prologue)
         .map_err(|_| NoiseError::Internal("prologue rejected"))?;
-    if let Some(secret) = params.static_secret {
+    if let Some((secret, _)) = params.static_key {
         builder = builder
             .local_private_key(&secret.as_bytes()[..])
             .map_err(|_| NoiseError::Internal("static key rejected"))?;
@@ -168,6 +172,8 @@ struct Resolver {
     /// Handed to snow once, when the handshake state is built. `Cell` keeps the resolver
     /// `Send` (snow requires it) without a lock.
     rng: Cell<Option<NoiseRng>>,
+    /// The static key pair, so that `Dh::set` need not recompute the public key.
+    known_static: Option<(Zeroizing<[u8; 32]>, [u8; 32])>,
 }
 
 impl CryptoResolver for Resolver {
@@ -177,7 +183,10 @@ impl CryptoResolver for Resolver {
 
     fn resolve_dh(&self, choice: &DHChoice) -> Option<Box<dyn Dh>> {
         match choice {
-            DHChoice::Curve25519 => Some(Box::<X25519>::default()),
+            DHChoice::Curve25519 => Some(Box::new(X25519 {
+                known: self.known_static.clone(),
+                ..X25519::default()
+            })),
             _ => None,
         }
     }
@@ -196,6 +205,8 @@ impl CryptoResolver for Resolver {
 struct X25519 {
     private: Zeroizing<[u8; 32]>,
     public: [u8; 32],
+    /// A key pair whose public half is already known (the server static key).
+    known: Option<(Zeroizing<[u8; 32]>, [u8; 32])>,
 }
 
 impl Dh for X25519 {
@@ -216,7 +227,12 @@ impl Dh for X25519 {
         // would leave the rest zero rather than panic.
         let n = privkey.len().min(32);
         self.private[..n].copy_from_slice(&privkey[..n]);
-        self.public = x25519_public(&self.private);
+        self.public = match &self.known {
+            // Comparing our own secret with our own secret: no attacker-controlled input,
+            // so a non-constant-time comparison leaks nothing.
+            Some((secret, public)) if secret[..] == self.private[..] => *public,
+            _ => x25519_public(&self.private),
+        };
     }
 
     fn generate(&mut self, rng: &mut dyn Random) -> Result<(), snow::Error> {
@@ -286,12 +302,13 @@ mod tests {
         use crate::noise::SendPolicy;
         for cipher in Cipher::ALL {
             let secret = StaticSecretKey::from_bytes([3; 32]);
+            let public = StaticPublicKey::from_bytes(x25519_public(secret.as_bytes()));
             let make = |initiator: bool| {
                 build_snow(BackendParams {
                     cipher,
                     initiator,
                     prologue: b"p",
-                    static_secret: (!initiator).then_some(&secret),
+                    static_key: (!initiator).then_some((&secret, &public)),
                     rng: NoiseRng::new(Some([initiator as u8; 32])),
                 })
                 .unwrap()

@@ -72,8 +72,11 @@ impl InitiatorConfig {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ResponderConfig {
-    /// The server's X25519 static key (`s`).
-    pub static_secret: StaticSecretKey,
+    /// The server's X25519 static key (`s`), with its public half derived once here rather
+    /// than in every handshake. Private so the two cannot disagree; see
+    /// [`ResponderConfig::new`].
+    static_secret: StaticSecretKey,
+    static_public: StaticPublicKey,
     /// The certificate the authority signed for `s`.
     pub certificate: Certificate,
     /// Whose defaults to use. Default [`NoiseProfile::Sri2023`].
@@ -92,6 +95,7 @@ impl ResponderConfig {
     /// A server with the default profile that accepts every first-message form.
     pub fn new(static_secret: StaticSecretKey, certificate: Certificate) -> Self {
         ResponderConfig {
+            static_public: static_public_key(&static_secret),
             static_secret,
             certificate,
             profile: NoiseProfile::default(),
@@ -99,6 +103,11 @@ impl ResponderConfig {
             accept_no_negotiation: true,
             rng_seed: None,
         }
+    }
+
+    /// The server's static public key (the `s` sent in the handshake).
+    pub fn static_public_key(&self) -> StaticPublicKey {
+        self.static_public
     }
 }
 
@@ -110,6 +119,7 @@ enum Role {
     },
     Responder {
         static_secret: StaticSecretKey,
+        static_public: StaticPublicKey,
         certificate: Certificate,
         preference: Vec<Cipher>,
         accept_no_negotiation: bool,
@@ -237,10 +247,11 @@ impl NoiseHandshake {
         if preference.is_empty() {
             return Err(NoiseError::InvalidConfig("no supported algorithm"));
         }
-        let server_key = static_public_key(&config.static_secret);
+        let server_key = config.static_public;
         Ok(NoiseHandshake {
             role: Role::Responder {
                 static_secret: config.static_secret,
+                static_public: config.static_public,
                 certificate: config.certificate,
                 preference,
                 accept_no_negotiation: config.accept_no_negotiation,
@@ -504,11 +515,14 @@ impl NoiseHandshake {
             preference,
             accept_no_negotiation,
             static_secret,
+            static_public,
             ..
         } = &self.role
         else {
             return Err(NoiseError::Internal("first message on an initiator"));
         };
+        // Cloned (zeroized on drop) because starting the backend borrows `self` mutably.
+        let static_key = (static_secret.clone(), *static_public);
         match dialect::classify_first_message(message)? {
             FirstMessage::Message1 => {
                 if !accept_no_negotiation {
@@ -518,8 +532,11 @@ impl NoiseHandshake {
                     return Err(NoiseError::NoCommonCipher);
                 }
                 self.form = Some(NegotiationForm::None);
-                let secret = static_secret.clone();
-                let backend = self.start_backend(Cipher::ChaChaPoly, &[], Some(&secret))?;
+                let backend = self.start_backend(
+                    Cipher::ChaChaPoly,
+                    &[],
+                    Some((&static_key.0, &static_key.1)),
+                )?;
                 let layout = NegotiationForm::None.profile().dialect().snm_layout;
                 self.on_message_1(backend, layout, message)
             }
@@ -529,9 +546,9 @@ impl NoiseHandshake {
                 let mut reply = Vec::with_capacity(9);
                 dialect::encode_reply(dialect, chosen, &mut reply);
                 let prologue = dialect::prologue(dialect, &ids, chosen, &reply);
-                let secret = static_secret.clone();
                 self.form = Some(form);
-                let backend = self.start_backend(chosen, &prologue, Some(&secret))?;
+                let backend =
+                    self.start_backend(chosen, &prologue, Some((&static_key.0, &static_key.1)))?;
                 self.push_message(&reply)?;
                 Ok(Step::AwaitMessage1 {
                     backend,
@@ -574,7 +591,7 @@ impl NoiseHandshake {
         &mut self,
         cipher: Cipher,
         prologue: &[u8],
-        static_secret: Option<&StaticSecretKey>,
+        static_key: Option<(&StaticSecretKey, &StaticPublicKey)>,
     ) -> Result<Box<dyn HandshakeBackend>, NoiseError> {
         let rng = self
             .rng
@@ -585,7 +602,7 @@ impl NoiseHandshake {
             cipher,
             initiator: self.is_initiator(),
             prologue,
-            static_secret,
+            static_key,
             rng,
         })
     }
