@@ -17,8 +17,13 @@ use sv2::noise::{
 
 fn authority() -> (AuthoritySecretKey, AuthorityPublicKey) {
     let seed = [0xa1; 32];
-    let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key().to_bytes();
-    (AuthoritySecretKey::from_bytes(seed), AuthorityPublicKey::from_bytes(public))
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+        .verifying_key()
+        .to_bytes();
+    (
+        AuthoritySecretKey::from_bytes(seed),
+        AuthorityPublicKey::from_bytes(public),
+    )
 }
 
 fn responder_cfg(cipher: Cipher) -> ResponderConfig {
@@ -124,37 +129,53 @@ fn bench_transport(c: &mut Criterion) {
                 Cipher::AesGcm => &aead::AES_256_GCM,
             };
             let key = LessSafeKey::new(UnboundKey::new(algorithm, &[9; 32]).unwrap());
-            g.bench_with_input(BenchmarkId::new(format!("aead/{}", name(cipher)), size), &msg, |b, msg| {
-                let mut buf = Vec::with_capacity(size + 16);
-                let mut n = 0u64;
-                b.iter(|| {
-                    n += 1;
-                    let mut nonce = [0u8; 12];
-                    nonce[4..].copy_from_slice(&n.to_le_bytes());
-                    buf.clear();
-                    buf.extend_from_slice(msg);
-                    let tag = key
-                        .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut buf)
-                        .unwrap();
-                    buf.extend_from_slice(tag.as_ref());
-                    let plain = key
-                        .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut buf)
-                        .unwrap();
-                    black_box(plain.len())
-                })
-            });
+            g.bench_with_input(
+                BenchmarkId::new(format!("aead/{}", name(cipher)), size),
+                &msg,
+                |b, msg| {
+                    let mut buf = Vec::with_capacity(size + 16);
+                    let mut n = 0u64;
+                    b.iter(|| {
+                        n += 1;
+                        let mut nonce = [0u8; 12];
+                        nonce[4..].copy_from_slice(&n.to_le_bytes());
+                        buf.clear();
+                        buf.extend_from_slice(msg);
+                        let tag = key
+                            .seal_in_place_separate_tag(
+                                Nonce::assume_unique_for_key(nonce),
+                                Aad::empty(),
+                                &mut buf,
+                            )
+                            .unwrap();
+                        buf.extend_from_slice(tag.as_ref());
+                        let plain = key
+                            .open_in_place(
+                                Nonce::assume_unique_for_key(nonce),
+                                Aad::empty(),
+                                &mut buf,
+                            )
+                            .unwrap();
+                        black_box(plain.len())
+                    })
+                },
+            );
             let (mut ti, mut tr) = transports(cipher);
-            g.bench_with_input(BenchmarkId::new(format!("noise/{}", name(cipher)), size), &msg, |b, msg| {
-                let mut wire = Vec::with_capacity(size + 64);
-                let mut plain = Vec::with_capacity(size + 64);
-                b.iter(|| {
-                    wire.clear();
-                    plain.clear();
-                    ti.encrypt(msg, &mut wire).unwrap();
-                    tr.decrypt(&wire, &mut plain).unwrap();
-                    black_box(plain.len())
-                })
-            });
+            g.bench_with_input(
+                BenchmarkId::new(format!("noise/{}", name(cipher)), size),
+                &msg,
+                |b, msg| {
+                    let mut wire = Vec::with_capacity(size + 64);
+                    let mut plain = Vec::with_capacity(size + 64);
+                    b.iter(|| {
+                        wire.clear();
+                        plain.clear();
+                        ti.encrypt(msg, &mut wire).unwrap();
+                        tr.decrypt(&wire, &mut plain).unwrap();
+                        black_box(plain.len())
+                    })
+                },
+            );
         }
     }
     g.finish();

@@ -123,17 +123,24 @@ fn exchange(a: &mut NoiseTransport, b: &mut NoiseTransport, msg: &[u8], chunk: u
 fn all_combinations() {
     // R19, R20, R21, R22, R23, R24
     use Cipher::*;
-    let offers: [&[Cipher]; 4] = [&[ChaChaPoly], &[AesGcm], &[ChaChaPoly, AesGcm], &[AesGcm, ChaChaPoly]];
+    let offers: [&[Cipher]; 4] = [
+        &[ChaChaPoly],
+        &[AesGcm],
+        &[ChaChaPoly, AesGcm],
+        &[AesGcm, ChaChaPoly],
+    ];
     for init_profile in [NoiseProfile::Sri2023, NoiseProfile::Braiins2021] {
         for offer in offers {
             for resp_profile in [NoiseProfile::Sri2023, NoiseProfile::Braiins2021] {
                 for chunk in [usize::MAX, 1] {
-                    let mut i = NoiseHandshake::initiator(initiator_cfg(init_profile, offer)).unwrap();
+                    let mut i =
+                        NoiseHandshake::initiator(initiator_cfg(init_profile, offer)).unwrap();
                     let mut r =
                         NoiseHandshake::responder(responder_cfg(resp_profile, NOW - 10, NOW + 10))
                             .unwrap();
                     let t = run(&mut i, &mut r, chunk, no_tamper).unwrap();
-                    let ctx = format!("{init_profile:?} {offer:?} -> {resp_profile:?} chunk {chunk}");
+                    let ctx =
+                        format!("{init_profile:?} {offer:?} -> {resp_profile:?} chunk {chunk}");
 
                     // Responder's choice: its own preference order among the offered.
                     let expected = match resp_profile {
@@ -156,8 +163,16 @@ fn all_combinations() {
                         _ => (9, 172, SignatureLayout::LengthPrefixed),
                     };
                     let sizes = |v: &Vec<Vec<u8>>| v.iter().map(|m| m.len()).collect::<Vec<_>>();
-                    assert_eq!(sizes(&t.from_initiator), [2 + 5 + 4 * offer.len(), 2 + 32], "{ctx}");
-                    assert_eq!(sizes(&t.from_responder), [2 + reply_len, 2 + m2_len], "{ctx}");
+                    assert_eq!(
+                        sizes(&t.from_initiator),
+                        [2 + 5 + 4 * offer.len(), 2 + 32],
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        sizes(&t.from_responder),
+                        [2 + reply_len, 2 + m2_len],
+                        "{ctx}"
+                    );
                     assert_eq!(t.from_initiator[1][..2], [32, 0]);
                     assert_eq!(i.certificate().map(|c| c.1), Some(layout), "{ctx}");
                     assert_eq!(i.server_static_key(), r.server_static_key());
@@ -187,7 +202,8 @@ fn legacy_initiator_without_negotiation() {
         let mut cfg = initiator_cfg(NoiseProfile::Braiins2021, &[Cipher::AesGcm]);
         cfg.negotiate = false;
         let mut i = NoiseHandshake::initiator(cfg).unwrap();
-        let mut r = NoiseHandshake::responder(responder_cfg(resp_profile, 0, u32::MAX as u64)).unwrap();
+        let mut r =
+            NoiseHandshake::responder(responder_cfg(resp_profile, 0, u32::MAX as u64)).unwrap();
         let t = run(&mut i, &mut r, 3, no_tamper).unwrap();
         assert_eq!(t.from_initiator.len(), 1);
         assert_eq!(t.from_initiator[0].len(), 34);
@@ -219,13 +235,17 @@ fn negotiation_required_or_impossible() {
     // The SRI dialect has no negotiation-free form.
     let mut cfg = initiator_cfg(NoiseProfile::Sri2023, &[Cipher::ChaChaPoly]);
     cfg.negotiate = false;
-    assert!(matches!(NoiseHandshake::initiator(cfg), Err(NoiseError::InvalidConfig(_))));
+    assert!(matches!(
+        NoiseHandshake::initiator(cfg),
+        Err(NoiseError::InvalidConfig(_))
+    ));
     assert!(matches!(
         NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[])),
         Err(NoiseError::InvalidConfig(_))
     ));
     // No common cipher.
-    let mut i = NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[Cipher::AesGcm])).unwrap();
+    let mut i =
+        NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[Cipher::AesGcm])).unwrap();
     let mut rcfg = responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64);
     rcfg.cipher_preference = Some(vec![Cipher::ChaChaPoly]);
     let mut r = NoiseHandshake::responder(rcfg).unwrap();
@@ -241,7 +261,8 @@ fn tampered_handshake_fails() {
     for profile in [NoiseProfile::Sri2023, NoiseProfile::Braiins2021] {
         let (n1, n2, m1, m2) = {
             let mut i = NoiseHandshake::initiator(initiator_cfg(profile, &Cipher::ALL)).unwrap();
-            let mut r = NoiseHandshake::responder(responder_cfg(profile, 0, u32::MAX as u64)).unwrap();
+            let mut r =
+                NoiseHandshake::responder(responder_cfg(profile, 0, u32::MAX as u64)).unwrap();
             let t = run(&mut i, &mut r, usize::MAX, no_tamper).unwrap();
             (
                 t.from_initiator[0].len(),
@@ -250,10 +271,14 @@ fn tampered_handshake_fails() {
                 t.from_responder[1].len(),
             )
         };
-        for (from_initiator, index, len) in [(true, 0, n1), (false, 0, n2), (true, 1, m1), (false, 1, m2)] {
+        for (from_initiator, index, len) in
+            [(true, 0, n1), (false, 0, n2), (true, 1, m1), (false, 1, m2)]
+        {
             for pos in 2..len {
-                let mut i = NoiseHandshake::initiator(initiator_cfg(profile, &Cipher::ALL)).unwrap();
-                let mut r = NoiseHandshake::responder(responder_cfg(profile, 0, u32::MAX as u64)).unwrap();
+                let mut i =
+                    NoiseHandshake::initiator(initiator_cfg(profile, &Cipher::ALL)).unwrap();
+                let mut r =
+                    NoiseHandshake::responder(responder_cfg(profile, 0, u32::MAX as u64)).unwrap();
                 let result = run(&mut i, &mut r, usize::MAX, |dir, k, msg| {
                     if dir == from_initiator && k == index {
                         msg[pos] ^= 0x01;
@@ -265,7 +290,10 @@ fn tampered_handshake_fails() {
                     // changed offer that leads to the same choice goes unnoticed; both sides
                     // still agree on everything that keys the channel.
                     assert!(
-                        profile == NoiseProfile::Braiins2021 && from_initiator && index == 0 && pos >= 7,
+                        profile == NoiseProfile::Braiins2021
+                            && from_initiator
+                            && index == 0
+                            && pos >= 7,
                         "{profile:?} msg {from_initiator} {index} byte {pos} was not detected"
                     );
                     assert_eq!(i.handshake_hash(), r.handshake_hash());
@@ -274,7 +302,11 @@ fn tampered_handshake_fails() {
                     continue;
                 }
                 let (side, err) = result.unwrap_err();
-                let failed = if side == Side::Initiator { &mut i } else { &mut r };
+                let failed = if side == Side::Initiator {
+                    &mut i
+                } else {
+                    &mut r
+                };
                 assert!(failed.is_failed());
                 assert_eq!(failed.receive_data(&[0]), Err(NoiseError::Closed));
                 // A bit flip in N1's offer or in M1's `e` changes the prologue or `ee`, so the
@@ -310,21 +342,44 @@ fn certificate_checks() {
         run(&mut i, &mut r, usize::MAX, no_tamper).map(|_| ())
     };
     let good = authority().1;
-    assert_eq!(case(responder_cfg(NoiseProfile::Sri2023, NOW, NOW), good), Ok(()));
+    assert_eq!(
+        case(responder_cfg(NoiseProfile::Sri2023, NOW, NOW), good),
+        Ok(())
+    );
     let other = AuthorityPublicKey::from_bytes(
-        ed25519_dalek::SigningKey::from_bytes(&[9; 32]).verifying_key().to_bytes(),
+        ed25519_dalek::SigningKey::from_bytes(&[9; 32])
+            .verifying_key()
+            .to_bytes(),
     );
     assert_eq!(
-        case(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64), other),
-        Err((Side::Initiator, NoiseError::Certificate(CertificateError::BadSignature)))
+        case(
+            responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64),
+            other
+        ),
+        Err((
+            Side::Initiator,
+            NoiseError::Certificate(CertificateError::BadSignature)
+        ))
     );
     assert!(matches!(
-        case(responder_cfg(NoiseProfile::Braiins2021, NOW - 100, NOW - 1), good),
-        Err((Side::Initiator, NoiseError::Certificate(CertificateError::Expired { .. })))
+        case(
+            responder_cfg(NoiseProfile::Braiins2021, NOW - 100, NOW - 1),
+            good
+        ),
+        Err((
+            Side::Initiator,
+            NoiseError::Certificate(CertificateError::Expired { .. })
+        ))
     ));
     assert!(matches!(
-        case(responder_cfg(NoiseProfile::Sri2023, NOW + 1, NOW + 100), good),
-        Err((Side::Initiator, NoiseError::Certificate(CertificateError::NotYetValid { .. })))
+        case(
+            responder_cfg(NoiseProfile::Sri2023, NOW + 1, NOW + 100),
+            good
+        ),
+        Err((
+            Side::Initiator,
+            NoiseError::Certificate(CertificateError::NotYetValid { .. })
+        ))
     ));
     // A certificate signed for another server key.
     let mut resp = responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64);
@@ -336,14 +391,19 @@ fn certificate_checks() {
     );
     assert_eq!(
         case(resp, good),
-        Err((Side::Initiator, NoiseError::Certificate(CertificateError::BadSignature)))
+        Err((
+            Side::Initiator,
+            NoiseError::Certificate(CertificateError::BadSignature)
+        ))
     );
 }
 
 #[test]
 fn hostile_lengths_and_order() {
     // R22: zero and oversize prefixes, wrong lengths, messages out of order
-    let responder = || NoiseHandshake::responder(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64)).unwrap();
+    let responder = || {
+        NoiseHandshake::responder(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64)).unwrap()
+    };
     let initiator = |p| NoiseHandshake::initiator(initiator_cfg(p, &Cipher::ALL)).unwrap();
 
     let mut r = responder();
@@ -351,10 +411,19 @@ fn hostile_lengths_and_order() {
     assert_eq!(r.receive_data(&[0, 0]), Err(NoiseError::Closed));
     let mut r = responder();
     assert_eq!(r.receive_data(&[0xff]), Ok(()));
-    assert_eq!(r.receive_data(&[0xff]), Err(NoiseError::MessageTooLong { len: 65535, max: 1025 }));
+    assert_eq!(
+        r.receive_data(&[0xff]),
+        Err(NoiseError::MessageTooLong {
+            len: 65535,
+            max: 1025
+        })
+    );
     let mut r = responder();
     assert!(matches!(r.receive_data(&[33, 0]), Ok(())));
-    assert!(matches!(r.receive_data(&[0; 33]), Err(NoiseError::MalformedNegotiation(_))));
+    assert!(matches!(
+        r.receive_data(&[0; 33]),
+        Err(NoiseError::MalformedNegotiation(_))
+    ));
 
     // Responder after N1 wants exactly 32 bytes.
     let mut r = responder();
@@ -362,54 +431,100 @@ fn hostile_lengths_and_order() {
     let mut n1 = Vec::new();
     i.data_to_send(&mut n1);
     r.receive_data(&n1).unwrap();
-    assert_eq!(r.receive_data(&[31, 0]), Err(NoiseError::UnexpectedHandshakeLength { step: "-> e", len: 31 }));
+    assert_eq!(
+        r.receive_data(&[31, 0]),
+        Err(NoiseError::UnexpectedHandshakeLength {
+            step: "-> e",
+            len: 31
+        })
+    );
     let mut r = responder();
     r.receive_data(&n1).unwrap();
     // A second N1 instead of M1.
-    assert_eq!(r.receive_data(&n1), Err(NoiseError::UnexpectedHandshakeLength { step: "-> e", len: 13 }));
+    assert_eq!(
+        r.receive_data(&n1),
+        Err(NoiseError::UnexpectedHandshakeLength {
+            step: "-> e",
+            len: 13
+        })
+    );
 
     // Initiator waiting for N2 receives M2 (out of order) or a zero prefix.
     let mut i = initiator(NoiseProfile::Sri2023);
-    assert_eq!(i.receive_data(&[170, 0]), Err(NoiseError::MessageTooLong { len: 170, max: 4 }));
+    assert_eq!(
+        i.receive_data(&[170, 0]),
+        Err(NoiseError::MessageTooLong { len: 170, max: 4 })
+    );
     let mut i = initiator(NoiseProfile::Sri2023);
-    assert_eq!(i.receive_data(&[0, 0, 1]), Err(NoiseError::ZeroLengthMessage));
+    assert_eq!(
+        i.receive_data(&[0, 0, 1]),
+        Err(NoiseError::ZeroLengthMessage)
+    );
     let mut i = initiator(NoiseProfile::Sri2023);
-    assert_eq!(i.receive_data(&[3, 0]), Err(NoiseError::UnexpectedHandshakeLength { step: "N2", len: 3 }));
+    assert_eq!(
+        i.receive_data(&[3, 0]),
+        Err(NoiseError::UnexpectedHandshakeLength { step: "N2", len: 3 })
+    );
 
     // Replies of the wrong shape or naming an algorithm that was not offered.
-    let mut i = NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[Cipher::ChaChaPoly])).unwrap();
+    let mut i =
+        NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[Cipher::ChaChaPoly]))
+            .unwrap();
     assert_eq!(
         i.receive_data(&[4, 0, b'A', b'E', b'S', b'G']),
         Err(NoiseError::UnofferedCipher(Cipher::AesGcm.id()))
     );
     let mut i = initiator(NoiseProfile::Sri2023);
-    assert_eq!(i.receive_data(b"\x04\x00XXXX"), Err(NoiseError::UnofferedCipher(0x5858_5858)));
+    assert_eq!(
+        i.receive_data(b"\x04\x00XXXX"),
+        Err(NoiseError::UnofferedCipher(0x5858_5858))
+    );
     let mut i = initiator(NoiseProfile::Braiins2021);
-    assert!(matches!(i.receive_data(b"\x09\x00STR3\x01AESG"), Err(NoiseError::MalformedNegotiation(_))));
+    assert!(matches!(
+        i.receive_data(b"\x09\x00STR3\x01AESG"),
+        Err(NoiseError::MalformedNegotiation(_))
+    ));
     let mut i = initiator(NoiseProfile::Braiins2021);
-    assert!(matches!(i.receive_data(b"\x09\x00STR2\x02AESG"), Err(NoiseError::MalformedNegotiation(_))));
+    assert!(matches!(
+        i.receive_data(b"\x09\x00STR2\x02AESG"),
+        Err(NoiseError::MalformedNegotiation(_))
+    ));
     let mut i = initiator(NoiseProfile::Braiins2021);
-    assert_eq!(i.receive_data(b"\x0d\x00STR2\x02AESGCHCH"), Err(NoiseError::MessageTooLong { len: 13, max: 9 }));
+    assert_eq!(
+        i.receive_data(b"\x0d\x00STR2\x02AESGCHCH"),
+        Err(NoiseError::MessageTooLong { len: 13, max: 9 })
+    );
     let mut i = initiator(NoiseProfile::Braiins2021);
-    assert_eq!(i.receive_data(b"\x04\x00AESG"), Err(NoiseError::UnexpectedHandshakeLength { step: "N2", len: 4 }));
+    assert_eq!(
+        i.receive_data(b"\x04\x00AESG"),
+        Err(NoiseError::UnexpectedHandshakeLength { step: "N2", len: 4 })
+    );
 
     // Initiator waiting for M2: only 170 or 172.
     let mut i = initiator(NoiseProfile::Sri2023);
     i.receive_data(b"\x04\x00CHCH").unwrap();
     assert_eq!(
         i.receive_data(&[171, 0]),
-        Err(NoiseError::UnexpectedHandshakeLength { step: "<- e, ee, s, es", len: 171 })
+        Err(NoiseError::UnexpectedHandshakeLength {
+            step: "<- e, ee, s, es",
+            len: 171
+        })
     );
 
     // into_transport too early.
     let i = initiator(NoiseProfile::Sri2023);
-    assert_eq!(i.into_transport().err(), Some(NoiseError::HandshakeIncomplete));
+    assert_eq!(
+        i.into_transport().err(),
+        Some(NoiseError::HandshakeIncomplete)
+    );
 }
 
 #[test]
 fn responder_output_must_be_drained_and_leftover_is_kept() {
-    let mut i = NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &Cipher::ALL)).unwrap();
-    let mut r = NoiseHandshake::responder(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64)).unwrap();
+    let mut i =
+        NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &Cipher::ALL)).unwrap();
+    let mut r = NoiseHandshake::responder(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64))
+        .unwrap();
     let mut buf = Vec::new();
     i.data_to_send(&mut buf);
     r.receive_data(&buf).unwrap();
@@ -435,8 +550,10 @@ fn responder_output_must_be_drained_and_leftover_is_kept() {
     assert_eq!(plain, b"early");
 
     // A completed responder whose last message was not taken refuses to convert.
-    let mut i = NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &Cipher::ALL)).unwrap();
-    let mut r = NoiseHandshake::responder(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64)).unwrap();
+    let mut i =
+        NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &Cipher::ALL)).unwrap();
+    let mut r = NoiseHandshake::responder(responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64))
+        .unwrap();
     let mut buf = Vec::new();
     i.data_to_send(&mut buf);
     r.receive_data(&buf).unwrap();
@@ -446,7 +563,10 @@ fn responder_output_must_be_drained_and_leftover_is_kept() {
     buf.clear();
     i.data_to_send(&mut buf);
     r.receive_data(&buf).unwrap();
-    assert_eq!(r.into_transport().err(), Some(NoiseError::HandshakeIncomplete));
+    assert_eq!(
+        r.into_transport().err(),
+        Some(NoiseError::HandshakeIncomplete)
+    );
 }
 
 fn pair(profile: NoiseProfile, cipher: Cipher) -> (NoiseTransport, NoiseTransport) {
@@ -467,7 +587,10 @@ fn tampered_transport_kills_channel() {
         ti.encrypt(b"second", &mut wire).unwrap();
         wire[good_len + 5] ^= 0x80;
         let mut plain = Vec::new();
-        assert_eq!(tr.decrypt(&wire, &mut plain), Err(NoiseError::TransportDecrypt));
+        assert_eq!(
+            tr.decrypt(&wire, &mut plain),
+            Err(NoiseError::TransportDecrypt)
+        );
         assert_eq!(plain, b"first");
         assert!(tr.is_closed());
         // Even a correct message is refused now.
@@ -482,7 +605,10 @@ fn tampered_transport_kills_channel() {
     ti.encrypt(b"a", &mut a).unwrap();
     ti.encrypt(b"b", &mut b).unwrap();
     let mut plain = Vec::new();
-    assert_eq!(tr.decrypt(&b, &mut plain), Err(NoiseError::TransportDecrypt));
+    assert_eq!(
+        tr.decrypt(&b, &mut plain),
+        Err(NoiseError::TransportDecrypt)
+    );
     assert!(plain.is_empty());
 }
 
@@ -491,15 +617,24 @@ fn transport_length_prefix_rules() {
     // R22 on the transport
     let (_, mut tr) = pair(NoiseProfile::Sri2023, Cipher::AesGcm);
     let mut plain = Vec::new();
-    assert_eq!(tr.decrypt(&[0, 0], &mut plain), Err(NoiseError::ZeroLengthMessage));
+    assert_eq!(
+        tr.decrypt(&[0, 0], &mut plain),
+        Err(NoiseError::ZeroLengthMessage)
+    );
     let (_, mut tr) = pair(NoiseProfile::Sri2023, Cipher::AesGcm);
-    assert_eq!(tr.decrypt(&[1, 0, 0], &mut plain), Err(NoiseError::MessageTooShort { len: 1 }));
+    assert_eq!(
+        tr.decrypt(&[1, 0, 0], &mut plain),
+        Err(NoiseError::MessageTooShort { len: 1 })
+    );
     // A maximal prefix is legal and is buffered until complete (bounded by 65 537 bytes).
     let (_, mut tr) = pair(NoiseProfile::Sri2023, Cipher::AesGcm);
     tr.decrypt(&[0xff, 0xff], &mut plain).unwrap();
     tr.decrypt(&vec![0u8; 65_534], &mut plain).unwrap();
     assert_eq!(tr.buffered_len(), 65_536);
-    assert_eq!(tr.decrypt(&[0, 9, 9], &mut plain), Err(NoiseError::TransportDecrypt));
+    assert_eq!(
+        tr.decrypt(&[0, 9, 9], &mut plain),
+        Err(NoiseError::TransportDecrypt)
+    );
     assert!(plain.is_empty());
 }
 
@@ -543,7 +678,10 @@ fn large_frame_is_split_and_reassembled() {
     let mut wire = Vec::new();
     assert_eq!(
         ti.encrypt(&[0; MAX_PLAINTEXT_LEN + 1], &mut wire),
-        Err(NoiseError::FrameTooLarge { len: MAX_PLAINTEXT_LEN + 1, max: MAX_PLAINTEXT_LEN })
+        Err(NoiseError::FrameTooLarge {
+            len: MAX_PLAINTEXT_LEN + 1,
+            max: MAX_PLAINTEXT_LEN
+        })
     );
     ti.encrypt(&[0; MAX_PLAINTEXT_LEN], &mut wire).unwrap();
 }
@@ -561,7 +699,10 @@ fn many_small_frames_in_one_batch() {
     for (policy, messages) in [
         (SendPolicy::FramePerMessage, ends.len()),
         (SendPolicy::FramePerMessageNoSplit, ends.len()),
-        (SendPolicy::Stream, plaintext.len().div_ceil(MAX_PLAINTEXT_LEN)),
+        (
+            SendPolicy::Stream,
+            plaintext.len().div_ceil(MAX_PLAINTEXT_LEN),
+        ),
     ] {
         let (mut ti, mut tr) = pair(NoiseProfile::Sri2023, Cipher::ChaChaPoly);
         ti.set_send_policy(policy);

@@ -254,7 +254,11 @@ impl Dh for X25519 {
             .get(..32)
             .and_then(|k| k.try_into().ok())
             .ok_or(snow::Error::Dh)?;
-        let shared = Zeroizing::new(MontgomeryPoint(remote).mul_clamped(*self.private).to_bytes());
+        let shared = Zeroizing::new(
+            MontgomeryPoint(remote)
+                .mul_clamped(*self.private)
+                .to_bytes(),
+        );
         // An all-zero result means the peer sent a low-order point: contributory behaviour
         // fails, so refuse it (Noise §12.1 allows either; refusing costs nothing here).
         if shared.iter().all(|&b| b == 0) {
@@ -314,7 +318,8 @@ mod tests {
                 .unwrap()
             };
             // Pair A goes through our split; pair B, built identically, through snow's.
-            let (mut ia, mut ra, mut ib, mut rb) = (make(true), make(false), make(true), make(false));
+            let (mut ia, mut ra, mut ib, mut rb) =
+                (make(true), make(false), make(true), make(false));
             for (i, r) in [(&mut ia, &mut ra), (&mut ib, &mut rb)] {
                 let (mut m1, mut m2, mut p) = (Vec::new(), Vec::new(), Vec::new());
                 i.write_message(&[], &mut m1).unwrap();
@@ -323,7 +328,8 @@ mod tests {
                 i.read_message(&m2, &mut p).unwrap();
             }
             let mut ours = NoiseTransport::new(cipher, ia.split(), SendPolicy::default()).unwrap();
-            let mut ours_r = NoiseTransport::new(cipher, ra.split(), SendPolicy::default()).unwrap();
+            let mut ours_r =
+                NoiseTransport::new(cipher, ra.split(), SendPolicy::default()).unwrap();
             let mut snow_i = ib.state.into_transport_mode().unwrap();
             let mut snow_r = rb.state.into_transport_mode().unwrap();
             for round in 0..3u8 {

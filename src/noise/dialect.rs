@@ -102,9 +102,12 @@ pub(crate) struct Negotiation {
 
 /// Parses a NegotiationMessage that must fill `bytes` exactly.
 pub(crate) fn decode_negotiation(bytes: &[u8]) -> Result<Negotiation, NoiseError> {
-    let (header, rest) = bytes
-        .split_first_chunk::<NEGOTIATION_HEADER>()
-        .ok_or(NoiseError::MalformedNegotiation("shorter than magic and count"))?;
+    let (header, rest) =
+        bytes
+            .split_first_chunk::<NEGOTIATION_HEADER>()
+            .ok_or(NoiseError::MalformedNegotiation(
+                "shorter than magic and count",
+            ))?;
     let magic = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
     let count = usize::from(header[4]);
     if rest.len() != 4 * count {
@@ -171,12 +174,13 @@ pub(crate) fn encode_reply(dialect: &NoiseDialect, chosen: Cipher, out: &mut Vec
 pub(crate) fn decode_reply(dialect: &NoiseDialect, bytes: &[u8]) -> Result<u32, NoiseError> {
     match dialect.reply {
         ReplyForm::BareId => {
-            let id: [u8; 4] = bytes.try_into().map_err(|_| {
-                NoiseError::UnexpectedHandshakeLength {
-                    step: "N2",
-                    len: bytes.len(),
-                }
-            })?;
+            let id: [u8; 4] =
+                bytes
+                    .try_into()
+                    .map_err(|_| NoiseError::UnexpectedHandshakeLength {
+                        step: "N2",
+                        len: bytes.len(),
+                    })?;
             Ok(u32::from_le_bytes(id))
         }
         ReplyForm::Message => {
@@ -188,11 +192,15 @@ pub(crate) fn decode_reply(dialect: &NoiseDialect, bytes: &[u8]) -> Result<u32, 
             }
             let reply = decode_negotiation(bytes)?;
             if reply.magic != dialect.magic {
-                return Err(NoiseError::MalformedNegotiation("reply magic differs from the offer"));
+                return Err(NoiseError::MalformedNegotiation(
+                    "reply magic differs from the offer",
+                ));
             }
             match reply.ids.as_slice() {
                 [id] => Ok(*id),
-                _ => Err(NoiseError::MalformedNegotiation("reply must name exactly one algorithm")),
+                _ => Err(NoiseError::MalformedNegotiation(
+                    "reply must name exactly one algorithm",
+                )),
             }
         }
     }
@@ -263,12 +271,18 @@ mod tests {
     #[test]
     fn first_message_forms() {
         // R21: length and magic tell the three forms apart
-        assert!(matches!(classify_first_message(&[7; 32]), Ok(FirstMessage::Message1)));
+        assert!(matches!(
+            classify_first_message(&[7; 32]),
+            Ok(FirstMessage::Message1)
+        ));
         let mut str3 = Vec::new();
         encode_negotiation(SRI_2023.magic, &[Cipher::ChaChaPoly.id()], &mut str3);
         assert!(matches!(
             classify_first_message(&str3),
-            Ok(FirstMessage::Offer { form: NegotiationForm::Str3, .. })
+            Ok(FirstMessage::Offer {
+                form: NegotiationForm::Str3,
+                ..
+            })
         ));
         let mut bad = str3.clone();
         bad[0] = b'X';
@@ -283,8 +297,17 @@ mod tests {
     #[test]
     fn choice_follows_preference() {
         let offer = [Cipher::ChaChaPoly.id(), Cipher::AesGcm.id()];
-        assert_eq!(choose(SRI_2023.default_preference, &offer), Ok(Cipher::ChaChaPoly));
-        assert_eq!(choose(BRAIINS_2021.default_preference, &offer), Ok(Cipher::AesGcm));
-        assert_eq!(choose(&[Cipher::AesGcm], &[0x1234]), Err(NoiseError::NoCommonCipher));
+        assert_eq!(
+            choose(SRI_2023.default_preference, &offer),
+            Ok(Cipher::ChaChaPoly)
+        );
+        assert_eq!(
+            choose(BRAIINS_2021.default_preference, &offer),
+            Ok(Cipher::AesGcm)
+        );
+        assert_eq!(
+            choose(&[Cipher::AesGcm], &[0x1234]),
+            Err(NoiseError::NoCommonCipher)
+        );
     }
 }

@@ -21,7 +21,9 @@ use super::transport::{NoiseTransport, SendPolicy};
 use super::{
     static_public_key, Cipher, NegotiationForm, NoiseError, NoiseProfile, LENGTH_PREFIX_LEN,
 };
-use crate::keys::{AuthorityPublicKey, Certificate, SignatureLayout, StaticPublicKey, StaticSecretKey};
+use crate::keys::{
+    AuthorityPublicKey, Certificate, SignatureLayout, StaticPublicKey, StaticSecretKey,
+};
 
 /// Size of Noise message 2 without its payload: `e` (32) ‖ encrypted `s` (32 + 16) ‖ tag of
 /// the encrypted payload (16).
@@ -197,7 +199,9 @@ impl NoiseHandshake {
             return Err(NoiseError::InvalidConfig("no algorithm to offer"));
         }
         if ciphers.len() > 255 {
-            return Err(NoiseError::InvalidConfig("more than 255 algorithms offered"));
+            return Err(NoiseError::InvalidConfig(
+                "more than 255 algorithms offered",
+            ));
         }
         if !config.negotiate && !dialect.may_skip_negotiation {
             return Err(NoiseError::InvalidConfig(
@@ -474,7 +478,10 @@ impl NoiseHandshake {
     }
 
     /// Initiator: write M1 (`-> e`, empty payload) and wait for M2.
-    fn send_message_1(&mut self, mut backend: Box<dyn HandshakeBackend>) -> Result<Step, NoiseError> {
+    fn send_message_1(
+        &mut self,
+        mut backend: Box<dyn HandshakeBackend>,
+    ) -> Result<Step, NoiseError> {
         let mut m1 = Vec::with_capacity(MESSAGE_1_LEN);
         backend.write_message(&[], &mut m1)?;
         self.push_message(&m1)?;

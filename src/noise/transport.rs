@@ -13,9 +13,7 @@
 use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 
 use super::backend::SplitKeys;
-use super::{
-    Cipher, NoiseError, LENGTH_PREFIX_LEN, MAX_MESSAGE_LEN, MAX_PLAINTEXT_LEN, TAG_LEN,
-};
+use super::{Cipher, NoiseError, LENGTH_PREFIX_LEN, MAX_MESSAGE_LEN, MAX_PLAINTEXT_LEN, TAG_LEN};
 
 /// How SV2 frames are mapped onto Noise messages when sending.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
@@ -213,8 +211,7 @@ impl NoiseTransport {
             if end <= prev || end > plaintext.len() {
                 return Err(NoiseError::InvalidFrameBoundaries);
             }
-            if self.policy == SendPolicy::FramePerMessageNoSplit && end - prev > MAX_PLAINTEXT_LEN
-            {
+            if self.policy == SendPolicy::FramePerMessageNoSplit && end - prev > MAX_PLAINTEXT_LEN {
                 return Err(NoiseError::FrameTooLarge {
                     len: end - prev,
                     max: MAX_PLAINTEXT_LEN,
@@ -403,7 +400,10 @@ mod tests {
             assert!(more.is_empty());
             assert_eq!(a.encrypt(b"x", &mut more), Err(NoiseError::Closed));
             // The receiver refuses as well, before trying to decrypt.
-            assert_eq!(b.decrypt(&wire, &mut plain), Err(NoiseError::NonceExhausted));
+            assert_eq!(
+                b.decrypt(&wire, &mut plain),
+                Err(NoiseError::NonceExhausted)
+            );
             assert!(b.is_closed());
         }
     }
@@ -446,7 +446,10 @@ mod tests {
         // R22: length 0 and lengths that cannot hold a tag
         let (_, mut b) = pair(Cipher::AesGcm);
         let mut out = Vec::new();
-        assert_eq!(b.decrypt(&[0, 0], &mut out), Err(NoiseError::ZeroLengthMessage));
+        assert_eq!(
+            b.decrypt(&[0, 0], &mut out),
+            Err(NoiseError::ZeroLengthMessage)
+        );
         let (_, mut b) = pair(Cipher::AesGcm);
         assert_eq!(
             b.decrypt(&[15, 0], &mut out),
@@ -454,23 +457,33 @@ mod tests {
         );
         let (_, mut b) = pair(Cipher::AesGcm);
         b.decrypt(&[0], &mut out).unwrap();
-        assert_eq!(b.decrypt(&[0], &mut out), Err(NoiseError::ZeroLengthMessage));
+        assert_eq!(
+            b.decrypt(&[0], &mut out),
+            Err(NoiseError::ZeroLengthMessage)
+        );
     }
 
     #[test]
     fn policies_cut_differently() {
-        let frames = [vec![1u8; 10], vec![2u8; 20], vec![3u8; MAX_PLAINTEXT_LEN + 5]];
+        let frames = [
+            vec![1u8; 10],
+            vec![2u8; 20],
+            vec![3u8; MAX_PLAINTEXT_LEN + 5],
+        ];
         let plaintext: Vec<u8> = frames.concat();
         let ends = [10, 30, plaintext.len()];
-        for (policy, expected_messages) in [
-            (SendPolicy::FramePerMessage, 4),
-            (SendPolicy::Stream, 2),
-        ] {
+        for (policy, expected_messages) in
+            [(SendPolicy::FramePerMessage, 4), (SendPolicy::Stream, 2)]
+        {
             let (mut a, mut b) = pair(Cipher::ChaChaPoly);
             a.set_send_policy(policy);
             let mut wire = Vec::new();
             a.encrypt_frames(&plaintext, &ends, &mut wire).unwrap();
-            assert_eq!(wire.len(), plaintext.len() + expected_messages * 18, "{policy:?}");
+            assert_eq!(
+                wire.len(),
+                plaintext.len() + expected_messages * 18,
+                "{policy:?}"
+            );
             let mut plain = Vec::new();
             b.decrypt(&wire, &mut plain).unwrap();
             assert_eq!(plain, plaintext);
