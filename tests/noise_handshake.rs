@@ -750,3 +750,15 @@ fn random_input_never_panics() {
         fuzzing::drive_initiator(&data);
     }
 }
+
+#[test]
+fn debug_output_hides_secrets() {
+    let mut cfg = responder_cfg(NoiseProfile::Sri2023, 0, 1);
+    cfg.rng_seed = Some([0xab; 32]);
+    let mut icfg = initiator_cfg(NoiseProfile::Sri2023, &Cipher::ALL);
+    icfg.rng_seed = Some([0xab; 32]);
+    for text in [format!("{cfg:?}"), format!("{icfg:?}")] {
+        assert!(!text.contains("171, 171, 171"), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+}

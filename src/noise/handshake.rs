@@ -30,7 +30,7 @@ use crate::keys::{
 const MESSAGE_2_OVERHEAD: usize = 32 + 32 + 16 + 16;
 
 /// How a client runs the handshake.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct InitiatorConfig {
     /// The pool authority's Ed25519 key (from the URL, A.3.5): the certificate must verify
@@ -71,7 +71,7 @@ impl InitiatorConfig {
 /// A responder speaks whichever dialect the initiator opened with (R21): STR3 initiators get
 /// the SRI replies and a 74-byte certificate message, STR2 and negotiation-free initiators the
 /// Braiins replies and a 76-byte one. Its own profile sets only its cipher preference.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ResponderConfig {
     /// The server's X25519 static key (`s`), with its public half derived once here rather
@@ -110,6 +110,42 @@ impl ResponderConfig {
     /// The server's static public key (the `s` sent in the handshake).
     pub fn static_public_key(&self) -> StaticPublicKey {
         self.static_public
+    }
+}
+
+/// Shown instead of an RNG seed: a seed determines the ephemeral keys, so it is secret.
+fn redact_seed(seed: &Option<[u8; 32]>) -> &'static str {
+    if seed.is_some() {
+        "Some(<redacted>)"
+    } else {
+        "None (OS)"
+    }
+}
+
+impl std::fmt::Debug for InitiatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitiatorConfig")
+            .field("authority_key", &self.authority_key)
+            .field("now_unix", &self.now_unix)
+            .field("profile", &self.profile)
+            .field("ciphers", &self.ciphers)
+            .field("negotiate", &self.negotiate)
+            .field("rng_seed", &redact_seed(&self.rng_seed))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ResponderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponderConfig")
+            .field("static_secret", &self.static_secret)
+            .field("static_public", &self.static_public)
+            .field("certificate", &self.certificate)
+            .field("profile", &self.profile)
+            .field("cipher_preference", &self.cipher_preference)
+            .field("accept_no_negotiation", &self.accept_no_negotiation)
+            .field("rng_seed", &redact_seed(&self.rng_seed))
+            .finish()
     }
 }
 
@@ -273,7 +309,12 @@ impl NoiseHandshake {
     }
 
     /// Feeds bytes received from the peer, in any chunking. Processes every complete message;
-    /// bytes after the last handshake message are kept for [`into_transport`](Self::into_transport).
+    /// bytes after the last handshake message are kept for [`into_transport`](Self::into_transport)
+    /// (they are only stored, so call it as soon as the handshake is complete).
+    ///
+    /// Each message's length prefix is checked against what the current step accepts before
+    /// its body is awaited, so a bad prefix is refused at once rather than after up to 64 KiB
+    /// of waiting and buffering.
     pub fn receive_data(&mut self, data: &[u8]) -> Result<(), NoiseError> {
         if matches!(self.step, Step::Failed) {
             return Err(NoiseError::Closed);
