@@ -6,10 +6,16 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod frames;
+mod json;
 mod key_cmd;
 
 #[derive(Parser)]
-#[command(name = "sv2", version, about = "Stratum V2 tool: decode/encode frames, manage keys and certificates")]
+#[command(
+    name = "sv2",
+    version,
+    about = "Stratum V2 tool: decode/encode frames, manage keys and certificates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -17,6 +23,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Decode hex frames (from --hex, a file, or stdin) into one JSON object per frame.
+    Decode {
+        /// Hex of one or more frames (whitespace, `|` and `#` comments allowed).
+        #[arg(long)]
+        hex: Option<String>,
+        /// File holding hex frames; `-` or nothing reads stdin.
+        file: Option<std::path::PathBuf>,
+        /// Wire dialect: spec (default), sri-2023, braiins-2021.
+        #[arg(long, default_value = "spec")]
+        profile: String,
+    },
+    /// Encode JSON frame descriptions (the `sv2 decode` format) into hex, one line per frame.
+    Encode {
+        /// JSON text of one or more frames.
+        #[arg(long)]
+        json: Option<String>,
+        /// File holding JSON; `-` or nothing reads stdin.
+        file: Option<std::path::PathBuf>,
+        /// Wire dialect: spec (default), sri-2023, braiins-2021.
+        #[arg(long, default_value = "spec")]
+        profile: String,
+    },
     /// Keys and certificates: generate, show, sign.
     #[command(subcommand)]
     Key(key_cmd::KeyCommand),
@@ -25,6 +53,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Decode { hex, file, profile } => frames::decode_command(hex, file, &profile),
+        Command::Encode {
+            json,
+            file,
+            profile,
+        } => frames::encode_command(json, file, &profile),
         Command::Key(command) => key_cmd::run(command),
     };
     match result {

@@ -181,7 +181,11 @@ impl Certificate {
                     "76-byte message without the 64-byte signature length prefix",
                 ))
             }
-            _ => return Err(CertificateError::Malformed("length is neither 74 nor 76 bytes")),
+            _ => {
+                return Err(CertificateError::Malformed(
+                    "length is neither 74 nor 76 bytes",
+                ))
+            }
         };
         let mut signature = [0u8; 64];
         signature.copy_from_slice(&bytes[signature_at..signature_at + 64]);
@@ -201,7 +205,11 @@ mod tests {
 
     fn keys() -> (AuthoritySecretKey, AuthorityPublicKey, StaticPublicKey) {
         let secret = AuthoritySecretKey::from_bytes([7u8; 32]);
-        let public = AuthorityPublicKey(SigningKey::from_bytes(&[7u8; 32]).verifying_key().to_bytes());
+        let public = AuthorityPublicKey(
+            SigningKey::from_bytes(&[7u8; 32])
+                .verifying_key()
+                .to_bytes(),
+        );
         (secret, public, StaticPublicKey([9u8; 32]))
     }
 
@@ -213,8 +221,14 @@ mod tests {
         assert_eq!(cert.verify(&public, &server, 150), Ok(()));
         assert_eq!(cert.verify(&public, &server, 100), Ok(()));
         assert_eq!(cert.verify(&public, &server, 200), Ok(()));
-        assert!(matches!(cert.verify(&public, &server, 99), Err(CertificateError::NotYetValid { .. })));
-        assert!(matches!(cert.verify(&public, &server, 201), Err(CertificateError::Expired { .. })));
+        assert!(matches!(
+            cert.verify(&public, &server, 99),
+            Err(CertificateError::NotYetValid { .. })
+        ));
+        assert!(matches!(
+            cert.verify(&public, &server, 201),
+            Err(CertificateError::Expired { .. })
+        ));
     }
 
     #[test]
@@ -224,9 +238,19 @@ mod tests {
         let cert = Certificate::sign(&secret, &server, 100, 200);
         let mut tampered = cert;
         tampered.valid_from ^= 1;
-        assert_eq!(tampered.verify(&public, &server, 150), Err(CertificateError::BadSignature));
-        let other = AuthorityPublicKey(SigningKey::from_bytes(&[8u8; 32]).verifying_key().to_bytes());
-        assert_eq!(cert.verify(&other, &server, 150), Err(CertificateError::BadSignature));
+        assert_eq!(
+            tampered.verify(&public, &server, 150),
+            Err(CertificateError::BadSignature)
+        );
+        let other = AuthorityPublicKey(
+            SigningKey::from_bytes(&[8u8; 32])
+                .verifying_key()
+                .to_bytes(),
+        );
+        assert_eq!(
+            cert.verify(&other, &server, 150),
+            Err(CertificateError::BadSignature)
+        );
         assert_eq!(
             cert.verify(&public, &StaticPublicKey([10u8; 32]), 150),
             Err(CertificateError::BadSignature)
@@ -242,9 +266,15 @@ mod tests {
         let prefixed = cert.encode(SignatureLayout::LengthPrefixed);
         assert_eq!(raw.len(), 74);
         assert_eq!(prefixed.len(), 76);
-        assert_eq!(&prefixed[..12], &[0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x40, 0x00]);
+        assert_eq!(
+            &prefixed[..12],
+            &[0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x40, 0x00]
+        );
         assert_eq!(Certificate::decode(&raw), Ok((cert, SignatureLayout::Raw)));
-        assert_eq!(Certificate::decode(&prefixed), Ok((cert, SignatureLayout::LengthPrefixed)));
+        assert_eq!(
+            Certificate::decode(&prefixed),
+            Ok((cert, SignatureLayout::LengthPrefixed))
+        );
         assert!(Certificate::decode(&raw[..73]).is_err());
         let mut bad = prefixed.clone();
         bad[10] = 0x41;

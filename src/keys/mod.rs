@@ -2,9 +2,30 @@
 //! (X25519, the Noise `s`). Two different curves, so two different types that cannot be mixed up.
 //!
 //! Secret keys are zeroized when dropped.
+//!
+//! * [`text`]: the key text format (Base58Check without version byte), `FromStr`/`Display`.
+//! * generation ([`AuthoritySecretKey::generate_os`], seeded variants) and derivation
+//!   ([`AuthoritySecretKey::public_key`], [`StaticSecretKey::public_key`]).
+//! * [`mod@file`]: key and certificate files, and the operations behind `sv2 key`.
+//! * [`ServerCertificate`]: a certificate with the keys it binds, and its text format.
+//! * [`url`]: pool URLs `stratum2+tcp://host:port/<authority key>` and the explicit plaintext
+//!   form `stratum2+tcp+plain://host:port`.
 
 mod cert;
+mod cert_file;
+pub mod file;
+mod generate;
+pub mod text;
+pub mod url;
 pub use cert::{Certificate, CertificateError, SignatureLayout, SIGNED_BYTES_LEN};
+pub use cert_file::{CertificateCheckError, EmptyValidityError, ServerCertificate};
+pub use file::{
+    generate_authority_key_files, generate_server_key_files, sign_certificate_file,
+    verify_certificate_file, FileFormatError, FileKind, KeyFile, KeyFileError,
+};
+pub use generate::EntropyError;
+pub use text::KeyTextError;
+pub use url::{Host, PoolUrl, Security, UrlError};
 
 use zeroize::Zeroizing;
 

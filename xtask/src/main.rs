@@ -1,1 +1,1124 @@
-fn main() {}
+//! `cargo xtask codegen` writes the message code from the one message table;
+//! `cargo xtask check` fails if the committed generated files differ from a fresh run.
+//!
+//! Inputs: `messages/messages.json` (the spec's messages, errata resolved),
+//! `messages/profiles/*.json` (the wire dialects of deployed implementations) and
+//! `messages/dialects.json` (which dialects exist and their behaviour flags).
+//! Output: `src/messages/generated.rs` (structs, codecs, the `Message` enum, dialect tables)
+//! and `tests/common/arbitrary_generated.rs` (proptest strategies for every message).
+
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&root, false),
+        Some("check") => codegen(&root, true),
+        _ => Err("usage: cargo xtask codegen|check".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_json(path: &Path) -> Result<Json, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// How a dialect carries one canonical field on the wire.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Wire {
+    Same,
+    Absent,
+    B32AsB032,
+    U64AsU32,
+    Str032,
+    TxOutListAsFlat,
+    FlagAsOptionU32,
+}
+
+impl Wire {
+    fn variant(self) -> &'static str {
+        match self {
+            Wire::Same => "Same",
+            Wire::Absent => "Absent",
+            Wire::B32AsB032 => "B32AsB032",
+            Wire::U64AsU32 => "U64AsU32",
+            Wire::Str032 => "Str032",
+            Wire::TxOutListAsFlat => "TxOutListAsFlat",
+            Wire::FlagAsOptionU32 => "FlagAsOptionU32",
+        }
+    }
+    /// The conversion a dialect applies when it types a canonical field differently.
+    fn between(canonical: &str, dialect: &str) -> Result<Wire, String> {
+        Ok(match (canonical, dialect) {
+            (a, b) if a == b => Wire::Same,
+            ("B32", "B0_32") => Wire::B32AsB032,
+            ("U64", "U32") => Wire::U64AsU32,
+            ("STR0_255", "STR0_32") => Wire::Str032,
+            ("SEQ0_64K[B0_64K]", "B0_64K") => Wire::TxOutListAsFlat,
+            ("BOOL", "OPTION[U32]") => Wire::FlagAsOptionU32,
+            (a, b) => return Err(format!("no conversion from {a} to {b}")),
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Field {
+    spec_name: String,
+    rust_name: String,
+    ty: String,
+    note: Option<String>,
+    /// Dialect-only storage that is not a wire slot of its own (the sri-2023 `min_ntime` that
+    /// shares the `future_job` slot).
+    companion_of: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct Msg {
+    protocol: String,
+    spec_name: String,
+    rust_name: String,
+    section: String,
+    direction: String,
+    note: Option<String>,
+    extension: u16,
+    opaque: bool,
+    provisional: bool,
+    fields: Vec<Field>,
+    /// Per dialect: `None` if the dialect does not define the message, else its id and the wire
+    /// form of each field (indexed like `fields`; companions are `Absent`).
+    per_dialect: Vec<Option<DialectMsg>>,
+}
+
+#[derive(Clone, Debug)]
+struct DialectMsg {
+    msg_type: u8,
+    channel_msg: bool,
+    wire: Vec<Wire>,
+    /// Field names as that implementation spells them (documentation only).
+    names: Vec<Option<String>>,
+}
+
+struct DialectDef {
+    name: String,
+    rust_name: String,
+    doc: String,
+    profile: Option<Json>,
+    flags: Json,
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '.' {
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn protocol_prefix(protocol: &str) -> &'static str {
+    match protocol {
+        "Mining" => "Mining",
+        "TemplateDistribution" => "Tdp",
+        "JobNegotiation" => "Jn",
+        _ => "",
+    }
+}
+
+fn str_field(v: &Json, key: &str) -> Result<String, String> {
+    v.get(key)
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| format!("missing string '{key}' in {v}"))
+}
+
+fn load(root: &Path) -> Result<(Vec<Msg>, Vec<DialectDef>), String> {
+    let messages = read_json(&root.join("messages/messages.json"))?;
+    let dialect_file = read_json(&root.join("messages/dialects.json"))?;
+    let mut dialects = Vec::new();
+    for d in dialect_file["dialects"]
+        .as_array()
+        .ok_or("dialects.json: no dialects")?
+    {
+        let profile = match d["profile"].as_str() {
+            Some(file) => Some(read_json(&root.join("messages/profiles").join(file))?),
+            None => None,
+        };
+        dialects.push(DialectDef {
+            name: str_field(d, "name")?,
+            rust_name: str_field(d, "rust_name")?,
+            doc: str_field(d, "doc")?,
+            profile,
+            flags: d.clone(),
+        });
+    }
+
+    let mut msgs: Vec<Msg> = Vec::new();
+    let new_msg = |m: &Json, protocol: String| -> Result<Msg, String> {
+        let spec_name = str_field(m, "name")?;
+        let fields = m["fields"]
+            .as_array()
+            .ok_or("fields")?
+            .iter()
+            .map(|f| {
+                let name = str_field(f, "name")?;
+                Ok(Field {
+                    rust_name: snake(&name),
+                    spec_name: name,
+                    ty: str_field(f, "type")?,
+                    note: f.get("note").and_then(Json::as_str).map(str::to_string),
+                    companion_of: None,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Msg {
+            rust_name: spec_name.replace('.', ""),
+            spec_name,
+            section: m
+                .get("section")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
+            direction: m
+                .get("direction")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
+            note: m.get("note").and_then(Json::as_str).map(str::to_string),
+            extension: m.get("extension_type").and_then(Json::as_u64).unwrap_or(0) as u16,
+            opaque: m.get("payload_defined").and_then(Json::as_bool) == Some(false),
+            provisional: m.get("msg_type_provisional").and_then(Json::as_bool) == Some(true),
+            protocol,
+            fields,
+            per_dialect: vec![None; dialects.len()],
+        })
+    };
+    for m in messages.as_array().ok_or("messages.json is not a list")? {
+        msgs.push(new_msg(m, str_field(m, "protocol")?)?);
+    }
+    // Messages only a profile defines (the braiins-2021 Telemetry extension).
+    for d in &dialects {
+        if let Some(p) = &d.profile {
+            for m in p["messages"].as_array().ok_or("profile messages")? {
+                let protocol = str_field(m, "protocol")?;
+                let name = str_field(m, "name")?;
+                if !msgs
+                    .iter()
+                    .any(|x| x.protocol == protocol && x.spec_name == name)
+                {
+                    let mut msg = new_msg(m, protocol)?;
+                    msg.fields.iter_mut().for_each(|f| f.note = None);
+                    msgs.push(msg);
+                }
+            }
+        }
+    }
+    // Names used by two protocols get a protocol prefix (CHECKLIST B.2 item 9).
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &msgs {
+        *counts.entry(m.rust_name.clone()).or_default() += 1;
+    }
+    for m in &mut msgs {
+        if counts[&m.rust_name] > 1 {
+            m.rust_name = format!("{}{}", protocol_prefix(&m.protocol), m.rust_name);
+        }
+    }
+
+    // Per-dialect layouts.
+    for (di, d) in dialects.iter().enumerate() {
+        let Some(profile) = &d.profile else {
+            for (mi, m) in messages.as_array().unwrap().iter().enumerate() {
+                let msg = &mut msgs[mi];
+                msg.per_dialect[di] = Some(DialectMsg {
+                    msg_type: m["msg_type"].as_u64().ok_or("msg_type")? as u8,
+                    channel_msg: m["channel_msg"].as_bool().ok_or("channel_msg")?,
+                    wire: vec![Wire::Same; msg.fields.len()],
+                    names: vec![None; msg.fields.len()],
+                });
+            }
+            continue;
+        };
+        for pm in profile["messages"].as_array().ok_or("profile messages")? {
+            let protocol = str_field(pm, "protocol")?;
+            let name = str_field(pm, "name")?;
+            let msg = msgs
+                .iter_mut()
+                .find(|x| x.protocol == protocol && x.spec_name == name)
+                .ok_or_else(|| format!("{}: unknown message {protocol} {name}", d.name))?;
+            let mut wire = vec![Wire::Absent; msg.fields.len()];
+            let mut names = vec![None; msg.fields.len()];
+            let mut next_canonical = 0usize;
+            for pf in pm["fields"].as_array().ok_or("profile fields")? {
+                let pname = str_field(pf, "name")?;
+                let pty = str_field(pf, "type")?;
+                let canonical_name = match pf.get("name_in_spec").and_then(Json::as_str) {
+                    Some(n) if !n.is_empty() => n.to_string(),
+                    _ => pname.clone(),
+                };
+                let added = pf.get("added").and_then(Json::as_bool) == Some(true);
+                let position = msg
+                    .fields
+                    .iter()
+                    .position(|f| f.spec_name == canonical_name && f.companion_of.is_none());
+                match (added, position) {
+                    (false, Some(i)) => {
+                        if i < next_canonical {
+                            return Err(format!("{}: {name} reorders fields", d.name));
+                        }
+                        let w = Wire::between(&msg.fields[i].ty, &pty)
+                            .map_err(|e| format!("{} {name}.{pname}: {e}", d.name))?;
+                        wire[i] = w;
+                        names[i] = Some(pname.clone());
+                        next_canonical = i + 1;
+                        if w == Wire::FlagAsOptionU32 {
+                            // The dialect's optional value is kept beside the flag it replaces.
+                            let companion = Field {
+                                spec_name: pname.clone(),
+                                rust_name: snake(&pname),
+                                ty: "OPTION[U32]".into(),
+                                note: Some(format!(
+                                    "{} dialect only: carried instead of `{}` (None means a future job).",
+                                    d.name, msg.fields[i].spec_name
+                                )),
+                                companion_of: Some(i),
+                            };
+                            msg.fields.push(companion);
+                            wire.push(Wire::Absent);
+                            names.push(None);
+                            for other in msg.per_dialect.iter_mut().flatten() {
+                                other.wire.push(Wire::Absent);
+                                other.names.push(None);
+                            }
+                        }
+                    }
+                    (true, None) => {
+                        let field = Field {
+                            rust_name: snake(&pname),
+                            spec_name: pname.clone(),
+                            ty: pty.clone(),
+                            note: Some(format!("{} dialect only; empty/zero elsewhere.", d.name)),
+                            companion_of: None,
+                        };
+                        msg.fields.insert(next_canonical, field);
+                        wire.insert(next_canonical, Wire::Same);
+                        names.insert(next_canonical, Some(pname.clone()));
+                        for other in msg.per_dialect.iter_mut().flatten() {
+                            other.wire.insert(next_canonical, Wire::Absent);
+                            other.names.insert(next_canonical, None);
+                        }
+                        // Companions point at indices: shift those after the insertion.
+                        for f in msg.fields.iter_mut() {
+                            if let Some(c) = f.companion_of.as_mut() {
+                                if *c >= next_canonical {
+                                    *c += 1;
+                                }
+                            }
+                        }
+                        next_canonical += 1;
+                    }
+                    (false, None) => {
+                        return Err(format!("{}: {name}.{pname} matches no field", d.name))
+                    }
+                    (true, Some(_)) => {
+                        return Err(format!("{}: {name}.{pname} added but exists", d.name))
+                    }
+                }
+            }
+            msg.per_dialect[di] = Some(DialectMsg {
+                msg_type: pm["msg_type"].as_u64().ok_or("msg_type")? as u8,
+                channel_msg: pm["channel_msg"].as_bool().ok_or("channel_msg")?,
+                wire,
+                names,
+            });
+        }
+    }
+    Ok((msgs, dialects))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type mapping
+
+fn rust_type(ty: &str) -> String {
+    if let Some(inner) = ty
+        .strip_prefix("SEQ0_255[")
+        .or_else(|| ty.strip_prefix("SEQ0_64K["))
+    {
+        return format!("Vec<{}>", rust_type(inner.trim_end_matches(']')));
+    }
+    match ty {
+        "BOOL" => "bool",
+        "U8" => "u8",
+        "U16" => "u16",
+        "U32" => "u32",
+        "U64" => "u64",
+        "F32" => "f32",
+        "U256" | "B32" => "U256",
+        "STR0_255" | "STR0_32" => "Str0255",
+        "B0_32" => "B032",
+        "B0_255" | "B0_64K" | "B0_16M" | "BYTES" => "Vec<u8>",
+        "SHORT_TX_ID" => "ShortTxId",
+        "OPTION[U32]" => "Option<u32>",
+        other => panic!("unknown type {other}"),
+    }
+    .to_string()
+}
+
+/// Smallest encoding of a type: bounds the capacity reserved for a sequence.
+fn min_size(ty: &str) -> usize {
+    match ty {
+        "BOOL" | "U8" => 1,
+        "U16" => 2,
+        "U32" | "F32" => 4,
+        "U64" => 8,
+        "U256" | "B32" => 32,
+        "SHORT_TX_ID" => 6,
+        "STR0_255" | "STR0_32" | "B0_32" | "B0_255" => 1,
+        "B0_64K" => 2,
+        "B0_16M" => 3,
+        _ => 1,
+    }
+}
+
+/// Statement(s) writing `expr` (a place expression of the field's Rust type) with `w`.
+/// Fallible writes use `?` on `EncodeErrorKind`.
+fn encode_stmt(ty: &str, expr: &str) -> String {
+    if let Some(inner) = ty.strip_prefix("SEQ0_255[") {
+        let inner = inner.trim_end_matches(']');
+        return format!(
+            "w.seq0_255_count({expr}.len())?; for item in {expr}.iter() {{ {} }}",
+            encode_stmt(inner, "*item")
+        );
+    }
+    if let Some(inner) = ty.strip_prefix("SEQ0_64K[") {
+        let inner = inner.trim_end_matches(']');
+        return format!(
+            "w.seq0_64k_count({expr}.len())?; for item in {expr}.iter() {{ {} }}",
+            encode_stmt(inner, "*item")
+        );
+    }
+    match ty {
+        "BOOL" => format!("w.bool({expr});"),
+        "U8" => format!("w.u8({expr});"),
+        "U16" => format!("w.u16({expr});"),
+        "U32" => format!("w.u32({expr});"),
+        "U64" => format!("w.u64({expr});"),
+        "F32" => format!("w.f32({expr});"),
+        "U256" | "B32" => format!("w.u256(&{expr});"),
+        "STR0_255" => format!("w.str(&{expr}, 255)?;"),
+        "STR0_32" => format!("w.str(&{expr}, 32)?;"),
+        "B0_32" => format!("w.b0_32(&{expr});"),
+        "B0_255" => format!("w.b0_255(&{expr})?;"),
+        "B0_64K" => format!("w.b0_64k(&{expr})?;"),
+        "B0_16M" => format!("w.b0_16m(&{expr})?;"),
+        "BYTES" => format!("w.raw(&{expr});"),
+        "SHORT_TX_ID" => format!("w.short_tx_id(&{expr});"),
+        "OPTION[U32]" => format!("w.option_u32({expr});"),
+        other => panic!("unknown type {other}"),
+    }
+}
+
+/// Expression reading a value of `ty` with `r`, of type `Result<T, DecodeErrorKind>`.
+fn decode_expr(ty: &str) -> String {
+    for (prefix, count) in [
+        ("SEQ0_255[", "seq0_255_count"),
+        ("SEQ0_64K[", "seq0_64k_count"),
+    ] {
+        if let Some(inner) = ty.strip_prefix(prefix) {
+            let inner = inner.trim_end_matches(']');
+            return format!(
+                "(|| {{ let n = r.{count}()?; let mut v = Vec::with_capacity(r.capacity_for(n, {})); for _ in 0..n {{ v.push({}?); }} Ok(v) }})()",
+                min_size(inner),
+                decode_expr(inner)
+            );
+        }
+    }
+    match ty {
+        "BOOL" => "r.bool()".into(),
+        "U8" => "r.u8()".into(),
+        "U16" => "r.u16()".into(),
+        "U32" => "r.u32()".into(),
+        "U64" => "r.u64()".into(),
+        "F32" => "r.f32()".into(),
+        "U256" | "B32" => "r.u256()".into(),
+        "STR0_255" => "r.str(255)".into(),
+        "STR0_32" => "r.str(32)".into(),
+        "B0_32" => "r.b0_32()".into(),
+        "B0_255" => "r.b0_255()".into(),
+        "B0_64K" => "r.b0_64k()".into(),
+        "B0_16M" => "r.b0_16m()".into(),
+        "BYTES" => "Ok(r.take(r.remaining())?.to_vec())".into(),
+        "SHORT_TX_ID" => "r.short_tx_id()".into(),
+        "OPTION[U32]" => "r.option_u32()".into(),
+        other => panic!("unknown type {other}"),
+    }
+}
+
+/// Statements for the non-`Same` wire forms. `field` is the canonical field, `companion` the
+/// Rust name of its companion if any.
+fn encode_alt(w: Wire, f: &Field, companion: Option<&str>) -> String {
+    let x = format!("self.{}", f.rust_name);
+    match w {
+        Wire::Same => encode_stmt(&f.ty, &x),
+        Wire::Absent => String::new(),
+        Wire::B32AsB032 => format!("w.u256_prefixed(&{x});"),
+        Wire::U64AsU32 => format!("w.u64_as_u32({x})?;"),
+        Wire::Str032 => format!("w.str(&{x}, 32)?;"),
+        Wire::TxOutListAsFlat => format!("w.b0_64k(&crate::messages::txouts::concat(&{x})?)?;"),
+        Wire::FlagAsOptionU32 => {
+            let c = companion.expect("companion");
+            format!("w.option_u32(if {x} {{ None }} else {{ Some(self.{c}.unwrap_or(0)) }});")
+        }
+    }
+}
+
+/// Expression decoding a non-`Same` wire form into the canonical type. For
+/// `FlagAsOptionU32` it yields the `Option<u32>`; the caller derives the flag.
+fn decode_alt(w: Wire, f: &Field) -> String {
+    match w {
+        Wire::Same => decode_expr(&f.ty),
+        Wire::Absent => "Ok(Default::default())".into(),
+        Wire::B32AsB032 => "r.u256_prefixed()".into(),
+        Wire::U64AsU32 => "r.u32().map(u64::from)".into(),
+        Wire::Str032 => "r.str(32)".into(),
+        Wire::TxOutListAsFlat => {
+            "r.b0_64k().and_then(|flat| crate::messages::txouts::split(&flat))".into()
+        }
+        Wire::FlagAsOptionU32 => "r.option_u32()".into(),
+    }
+}
+
+fn doc_lines(out: &mut String, indent: &str, text: &str) {
+    for line in text.lines() {
+        if line.is_empty() {
+            let _ = writeln!(out, "{indent}///");
+        } else {
+            let _ = writeln!(out, "{indent}/// {line}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code generation
+
+fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
+    let mut o = String::new();
+    o.push_str("// @generated by `cargo xtask codegen` from messages/messages.json, messages/profiles/*.json\n");
+    o.push_str("// and messages/dialects.json. Do not edit: change the table and regenerate.\n");
+    o.push_str("#![allow(clippy::borrow_deref_ref, clippy::vec_init_then_push, clippy::field_reassign_with_default)]\n\n");
+    o.push_str("use crate::codec::{DecodeError, DecodeErrorKind, DecodeRules, EncodeError, EncodeErrorKind, Reader, ShortTxId, Str0255, Writer, B032, U256};\n");
+    o.push_str(
+        "use crate::messages::{Dialect, FieldWire, MessageId, MessageInfo, Protocol, Value};\n\n",
+    );
+
+    // Varying slots: a global index for every (message, field) whose wire form differs between
+    // the dialects that define the message.
+    let mut slot_of: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for (mi, m) in msgs.iter().enumerate() {
+        for fi in 0..m.fields.len() {
+            if m.fields[fi].companion_of.is_some() {
+                continue;
+            }
+            let varies = m
+                .per_dialect
+                .iter()
+                .flatten()
+                .any(|d| d.wire[fi] != Wire::Same);
+            if varies {
+                let n = slot_of.len();
+                slot_of.insert((mi, fi), n);
+            }
+        }
+    }
+
+    // MessageKind
+    let _ = writeln!(
+        o,
+        "/// Number of message kinds libsv2 knows (the spec's and the dialects' own)."
+    );
+    let _ = writeln!(o, "pub const MESSAGE_KIND_COUNT: usize = {};", msgs.len());
+    let _ = writeln!(
+        o,
+        "/// Number of fields whose wire form differs between dialects."
+    );
+    let _ = writeln!(
+        o,
+        "pub const VARYING_FIELD_COUNT: usize = {};\n",
+        slot_of.len()
+    );
+    o.push_str("/// Every message libsv2 can encode and decode, one variant per message.\n");
+    o.push_str("#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]\n#[repr(u8)]\npub enum MessageKind {\n");
+    for (i, m) in msgs.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "    /// `{}` ({} {}).",
+            m.spec_name, m.protocol, m.section
+        );
+        let _ = writeln!(o, "    {} = {i},", m.rust_name);
+    }
+    o.push_str("}\n\n");
+    o.push_str("impl MessageKind {\n    /// All kinds, in table order.\n    pub const ALL: [MessageKind; MESSAGE_KIND_COUNT] = [\n");
+    for m in msgs {
+        let _ = writeln!(o, "        MessageKind::{},", m.rust_name);
+    }
+    o.push_str("    ];\n}\n\n");
+
+    // MessageInfo table
+    o.push_str("/// Static facts about each kind, indexed by `MessageKind as usize`.\npub(crate) static MESSAGE_INFO: [MessageInfo; MESSAGE_KIND_COUNT] = [\n");
+    for m in msgs {
+        let protocol = match m.protocol.as_str() {
+            "Common" => "Common",
+            "Mining" => "Mining",
+            "JobNegotiation" => "JobNegotiation",
+            "TemplateDistribution" => "TemplateDistribution",
+            "Telemetry" => "Telemetry",
+            p => panic!("protocol {p}"),
+        };
+        let field_names: Vec<String> = m
+            .fields
+            .iter()
+            .map(|f| format!("{:?}", f.spec_name))
+            .collect();
+        let field_types: Vec<String> = m.fields.iter().map(|f| format!("{:?}", f.ty)).collect();
+        let _ = writeln!(
+            o,
+            "    MessageInfo {{ name: {:?}, rust_name: {:?}, protocol: Protocol::{protocol}, section: {:?}, direction: {:?}, extension: {}, payload_defined: {}, msg_type_provisional: {}, field_names: &[{}], field_types: &[{}] }},",
+            m.spec_name,
+            m.rust_name,
+            m.section,
+            m.direction,
+            m.extension,
+            !m.opaque,
+            m.provisional,
+            field_names.join(", "),
+            field_types.join(", ")
+        );
+    }
+    o.push_str("];\n\n");
+
+    // Dialect tables
+    for (di, d) in dialects.iter().enumerate() {
+        let flag = |k: &str| d.flags.get(k).and_then(Json::as_bool).unwrap_or(false);
+        let num = |k: &str| d.flags.get(k).and_then(Json::as_u64).unwrap_or(0);
+        doc_lines(&mut o, "", &format!("Dialect `{}`: {}", d.name, d.doc));
+        let _ = writeln!(o, "pub static {}: Dialect = Dialect {{", d.rust_name);
+        let _ = writeln!(o, "    name: {:?},", d.name);
+        let _ = writeln!(
+            o,
+            "    rules: DecodeRules {{ strict_bool: {}, utf8_strings: {} }},",
+            flag("strict_bool"),
+            flag("utf8_strings")
+        );
+        let _ = writeln!(
+            o,
+            "    ignore_extension_on_receive: {},",
+            flag("ignore_extension_on_receive")
+        );
+        let _ = writeln!(
+            o,
+            "    mining_flag_bit_work_selection: {},",
+            num("mining_flag_bit_work_selection")
+        );
+        let _ = writeln!(
+            o,
+            "    mining_flag_bit_version_rolling: {},",
+            num("mining_flag_bit_version_rolling")
+        );
+        let _ = writeln!(
+            o,
+            "    pool_echoes_setup_flags: {},",
+            flag("pool_echoes_setup_flags")
+        );
+        o.push_str("    ids: [\n");
+        for m in msgs {
+            match &m.per_dialect[di] {
+                Some(dm) => {
+                    let _ = writeln!(
+                        o,
+                        "        Some(MessageId {{ extension: {}, msg_type: 0x{:02x}, channel_msg: {} }}),",
+                        m.extension, dm.msg_type, dm.channel_msg
+                    );
+                }
+                None => o.push_str("        None,\n"),
+            }
+        }
+        o.push_str("    ],\n    wire: [\n");
+        // Keys are in slot order: slots were numbered in (message, field) order.
+        for &(mi, fi) in slot_of.keys() {
+            let w = msgs[mi].per_dialect[di]
+                .as_ref()
+                .map(|dm| dm.wire[fi])
+                .unwrap_or(Wire::Absent);
+            let _ = writeln!(
+                o,
+                "        FieldWire::{}, // {}.{}",
+                w.variant(),
+                msgs[mi].spec_name,
+                msgs[mi].fields[fi].spec_name
+            );
+        }
+        o.push_str("    ],\n");
+        o.push_str("    receive: Dialect::receive_table(&[\n");
+        for (mi, m) in msgs.iter().enumerate() {
+            if let Some(dm) = &m.per_dialect[di] {
+                let _ = writeln!(
+                    o,
+                    "        ({}, 0x{:02x}, MessageKind::{}),",
+                    m.extension, dm.msg_type, msgs[mi].rust_name
+                );
+            }
+        }
+        o.push_str("    ]),\n};\n\n");
+    }
+    o.push_str("/// Every dialect, the default first.\npub static DIALECTS: [&Dialect; ");
+    let _ = write!(o, "{}] = [", dialects.len());
+    for d in dialects {
+        let _ = write!(o, "&{}, ", d.rust_name);
+    }
+    o.push_str("];\n\n");
+
+    // Structs and codecs
+    for (mi, m) in msgs.iter().enumerate() {
+        let mut doc = format!(
+            "`{}`: {} protocol, {}, {}.",
+            m.spec_name, m.protocol, m.section, m.direction
+        );
+        if let Some(n) = &m.note {
+            doc.push_str("\n\n");
+            doc.push_str(n);
+        }
+        if m.opaque {
+            doc.push_str(
+                "\n\nThe spec defines no payload for this message: it is kept as opaque bytes.",
+            );
+        }
+        let mut ids = Vec::new();
+        for (di, d) in dialects.iter().enumerate() {
+            match &m.per_dialect[di] {
+                Some(dm) => ids.push(format!(
+                    "`{}` 0x{:02x}{}",
+                    d.name,
+                    dm.msg_type,
+                    if dm.channel_msg { " (channel_msg)" } else { "" }
+                )),
+                None => ids.push(format!("`{}` -", d.name)),
+            }
+        }
+        doc.push_str(&format!("\n\nmsg_type per dialect: {}.", ids.join(", ")));
+        doc_lines(&mut o, "", &doc);
+        let has_float = m.fields.iter().any(|f| f.ty == "F32");
+        let _ = has_float;
+        o.push_str("#[derive(Clone, Debug, PartialEq, Default)]\n");
+        let _ = writeln!(o, "pub struct {} {{", m.rust_name);
+        if m.opaque {
+            o.push_str("    /// The payload bytes, uninterpreted.\n    pub payload: Vec<u8>,\n");
+        }
+        for (fi, f) in m.fields.iter().enumerate() {
+            let mut fdoc = format!("`{}`: {}.", f.spec_name, f.ty);
+            if let Some(n) = &f.note {
+                fdoc.push(' ');
+                fdoc.push_str(n);
+            }
+            let mut spelled = Vec::new();
+            for (di, d) in dialects.iter().enumerate() {
+                if let Some(dm) = &m.per_dialect[di] {
+                    if let Some(name) = &dm.names[fi] {
+                        if *name != f.spec_name {
+                            spelled.push(format!("`{}` in {}", name, d.name));
+                        }
+                    }
+                    if dm.wire[fi] != Wire::Same && f.companion_of.is_none() {
+                        spelled.push(format!(
+                            "{} on the wire in {}",
+                            dm.wire[fi].variant(),
+                            d.name
+                        ));
+                    }
+                }
+            }
+            if !spelled.is_empty() {
+                fdoc.push_str(&format!(" ({})", spelled.join("; ")));
+            }
+            doc_lines(&mut o, "    ", &fdoc);
+            let _ = writeln!(o, "    pub {}: {},", f.rust_name, rust_type(&f.ty));
+        }
+        o.push_str("}\n\n");
+
+        let _ = writeln!(o, "impl {} {{", m.rust_name);
+        let _ = writeln!(
+            o,
+            "    /// This message's kind.\n    pub const KIND: MessageKind = MessageKind::{};\n",
+            m.rust_name
+        );
+        // encode
+        o.push_str("    /// Appends the payload (no header) in `dialect`'s layout.\n");
+        o.push_str("    pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {\n");
+        let _ = writeln!(
+            o,
+            "        let _ = dialect;\n        const NAME: &str = {:?};\n        let _ = NAME;",
+            m.spec_name
+        );
+        o.push_str("        let w = &mut Writer::with_rules(out, dialect.rules);\n");
+        if m.opaque {
+            o.push_str("        w.raw(&self.payload);\n");
+        }
+        for (fi, f) in m.fields.iter().enumerate() {
+            if f.companion_of.is_some() {
+                continue;
+            }
+            let companion = m
+                .fields
+                .iter()
+                .find(|c| c.companion_of == Some(fi))
+                .map(|c| c.rust_name.as_str());
+            let body = match slot_of.get(&(mi, fi)) {
+                None => encode_stmt(&f.ty, &format!("self.{}", f.rust_name)),
+                Some(slot) => {
+                    let mut arms = String::new();
+                    let mut seen = Vec::new();
+                    for dm in m.per_dialect.iter().flatten() {
+                        let w = dm.wire[fi];
+                        if !seen.contains(&w) {
+                            seen.push(w);
+                            let _ = write!(
+                                arms,
+                                "FieldWire::{} => {{ {} }} ",
+                                w.variant(),
+                                encode_alt(w, f, companion)
+                            );
+                        }
+                    }
+                    arms.push_str("_ => return Err(EncodeErrorKind::InvalidValue(\"field layout not defined for this message\")), ");
+                    format!("match dialect.wire[{slot}] {{ {arms} }}")
+                }
+            };
+            if body.contains('?') || body.contains("return") {
+                let _ = writeln!(
+                    o,
+                    "        (|| -> Result<(), EncodeErrorKind> {{ {body} Ok(()) }})().map_err(|kind| EncodeError {{ message: NAME, field: {:?}, kind }})?;",
+                    f.spec_name
+                );
+            } else {
+                let _ = writeln!(o, "        {body}");
+            }
+        }
+        o.push_str("        Ok(())\n    }\n\n");
+        // decode
+        o.push_str("    /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).\n");
+        o.push_str("    pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {\n");
+        let _ = writeln!(o, "        const NAME: &str = {:?};", m.spec_name);
+        o.push_str("        let r = &mut Reader::new(payload, dialect.rules);\n");
+        if m.opaque {
+            o.push_str("        let payload = r.take(r.remaining()).map(<[u8]>::to_vec).map_err(|kind| DecodeError { message: NAME, field: \"\", kind })?;\n");
+        }
+        for (fi, f) in m.fields.iter().enumerate() {
+            if f.companion_of.is_some() {
+                continue;
+            }
+            let err = format!(
+                ".map_err(|kind| DecodeError {{ message: NAME, field: {:?}, kind }})?",
+                f.spec_name
+            );
+            let companion = m.fields.iter().find(|c| c.companion_of == Some(fi));
+            match slot_of.get(&(mi, fi)) {
+                None => {
+                    let _ = writeln!(
+                        o,
+                        "        let {} = {}{err};",
+                        f.rust_name,
+                        decode_expr(&f.ty)
+                    );
+                }
+                Some(slot) => {
+                    let mut arms = String::new();
+                    let mut seen = Vec::new();
+                    for dm in m.per_dialect.iter().flatten() {
+                        let w = dm.wire[fi];
+                        if seen.contains(&w) {
+                            continue;
+                        }
+                        seen.push(w);
+                        let expr = match (w, companion) {
+                            (Wire::FlagAsOptionU32, Some(_)) => {
+                                format!("{}.map(|v| (v.is_none(), v))", decode_alt(w, f))
+                            }
+                            (_, Some(_)) => format!("{}.map(|v| (v, None))", decode_alt(w, f)),
+                            _ => decode_alt(w, f),
+                        };
+                        let _ = write!(arms, "FieldWire::{} => {expr}, ", w.variant());
+                    }
+                    arms.push_str("_ => Err(DecodeErrorKind::InvalidValue(\"field layout not defined for this message\")), ");
+                    match companion {
+                        Some(c) => {
+                            let _ = writeln!(o, "        let ({}, {}) = match dialect.wire[{slot}] {{ {arms} }}{err};", f.rust_name, c.rust_name);
+                        }
+                        None => {
+                            let _ = writeln!(
+                                o,
+                                "        let {} = match dialect.wire[{slot}] {{ {arms} }}{err};",
+                                f.rust_name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        o.push_str("        r.finish().map_err(|kind| DecodeError { message: NAME, field: \"\", kind })?;\n");
+        let mut names: Vec<String> = m.fields.iter().map(|f| f.rust_name.clone()).collect();
+        if m.opaque {
+            names.insert(0, "payload".into());
+        }
+        let _ = writeln!(o, "        Ok(Self {{ {} }})", names.join(", "));
+        o.push_str("    }\n\n");
+        // fields()
+        o.push_str("    /// The fields carried in `dialect`, by spec name, as dynamic values (JSON, bindings).\n");
+        o.push_str("    pub fn fields(&self, dialect: &Dialect) -> Vec<(&'static str, Value)> {\n        let _ = dialect;\n        let mut out = Vec::new();\n");
+        if m.opaque {
+            o.push_str("        out.push((\"payload\", crate::messages::ToValue::to_value(&self.payload)));\n");
+        }
+        for (fi, f) in m.fields.iter().enumerate() {
+            let present = match (f.companion_of, slot_of.get(&(mi, fi))) {
+                (Some(owner), _) => {
+                    let slot = slot_of[&(mi, owner)];
+                    format!("dialect.wire[{slot}] == FieldWire::FlagAsOptionU32")
+                }
+                (None, Some(slot)) => format!("dialect.wire[{slot}] != FieldWire::Absent"),
+                (None, None) => "true".into(),
+            };
+            let _ = writeln!(o, "        if {present} {{ out.push(({:?}, crate::messages::ToValue::to_value(&self.{}))); }}", f.spec_name, f.rust_name);
+        }
+        o.push_str("        out\n    }\n\n");
+        // from_fields()
+        o.push_str("    /// Builds the message from dynamic values, by spec name; fields the dialect does not carry take their default.\n");
+        o.push_str("    pub fn from_fields(dialect: &Dialect, fields: &[(&str, Value)]) -> Result<Self, crate::messages::ValueError> {\n        let _ = dialect;\n        let mut message = Self::default();\n");
+        if m.opaque {
+            o.push_str("        message.payload = crate::messages::take_field(NAME_OF_OPAQUE, fields, \"payload\")?;\n");
+        }
+        for (fi, f) in m.fields.iter().enumerate() {
+            let present = match (f.companion_of, slot_of.get(&(mi, fi))) {
+                (Some(owner), _) => format!(
+                    "dialect.wire[{}] == FieldWire::FlagAsOptionU32",
+                    slot_of[&(mi, owner)]
+                ),
+                (None, Some(slot)) => format!("dialect.wire[{slot}] != FieldWire::Absent"),
+                (None, None) => "true".into(),
+            };
+            let _ = writeln!(
+                o,
+                "        if {present} {{ message.{} = crate::messages::take_field({:?}, fields, {:?})?; }}",
+                f.rust_name, m.spec_name, f.spec_name
+            );
+        }
+        o.push_str("        Ok(message)\n    }\n}\n\n");
+        let _ = writeln!(o, "impl From<{0}> for Message {{\n    fn from(m: {0}) -> Message {{\n        Message::{0}(m)\n    }}\n}}\n", m.rust_name);
+    }
+    let o = o.replace("NAME_OF_OPAQUE", "\"AllocateMiningJobToken.Error\"");
+    let mut o = o;
+
+    // Message enum
+    o.push_str("/// One decoded message of any kind. The same type is sent and received (direction is\n/// checked by the session, not by the type system).\n#[derive(Clone, Debug, PartialEq)]\npub enum Message {\n");
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "    /// `{}`.\n    {}({}),",
+            m.spec_name, m.rust_name, m.rust_name
+        );
+    }
+    o.push_str("}\n\nimpl Message {\n");
+    o.push_str("    /// The kind of this message.\n    pub fn kind(&self) -> MessageKind {\n        match self {\n");
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "            Message::{0}(_) => MessageKind::{0},",
+            m.rust_name
+        );
+    }
+    o.push_str("        }\n    }\n\n");
+    o.push_str("    /// Appends the payload (no header) in `dialect`'s layout.\n    pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {\n        match self {\n");
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "            Message::{}(m) => m.encode_payload(dialect, out),",
+            m.rust_name
+        );
+    }
+    o.push_str("        }\n    }\n\n");
+    o.push_str("    /// Decodes a payload of the given kind.\n    pub fn decode_payload(kind: MessageKind, dialect: &Dialect, payload: &[u8]) -> Result<Message, DecodeError> {\n        Ok(match kind {\n");
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "            MessageKind::{0} => Message::{0}({0}::decode_payload(dialect, payload)?),",
+            m.rust_name
+        );
+    }
+    o.push_str("        })\n    }\n\n");
+    o.push_str("    /// The fields carried in `dialect`, by spec name.\n    pub fn fields(&self, dialect: &Dialect) -> Vec<(&'static str, Value)> {\n        match self {\n");
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "            Message::{}(m) => m.fields(dialect),",
+            m.rust_name
+        );
+    }
+    o.push_str("        }\n    }\n\n");
+    o.push_str("    /// Builds a message of `kind` from dynamic values.\n    pub fn from_fields(kind: MessageKind, dialect: &Dialect, fields: &[(&str, Value)]) -> Result<Message, crate::messages::ValueError> {\n        Ok(match kind {\n");
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "            MessageKind::{0} => Message::{0}({0}::from_fields(dialect, fields)?),",
+            m.rust_name
+        );
+    }
+    o.push_str("        })\n    }\n}\n");
+
+    // Proptest strategies (for tests/)
+    let mut t = String::new();
+    t.push_str(
+        "// @generated by `cargo xtask codegen`. Proptest strategies for every message.\n\n",
+    );
+    t.push_str("use proptest::prelude::*;\nuse sv2::codec::{ShortTxId, Str0255, B032, U256};\nuse sv2::messages::*;\n\n");
+    t.push_str("#[allow(dead_code)]\npub fn arb_u256() -> impl Strategy<Value = U256> { any::<[u8; 32]>().prop_map(U256) }\n");
+    t.push_str("#[allow(dead_code)]\npub fn arb_str(max: usize) -> impl Strategy<Value = Str0255> { proptest::collection::vec(any::<u8>(), 0..=max).prop_map(Str0255::from_bytes) }\n");
+    t.push_str("#[allow(dead_code)]\npub fn arb_b032() -> impl Strategy<Value = B032> { proptest::collection::vec(any::<u8>(), 0..=32).prop_map(|v| B032::new(&v).unwrap()) }\n");
+    t.push_str("#[allow(dead_code)]\npub fn arb_bytes(max: usize) -> impl Strategy<Value = Vec<u8>> { proptest::collection::vec(any::<u8>(), 0..=max) }\n");
+    t.push_str("#[allow(dead_code)]\npub fn arb_txout() -> impl Strategy<Value = Vec<u8>> { (any::<u64>(), proptest::collection::vec(any::<u8>(), 0..40)).prop_map(|(value, script)| { let mut o = value.to_le_bytes().to_vec(); o.push(script.len() as u8); o.extend(script); o }) }\n\n");
+    fn strat(ty: &str, field: &str) -> String {
+        if let Some(inner) = ty
+            .strip_prefix("SEQ0_255[")
+            .or_else(|| ty.strip_prefix("SEQ0_64K["))
+        {
+            let inner = inner.trim_end_matches(']');
+            // Coinbase output lists hold consensus-serialized outputs (dialects re-parse them).
+            let elem = if field == "coinbase_tx_outputs" {
+                "arb_txout().boxed()".to_string()
+            } else {
+                strat(inner, field)
+            };
+            return format!("proptest::collection::vec({elem}, 0..4).boxed()");
+        }
+        match ty {
+            "BOOL" => "any::<bool>().boxed()".into(),
+            "U8" => "any::<u8>().boxed()".into(),
+            "U16" => "any::<u16>().boxed()".into(),
+            "U32" => "any::<u32>().boxed()".into(),
+            "U64" => "any::<u64>().boxed()".into(),
+            "F32" => "(0u32..1_000_000_000).prop_map(|x| x as f32 * 1000.0).boxed()".into(),
+            "U256" | "B32" => "arb_u256().boxed()".into(),
+            "STR0_255" => "arb_str(255).boxed()".into(),
+            "STR0_32" => "arb_str(32).boxed()".into(),
+            "B0_32" => "arb_b032().boxed()".into(),
+            "B0_255" => "arb_bytes(255).boxed()".into(),
+            "B0_64K" | "B0_16M" | "BYTES" => "arb_bytes(300).boxed()".into(),
+            "SHORT_TX_ID" => "any::<[u8; 6]>().prop_map(ShortTxId).boxed()".into(),
+            "OPTION[U32]" => "proptest::option::of(any::<u32>()).boxed()".into(),
+            other => panic!("{other}"),
+        }
+    }
+    t.push_str("/// A strategy for messages of `kind` (values in the spec layout's ranges).\n#[allow(dead_code)]\npub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {\n    match kind {\n");
+    for m in msgs {
+        let mut parts = Vec::new();
+        let mut names = Vec::new();
+        if m.opaque {
+            parts.push("arb_bytes(64).boxed()".to_string());
+            names.push("payload".to_string());
+        }
+        for f in &m.fields {
+            parts.push(strat(&f.ty, &f.rust_name));
+            names.push(f.rust_name.clone());
+        }
+        // proptest tuples go up to 12 elements: nest in pairs of tuples when longer.
+        let (pat, strategy) = if parts.len() <= 12 {
+            (
+                format!("({},)", names.join(", ")),
+                format!("({},)", parts.join(", ")),
+            )
+        } else {
+            let (a, b) = parts.split_at(parts.len() / 2);
+            let (na, nb) = names.split_at(names.len() / 2);
+            (
+                format!("(({},), ({},))", na.join(", "), nb.join(", ")),
+                format!("(({},), ({},))", a.join(", "), b.join(", ")),
+            )
+        };
+        let _ = writeln!(
+            t,
+            "        MessageKind::{0} => {strategy}.prop_map(|{pat}| Message::{0}({0} {{ {1} }})).boxed(),",
+            m.rust_name,
+            names.join(", ")
+        );
+    }
+    t.push_str("    }\n}\n");
+    (o, t)
+}
+
+fn rustfmt(path: &Path) -> Result<(), String> {
+    let status = Command::new("rustfmt")
+        .args(["--edition", "2021"])
+        .arg(path)
+        .status()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("rustfmt failed on {}", path.display()))
+    }
+}
+
+fn codegen(root: &Path, check: bool) -> Result<(), String> {
+    let (msgs, dialects) = load(root)?;
+    let (code, strategies) = generate(&msgs, &dialects);
+    let outputs: [(PathBuf, String); 2] = [
+        (root.join("src/messages/generated.rs"), code),
+        (root.join("tests/common/arbitrary_generated.rs"), strategies),
+    ];
+    let tmp = std::env::temp_dir().join(format!("sv2-xtask-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
+    let mut stale = Vec::new();
+    for (i, (path, text)) in outputs.iter().enumerate() {
+        let scratch = tmp.join(format!("out{i}.rs"));
+        std::fs::write(&scratch, text).map_err(|e| e.to_string())?;
+        rustfmt(&scratch)?;
+        let formatted = std::fs::read_to_string(&scratch).map_err(|e| e.to_string())?;
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != formatted {
+            if check {
+                stale.push(path.display().to_string());
+            } else {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                }
+                std::fs::write(path, formatted).map_err(|e| e.to_string())?;
+                println!("wrote {}", path.display());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    if !stale.is_empty() {
+        return Err(format!(
+            "generated files are stale, run `cargo xtask codegen`: {}",
+            stale.join(", ")
+        ));
+    }
+    Ok(())
+}
