@@ -11,9 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use curve25519_dalek::MontgomeryPoint;
 use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use sv2::keys::{AuthorityPublicKey, AuthoritySecretKey, Certificate, StaticSecretKey};
-use sv2::noise::{
-    static_public_key, Cipher, InitiatorConfig, NoiseHandshake, NoiseTransport, ResponderConfig,
-};
+use sv2::noise::{Cipher, InitiatorConfig, NoiseHandshake, NoiseTransport, ResponderConfig};
 
 fn authority() -> (AuthoritySecretKey, AuthorityPublicKey) {
     let seed = [0xa1; 32];
@@ -28,7 +26,7 @@ fn authority() -> (AuthoritySecretKey, AuthorityPublicKey) {
 
 fn responder_cfg(cipher: Cipher) -> ResponderConfig {
     let secret = StaticSecretKey::from_bytes([0x5e; 32]);
-    let cert = Certificate::sign(&authority().0, &static_public_key(&secret), 0, u32::MAX);
+    let cert = Certificate::sign(&authority().0, &secret.public_key(), 0, u32::MAX);
     let mut cfg = ResponderConfig::new(secret, cert);
     cfg.cipher_preference = Some(vec![cipher]);
     cfg

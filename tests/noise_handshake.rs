@@ -7,8 +7,8 @@ use sv2::keys::{
     StaticSecretKey,
 };
 use sv2::noise::{
-    fuzzing, static_public_key, Cipher, InitiatorConfig, NegotiationForm, NoiseError,
-    NoiseHandshake, NoiseProfile, NoiseTransport, ResponderConfig, SendPolicy, MAX_PLAINTEXT_LEN,
+    fuzzing, Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseProfile,
+    NoiseTransport, ResponderConfig, SendPolicy, MAX_PLAINTEXT_LEN,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -28,7 +28,7 @@ fn responder_cfg(profile: NoiseProfile, valid_from: u64, not_valid_after: u64) -
     let secret = StaticSecretKey::from_bytes([0x5e; 32]);
     let cert = Certificate::sign(
         &authority().0,
-        &static_public_key(&secret),
+        &secret.public_key(),
         valid_from as u32,
         not_valid_after as u32,
     );
@@ -385,7 +385,7 @@ fn certificate_checks() {
     let mut resp = responder_cfg(NoiseProfile::Sri2023, 0, u32::MAX as u64);
     resp.certificate = Certificate::sign(
         &authority().0,
-        &static_public_key(&StaticSecretKey::from_bytes([1; 32])),
+        &StaticSecretKey::from_bytes([1; 32]).public_key(),
         0,
         u32::MAX,
     );

@@ -12,8 +12,7 @@ use std::path::PathBuf;
 
 use sv2::keys::{AuthorityPublicKey, AuthoritySecretKey, Certificate, StaticSecretKey};
 use sv2::noise::{
-    static_public_key, Cipher, InitiatorConfig, NoiseHandshake, NoiseProfile, NoiseTransport,
-    ResponderConfig,
+    Cipher, InitiatorConfig, NoiseHandshake, NoiseProfile, NoiseTransport, ResponderConfig,
 };
 
 const AUTHORITY_SEED: [u8; 32] = [0x01; 32];
@@ -97,7 +96,7 @@ fn x25519_public(secret: &[u8; 32]) -> [u8; 32] {
 /// Runs the handshake, returning the record text and the two transports.
 fn handshake(case: &Case) -> (String, NoiseTransport, NoiseTransport) {
     let secret = StaticSecretKey::from_bytes(SERVER_STATIC);
-    let server_public = static_public_key(&secret);
+    let server_public = secret.public_key();
     let certificate = Certificate::sign(
         &AuthoritySecretKey::from_bytes(AUTHORITY_SEED),
         &server_public,

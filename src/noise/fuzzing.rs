@@ -26,7 +26,7 @@ pub fn responder_config(profile: NoiseProfile) -> ResponderConfig {
     let secret = StaticSecretKey::from_bytes(SERVER_STATIC);
     let certificate = Certificate::sign(
         &AuthoritySecretKey::from_bytes(AUTHORITY_SEED),
-        &super::static_public_key(&secret),
+        &secret.public_key(),
         (NOW - 3600) as u32,
         (NOW + 3600) as u32,
     );

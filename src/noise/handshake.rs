@@ -18,9 +18,7 @@ use super::backend::{nx_25519_blake2s, BackendParams, HandshakeBackend, SplitKey
 use super::dialect::{self, FirstMessage, NoiseDialect, MAX_NEGOTIATION_LEN, MESSAGE_1_LEN};
 use super::rng::NoiseRng;
 use super::transport::{NoiseTransport, SendPolicy};
-use super::{
-    static_public_key, Cipher, NegotiationForm, NoiseError, NoiseProfile, LENGTH_PREFIX_LEN,
-};
+use super::{Cipher, NegotiationForm, NoiseError, NoiseProfile, LENGTH_PREFIX_LEN};
 use crate::keys::{
     AuthorityPublicKey, Certificate, SignatureLayout, StaticPublicKey, StaticSecretKey,
 };
@@ -97,7 +95,7 @@ impl ResponderConfig {
     /// A server with the default profile that accepts every first-message form.
     pub fn new(static_secret: StaticSecretKey, certificate: Certificate) -> Self {
         ResponderConfig {
-            static_public: static_public_key(&static_secret),
+            static_public: static_secret.public_key(),
             static_secret,
             certificate,
             profile: NoiseProfile::default(),

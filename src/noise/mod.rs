@@ -52,7 +52,7 @@ mod transport;
 pub use handshake::{InitiatorConfig, NoiseHandshake, ResponderConfig};
 pub use transport::{NoiseTransport, SendPolicy};
 
-use crate::keys::{CertificateError, StaticPublicKey, StaticSecretKey};
+use crate::keys::CertificateError;
 
 /// Largest Noise message on the wire, without its 2-byte length prefix (Noise spec, §3.3.4).
 pub const MAX_MESSAGE_LEN: usize = 65_535;
@@ -225,10 +225,4 @@ pub enum NoiseError {
     /// The Noise backend failed in a way the protocol does not explain (a bug, not peer input).
     #[error("internal Noise backend error: {0}")]
     Internal(&'static str),
-}
-
-/// The X25519 public key for a server static secret: the key its certificate must be signed
-/// for and the `s` it sends in the handshake.
-pub fn static_public_key(secret: &StaticSecretKey) -> StaticPublicKey {
-    StaticPublicKey::from_bytes(backend::x25519_public(secret.as_bytes()))
 }
