@@ -17,15 +17,27 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use sv2::codec::U256;
-use sv2::messages::{decode_frame, Dialect, Frame, Message, NewExtendedMiningJob, NewMiningJob, SetupConnection, SubmitSharesStandard};
+use sv2::messages::{
+    decode_frame, Dialect, Frame, Message, NewExtendedMiningJob, NewMiningJob, SetupConnection,
+    SubmitSharesStandard,
+};
 
 fn submit_shares_standard() -> SubmitSharesStandard {
-    SubmitSharesStandard { channel_id: 1, sequence_number: 2, job_id: 3, nonce: 0x1122_3344, ntime: 0x5F5E_1000, version: 0x2000_0000 }
+    SubmitSharesStandard {
+        channel_id: 1,
+        sequence_number: 2,
+        job_id: 3,
+        nonce: 0x1122_3344,
+        ntime: 0x5F5E_1000,
+        version: 0x2000_0000,
+    }
 }
 
 /// Deterministic, non-repeating filler so no value is all zeroes.
 fn bytes(seed: u8, len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
 }
 
 fn hash(seed: u8) -> U256 {
@@ -38,7 +50,15 @@ fn samples() -> Vec<(&'static str, Message)> {
         ("submit_shares_standard", submit_shares_standard().into()),
         (
             "new_mining_job",
-            NewMiningJob { channel_id: 1, job_id: 5, future_job: false, version: 0x2000_0000, merkle_root: hash(7), min_ntime: None }.into(),
+            NewMiningJob {
+                channel_id: 1,
+                job_id: 5,
+                future_job: false,
+                version: 0x2000_0000,
+                merkle_root: hash(7),
+                min_ntime: None,
+            }
+            .into(),
         ),
         (
             "new_extended_mining_job",
@@ -78,7 +98,9 @@ fn samples() -> Vec<(&'static str, Message)> {
 
 fn encode_to_vec(message: &Message) -> Vec<u8> {
     let mut out = Vec::new();
-    message.encode_frame(Dialect::default(), &mut out).expect("sample encodes");
+    message
+        .encode_frame(Dialect::default(), &mut out)
+        .expect("sample encodes");
     out
 }
 
@@ -92,7 +114,9 @@ fn encode(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(name), &message, |b, message| {
             b.iter(|| {
                 out.clear();
-                black_box(message).encode_frame(dialect, &mut out).expect("encodes");
+                black_box(message)
+                    .encode_frame(dialect, &mut out)
+                    .expect("encodes");
                 black_box(out.as_slice());
             })
         });
@@ -106,11 +130,15 @@ fn decode(c: &mut Criterion) {
     for (name, message) in samples() {
         let frame = encode_to_vec(&message);
         // Measure the real thing: the frame decodes back to the message.
-        assert!(matches!(decode_frame(dialect, &frame), Ok((Frame::Message(ref m), n)) if *m == message && n == frame.len()));
+        assert!(
+            matches!(decode_frame(dialect, &frame), Ok((Frame::Message(ref m), n)) if *m == message && n == frame.len())
+        );
         group.throughput(Throughput::Bytes(frame.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(name), frame.as_slice(), |b, frame| {
-            b.iter(|| decode_frame(dialect, black_box(frame)).expect("decodes"))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(name),
+            frame.as_slice(),
+            |b, frame| b.iter(|| decode_frame(dialect, black_box(frame)).expect("decodes")),
+        );
     }
     group.finish();
 }
@@ -124,7 +152,9 @@ fn round_trip(c: &mut Criterion) {
     group.bench_function("submit_shares_standard", |b| {
         b.iter(|| {
             out.clear();
-            black_box(&message).encode_frame(dialect, &mut out).expect("encodes");
+            black_box(&message)
+                .encode_frame(dialect, &mut out)
+                .expect("encodes");
             decode_frame(dialect, black_box(out.as_slice())).expect("decodes")
         })
     });

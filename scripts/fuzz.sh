@@ -31,9 +31,9 @@ fi
 
 root=target/fuzz
 mkdir -p "$root"
-# Seeds: every committed vector, as a frame and as a payload (see fuzz/src/bin/seed_corpus.rs).
+# Seeds: every committed vector, as a frame and as a payload (see fuzz/examples/seed_corpus.rs).
 # Built without libFuzzer, as an ordinary program; it also replays the targets' checks on them.
-cargo run -q --manifest-path fuzz/Cargo.toml --no-default-features --bin seed_corpus -- \
+cargo run -q --manifest-path fuzz/Cargo.toml --no-default-features --example seed_corpus -- \
   tests/vectors "$root/corpus"
 
 status=0

@@ -63,7 +63,15 @@ fn allocations_in(f: impl FnOnce()) -> usize {
 }
 
 fn share(i: u32) -> Message {
-    SubmitSharesStandard { channel_id: 1, sequence_number: i, job_id: 3, nonce: 0x1122_3344 ^ i, ntime: 0x5F5E_1000, version: 0x2000_0000 }.into()
+    SubmitSharesStandard {
+        channel_id: 1,
+        sequence_number: i,
+        job_id: 3,
+        nonce: 0x1122_3344 ^ i,
+        ntime: 0x5F5E_1000,
+        version: 0x2000_0000,
+    }
+    .into()
 }
 
 fn frame(message: &Message) -> Vec<u8> {
@@ -75,7 +83,10 @@ fn frame(message: &Message) -> Vec<u8> {
 #[test]
 fn the_counter_sees_allocations() {
     // Without this, a broken counter would make the zero checks below pass vacuously.
-    assert_eq!(allocations_in(|| drop(std::hint::black_box(Vec::<u8>::with_capacity(16)))), 1);
+    assert_eq!(
+        allocations_in(|| drop(std::hint::black_box(Vec::<u8>::with_capacity(16)))),
+        1
+    );
     assert!(allocations_in(|| drop(std::hint::black_box(frame(&share(0))))) >= 1);
 }
 
@@ -95,7 +106,10 @@ fn decoding_submit_shares_standard_allocates_nothing() {
         }
     });
     assert_eq!(decoded, 1000);
-    assert_eq!(n, 0, "{n} heap allocations in 1000 decodes of a SubmitSharesStandard frame");
+    assert_eq!(
+        n, 0,
+        "{n} heap allocations in 1000 decodes of a SubmitSharesStandard frame"
+    );
 }
 
 #[test]
@@ -107,11 +121,16 @@ fn encoding_submit_shares_standard_into_a_sized_vec_allocates_nothing() {
     let n = allocations_in(|| {
         for _ in 0..1000 {
             out.clear();
-            std::hint::black_box(&message).encode_frame(dialect, &mut out).unwrap();
+            std::hint::black_box(&message)
+                .encode_frame(dialect, &mut out)
+                .unwrap();
         }
     });
     assert_eq!(out, expected);
-    assert_eq!(n, 0, "{n} heap allocations in 1000 encodes of a SubmitSharesStandard frame");
+    assert_eq!(
+        n, 0,
+        "{n} heap allocations in 1000 encodes of a SubmitSharesStandard frame"
+    );
 }
 
 #[test]
@@ -124,7 +143,10 @@ fn stream_decoding_submit_shares_standard_allocates_nothing_once_warm() {
     let receive = |decoder: &mut StreamDecoder| {
         decoder.push(std::hint::black_box(&bytes));
         let (header, payload) = decoder.next_frame().unwrap().expect("a whole frame");
-        assert!(matches!(decode(dialect, header, payload).unwrap(), Frame::Message(Message::SubmitSharesStandard(_))));
+        assert!(matches!(
+            decode(dialect, header, payload).unwrap(),
+            Frame::Message(Message::SubmitSharesStandard(_))
+        ));
         assert!(decoder.next_frame().unwrap().is_none());
     };
     receive(&mut decoder);
@@ -133,5 +155,8 @@ fn stream_decoding_submit_shares_standard_allocates_nothing_once_warm() {
             receive(&mut decoder);
         }
     });
-    assert_eq!(n, 0, "{n} heap allocations in 1000 pushes and decodes once warm");
+    assert_eq!(
+        n, 0,
+        "{n} heap allocations in 1000 pushes and decodes once warm"
+    );
 }

@@ -73,7 +73,10 @@ pub fn frame_decode(data: &[u8]) {
             match decoder.next_frame() {
                 Ok(Some((header, payload))) => {
                     let length = HEADER_LEN + header.msg_length as usize;
-                    assert!(consumed + length <= pushed, "frame returned before all of it was pushed");
+                    assert!(
+                        consumed + length <= pushed,
+                        "frame returned before all of it was pushed"
+                    );
                     assert_eq!(stream[consumed..consumed + HEADER_LEN], header.to_bytes());
                     assert_eq!(&stream[consumed + HEADER_LEN..consumed + length], payload);
                     consumed += length;
@@ -84,7 +87,10 @@ pub fn frame_decode(data: &[u8]) {
                     assert_eq!(decoder.buffered(), rest.len());
                     if let Some(h) = rest.get(..HEADER_LEN) {
                         let header = FrameHeader::parse(h.try_into().expect("6 bytes"));
-                        assert!(rest.len() < HEADER_LEN + header.msg_length as usize, "a whole frame is buffered but not returned");
+                        assert!(
+                            rest.len() < HEADER_LEN + header.msg_length as usize,
+                            "a whole frame is buffered but not returned"
+                        );
                     }
                     break;
                 }
@@ -92,7 +98,10 @@ pub fn frame_decode(data: &[u8]) {
                     let FrameError::TooLarge { length, max } = error;
                     assert_eq!(max, MAX_PAYLOAD);
                     let h = &stream[consumed..consumed + HEADER_LEN];
-                    assert_eq!(length, usize::from(h[3]) | usize::from(h[4]) << 8 | usize::from(h[5]) << 16);
+                    assert_eq!(
+                        length,
+                        usize::from(h[3]) | usize::from(h[4]) << 8 | usize::from(h[5]) << 16
+                    );
                     assert!(length > max);
                     // The stream cannot be resynchronised: the decoder stays failed.
                     decoder.push(&[0; HEADER_LEN]);
@@ -115,31 +124,58 @@ fn check_frame(header: FrameHeader, payload: &[u8], s: &mut Scratch) {
                 s.frame.clear();
                 raw.write_to(&mut s.frame);
                 assert_eq!(s.frame[..HEADER_LEN], header.to_bytes());
-                assert_eq!(&s.frame[HEADER_LEN..], payload, "{dialect:?}: a raw frame was altered");
+                assert_eq!(
+                    &s.frame[HEADER_LEN..],
+                    payload,
+                    "{dialect:?}: a raw frame was altered"
+                );
             }
             Ok(Frame::Message(message)) => {
                 let kind = message.kind();
-                assert_eq!(known, Some(kind), "{dialect:?}: decoded as another kind than the header names");
+                assert_eq!(
+                    known,
+                    Some(kind),
+                    "{dialect:?}: decoded as another kind than the header names"
+                );
                 check_round_trip(dialect, kind, &message, payload, s);
                 check_frame_round_trip(dialect, kind, &message, s);
             }
             Err(e) => {
-                let kind = known.unwrap_or_else(|| panic!("{dialect:?}: an unknown kind is an error ({e}), not a raw frame"));
-                assert_eq!(e.message, kind.name(), "{dialect:?}: the error names another message");
+                let kind = known.unwrap_or_else(|| {
+                    panic!("{dialect:?}: an unknown kind is an error ({e}), not a raw frame")
+                });
+                assert_eq!(
+                    e.message,
+                    kind.name(),
+                    "{dialect:?}: the error names another message"
+                );
             }
         }
     }
 }
 
 /// Payload level: `message` was decoded from `payload` as `kind` in `dialect`.
-fn check_round_trip(dialect: &Dialect, kind: MessageKind, message: &Message, payload: &[u8], s: &mut Scratch) {
+fn check_round_trip(
+    dialect: &Dialect,
+    kind: MessageKind,
+    message: &Message,
+    payload: &[u8],
+    s: &mut Scratch,
+) {
     let name = kind.name();
     assert_eq!(message.kind(), kind);
     s.once.clear();
     if let Err(e) = message.encode_payload(dialect, &mut s.once) {
-        panic!("{dialect:?}: {name} decoded from {} bytes does not encode again: {e}", payload.len());
+        panic!(
+            "{dialect:?}: {name} decoded from {} bytes does not encode again: {e}",
+            payload.len()
+        );
     }
-    assert_eq!(s.once.len(), payload.len(), "{dialect:?}: {name} re-encodes to another length");
+    assert_eq!(
+        s.once.len(),
+        payload.len(),
+        "{dialect:?}: {name} re-encodes to another length"
+    );
     let lenient_bool = !dialect.rules().strict_bool;
     for (i, (&got, &was)) in s.once.iter().zip(payload).enumerate() {
         assert!(
@@ -151,26 +187,50 @@ fn check_round_trip(dialect: &Dialect, kind: MessageKind, message: &Message, pay
     let again = Message::decode_payload(kind, dialect, &s.once)
         .unwrap_or_else(|e| panic!("{dialect:?}: {name} re-encoded does not decode: {e}"));
     s.twice.clear();
-    again.encode_payload(dialect, &mut s.twice).unwrap_or_else(|e| panic!("{dialect:?}: {name}: {e}"));
-    assert_eq!(s.once, s.twice, "{dialect:?}: {name} is not a fixpoint of encode ∘ decode");
+    again
+        .encode_payload(dialect, &mut s.twice)
+        .unwrap_or_else(|e| panic!("{dialect:?}: {name}: {e}"));
+    assert_eq!(
+        s.once, s.twice,
+        "{dialect:?}: {name} is not a fixpoint of encode ∘ decode"
+    );
 }
 
 /// Frame level: the header written for `message` names its kind again, carries the payload
 /// checked by [`check_round_trip`], and the frame decodes and re-encodes to itself.
-fn check_frame_round_trip(dialect: &Dialect, kind: MessageKind, message: &Message, s: &mut Scratch) {
+fn check_frame_round_trip(
+    dialect: &Dialect,
+    kind: MessageKind,
+    message: &Message,
+    s: &mut Scratch,
+) {
     let name = kind.name();
     s.frame.clear();
-    message.encode_frame(dialect, &mut s.frame).unwrap_or_else(|e| panic!("{dialect:?}: {name} received but not sendable: {e}"));
+    message
+        .encode_frame(dialect, &mut s.frame)
+        .unwrap_or_else(|e| panic!("{dialect:?}: {name} received but not sendable: {e}"));
     let header = FrameHeader::parse(s.frame[..HEADER_LEN].try_into().expect("6 bytes"));
     assert_eq!(header.msg_length as usize, s.frame.len() - HEADER_LEN);
-    assert_eq!(dialect.kind_of(&header), Some(kind), "{dialect:?}: {name} is sent under an id that reads back as another kind");
+    assert_eq!(
+        dialect.kind_of(&header),
+        Some(kind),
+        "{dialect:?}: {name} is sent under an id that reads back as another kind"
+    );
     assert_eq!(s.frame[HEADER_LEN..], s.once);
-    let (frame, used) = decode_frame(dialect, &s.frame).unwrap_or_else(|e| panic!("{dialect:?}: {name} frame does not decode: {e}"));
+    let (frame, used) = decode_frame(dialect, &s.frame)
+        .unwrap_or_else(|e| panic!("{dialect:?}: {name} frame does not decode: {e}"));
     assert_eq!(used, s.frame.len());
-    let Frame::Message(again) = frame else { panic!("{dialect:?}: {name} frame came back raw") };
+    let Frame::Message(again) = frame else {
+        panic!("{dialect:?}: {name} frame came back raw")
+    };
     s.frame_again.clear();
-    again.encode_frame(dialect, &mut s.frame_again).unwrap_or_else(|e| panic!("{dialect:?}: {name}: {e}"));
-    assert_eq!(s.frame, s.frame_again, "{dialect:?}: {name} frame is not a fixpoint");
+    again
+        .encode_frame(dialect, &mut s.frame_again)
+        .unwrap_or_else(|e| panic!("{dialect:?}: {name}: {e}"));
+    assert_eq!(
+        s.frame, s.frame_again,
+        "{dialect:?}: {name} frame is not a fixpoint"
+    );
 }
 
 /// The kind and dialect a `message_decode` selector byte picks: index `b mod (kinds × dialects)`
@@ -193,10 +253,16 @@ pub fn selector(kind: MessageKind, dialect: &Dialect) -> Option<u8> {
 /// payload for [`Message::decode_payload`]. Whether or not the dialect defines that kind, a
 /// payload that decodes must round-trip (crate docs), and an error must name the message.
 pub fn message_decode(data: &[u8]) {
-    let Some((&selector, payload)) = data.split_first() else { return };
+    let Some((&selector, payload)) = data.split_first() else {
+        return;
+    };
     let (kind, dialect) = select(selector);
     match Message::decode_payload(kind, dialect, payload) {
         Ok(message) => check_round_trip(dialect, kind, &message, payload, &mut Scratch::default()),
-        Err(e) => assert_eq!(e.message, kind.name(), "{dialect:?}: the error names another message"),
+        Err(e) => assert_eq!(
+            e.message,
+            kind.name(),
+            "{dialect:?}: the error names another message"
+        ),
     }
 }

@@ -2,7 +2,7 @@
 //! targets' checks over them.
 //!
 //! ```text
-//! cargo run --manifest-path fuzz/Cargo.toml --no-default-features --bin seed_corpus -- \
+//! cargo run --manifest-path fuzz/Cargo.toml --no-default-features --example seed_corpus -- \
 //!     tests/vectors target/fuzz/corpus
 //! ```
 //!
@@ -50,7 +50,9 @@ fn run(vectors: &Path, out: &Path) -> Result<(usize, usize), String> {
     for dir in [&frame_dir, &message_dir] {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let write = |path: PathBuf, bytes: &[u8]| fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()));
+    let write = |path: PathBuf, bytes: &[u8]| {
+        fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    };
 
     let mut stream = Vec::new();
     let (mut frames, mut payloads) = (0, 0);
@@ -58,7 +60,10 @@ fn run(vectors: &Path, out: &Path) -> Result<(usize, usize), String> {
         let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let frame = unhex(&text).ok_or_else(|| format!("{}: not hex", file.display()))?;
         let relative = file.strip_prefix(vectors).unwrap_or(file);
-        let name: String = relative.to_string_lossy().trim_end_matches(".hex").replace(['/', '\\'], "_");
+        let name: String = relative
+            .to_string_lossy()
+            .trim_end_matches(".hex")
+            .replace(['/', '\\'], "_");
         let dialect = dialect_of(relative)?;
 
         let seed = [&[0u8][..], &frame].concat();
@@ -67,19 +72,30 @@ fn run(vectors: &Path, out: &Path) -> Result<(usize, usize), String> {
         frames += 1;
         stream.extend_from_slice(&frame);
 
-        let header_bytes: [u8; HEADER_LEN] = frame.get(..HEADER_LEN).and_then(|h| h.try_into().ok()).ok_or_else(|| format!("{}: shorter than a header", file.display()))?;
+        let header_bytes: [u8; HEADER_LEN] = frame
+            .get(..HEADER_LEN)
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(|| format!("{}: shorter than a header", file.display()))?;
         let header = FrameHeader::parse(header_bytes);
         let Some(kind) = dialect.kind_of(&header) else {
-            eprintln!("seed_corpus: {}: not a message of {} (no message_decode seed)", file.display(), dialect.name());
+            eprintln!(
+                "seed_corpus: {}: not a message of {} (no message_decode seed)",
+                file.display(),
+                dialect.name()
+            );
             continue;
         };
-        let selector = sv2_fuzz::selector(kind, dialect).ok_or("more kinds than one selector byte can address")?;
+        let selector = sv2_fuzz::selector(kind, dialect)
+            .ok_or("more kinds than one selector byte can address")?;
         let seed = [&[selector][..], &frame[HEADER_LEN..]].concat();
         sv2_fuzz::message_decode(&seed);
         write(message_dir.join(&name), &seed)?;
         payloads += 1;
     }
-    for (name, sizes) in [("all-vectors-whole", &[][..]), ("all-vectors-pieces", &[0, 6, 63, 250][..])] {
+    for (name, sizes) in [
+        ("all-vectors-whole", &[][..]),
+        ("all-vectors-pieces", &[0, 6, 63, 250][..]),
+    ] {
         let seed = [&[sizes.len() as u8][..], sizes, &stream].concat();
         sv2_fuzz::frame_decode(&seed);
         write(frame_dir.join(name), &seed)?;
@@ -92,7 +108,8 @@ fn run(vectors: &Path, out: &Path) -> Result<(usize, usize), String> {
 fn dialect_of(relative: &Path) -> Result<&'static Dialect, String> {
     let mut parts = relative.iter().map(|p| p.to_string_lossy());
     match (parts.next().as_deref(), parts.next()) {
-        (Some("profiles"), Some(name)) => Dialect::by_name(&name).ok_or_else(|| format!("{}: unknown dialect {name}", relative.display())),
+        (Some("profiles"), Some(name)) => Dialect::by_name(&name)
+            .ok_or_else(|| format!("{}: unknown dialect {name}", relative.display())),
         _ => Ok(Dialect::default()),
     }
 }
@@ -116,8 +133,9 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .filter(|c| !c.is_whitespace() && *c != '|')
         .map(|c| c.to_digit(16).map(|d| d as u8))
         .collect::<Option<_>>()?;
-    if digits.len() % 2 != 0 {
+    let pairs = digits.chunks_exact(2);
+    if !pairs.remainder().is_empty() {
         return None;
     }
-    Some(digits.chunks(2).map(|p| p[0] << 4 | p[1]).collect())
+    Some(pairs.map(|p| p[0] << 4 | p[1]).collect())
 }
