@@ -12,14 +12,16 @@
 //! * `decode_frame/<msg>`: `sv2::messages::decode_frame` of the whole frame, the decoded value
 //!   dropped inside the loop (for NewExtendedMiningJob and SetupConnection that includes freeing
 //!   their `Vec`s and strings, as a receiver would).
+//! * `decode_layers/submit_shares_standard/*`: the same decode at three depths, to show where
+//!   the time goes (struct decoder, `Message` dispatch, frame).
 //! * `round_trip/submit_shares_standard`: encode + decode of a full SubmitSharesStandard frame,
 //!   the share-submission hot path. Target: under 50 ns.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use sv2::codec::U256;
+use sv2::codec::{HEADER_LEN, U256};
 use sv2::messages::{
-    decode_frame, Dialect, Frame, Message, NewExtendedMiningJob, NewMiningJob, SetupConnection,
-    SubmitSharesStandard,
+    decode_frame, Dialect, Frame, Message, MessageKind, NewExtendedMiningJob, NewMiningJob,
+    SetupConnection, SubmitSharesStandard,
 };
 
 fn submit_shares_standard() -> SubmitSharesStandard {
@@ -143,6 +145,34 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
+/// Where SubmitSharesStandard decode time goes: the struct's own payload decoder, the same
+/// through the `Message` dispatch, and the whole frame (header parse + kind lookup + dispatch).
+fn decode_layers(c: &mut Criterion) {
+    let dialect = Dialect::default();
+    let frame = encode_to_vec(&submit_shares_standard().into());
+    let payload = &frame[HEADER_LEN..];
+    let mut group = c.benchmark_group("decode_layers/submit_shares_standard");
+    group.bench_function("struct_payload", |b| {
+        b.iter(|| {
+            SubmitSharesStandard::decode_payload(dialect, black_box(payload)).expect("decodes")
+        })
+    });
+    group.bench_function("message_payload", |b| {
+        b.iter(|| {
+            Message::decode_payload(
+                MessageKind::SubmitSharesStandard,
+                dialect,
+                black_box(payload),
+            )
+            .expect("decodes")
+        })
+    });
+    group.bench_function("frame", |b| {
+        b.iter(|| decode_frame(dialect, black_box(&frame)).expect("decodes"))
+    });
+    group.finish();
+}
+
 fn round_trip(c: &mut Criterion) {
     let dialect = Dialect::default();
     let message = Message::from(submit_shares_standard());
@@ -161,5 +191,5 @@ fn round_trip(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, encode, decode, round_trip);
+criterion_group!(benches, encode, decode, decode_layers, round_trip);
 criterion_main!(benches);
