@@ -18,3 +18,4 @@ pub mod keys;
 pub mod messages;
 pub mod mining;
 pub mod noise;
+pub mod session;

@@ -172,6 +172,21 @@ impl StreamDecoder {
         self.buf.extend_from_slice(data);
     }
 
+    /// Lets `fill` append received bytes straight into the buffer (for example a decryptor
+    /// writing its plaintext), avoiding a copy through a temporary.
+    pub fn push_with<R>(&mut self, fill: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+        if self.start > 0 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        fill(&mut self.buf)
+    }
+
+    /// True once a header announced a frame larger than the maximum (the stream is unusable).
+    pub fn failed(&self) -> Option<FrameError> {
+        self.failed
+    }
+
     /// Bytes received but not yet returned as frames.
     pub fn buffered(&self) -> usize {
         self.buf.len() - self.start
