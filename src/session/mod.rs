@@ -30,7 +30,7 @@ mod setup;
 
 pub use setup::{ProtocolSupport, SetupPolicy};
 
-use crate::codec::{DecodeError, EncodeError, FrameError, RawFrame, StreamDecoder, Str0255};
+use crate::codec::{DecodeError, EncodeError, FrameError, RawFrame, Str0255, StreamDecoder};
 use crate::messages::{
     self, Dialect, Frame, Message, MessageKind, Protocol, SetupConnection, SetupConnectionError,
 };
@@ -82,7 +82,11 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { handshake_ms: Some(10_000), setup_ms: Some(10_000), idle_ms: None }
+        Timeouts {
+            handshake_ms: Some(10_000),
+            setup_ms: Some(10_000),
+            idle_ms: None,
+        }
     }
 }
 
@@ -314,7 +318,9 @@ pub enum SessionError {
     },
     /// `send` would queue more than `max_buffered_output`: take the pending bytes and retry
     /// (the message was not queued).
-    #[error("output buffer full ({buffered} bytes queued, limit {limit}): send pending data first")]
+    #[error(
+        "output buffer full ({buffered} bytes queued, limit {limit}): send pending data first"
+    )]
     OutputBufferFull {
         /// Bytes already queued.
         buffered: usize,
@@ -349,8 +355,13 @@ enum Phase {
 }
 
 enum Side {
-    Client { setup: SetupConnection },
-    Server { protocols: Vec<ProtocolSupport>, policy: Option<SetupPolicy> },
+    Client {
+        setup: SetupConnection,
+    },
+    Server {
+        protocols: Vec<ProtocolSupport>,
+        policy: Option<SetupPolicy>,
+    },
 }
 
 /// One connection's protocol state. See the module documentation for the call order.
@@ -385,7 +396,10 @@ impl fmt::Debug for Session {
             Phase::Ready { .. } => "ready",
             Phase::Closed => "closed",
         };
-        f.debug_struct("Session").field("role", &self.role).field("phase", &phase).finish()
+        f.debug_struct("Session")
+            .field("role", &self.role)
+            .field("phase", &phase)
+            .finish()
     }
 }
 
@@ -402,11 +416,15 @@ impl Session {
         let (phase, phase_deadline) = match handshake {
             Some(hs) => (
                 Phase::Handshake(Box::new(hs)),
-                timeouts.handshake_ms.map(|t| (now_ms.saturating_add(t), TimeoutKind::Handshake)),
+                timeouts
+                    .handshake_ms
+                    .map(|t| (now_ms.saturating_add(t), TimeoutKind::Handshake)),
             ),
             None => (
                 Phase::Setup,
-                timeouts.setup_ms.map(|t| (now_ms.saturating_add(t), TimeoutKind::Setup)),
+                timeouts
+                    .setup_ms
+                    .map(|t| (now_ms.saturating_add(t), TimeoutKind::Setup)),
             ),
         };
         let mut session = Session {
@@ -445,7 +463,9 @@ impl Session {
         let plaintext = handshake.is_none();
         let mut session = Session::new(
             Role::Client,
-            Side::Client { setup: config.setup },
+            Side::Client {
+                setup: config.setup,
+            },
             config.dialect,
             config.limits,
             config.timeouts,
@@ -461,7 +481,9 @@ impl Session {
     /// A server session, waiting for the client's first bytes.
     pub fn server(config: ServerConfig, now_ms: u64) -> Result<Session, SessionError> {
         if config.protocols.is_empty() {
-            return Err(SessionError::InvalidConfig("a server must serve at least one protocol"));
+            return Err(SessionError::InvalidConfig(
+                "a server must serve at least one protocol",
+            ));
         }
         let handshake = match config.security {
             ServerSecurity::Plaintext => None,
@@ -469,7 +491,10 @@ impl Session {
         };
         Ok(Session::new(
             Role::Server,
-            Side::Server { protocols: config.protocols, policy: config.setup_policy },
+            Side::Server {
+                protocols: config.protocols,
+                policy: config.setup_policy,
+            },
             config.dialect,
             config.limits,
             config.timeouts,
@@ -521,9 +546,13 @@ impl Session {
         if matches!(self.phase, Phase::Closed) {
             return Err(SessionError::Closed);
         }
-        let buffered = self.inbound.buffered() + self.transport.as_ref().map_or(0, |t| t.buffered_len());
+        let buffered =
+            self.inbound.buffered() + self.transport.as_ref().map_or(0, |t| t.buffered_len());
         if buffered + data.len() > self.limits.max_buffered_input {
-            return Err(SessionError::InputBufferFull { buffered, limit: self.limits.max_buffered_input });
+            return Err(SessionError::InputBufferFull {
+                buffered,
+                limit: self.limits.max_buffered_input,
+            });
         }
         self.last_receive_ms = now_ms;
         let result = self.receive_inner(data, now_ms);
@@ -553,7 +582,9 @@ impl Session {
         }
         // Setup is handled here; later frames wait for next_event (backpressure).
         while matches!(self.phase, Phase::Setup) {
-            let Some((header, payload)) = self.inbound.next_frame()? else { break };
+            let Some((header, payload)) = self.inbound.next_frame()? else {
+                break;
+            };
             let frame = messages::decode(self.dialect, header, payload)
                 .map_err(|e| SessionError::Protocol(ProtocolViolation::Decode(e)))?;
             self.handle_setup_frame(frame)?;
@@ -571,9 +602,13 @@ impl Session {
         let (transport, rest) = hs.into_transport()?;
         self.transport = Some(transport);
         if let (Some(cipher), Some(form)) = (cipher, form) {
-            self.events.push_back(Event::HandshakeComplete { cipher, form });
+            self.events
+                .push_back(Event::HandshakeComplete { cipher, form });
         }
-        self.phase_deadline = self.timeouts.setup_ms.map(|t| (now_ms.saturating_add(t), TimeoutKind::Setup));
+        self.phase_deadline = self
+            .timeouts
+            .setup_ms
+            .map(|t| (now_ms.saturating_add(t), TimeoutKind::Setup));
         if self.role == Role::Client {
             self.send_setup()?;
         }
@@ -582,7 +617,9 @@ impl Session {
 
     fn send_setup(&mut self) -> Result<(), SessionError> {
         let Side::Client { setup } = &self.side else {
-            return Err(SessionError::WrongState("only clients send SetupConnection"));
+            return Err(SessionError::WrongState(
+                "only clients send SetupConnection",
+            ));
         };
         let message = Message::SetupConnection(setup.clone());
         self.queue(&message)
@@ -603,7 +640,9 @@ impl Session {
                 Err(ProtocolViolation::FirstMessageNotSetup(other.kind()).into())
             }
             (Side::Client { setup }, Message::SetupConnectionSuccess(success)) => {
-                if success.used_version < setup.min_version || success.used_version > setup.max_version {
+                if success.used_version < setup.min_version
+                    || success.used_version > setup.max_version
+                {
                     return Err(ProtocolViolation::VersionNotOffered(success.used_version).into());
                 }
                 let protocol = protocol_of(setup.protocol).ok_or(SessionError::InvalidConfig(
@@ -611,7 +650,11 @@ impl Session {
                 ))?;
                 // SRI 2023 pools echo the client's flags (profile deviation): they carry no
                 // Success meaning, so the client must not act on them.
-                let success_flags = if self.dialect.pool_echoes_setup_flags() { 0 } else { success.flags };
+                let success_flags = if self.dialect.pool_echoes_setup_flags() {
+                    0
+                } else {
+                    success.flags
+                };
                 let event = Event::SetupComplete {
                     protocol,
                     version: success.used_version,
@@ -625,7 +668,10 @@ impl Session {
             }
             (Side::Client { .. }, Message::SetupConnectionError(error)) => {
                 // R32: the connection is dead after a SetupConnection.Error.
-                self.close_with(CloseReason::SetupRejected { flags: error.flags, error_code: error.error_code });
+                self.close_with(CloseReason::SetupRejected {
+                    flags: error.flags,
+                    error_code: error.error_code,
+                });
                 Ok(())
             }
             (Side::Client { .. }, other) => {
@@ -636,11 +682,16 @@ impl Session {
 
     fn answer_setup(&mut self, setup: SetupConnection) -> Result<(), SessionError> {
         let Side::Server { protocols, policy } = &self.side else {
-            return Err(SessionError::WrongState("only servers answer SetupConnection"));
+            return Err(SessionError::WrongState(
+                "only servers answer SetupConnection",
+            ));
         };
         match setup::check(&setup, protocols, policy.as_ref(), self.dialect) {
             Ok((protocol, success_flags)) => {
-                let success = messages::SetupConnectionSuccess { used_version: 2, flags: success_flags };
+                let success = messages::SetupConnectionSuccess {
+                    used_version: 2,
+                    flags: success_flags,
+                };
                 self.queue(&Message::SetupConnectionSuccess(success))?;
                 let requested_flags = setup.flags;
                 self.enter_ready(protocol);
@@ -654,7 +705,10 @@ impl Session {
                 Ok(())
             }
             Err((flags, error_code)) => {
-                let error = SetupConnectionError { flags, error_code: error_code.clone() };
+                let error = SetupConnectionError {
+                    flags,
+                    error_code: error_code.clone(),
+                };
                 self.queue(&Message::SetupConnectionError(error))?;
                 self.flush_plaintext()?;
                 // R32: close after sending the error; the queued bytes remain to be sent.
@@ -675,11 +729,14 @@ impl Session {
             if let Some(event) = self.events.pop_front() {
                 return Some(event);
             }
-            let Phase::Ready { protocol } = self.phase else { return None };
+            let Phase::Ready { protocol } = self.phase else {
+                return None;
+            };
             match self.next_ready_frame(protocol) {
                 Ok(Some(event)) => return Some(event),
                 Ok(None) if self.peer_eof => {
-                    let buffered = self.inbound.buffered() + self.transport.as_ref().map_or(0, |t| t.buffered_len());
+                    let buffered = self.inbound.buffered()
+                        + self.transport.as_ref().map_or(0, |t| t.buffered_len());
                     if buffered > 0 {
                         self.fail(SessionError::PeerClosedMidFrame { buffered });
                     } else {
@@ -694,7 +751,9 @@ impl Session {
 
     fn next_ready_frame(&mut self, protocol: Protocol) -> Result<Option<Event>, SessionError> {
         loop {
-            let Some((header, payload)) = self.inbound.next_frame()? else { return Ok(None) };
+            let Some((header, payload)) = self.inbound.next_frame()? else {
+                return Ok(None);
+            };
             let frame = messages::decode(self.dialect, header, payload)
                 .map_err(|e| SessionError::Protocol(ProtocolViolation::Decode(e)))?;
             let message = match frame {
@@ -712,11 +771,17 @@ impl Session {
                 return Err(ProtocolViolation::SecondSetup.into());
             }
             if !self.allowed(kind, protocol, self.role.peer()) {
-                return Err(if kind.protocol() == protocol || kind.protocol() == Protocol::Common {
-                    ProtocolViolation::WrongDirection(kind).into()
-                } else {
-                    ProtocolViolation::WrongProtocol { kind, negotiated: protocol }.into()
-                });
+                return Err(
+                    if kind.protocol() == protocol || kind.protocol() == Protocol::Common {
+                        ProtocolViolation::WrongDirection(kind).into()
+                    } else {
+                        ProtocolViolation::WrongProtocol {
+                            kind,
+                            negotiated: protocol,
+                        }
+                        .into()
+                    },
+                );
             }
             self.track_channels(&message, self.role.peer())?;
             return Ok(Some(Event::Message(message)));
@@ -733,13 +798,19 @@ impl Session {
             p => p == protocol,
         };
         let direction_ok = match sender {
-            Role::Client => info.direction.starts_with("Client->Server") || info.direction.contains("and"),
-            Role::Server => info.direction.starts_with("Server->Client") || info.direction.contains("and"),
+            Role::Client => {
+                info.direction.starts_with("Client->Server") || info.direction.contains("and")
+            }
+            Role::Server => {
+                info.direction.starts_with("Server->Client") || info.direction.contains("and")
+            }
         };
         // Setup messages belong to the setup phase only.
         let setup_message = matches!(
             kind,
-            MessageKind::SetupConnection | MessageKind::SetupConnectionSuccess | MessageKind::SetupConnectionError
+            MessageKind::SetupConnection
+                | MessageKind::SetupConnectionSuccess
+                | MessageKind::SetupConnectionError
         );
         protocol_ok && direction_ok && !setup_message
     }
@@ -754,7 +825,9 @@ impl Session {
         };
         if let (Some(id), Role::Server) = (opened, sender) {
             if !self.channels.contains(&id) && self.channels.len() >= self.limits.max_channels {
-                return Err(SessionError::TooManyChannels { max: self.limits.max_channels });
+                return Err(SessionError::TooManyChannels {
+                    max: self.limits.max_channels,
+                });
             }
             self.channels.insert(id);
         }
@@ -770,7 +843,11 @@ impl Session {
         let protocol = match self.phase {
             Phase::Ready { protocol } => protocol,
             Phase::Closed => return Err(SessionError::Closed),
-            _ => return Err(SessionError::WrongState("send before SetupConnection completed")),
+            _ => {
+                return Err(SessionError::WrongState(
+                    "send before SetupConnection completed",
+                ))
+            }
         };
         let kind = message.kind();
         if !self.allowed(kind, protocol, self.role) {
@@ -792,7 +869,11 @@ impl Session {
         match self.phase {
             Phase::Ready { .. } => {}
             Phase::Closed => return Err(SessionError::Closed),
-            _ => return Err(SessionError::WrongState("send before SetupConnection completed")),
+            _ => {
+                return Err(SessionError::WrongState(
+                    "send before SetupConnection completed",
+                ))
+            }
         }
         let len = crate::codec::HEADER_LEN + frame.payload.len();
         self.check_output_room(len)?;
@@ -805,7 +886,10 @@ impl Session {
     fn check_output_room(&self, extra: usize) -> Result<(), SessionError> {
         let buffered = self.outbound_plain.len() + self.outbound_wire.len() - self.wire_read;
         if buffered + extra > self.limits.max_buffered_output {
-            return Err(SessionError::OutputBufferFull { buffered, limit: self.limits.max_buffered_output });
+            return Err(SessionError::OutputBufferFull {
+                buffered,
+                limit: self.limits.max_buffered_output,
+            });
         }
         Ok(())
     }
@@ -836,7 +920,10 @@ impl Session {
         message.encode_frame(dialect, buffer)?;
         if already + (buffer.len() - start) > limit {
             buffer.truncate(start);
-            return Err(SessionError::OutputBufferFull { buffered: already, limit });
+            return Err(SessionError::OutputBufferFull {
+                buffered: already,
+                limit,
+            });
         }
         self.end_frame();
         Ok(())
@@ -848,13 +935,19 @@ impl Session {
             return Ok(());
         }
         let Some(transport) = &mut self.transport else {
-            return Err(SessionError::WrongState("plaintext frames without a transport"));
+            return Err(SessionError::WrongState(
+                "plaintext frames without a transport",
+            ));
         };
         if self.wire_read > 0 && self.wire_read == self.outbound_wire.len() {
             self.outbound_wire.clear();
             self.wire_read = 0;
         }
-        transport.encrypt_frames(&self.outbound_plain, &self.frame_ends, &mut self.outbound_wire)?;
+        transport.encrypt_frames(
+            &self.outbound_plain,
+            &self.frame_ends,
+            &mut self.outbound_wire,
+        )?;
         self.outbound_plain.clear();
         self.frame_ends.clear();
         Ok(())
@@ -897,7 +990,10 @@ impl Session {
     pub fn poll_timeout(&self) -> Option<u64> {
         match self.phase {
             Phase::Closed => None,
-            Phase::Ready { .. } => self.timeouts.idle_ms.map(|t| self.last_receive_ms.saturating_add(t)),
+            Phase::Ready { .. } => self
+                .timeouts
+                .idle_ms
+                .map(|t| self.last_receive_ms.saturating_add(t)),
             _ => self.phase_deadline.map(|(at, _)| at),
         }
     }
@@ -911,7 +1007,10 @@ impl Session {
                 .idle_ms
                 .filter(|t| now_ms >= self.last_receive_ms.saturating_add(*t))
                 .map(|_| TimeoutKind::Idle),
-            _ => self.phase_deadline.filter(|(at, _)| now_ms >= *at).map(|(_, kind)| kind),
+            _ => self
+                .phase_deadline
+                .filter(|(at, _)| now_ms >= *at)
+                .map(|(_, kind)| kind),
         };
         if let Some(kind) = expired {
             self.fail(SessionError::Timeout(kind));
@@ -926,7 +1025,8 @@ impl Session {
             Phase::Closed => {}
             Phase::Ready { .. } => self.peer_eof = true,
             _ => {
-                let buffered = self.inbound.buffered() + self.transport.as_ref().map_or(0, |t| t.buffered_len());
+                let buffered = self.inbound.buffered()
+                    + self.transport.as_ref().map_or(0, |t| t.buffered_len());
                 self.fail(SessionError::PeerClosedBeforeSetup { buffered });
             }
         }

@@ -22,7 +22,14 @@ pub struct Pair {
 impl Pair {
     /// Connects two sessions.
     pub fn new(client: Session, server: Session) -> Pair {
-        Pair { client, server, now_ms: 0, chunk: None, to_server: Vec::new(), to_client: Vec::new() }
+        Pair {
+            client,
+            server,
+            now_ms: 0,
+            chunk: None,
+            to_server: Vec::new(),
+            to_client: Vec::new(),
+        }
     }
 
     /// Moves bytes both ways until neither side has anything left to send or deliver. Input a
@@ -33,8 +40,18 @@ impl Pair {
         for _ in 0..10_000 {
             self.client.take_data_to_send(&mut self.to_server);
             self.server.take_data_to_send(&mut self.to_client);
-            let moved_to_server = deliver(&mut self.server, &mut self.to_server, self.chunk, self.now_ms);
-            let moved_to_client = deliver(&mut self.client, &mut self.to_client, self.chunk, self.now_ms);
+            let moved_to_server = deliver(
+                &mut self.server,
+                &mut self.to_server,
+                self.chunk,
+                self.now_ms,
+            );
+            let moved_to_client = deliver(
+                &mut self.client,
+                &mut self.to_client,
+                self.chunk,
+                self.now_ms,
+            );
             for result in [&moved_to_server, &moved_to_client] {
                 if let Err(e) = result {
                     first_error.get_or_insert(e.clone());
@@ -70,7 +87,12 @@ impl Pair {
 }
 
 /// Feeds `pending` to `session`; `Ok(true)` if anything was consumed.
-fn deliver(session: &mut Session, pending: &mut Vec<u8>, chunk: Option<usize>, now_ms: u64) -> Result<bool, SessionError> {
+fn deliver(
+    session: &mut Session,
+    pending: &mut Vec<u8>,
+    chunk: Option<usize>,
+    now_ms: u64,
+) -> Result<bool, SessionError> {
     if pending.is_empty() || session.is_closed() {
         pending.clear();
         return Ok(false);

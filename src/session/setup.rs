@@ -21,7 +21,11 @@ pub struct ProtocolSupport {
 impl ProtocolSupport {
     /// Mining with every client flag supported and no Success flags.
     pub fn mining() -> Self {
-        ProtocolSupport { protocol: Protocol::Mining, supported_flags: 0b111, success_flags: 0 }
+        ProtocolSupport {
+            protocol: Protocol::Mining,
+            supported_flags: 0b111,
+            success_flags: 0,
+        }
     }
 }
 
