@@ -396,7 +396,7 @@ fn garbage_after_the_handshake_closes() {
     let garbage = [0x20, 0x00]
         .iter()
         .copied()
-        .chain(std::iter::repeat(0xab).take(32))
+        .chain(std::iter::repeat_n(0xab, 32))
         .collect::<Vec<u8>>();
     assert!(pair.server.receive_data(&garbage, 0).is_err());
     let events = pair.server_events();

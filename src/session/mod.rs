@@ -28,7 +28,7 @@
 pub mod pair;
 mod setup;
 
-pub use setup::{ProtocolSupport, SetupPolicy};
+pub use setup::{ProtocolSupport, SetupCheck, SetupPolicy};
 
 use crate::codec::{DecodeError, EncodeError, FrameError, RawFrame, Str0255, StreamDecoder};
 use crate::messages::{

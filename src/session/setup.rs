@@ -32,7 +32,10 @@ impl ProtocolSupport {
 /// A check of the client's vendor, hardware_version, firmware and device_id: `Err(code)`
 /// refuses the connection with SetupConnection.Error carrying `code`.
 #[derive(Clone)]
-pub struct SetupPolicy(pub Arc<dyn Fn(&SetupConnection) -> Result<(), String> + Send + Sync>);
+pub struct SetupPolicy(pub Arc<SetupCheck>);
+
+/// The closure type behind a [`SetupPolicy`].
+pub type SetupCheck = dyn Fn(&SetupConnection) -> Result<(), String> + Send + Sync;
 
 impl SetupPolicy {
     /// Wraps a closure.
