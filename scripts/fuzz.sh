@@ -10,7 +10,7 @@
 #
 # Stable toolchain: cargo-fuzz passes nightly-only flags (-Zsanitizer, sancov), which a stable
 # rustc accepts under RUSTC_BOOTSTRAP=1. Environment:
-#   FUZZ_TARGETS    targets to run (default: "frame_decode message_decode noise_responder noise_initiator")
+#   FUZZ_TARGETS    targets to run (default: "frame_decode message_decode noise_responder noise_initiator session_receive")
 #   FUZZ_SANITIZER  cargo-fuzz --sanitizer (default: none). The core is `deny(unsafe_code)`, so
 #                   AddressSanitizer finds nothing that Rust's own checks do not, at a third of
 #                   the speed; use FUZZ_SANITIZER=address when fuzzing a change that adds unsafe.
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
 case $seconds in '' | *[!0-9]*) echo "usage: $0 [seconds per target]" >&2; exit 2 ;; esac
-targets=${FUZZ_TARGETS:-frame_decode message_decode noise_responder noise_initiator}
+targets=${FUZZ_TARGETS:-frame_decode message_decode noise_responder noise_initiator session_receive}
 sanitizer=${FUZZ_SANITIZER:-none}
 export RUSTC_BOOTSTRAP=1 CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 

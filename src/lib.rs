@@ -17,5 +17,6 @@ pub mod codec;
 pub mod keys;
 pub mod messages;
 pub mod mining;
+pub mod net;
 pub mod noise;
 pub mod session;
