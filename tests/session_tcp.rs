@@ -89,7 +89,7 @@ fn mine_over_tcp(noise: bool, profile: NoiseProfile, nonblocking: bool) {
     if nonblocking {
         conn.set_nonblocking(true).unwrap();
     }
-    let mut next = |conn: &mut Connection| -> Event {
+    let next = |conn: &mut Connection| -> Event {
         loop {
             if !nonblocking {
                 return conn.recv().unwrap();
