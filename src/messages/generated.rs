@@ -1800,6 +1800,7 @@ impl SetupConnection {
     pub const KIND: MessageKind = MessageKind::SetupConnection;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetupConnection";
@@ -1859,6 +1860,7 @@ impl SetupConnection {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetupConnection";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2061,6 +2063,7 @@ impl SetupConnectionSuccess {
     pub const KIND: MessageKind = MessageKind::SetupConnectionSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetupConnection.Success";
@@ -2072,6 +2075,7 @@ impl SetupConnectionSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetupConnection.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2153,6 +2157,7 @@ impl SetupConnectionError {
     pub const KIND: MessageKind = MessageKind::SetupConnectionError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetupConnection.Error";
@@ -2172,6 +2177,7 @@ impl SetupConnectionError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetupConnection.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2247,6 +2253,7 @@ impl ChannelEndpointChanged {
     pub const KIND: MessageKind = MessageKind::ChannelEndpointChanged;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "ChannelEndpointChanged";
@@ -2257,6 +2264,7 @@ impl ChannelEndpointChanged {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "ChannelEndpointChanged";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2327,6 +2335,7 @@ impl OpenStandardMiningChannel {
     pub const KIND: MessageKind = MessageKind::OpenStandardMiningChannel;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenStandardMiningChannel";
@@ -2348,6 +2357,7 @@ impl OpenStandardMiningChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenStandardMiningChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2473,6 +2483,7 @@ impl OpenStandardMiningChannelSuccess {
     pub const KIND: MessageKind = MessageKind::OpenStandardMiningChannelSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenStandardMiningChannel.Success";
@@ -2487,6 +2498,7 @@ impl OpenStandardMiningChannelSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenStandardMiningChannel.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2630,6 +2642,7 @@ impl OpenStandardMiningChannelError {
     pub const KIND: MessageKind = MessageKind::OpenStandardMiningChannelError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenStandardMiningChannel.Error";
@@ -2661,6 +2674,7 @@ impl OpenStandardMiningChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenStandardMiningChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2766,6 +2780,7 @@ impl OpenExtendedMiningChannel {
     pub const KIND: MessageKind = MessageKind::OpenExtendedMiningChannel;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenExtendedMiningChannel";
@@ -2788,6 +2803,7 @@ impl OpenExtendedMiningChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenExtendedMiningChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2932,6 +2948,7 @@ impl OpenExtendedMiningChannelSuccess {
     pub const KIND: MessageKind = MessageKind::OpenExtendedMiningChannelSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenExtendedMiningChannel.Success";
@@ -2946,6 +2963,7 @@ impl OpenExtendedMiningChannelSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenExtendedMiningChannel.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3089,6 +3107,7 @@ impl OpenExtendedMiningChannelError {
     pub const KIND: MessageKind = MessageKind::OpenExtendedMiningChannelError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenExtendedMiningChannel.Error";
@@ -3108,6 +3127,7 @@ impl OpenExtendedMiningChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenExtendedMiningChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3200,6 +3220,7 @@ impl UpdateChannel {
     pub const KIND: MessageKind = MessageKind::UpdateChannel;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "UpdateChannel";
@@ -3212,6 +3233,7 @@ impl UpdateChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "UpdateChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3312,6 +3334,7 @@ impl UpdateChannelError {
     pub const KIND: MessageKind = MessageKind::UpdateChannelError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "UpdateChannel.Error";
@@ -3343,6 +3366,7 @@ impl UpdateChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "UpdateChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3434,6 +3458,7 @@ impl CloseChannel {
     pub const KIND: MessageKind = MessageKind::CloseChannel;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "CloseChannel";
@@ -3465,6 +3490,7 @@ impl CloseChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CloseChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3555,6 +3581,7 @@ impl SetExtranoncePrefix {
     pub const KIND: MessageKind = MessageKind::SetExtranoncePrefix;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetExtranoncePrefix";
@@ -3566,6 +3593,7 @@ impl SetExtranoncePrefix {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetExtranoncePrefix";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3658,6 +3686,7 @@ impl SubmitSharesStandard {
     pub const KIND: MessageKind = MessageKind::SubmitSharesStandard;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitSharesStandard";
@@ -3673,6 +3702,7 @@ impl SubmitSharesStandard {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitSharesStandard";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3818,6 +3848,7 @@ impl SubmitSharesExtended {
     pub const KIND: MessageKind = MessageKind::SubmitSharesExtended;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitSharesExtended";
@@ -3834,6 +3865,7 @@ impl SubmitSharesExtended {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitSharesExtended";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3987,6 +4019,7 @@ impl SubmitSharesSuccess {
     pub const KIND: MessageKind = MessageKind::SubmitSharesSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitShares.Success";
@@ -4020,6 +4053,7 @@ impl SubmitSharesSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitShares.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4151,6 +4185,7 @@ impl SubmitSharesError {
     pub const KIND: MessageKind = MessageKind::SubmitSharesError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitShares.Error";
@@ -4183,6 +4218,7 @@ impl SubmitSharesError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitShares.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4300,6 +4336,7 @@ impl NewMiningJob {
     pub const KIND: MessageKind = MessageKind::NewMiningJob;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "NewMiningJob";
@@ -4358,6 +4395,7 @@ impl NewMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "NewMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4518,6 +4556,7 @@ impl NewExtendedMiningJob {
     pub const KIND: MessageKind = MessageKind::NewExtendedMiningJob;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "NewExtendedMiningJob";
@@ -4586,6 +4625,7 @@ impl NewExtendedMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "NewExtendedMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4794,6 +4834,7 @@ impl MiningSetNewPrevHash {
     pub const KIND: MessageKind = MessageKind::MiningSetNewPrevHash;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetNewPrevHash";
@@ -4808,6 +4849,7 @@ impl MiningSetNewPrevHash {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetNewPrevHash";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4930,6 +4972,7 @@ impl SetTarget {
     pub const KIND: MessageKind = MessageKind::SetTarget;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetTarget";
@@ -4941,6 +4984,7 @@ impl SetTarget {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetTarget";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5054,6 +5098,7 @@ impl SetCustomMiningJob {
     pub const KIND: MessageKind = MessageKind::SetCustomMiningJob;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetCustomMiningJob";
@@ -5129,6 +5174,7 @@ impl SetCustomMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetCustomMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5467,6 +5513,7 @@ impl SetCustomMiningJobSuccess {
     pub const KIND: MessageKind = MessageKind::SetCustomMiningJobSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetCustomMiningJob.Success";
@@ -5517,6 +5564,7 @@ impl SetCustomMiningJobSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetCustomMiningJob.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5670,6 +5718,7 @@ impl SetCustomMiningJobError {
     pub const KIND: MessageKind = MessageKind::SetCustomMiningJobError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetCustomMiningJob.Error";
@@ -5690,6 +5739,7 @@ impl SetCustomMiningJobError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetCustomMiningJob.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5790,6 +5840,7 @@ impl Reconnect {
     pub const KIND: MessageKind = MessageKind::Reconnect;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "Reconnect";
@@ -5809,6 +5860,7 @@ impl Reconnect {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "Reconnect";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5888,6 +5940,7 @@ impl SetGroupChannel {
     pub const KIND: MessageKind = MessageKind::SetGroupChannel;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetGroupChannel";
@@ -5910,6 +5963,7 @@ impl SetGroupChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetGroupChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6002,6 +6056,7 @@ impl AllocateMiningJobToken {
     pub const KIND: MessageKind = MessageKind::AllocateMiningJobToken;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "AllocateMiningJobToken";
@@ -6021,6 +6076,7 @@ impl AllocateMiningJobToken {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "AllocateMiningJobToken";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6111,6 +6167,7 @@ impl AllocateMiningJobTokenSuccess {
     pub const KIND: MessageKind = MessageKind::AllocateMiningJobTokenSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "AllocateMiningJobToken.Success";
@@ -6151,6 +6208,7 @@ impl AllocateMiningJobTokenSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "AllocateMiningJobToken.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6307,6 +6365,7 @@ impl AllocateMiningJobTokenError {
     pub const KIND: MessageKind = MessageKind::AllocateMiningJobTokenError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "AllocateMiningJobToken.Error";
@@ -6317,6 +6376,7 @@ impl AllocateMiningJobTokenError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "AllocateMiningJobToken.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6377,6 +6437,7 @@ impl IdentifyTransactions {
     pub const KIND: MessageKind = MessageKind::IdentifyTransactions;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "IdentifyTransactions";
@@ -6387,6 +6448,7 @@ impl IdentifyTransactions {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "IdentifyTransactions";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6453,6 +6515,7 @@ impl IdentifyTransactionsSuccess {
     pub const KIND: MessageKind = MessageKind::IdentifyTransactionsSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "IdentifyTransactions.Success";
@@ -6475,6 +6538,7 @@ impl IdentifyTransactionsSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "IdentifyTransactions.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6570,6 +6634,7 @@ impl ProvideMissingTransactions {
     pub const KIND: MessageKind = MessageKind::ProvideMissingTransactions;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "ProvideMissingTransactions";
@@ -6592,6 +6657,7 @@ impl ProvideMissingTransactions {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "ProvideMissingTransactions";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6687,6 +6753,7 @@ impl ProvideMissingTransactionsSuccess {
     pub const KIND: MessageKind = MessageKind::ProvideMissingTransactionsSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "ProvideMissingTransactions.Success";
@@ -6709,6 +6776,7 @@ impl ProvideMissingTransactionsSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "ProvideMissingTransactions.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6833,6 +6901,7 @@ impl CommitMiningJob {
     pub const KIND: MessageKind = MessageKind::CommitMiningJob;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "CommitMiningJob";
@@ -6914,6 +6983,7 @@ impl CommitMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CommitMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7218,6 +7288,7 @@ impl CommitMiningJobSuccess {
     pub const KIND: MessageKind = MessageKind::CommitMiningJobSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "CommitMiningJob.Success";
@@ -7237,6 +7308,7 @@ impl CommitMiningJobSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CommitMiningJob.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7328,6 +7400,7 @@ impl CommitMiningJobError {
     pub const KIND: MessageKind = MessageKind::CommitMiningJobError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "CommitMiningJob.Error";
@@ -7356,6 +7429,7 @@ impl CommitMiningJobError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CommitMiningJob.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7454,6 +7528,7 @@ impl CoinbaseOutputDataSize {
     pub const KIND: MessageKind = MessageKind::CoinbaseOutputDataSize;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "CoinbaseOutputDataSize";
@@ -7464,6 +7539,7 @@ impl CoinbaseOutputDataSize {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CoinbaseOutputDataSize";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7553,6 +7629,7 @@ impl NewTemplate {
     pub const KIND: MessageKind = MessageKind::NewTemplate;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "NewTemplate";
@@ -7600,6 +7677,7 @@ impl NewTemplate {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "NewTemplate";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7840,6 +7918,7 @@ impl TdpSetNewPrevHash {
     pub const KIND: MessageKind = MessageKind::TdpSetNewPrevHash;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SetNewPrevHash";
@@ -7854,6 +7933,7 @@ impl TdpSetNewPrevHash {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetNewPrevHash";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7975,6 +8055,7 @@ impl RequestTransactionData {
     pub const KIND: MessageKind = MessageKind::RequestTransactionData;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "RequestTransactionData";
@@ -7985,6 +8066,7 @@ impl RequestTransactionData {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "RequestTransactionData";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8053,6 +8135,7 @@ impl RequestTransactionDataSuccess {
     pub const KIND: MessageKind = MessageKind::RequestTransactionDataSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "RequestTransactionData.Success";
@@ -8084,6 +8167,7 @@ impl RequestTransactionDataSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "RequestTransactionData.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8201,6 +8285,7 @@ impl RequestTransactionDataError {
     pub const KIND: MessageKind = MessageKind::RequestTransactionDataError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "RequestTransactionData.Error";
@@ -8220,6 +8305,7 @@ impl RequestTransactionDataError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "RequestTransactionData.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8310,6 +8396,7 @@ impl SubmitSolution {
     pub const KIND: MessageKind = MessageKind::SubmitSolution;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitSolution";
@@ -8332,6 +8419,7 @@ impl SubmitSolution {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitSolution";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8462,6 +8550,7 @@ impl OpenTelemetryChannel {
     pub const KIND: MessageKind = MessageKind::OpenTelemetryChannel;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenTelemetryChannel";
@@ -8481,6 +8570,7 @@ impl OpenTelemetryChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenTelemetryChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8556,6 +8646,7 @@ impl OpenTelemetryChannelSuccess {
     pub const KIND: MessageKind = MessageKind::OpenTelemetryChannelSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenTelemetryChannel.Success";
@@ -8567,6 +8658,7 @@ impl OpenTelemetryChannelSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenTelemetryChannel.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8647,6 +8739,7 @@ impl OpenTelemetryChannelError {
     pub const KIND: MessageKind = MessageKind::OpenTelemetryChannelError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "OpenTelemetryChannel.Error";
@@ -8666,6 +8759,7 @@ impl OpenTelemetryChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenTelemetryChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8745,6 +8839,7 @@ impl SubmitTelemetryData {
     pub const KIND: MessageKind = MessageKind::SubmitTelemetryData;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitTelemetryData";
@@ -8765,6 +8860,7 @@ impl SubmitTelemetryData {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitTelemetryData";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8864,6 +8960,7 @@ impl SubmitTelemetryDataSuccess {
     pub const KIND: MessageKind = MessageKind::SubmitTelemetryDataSuccess;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitTelemetryData.Success";
@@ -8875,6 +8972,7 @@ impl SubmitTelemetryDataSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitTelemetryData.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8963,6 +9061,7 @@ impl SubmitTelemetryDataError {
     pub const KIND: MessageKind = MessageKind::SubmitTelemetryDataError;
 
     /// Appends the payload (no header) in `dialect`'s layout.
+    #[inline]
     pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let _ = dialect;
         const NAME: &str = "SubmitTelemetryData.Error";
@@ -8983,6 +9082,7 @@ impl SubmitTelemetryDataError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
+    #[inline]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitTelemetryData.Error";
         let r = &mut Reader::new(payload, dialect.rules);

@@ -344,6 +344,7 @@ pub fn decode(
 }
 
 /// Decodes the first frame of `bytes`, returning it and the number of bytes it used.
+#[inline]
 pub fn decode_frame(dialect: &Dialect, bytes: &[u8]) -> Result<(Frame, usize), DecodeError> {
     let truncated = |needed: usize| DecodeError {
         message: "frame",

@@ -773,7 +773,7 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         );
         // encode
         o.push_str("    /// Appends the payload (no header) in `dialect`'s layout.\n");
-        o.push_str("    pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {\n");
+        o.push_str("    #[inline]\n    pub fn encode_payload(&self, dialect: &Dialect, out: &mut Vec<u8>) -> Result<(), EncodeError> {\n");
         let _ = writeln!(
             o,
             "        let _ = dialect;\n        const NAME: &str = {:?};\n        let _ = NAME;",
@@ -826,7 +826,7 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         o.push_str("        Ok(())\n    }\n\n");
         // decode
         o.push_str("    /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).\n");
-        o.push_str("    pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {\n");
+        o.push_str("    #[inline]\n    pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {\n");
         let _ = writeln!(o, "        const NAME: &str = {:?};", m.spec_name);
         o.push_str("        let r = &mut Reader::new(payload, dialect.rules);\n");
         if m.opaque {
