@@ -488,6 +488,40 @@ fn r74_non_future_job_uses_the_last_prevhash_and_keeps_earlier_jobs_valid() {
 }
 
 #[test]
+fn r96_sri_2023_non_future_job_carries_its_own_min_ntime() {
+    // R96 with the sri-2023 NewMiningJob (min_ntime instead of future_job): the window starts
+    // at the later of the prevhash's and the job's min_ntime.
+    let mut c = mining_standard(U256::MAX);
+    let mut j = std_job(1, 2, false, 0x44);
+    j.min_ntime = Some(MIN_NTIME + 5);
+    let w = works(&handle(&mut c, j, 10_000)).remove(0);
+    assert_eq!(
+        (w.min_ntime, w.header.ntime()),
+        (MIN_NTIME + 5, MIN_NTIME + 5)
+    );
+    assert!(matches!(
+        c.submit_standard(1, 2, 0, MIN_NTIME, VERSION, 10_000),
+        Err(SubmitError::NtimeOutOfRange { .. })
+    ));
+    assert!(c
+        .submit_standard(1, 2, 0, MIN_NTIME + 5, VERSION, 10_000)
+        .is_ok());
+}
+
+#[test]
+fn expected_share_rate_follows_hash_rate_and_target() {
+    // 4.3.7: what UpdateChannel's nominal_hash_rate and SetTarget imply.
+    let mut c = client();
+    open_standard(&mut c, 1, 100, &[], sv2::mining::DIFFICULTY_1_TARGET);
+    let rate = c.channel(1).unwrap().expected_shares_per_second();
+    // 1 TH/s at difficulty 1: about 1e12 / 2^32 shares per second.
+    assert!(
+        (rate / (1e12 / 4_294_967_296.0) - 1.0).abs() < 1e-3,
+        "{rate}"
+    );
+}
+
+#[test]
 fn r106_prevhash_naming_an_unknown_job_invalidates_everything() {
     // R106, E32, R105
     let mut c = mining_standard(U256::MAX);

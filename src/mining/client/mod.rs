@@ -1529,6 +1529,14 @@ pub struct ChannelInfo {
 }
 
 impl ChannelInfo {
+    /// Shares per second the channel should produce at its nominal hash rate and current
+    /// target (`hashrate · (target + 1) / 2^256`), e.g. to choose a `maximum_target` for
+    /// [`MiningClient::update_channel`] or to spot a server sending too hard a target.
+    pub fn expected_shares_per_second(&self) -> f64 {
+        crate::mining::expected_share_rate(f64::from(self.nominal_hash_rate), self.target)
+            .unwrap_or(0.0)
+    }
+
     fn of(ch: &Channel) -> Self {
         ChannelInfo {
             channel_id: ch.id,
