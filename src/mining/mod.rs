@@ -14,6 +14,7 @@
 //! Everything on the per-share path (header update, hashing, target checks, coinbase txid,
 //! merkle root) is allocation-free and cannot panic; fallible functions return [`MathError`].
 
+pub mod client;
 pub mod coinbase;
 pub mod header;
 pub mod merkle;
