@@ -18,6 +18,7 @@ pub mod client;
 pub mod coinbase;
 pub mod header;
 pub mod merkle;
+pub mod miner;
 pub mod target;
 
 mod arith;
