@@ -140,6 +140,28 @@ fn wire_to_spec_flags(flags: u32, dialect: &Dialect) -> u32 {
     (flags & !0b110) | (work_selection << 1) | (version_rolling << 2)
 }
 
+/// Asks the client to open the channel `request` describes.
+fn open_on(client: &mut MiningClient, request: &ChannelRequest) -> Result<u32, UsageError> {
+    match request {
+        ChannelRequest::Standard {
+            user_identity,
+            nominal_hash_rate,
+            max_target,
+        } => client.open_standard_channel(user_identity, *nominal_hash_rate, *max_target),
+        ChannelRequest::Extended {
+            user_identity,
+            nominal_hash_rate,
+            max_target,
+            min_extranonce_size,
+        } => client.open_extended_channel(
+            user_identity,
+            *nominal_hash_rate,
+            *max_target,
+            *min_extranonce_size,
+        ),
+    }
+}
+
 impl Miner {
     /// Starts the first connection: the handshake (or SetupConnection) is ready to send.
     pub fn new(config: MinerConfig, now_ms: u64) -> Result<Miner, SessionError> {
@@ -259,29 +281,7 @@ impl Miner {
                     let requested = wire_to_spec_flags(requested_flags, dialect);
                     self.client.set_connection_flags(requested, success_flags);
                     for request in self.config.channels.clone() {
-                        let opened = match request.clone() {
-                            ChannelRequest::Standard {
-                                user_identity,
-                                nominal_hash_rate,
-                                max_target,
-                            } => self.client.open_standard_channel(
-                                &user_identity,
-                                nominal_hash_rate,
-                                max_target,
-                            ),
-                            ChannelRequest::Extended {
-                                user_identity,
-                                nominal_hash_rate,
-                                max_target,
-                                min_extranonce_size,
-                            } => self.client.open_extended_channel(
-                                &user_identity,
-                                nominal_hash_rate,
-                                max_target,
-                                min_extranonce_size,
-                            ),
-                        };
-                        if let Err(error) = opened {
+                        if let Err(error) = open_on(&mut self.client, &request) {
                             self.events
                                 .push_back(MinerEvent::ChannelRefused { request, error });
                         }
@@ -307,27 +307,7 @@ impl Miner {
 
     /// Opens another channel now (it is also re-opened after a reconnect).
     pub fn open_channel(&mut self, request: ChannelRequest) -> Result<u32, MinerError> {
-        let request_id = match &request {
-            ChannelRequest::Standard {
-                user_identity,
-                nominal_hash_rate,
-                max_target,
-            } => {
-                self.client
-                    .open_standard_channel(user_identity, *nominal_hash_rate, *max_target)?
-            }
-            ChannelRequest::Extended {
-                user_identity,
-                nominal_hash_rate,
-                max_target,
-                min_extranonce_size,
-            } => self.client.open_extended_channel(
-                user_identity,
-                *nominal_hash_rate,
-                *max_target,
-                *min_extranonce_size,
-            )?,
-        };
+        let request_id = open_on(&mut self.client, &request)?;
         self.config.channels.push(request);
         self.flush_client();
         Ok(request_id)
