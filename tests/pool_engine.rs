@@ -48,7 +48,11 @@ fn cfg() -> PoolConfig {
 
 impl H {
     fn new(cfg: PoolConfig) -> H {
-        Self::with(cfg, Box::new(OpenPolicy), SyntheticTemplateSource::new(7, 200).with_nbits(HARD_NBITS))
+        Self::with(
+            cfg,
+            Box::new(OpenPolicy),
+            SyntheticTemplateSource::new(7, 200).with_nbits(HARD_NBITS),
+        )
     }
 
     fn with(cfg: PoolConfig, policy: Box<dyn PoolPolicy>, src: SyntheticTemplateSource) -> H {
@@ -134,7 +138,11 @@ impl H {
     }
 
     fn submit(&mut self, conn: u64, s: &Share, seq: u32) -> Vec<(u64, Message)> {
-        let standard = self.m.chans.get(&s.channel_id).map_or(s.extranonce.is_empty(), |c| c.standard);
+        let standard = self
+            .m
+            .chans
+            .get(&s.channel_id)
+            .map_or(s.extranonce.is_empty(), |c| c.standard);
         self.send(conn, s.message(seq, standard))
     }
 
@@ -147,7 +155,10 @@ impl H {
 }
 
 fn msgs_of<'a>(out: &'a [(u64, Message)], kind: &str) -> Vec<&'a Message> {
-    out.iter().map(|(_, m)| m).filter(|m| m.kind().name() == kind).collect()
+    out.iter()
+        .map(|(_, m)| m)
+        .filter(|m| m.kind().name() == kind)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -162,12 +173,20 @@ fn setup_flags_fixed_version_and_extended_only() {
         ..cfg()
     });
     assert_eq!(
-        h.e.connection_opened(1, SETUP_REQUIRES_VERSION_ROLLING | SETUP_REQUIRES_WORK_SELECTION),
-        Err(EngineError::UnsupportedFlags(SETUP_REQUIRES_VERSION_ROLLING | SETUP_REQUIRES_WORK_SELECTION))
+        h.e.connection_opened(
+            1,
+            SETUP_REQUIRES_VERSION_ROLLING | SETUP_REQUIRES_WORK_SELECTION
+        ),
+        Err(EngineError::UnsupportedFlags(
+            SETUP_REQUIRES_VERSION_ROLLING | SETUP_REQUIRES_WORK_SELECTION
+        ))
     );
     // R42/R43: Success carries both flags.
     let flags = h.conn(2, 0);
-    assert_eq!(flags, SUCCESS_REQUIRES_FIXED_VERSION | SUCCESS_REQUIRES_EXTENDED_CHANNELS);
+    assert_eq!(
+        flags,
+        SUCCESS_REQUIRES_FIXED_VERSION | SUCCESS_REQUIRES_EXTENDED_CHANNELS
+    );
     // R43: a standard channel anyway → OpenMiningChannel.Error.
     match h.open_std(2, 1, U256::MAX) {
         Message::OpenStandardMiningChannelError(e) => {
@@ -191,10 +210,22 @@ fn unexpected_and_unknown_connection() {
     // R35: server-to-client messages from a client are errors for the caller to act on.
     let mut h = H::new(cfg());
     h.conn(1, 0);
-    let m = Message::SetTarget(SetTarget { channel_id: 1, maximum_target: U256::MAX });
-    assert!(matches!(h.e.handle_message(1, m.clone(), 0), Err(EngineError::UnexpectedMessage(_))));
-    assert_eq!(h.e.handle_message(9, m, 0), Err(EngineError::UnknownConnection(9)));
-    assert_eq!(h.e.connection_opened(1, 0), Err(EngineError::ConnectionExists(1)));
+    let m = Message::SetTarget(SetTarget {
+        channel_id: 1,
+        maximum_target: U256::MAX,
+    });
+    assert!(matches!(
+        h.e.handle_message(1, m.clone(), 0),
+        Err(EngineError::UnexpectedMessage(_))
+    ));
+    assert_eq!(
+        h.e.handle_message(9, m, 0),
+        Err(EngineError::UnknownConnection(9))
+    );
+    assert_eq!(
+        h.e.connection_opened(1, 0),
+        Err(EngineError::ConnectionExists(1))
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -227,7 +258,10 @@ fn channel_ids_unique_and_groups_share_namespace() {
     for (_, g) in &groups {
         assert!(!ids.contains(g), "group id {g} reused as a channel id");
     }
-    assert_eq!(h.e.group_of(1), groups.iter().find(|(c, _)| *c == 1).map(|(_, g)| *g));
+    assert_eq!(
+        h.e.group_of(1),
+        groups.iter().find(|(c, _)| *c == 1).map(|(_, g)| *g)
+    );
 }
 
 #[test]
@@ -241,13 +275,18 @@ fn open_errors_max_target_user_and_extranonce() {
         }
     }
     let mut h = H::with(
-        PoolConfig { min_target: easy(40), ..cfg() },
+        PoolConfig {
+            min_target: easy(40),
+            ..cfg()
+        },
         Box::new(NoBob),
         SyntheticTemplateSource::new(1, 10),
     );
     h.conn(1, 0);
     match h.open_std(1, 1, easy(41)) {
-        Message::OpenStandardMiningChannelError(e) => assert_eq!(e.error_code, "max-target-out-of-range"),
+        Message::OpenStandardMiningChannelError(e) => {
+            assert_eq!(e.error_code, "max-target-out-of-range")
+        }
         m => panic!("{m:?}"),
     }
     match h.open_std(1, 2, easy(20)) {
@@ -267,14 +306,19 @@ fn open_errors_max_target_user_and_extranonce() {
     );
     match &out[0].1 {
         Message::OpenExtendedMiningChannelError(e) => {
-            assert_eq!((e.request_id, e.error_code.to_string_lossy().as_str()), (3, "unknown-user"))
+            assert_eq!(
+                (e.request_id, e.error_code.to_string_lossy().as_str()),
+                (3, "unknown-user")
+            )
         }
         m => panic!("{m:?}"),
     }
     // R61/E24: more extranonce than the area leaves → documented code.
     let max = h.e.config().max_grantable_extranonce_size() as u16;
     match h.open_ext(1, 4, max + 1, U256::MAX) {
-        Message::OpenExtendedMiningChannelError(e) => assert_eq!(e.error_code, "min-extranonce-size-too-large"),
+        Message::OpenExtendedMiningChannelError(e) => {
+            assert_eq!(e.error_code, "min-extranonce-size-too-large")
+        }
         m => panic!("{m:?}"),
     }
     // R61, R88: granted ≥ requested and prefix + extranonce ≤ 32.
@@ -292,7 +336,10 @@ fn open_errors_max_target_user_and_extranonce() {
 #[test]
 fn channel_limit_per_connection() {
     // Hostile clients cannot grow state without bound: the per-connection cap.
-    let mut h = H::new(PoolConfig { max_channels_per_connection: 3, ..cfg() });
+    let mut h = H::new(PoolConfig {
+        max_channels_per_connection: 3,
+        ..cfg()
+    });
     h.conn(1, 0);
     for r in 0..3 {
         h.std(1, r);
@@ -311,28 +358,67 @@ fn update_channel_lowers_target_and_errors() {
     h.conn(1, 0);
     let ch = h.std(1, 1);
     assert_eq!(h.m.chan(ch).target, easy(8));
-    let out = h.send(1, UpdateChannel { channel_id: ch, nominal_hash_rate: 0.0, maximum_target: easy(12) });
+    let out = h.send(
+        1,
+        UpdateChannel {
+            channel_id: ch,
+            nominal_hash_rate: 0.0,
+            maximum_target: easy(12),
+        },
+    );
     match &out[..] {
-        [(_, Message::SetTarget(t))] => assert_eq!((t.channel_id, t.maximum_target), (ch, easy(12))),
+        [(_, Message::SetTarget(t))] => {
+            assert_eq!((t.channel_id, t.maximum_target), (ch, easy(12)))
+        }
         other => panic!("{other:?}"),
     }
-    let out = h.send(1, UpdateChannel { channel_id: 999, nominal_hash_rate: 0.0, maximum_target: U256::MAX });
+    let out = h.send(
+        1,
+        UpdateChannel {
+            channel_id: 999,
+            nominal_hash_rate: 0.0,
+            maximum_target: U256::MAX,
+        },
+    );
     match &out[..] {
         [(_, Message::UpdateChannelError(e))] => assert_eq!(e.error_code, "invalid-channel-id"),
         other => panic!("{other:?}"),
     }
-    let out = h.send(1, UpdateChannel { channel_id: ch, nominal_hash_rate: 0.0, maximum_target: U256::ZERO });
+    let out = h.send(
+        1,
+        UpdateChannel {
+            channel_id: ch,
+            nominal_hash_rate: 0.0,
+            maximum_target: U256::ZERO,
+        },
+    );
     match &out[..] {
-        [(_, Message::UpdateChannelError(e))] => assert_eq!(e.error_code, "max-target-out-of-range"),
+        [(_, Message::UpdateChannelError(e))] => {
+            assert_eq!(e.error_code, "max-target-out-of-range")
+        }
         other => panic!("{other:?}"),
     }
     // Vardiff reacts to a hash rate change: 10x the hash rate → a harder target.
-    let out = h.send(1, UpdateChannel { channel_id: ch, nominal_hash_rate: 1e9, maximum_target: U256::MAX });
+    let out = h.send(
+        1,
+        UpdateChannel {
+            channel_id: ch,
+            nominal_hash_rate: 1e9,
+            maximum_target: U256::MAX,
+        },
+    );
     let t1 = match &out[..] {
         [(_, Message::SetTarget(t))] => t.maximum_target,
         other => panic!("{other:?}"),
     };
-    let out = h.send(1, UpdateChannel { channel_id: ch, nominal_hash_rate: 1e10, maximum_target: U256::MAX });
+    let out = h.send(
+        1,
+        UpdateChannel {
+            channel_id: ch,
+            nominal_hash_rate: 1e10,
+            maximum_target: U256::MAX,
+        },
+    );
     match &out[..] {
         [(_, Message::SetTarget(t))] => assert!(t.maximum_target < t1),
         other => panic!("{other:?}"),
@@ -343,14 +429,23 @@ fn update_channel_lowers_target_and_errors() {
 fn close_channel_stops_messages() {
     // R65: after the client's CloseChannel nothing more is sent for the channel; its shares
     // are invalid-channel-id (R72).
-    let mut h = H::new(PoolConfig { ack_batch_size: 100, ..cfg() });
+    let mut h = H::new(PoolConfig {
+        ack_batch_size: 100,
+        ..cfg()
+    });
     h.conn(1, 0);
     let a = h.ext(1, 1);
     let b = h.ext(1, 2);
     h.block();
     let s = h.m.share(a, 0);
     h.submit(1, &s, 1);
-    let out = h.send(1, CloseChannel { channel_id: a, reason_code: Str0255::from("bye") });
+    let out = h.send(
+        1,
+        CloseChannel {
+            channel_id: a,
+            reason_code: Str0255::from("bye"),
+        },
+    );
     assert!(out.is_empty(), "no ack after close: {out:?}");
     h.block();
     assert!(h.last.iter().all(|(_, m)| m.channel_id() != Some(a)));
@@ -396,14 +491,23 @@ fn jobs_once_per_group_and_standard_jobs_per_channel() {
         })
         .collect();
     assert_eq!(roots.len(), 3, "unique search space per channel (R83)");
-    assert!(out.iter().all(|(c, m)| *c != 2 || m.kind().name() != "NewExtendedMiningJob"), "R44");
+    assert!(
+        out.iter()
+            .all(|(c, m)| *c != 2 || m.kind().name() != "NewExtendedMiningJob"),
+        "R44"
+    );
     h.e.set_prev_hash(p, h.now).unwrap();
     let out = h.pump();
     let ph = msgs_of(&out, "SetNewPrevHash");
     assert_eq!(ph.len(), 1 + 3 + 1);
     // Every channel can now mine the job, and the roots the miner derives for group members
     // are accepted (R80/R81).
-    for (conn, ch) in g.iter().map(|c| (1, *c)).chain(s.iter().map(|c| (2, *c))).chain([(1, x)]) {
+    for (conn, ch) in g
+        .iter()
+        .map(|c| (1, *c))
+        .chain(s.iter().map(|c| (2, *c)))
+        .chain([(1, x)])
+    {
         assert_eq!(h.m.prevhash_for(ch).job_id, job);
         let share = h.m.share(ch, 0);
         h.submit(conn, &share, 1);
@@ -422,14 +526,25 @@ fn future_jobs_and_late_channels() {
     let (t2, p2) = h.src.next_block(T0 + 10);
     let fut = h.e.new_template(t2, h.now).unwrap();
     h.pump();
-    let out = h.send(1, OpenStandardMiningChannel {
-        request_id: 1,
-        user_identity: Str0255::from("late"),
-        nominal_hash_rate: 0.0,
-        max_target: U256::MAX,
-    });
+    let out = h.send(
+        1,
+        OpenStandardMiningChannel {
+            request_id: 1,
+            user_identity: Str0255::from("late"),
+            nominal_hash_rate: 0.0,
+            max_target: U256::MAX,
+        },
+    );
     let kinds: Vec<_> = out.iter().map(|(_, m)| m.kind().name()).collect();
-    assert_eq!(kinds, ["OpenStandardMiningChannel.Success", "NewMiningJob", "SetNewPrevHash", "NewMiningJob"]);
+    assert_eq!(
+        kinds,
+        [
+            "OpenStandardMiningChannel.Success",
+            "NewMiningJob",
+            "SetNewPrevHash",
+            "NewMiningJob"
+        ]
+    );
     match (&out[1].1, &out[2].1, &out[3].1) {
         (Message::NewMiningJob(a), Message::MiningSetNewPrevHash(p), Message::NewMiningJob(b)) => {
             assert!(a.future_job && b.future_job);
@@ -465,7 +580,10 @@ fn non_future_template_and_unknown_template() {
     let mut h = H::new(cfg());
     h.conn(1, 0);
     let ch = h.ext(1, 1);
-    assert_eq!(h.e.new_template(h.src.update(), 0), Err(EngineError::NoPrevHash));
+    assert_eq!(
+        h.e.new_template(h.src.update(), 0),
+        Err(EngineError::NoPrevHash)
+    );
     let first = h.block();
     let s_old = h.m.share(ch, 0);
     let upd = h.e.new_template(h.src.update(), h.now).unwrap();
@@ -479,8 +597,14 @@ fn non_future_template_and_unknown_template() {
     assert_eq!(h.error_code(), None);
     assert_ne!(first, upd);
     let (_, p) = h.src.next_block(T0 + 5);
-    let p = TdpSetNewPrevHash { template_id: 999, ..p };
-    assert_eq!(h.e.set_prev_hash(p, h.now), Err(EngineError::UnknownTemplate(999)));
+    let p = TdpSetNewPrevHash {
+        template_id: 999,
+        ..p
+    };
+    assert_eq!(
+        h.e.set_prev_hash(p, h.now),
+        Err(EngineError::UnknownTemplate(999))
+    );
     h.pump();
     h.submit(1, &s_old, 2);
     assert_eq!(h.error_code().as_deref(), Some("stale-share"));
@@ -496,7 +620,10 @@ fn non_future_template_and_unknown_template() {
 fn old_jobs_retire_beyond_the_window() {
     // R77: job ids are never reused; retired jobs answer stale-share, never-issued ones
     // invalid-job-id.
-    let mut h = H::new(PoolConfig { max_active_jobs: 2, ..cfg() });
+    let mut h = H::new(PoolConfig {
+        max_active_jobs: 2,
+        ..cfg()
+    });
     h.conn(1, 0);
     let ch = h.ext(1, 1);
     h.block();
@@ -531,7 +658,11 @@ fn set_extranonce_prefix_keeps_old_jobs_on_old_prefix() {
         assert_ne!(new, old);
         assert_eq!(h.m.chan(ch).prefix, new);
         h.submit(conn, &s_old, 1);
-        assert_eq!(h.error_code(), None, "old job validated with the old prefix");
+        assert_eq!(
+            h.error_code(),
+            None,
+            "old job validated with the old prefix"
+        );
         h.block();
         let s_new = h.m.share(ch, 0);
         h.submit(conn, &s_new, 2);
@@ -610,7 +741,10 @@ mod props {
 #[test]
 fn share_rejections_each_code() {
     // R93 (a)-(g), R94, R95, R98, R147, R148, documented codes.
-    let mut h = H::new(PoolConfig { ack_batch_size: 1, ..cfg() });
+    let mut h = H::new(PoolConfig {
+        ack_batch_size: 1,
+        ..cfg()
+    });
     h.conn(1, 0);
     h.conn(2, 0);
     let st = h.std(1, 1);
@@ -625,10 +759,18 @@ fn share_rejections_each_code() {
     let mut s = good.clone();
     s.channel_id = 4242;
     assert_eq!(ok(&mut h, &s, 1, 1).as_deref(), Some("invalid-channel-id"));
-    assert_eq!(ok(&mut h, &good, 2, 2).as_deref(), Some("invalid-channel-id"));
+    assert_eq!(
+        ok(&mut h, &good, 2, 2).as_deref(),
+        Some("invalid-channel-id")
+    );
     let xs = h.m.share(ex, 0);
     let wrong_type = Message::SubmitSharesStandard(SubmitSharesStandard {
-        channel_id: ex, sequence_number: 3, job_id: xs.job_id, nonce: xs.nonce, ntime: xs.ntime, version: xs.version,
+        channel_id: ex,
+        sequence_number: 3,
+        job_id: xs.job_id,
+        nonce: xs.nonce,
+        ntime: xs.ntime,
+        version: xs.version,
     });
     h.send(1, wrong_type);
     assert_eq!(h.error_code().as_deref(), Some("invalid-channel-id"));
@@ -650,15 +792,23 @@ fn share_rejections_each_code() {
     // (e) extranonce of the wrong size (R95).
     let mut s = xs.clone();
     s.extranonce.push(0);
-    assert_eq!(ok(&mut h, &s, 8, 1).as_deref(), Some("invalid-extranonce-size"));
+    assert_eq!(
+        ok(&mut h, &s, 8, 1).as_deref(),
+        Some("invalid-extranonce-size")
+    );
     // (f) difficulty: a nonce whose hash misses the target.
     let mut bad = good.clone();
     loop {
         bad.nonce = bad.nonce.wrapping_add(1);
         bad.header.set_nonce(bad.nonce);
-        if !hash_meets_target(bad.header.hash(), h.m.chan(st).target) { break; }
+        if !hash_meets_target(bad.header.hash(), h.m.chan(st).target) {
+            break;
+        }
     }
-    assert_eq!(ok(&mut h, &bad, 9, 1).as_deref(), Some("difficulty-too-low"));
+    assert_eq!(
+        ok(&mut h, &bad, 9, 1).as_deref(),
+        Some("difficulty-too-low")
+    );
     // Valid, then (g) duplicate.
     assert_eq!(ok(&mut h, &good, 10, 1), None);
     assert_eq!(ok(&mut h, &good, 11, 1).as_deref(), Some("duplicate-share"));
@@ -669,7 +819,12 @@ fn share_rejections_each_code() {
     assert_eq!(st_stats.rejected(RejectReason::NtimeOutOfRange), 2);
     assert_eq!(st_stats.rejected(RejectReason::DuplicateShare), 1);
     assert_eq!(st_stats.rejected(RejectReason::DifficultyTooLow), 1);
-    assert_eq!(h.e.channel_stats(1, ex, h.now).unwrap().rejected(RejectReason::InvalidChannelId), 1);
+    assert_eq!(
+        h.e.channel_stats(1, ex, h.now)
+            .unwrap()
+            .rejected(RejectReason::InvalidChannelId),
+        1
+    );
 }
 
 #[test]
@@ -684,7 +839,15 @@ fn ntime_rolling_and_version_rolling_accepted() {
     let p = h.m.prevhash_for(ch);
     let v = h.m.job_version(ch, p.job_id);
     for (i, dt) in [1u32, 10, 30, 3600].into_iter().enumerate() {
-        let s = h.m.find(ch, p.job_id, p.min_ntime + dt, v, &[], h.m.chan(ch).target, 0);
+        let s = h.m.find(
+            ch,
+            p.job_id,
+            p.min_ntime + dt,
+            v,
+            &[],
+            h.m.chan(ch).target,
+            0,
+        );
         h.submit(1, &s, i as u32);
         assert_eq!(h.error_code(), None, "ntime +{dt}");
     }
@@ -699,7 +862,12 @@ fn acks_are_batched_by_count_and_time_and_precede_errors() {
     // R90/E25: one Success for several shares (last sequence number, count, sum of
     // difficulty); flushed by count, by time (poll_timeout/handle_timeout), and (R91) before
     // any error on the channel.
-    let mut h = H::new(PoolConfig { ack_batch_size: 10, ack_flush_ms: 500, max_target: easy(4), ..cfg() });
+    let mut h = H::new(PoolConfig {
+        ack_batch_size: 10,
+        ack_flush_ms: 500,
+        max_target: easy(4),
+        ..cfg()
+    });
     h.conn(1, 0);
     let ch = h.ext(1, 1);
     h.block();
@@ -713,7 +881,10 @@ fn acks_are_batched_by_count_and_time_and_precede_errors() {
         if seq == 10 {
             match &out[..] {
                 [(_, Message::SubmitSharesSuccess(a))] => {
-                    assert_eq!((a.last_sequence_number, a.new_submits_accepted_count), (10, 10));
+                    assert_eq!(
+                        (a.last_sequence_number, a.new_submits_accepted_count),
+                        (10, 10)
+                    );
                 }
                 o => panic!("{o:?}"),
             }
@@ -725,8 +896,14 @@ fn acks_are_batched_by_count_and_time_and_precede_errors() {
     let out = h.submit(1, &shares[0], 14);
     match &out[..] {
         [(_, Message::SubmitSharesSuccess(a)), (_, Message::SubmitSharesError(e))] => {
-            assert_eq!((a.last_sequence_number, a.new_submits_accepted_count), (13, 3));
-            assert_eq!((e.sequence_number, e.error_code.to_string_lossy().as_str()), (14, "duplicate-share"));
+            assert_eq!(
+                (a.last_sequence_number, a.new_submits_accepted_count),
+                (13, 3)
+            );
+            assert_eq!(
+                (e.sequence_number, e.error_code.to_string_lossy().as_str()),
+                (14, "duplicate-share")
+            );
         }
         o => panic!("{o:?}"),
     }
@@ -739,7 +916,10 @@ fn acks_are_batched_by_count_and_time_and_precede_errors() {
     assert_eq!(h.pump().len(), 0);
     h.e.handle_timeout(deadline);
     match &h.pump()[..] {
-        [(_, Message::SubmitSharesSuccess(a))] => assert_eq!((a.last_sequence_number, a.new_submits_accepted_count), (15, 1)),
+        [(_, Message::SubmitSharesSuccess(a))] => assert_eq!(
+            (a.last_sequence_number, a.new_submits_accepted_count),
+            (15, 1)
+        ),
         o => panic!("{o:?}"),
     }
     // E25: the sums add up to the credited difficulty (integer part, fraction carried).
@@ -752,7 +932,10 @@ fn acks_are_batched_by_count_and_time_and_precede_errors() {
 fn target_per_job_after_set_target() {
     // R100: a job keeps the target in force when it was sent; shares meeting only the old
     // target are accepted for it, new jobs need the new target; R99 Success.target ≤ max.
-    let mut h = H::new(PoolConfig { max_target: easy(2), ..cfg() });
+    let mut h = H::new(PoolConfig {
+        max_target: easy(2),
+        ..cfg()
+    });
     h.conn(1, 0);
     let ch = h.ext(1, 1);
     h.block();
@@ -765,8 +948,18 @@ fn target_per_job_after_set_target() {
     let p = h.m.prevhash_for(ch);
     let mut n = 0;
     let s = loop {
-        let s = h.m.find(ch, p.job_id, p.min_ntime, h.m.job_version(ch, p.job_id), &[0x5a; 8], old_target, n);
-        if !hash_meets_target(s.hash, easy(16)) { break s; }
+        let s = h.m.find(
+            ch,
+            p.job_id,
+            p.min_ntime,
+            h.m.job_version(ch, p.job_id),
+            &[0x5a; 8],
+            old_target,
+            n,
+        );
+        if !hash_meets_target(s.hash, easy(16)) {
+            break s;
+        }
         n = s.nonce + 1;
     };
     h.submit(1, &s, 1);
@@ -777,8 +970,18 @@ fn target_per_job_after_set_target() {
     let newest = *h.m.ext_jobs.keys().max().unwrap();
     let mut n = 0;
     let s = loop {
-        let s = h.m.find(ch, newest, p.min_ntime, h.m.job_version(ch, newest), &[0x5a; 8], old_target, n);
-        if !hash_meets_target(s.hash, easy(16)) { break s; }
+        let s = h.m.find(
+            ch,
+            newest,
+            p.min_ntime,
+            h.m.job_version(ch, newest),
+            &[0x5a; 8],
+            old_target,
+            n,
+        );
+        if !hash_meets_target(s.hash, easy(16)) {
+            break s;
+        }
         n = s.nonce + 1;
     };
     h.submit(1, &s, 2);
@@ -820,7 +1023,13 @@ mod oracle {
         } else {
             let j = &m.ext_jobs[&s.job_id];
             let prefix = c.job_prefix.get(&s.job_id).unwrap_or(&c.prefix);
-            let raw = [&j.coinbase_tx_prefix[..], prefix, &s.extranonce, &j.coinbase_tx_suffix].concat();
+            let raw = [
+                &j.coinbase_tx_prefix[..],
+                prefix,
+                &s.extranonce,
+                &j.coinbase_tx_suffix,
+            ]
+            .concat();
             let tx: Transaction = bitcoin::consensus::deserialize(&raw).expect("coinbase parses");
             assert!(tx.is_coinbase());
             let mut h = tx.compute_txid().to_byte_array();
@@ -926,9 +1135,25 @@ mod share_props {
 #[test]
 fn block_found_at_regtest_difficulty_with_submit_solution() {
     for (kind, witness) in [(0u8, true), (1, false), (2, true)] {
-        let src = SyntheticTemplateSource::new(3, 500).with_transactions(5).with_witness_commitment(witness);
-        let mut h = H::with(PoolConfig { max_target: easy(2), ..cfg() }, Box::new(OpenPolicy), src);
-        h.conn(1, if kind == 2 { SETUP_REQUIRES_STANDARD_JOBS } else { 0 });
+        let src = SyntheticTemplateSource::new(3, 500)
+            .with_transactions(5)
+            .with_witness_commitment(witness);
+        let mut h = H::with(
+            PoolConfig {
+                max_target: easy(2),
+                ..cfg()
+            },
+            Box::new(OpenPolicy),
+            src,
+        );
+        h.conn(
+            1,
+            if kind == 2 {
+                SETUP_REQUIRES_STANDARD_JOBS
+            } else {
+                0
+            },
+        );
         let ch = if kind == 0 { h.ext(1, 1) } else { h.std(1, 1) };
         let (t, p) = h.src.next_block(T0);
         let template_id = t.template_id;
@@ -940,10 +1165,25 @@ fn block_found_at_regtest_difficulty_with_submit_solution() {
         let net = nbits_to_target(REGTEST_NBITS).unwrap();
         let p = h.m.prevhash_for(ch);
         let en = vec![0x77; usize::from(h.m.chan(ch).extranonce_size)];
-        let s = h.m.find(ch, p.job_id, p.min_ntime, h.m.job_version(ch, p.job_id), &en, net.min(h.m.chan(ch).target), 0);
+        let s = h.m.find(
+            ch,
+            p.job_id,
+            p.min_ntime,
+            h.m.job_version(ch, p.job_id),
+            &en,
+            net.min(h.m.chan(ch).target),
+            0,
+        );
         h.submit(1, &s, 1);
         assert_eq!(h.error_code(), None);
-        let b = h.events.iter().find_map(|e| match e { PoolEvent::BlockFound(b) => Some(b.clone()), _ => None }).expect("block");
+        let b = h
+            .events
+            .iter()
+            .find_map(|e| match e {
+                PoolEvent::BlockFound(b) => Some(b.clone()),
+                _ => None,
+            })
+            .expect("block");
         assert_eq!((b.channel_id, b.template_id), (ch, Some(template_id)));
         // The header hashes below the network target.
         let header: bitcoin::block::Header = bitcoin::consensus::deserialize(&b.header).unwrap();
@@ -954,17 +1194,30 @@ fn block_found_at_regtest_difficulty_with_submit_solution() {
         assert!(header.target().is_met_by(header.block_hash()));
         // SubmitSolution's coinbase parses, is a coinbase, and its txid is the merkle leaf.
         let sol = b.submit_solution.as_ref().unwrap();
-        assert_eq!((sol.template_id, sol.header_nonce, sol.header_timestamp, sol.version), (template_id, s.nonce, s.ntime, s.version));
+        assert_eq!(
+            (
+                sol.template_id,
+                sol.header_nonce,
+                sol.header_timestamp,
+                sol.version
+            ),
+            (template_id, s.nonce, s.ntime, s.version)
+        );
         let tx: bitcoin::Transaction = bitcoin::consensus::deserialize(&sol.coinbase_tx).unwrap();
         assert!(tx.is_coinbase());
-        assert_eq!(tx.input[0].witness.len(), usize::from(witness), "witness form iff commitment (E29)");
+        assert_eq!(
+            tx.input[0].witness.len(),
+            usize::from(witness),
+            "witness form iff commitment (E29)"
+        );
         let leaf = tx.compute_txid().to_byte_array();
         let path = &txids;
         let mut root = leaf;
         let mut branch = vec![U256::ZERO; sv2::mining::merkle_path_len(path.len())];
         sv2::mining::merkle_path_for_coinbase(path, &mut branch).unwrap();
         for sib in &branch {
-            root = bitcoin::hashes::sha256d::Hash::hash(&[&root[..], &sib.0[..]].concat()).to_byte_array();
+            root = bitcoin::hashes::sha256d::Hash::hash(&[&root[..], &sib.0[..]].concat())
+                .to_byte_array();
         }
         assert_eq!(root, header.merkle_root.to_byte_array());
         // BIP34 height leads the scriptSig; the outputs pay value_remaining.
@@ -982,7 +1235,14 @@ fn block_found_at_regtest_difficulty_with_submit_solution() {
 
 struct Tokens;
 impl PoolPolicy for Tokens {
-    fn validate_mining_job_token(&mut self, _: u64, _: u32, _: &str, token: &[u8], _: &SetCustomMiningJob) -> bool {
+    fn validate_mining_job_token(
+        &mut self,
+        _: u64,
+        _: u32,
+        _: &str,
+        token: &[u8],
+        _: &SetCustomMiningJob,
+    ) -> bool {
         token == b"good"
     }
 }
@@ -1013,7 +1273,14 @@ fn custom(ch: u32, token: &[u8], p: &MiningSetNewPrevHash, size: u16) -> SetCust
 #[test]
 fn custom_jobs_need_work_selection_and_a_valid_token() {
     // R45, R108, R110, R111, R112, R113, R114, E34.
-    let mut h = H::with(PoolConfig { allow_work_selection: true, ..cfg() }, Box::new(Tokens), SyntheticTemplateSource::new(2, 50).with_nbits(HARD_NBITS));
+    let mut h = H::with(
+        PoolConfig {
+            allow_work_selection: true,
+            ..cfg()
+        },
+        Box::new(Tokens),
+        SyntheticTemplateSource::new(2, 50).with_nbits(HARD_NBITS),
+    );
     h.conn(1, SETUP_REQUIRES_WORK_SELECTION);
     h.conn(2, 0);
     let ch = h.ext(1, 1);
@@ -1023,25 +1290,46 @@ fn custom_jobs_need_work_selection_and_a_valid_token() {
     let p = h.m.prevhash_for(ch);
     let size = h.m.chan(ch).extranonce_size;
     let code = |out: &[(u64, Message)]| match &out[..] {
-        [(_, Message::SetCustomMiningJobError(e))] => { assert_eq!(e.request_id, 77); e.error_code.to_string_lossy() }
+        [(_, Message::SetCustomMiningJobError(e))] => {
+            assert_eq!(e.request_id, 77);
+            e.error_code.to_string_lossy()
+        }
         o => panic!("{o:?}"),
     };
-    assert_eq!(code(&h.send(2, custom(other, b"good", &p, size))), "work-selection-not-negotiated");
-    assert_eq!(code(&h.send(1, custom(st, b"good", &p, size))), "invalid-channel-id");
-    assert_eq!(code(&h.send(1, custom(ch, b"bad", &p, size))), "invalid-mining-job-token");
-    assert_eq!(code(&h.send(1, custom(ch, b"good", &p, size + 1))), "invalid-job-param-value-extranonce_size");
+    assert_eq!(
+        code(&h.send(2, custom(other, b"good", &p, size))),
+        "work-selection-not-negotiated"
+    );
+    assert_eq!(
+        code(&h.send(1, custom(st, b"good", &p, size))),
+        "invalid-channel-id"
+    );
+    assert_eq!(
+        code(&h.send(1, custom(ch, b"bad", &p, size))),
+        "invalid-mining-job-token"
+    );
+    assert_eq!(
+        code(&h.send(1, custom(ch, b"good", &p, size + 1))),
+        "invalid-job-param-value-extranonce_size"
+    );
     let mut m = custom(ch, b"good", &p, size);
     m.future_job = true;
     assert_eq!(code(&h.send(1, m)), "invalid-job-param-value-future_job");
     let mut m = custom(ch, b"good", &p, size);
     m.coinbase_prefix = vec![1; 9];
-    assert_eq!(code(&h.send(1, m)), "invalid-job-param-value-coinbase_prefix");
+    assert_eq!(
+        code(&h.send(1, m)),
+        "invalid-job-param-value-coinbase_prefix"
+    );
     let mut m = custom(ch, b"good", &p, size);
     m.prev_hash = U256([1; 32]);
     assert_eq!(code(&h.send(1, m)), "invalid-job-param-value-prev_hash");
     let mut m = custom(ch, b"good", &p, size);
     m.coinbase_tx_value_remaining = 10;
-    assert_eq!(code(&h.send(1, m)), "invalid-job-param-value-coinbase_tx_value_remaining");
+    assert_eq!(
+        code(&h.send(1, m)),
+        "invalid-job-param-value-coinbase_tx_value_remaining"
+    );
     let out = h.send(1, custom(ch, b"good", &p, size));
     let ok = match &out[..] {
         [(_, Message::SetCustomMiningJobSuccess(s))] => s.clone(),
@@ -1049,11 +1337,29 @@ fn custom_jobs_need_work_selection_and_a_valid_token() {
     };
     assert_eq!((ok.channel_id, ok.request_id), (ch, 77));
     // Mine on it (R112): coinbase = returned prefix ‖ extranonce_prefix ‖ extranonce ‖ suffix.
-    h.m.ext_jobs.insert(ok.job_id, NewExtendedMiningJob {
-        channel_id: ch, job_id: ok.job_id, future_job: false, version: 0x2000_0000, version_rolling_allowed: true,
-        merkle_path: vec![U256([9; 32])], coinbase_tx_prefix: ok.coinbase_tx_prefix.clone(), coinbase_tx_suffix: ok.coinbase_tx_suffix.clone(), min_ntime: None,
-    });
-    let s = h.m.find(ch, ok.job_id, p.min_ntime, 0x2000_0000, &vec![1; usize::from(size)], h.m.chan(ch).target, 0);
+    h.m.ext_jobs.insert(
+        ok.job_id,
+        NewExtendedMiningJob {
+            channel_id: ch,
+            job_id: ok.job_id,
+            future_job: false,
+            version: 0x2000_0000,
+            version_rolling_allowed: true,
+            merkle_path: vec![U256([9; 32])],
+            coinbase_tx_prefix: ok.coinbase_tx_prefix.clone(),
+            coinbase_tx_suffix: ok.coinbase_tx_suffix.clone(),
+            min_ntime: None,
+        },
+    );
+    let s = h.m.find(
+        ch,
+        ok.job_id,
+        p.min_ntime,
+        0x2000_0000,
+        &vec![1; usize::from(size)],
+        h.m.chan(ch).target,
+        0,
+    );
     h.submit(1, &s, 1);
     assert_eq!(h.error_code(), None);
     assert_eq!(oracle::hash(&h.m, &s), s.hash);
@@ -1073,7 +1379,10 @@ fn vardiff_raises_difficulty_for_fast_miners_within_max_target() {
     // 4.3.21 SetTarget from vardiff, bounded steps, never above max_target (R58/R99).
     let mut h = H::new(PoolConfig {
         max_target: easy(4),
-        vardiff: VardiffConfig { enabled: true, ..VardiffConfig::default() },
+        vardiff: VardiffConfig {
+            enabled: true,
+            ..VardiffConfig::default()
+        },
         ack_batch_size: 1000,
         ..cfg()
     });
@@ -1096,7 +1405,13 @@ fn vardiff_raises_difficulty_for_fast_miners_within_max_target() {
     assert!(t1 < t0);
     let step = sv2::mining::target_to_difficulty(t1) / sv2::mining::target_to_difficulty(t0);
     assert!((step - 8.0).abs() < 1e-6, "bounded step, got {step}");
-    assert!(h.events.iter().any(|e| matches!(e, PoolEvent::TargetChanged { cause: TargetChangeCause::Vardiff, .. })));
+    assert!(h.events.iter().any(|e| matches!(
+        e,
+        PoolEvent::TargetChanged {
+            cause: TargetChangeCause::Vardiff,
+            ..
+        }
+    )));
     // An idle channel gets easier through the timer, but never above max_target.
     for _ in 0..20 {
         let t = h.e.poll_timeout().unwrap();
@@ -1104,7 +1419,11 @@ fn vardiff_raises_difficulty_for_fast_miners_within_max_target() {
         h.e.handle_timeout(h.now);
         h.pump();
     }
-    assert_eq!(h.m.chan(ch).target, easy(4), "clamped to the pool's easiest target");
+    assert_eq!(
+        h.m.chan(ch).target,
+        easy(4),
+        "clamped to the pool's easiest target"
+    );
 }
 
 #[test]
@@ -1112,7 +1431,10 @@ fn vardiff_is_stable_under_bursts() {
     // A steady 10 shares/min delivered in bursts of 5 every 30 s causes no retarget.
     let mut h = H::new(PoolConfig {
         max_target: easy(2),
-        vardiff: VardiffConfig { enabled: true, ..VardiffConfig::default() },
+        vardiff: VardiffConfig {
+            enabled: true,
+            ..VardiffConfig::default()
+        },
         ack_batch_size: 1000,
         ..cfg()
     });
@@ -1142,7 +1464,10 @@ fn vardiff_is_stable_under_bursts() {
 fn accounting_events_and_snapshot() {
     // Accounting for payouts: user, accepted/rejected by reason, difficulty sums, best
     // share, hash rate estimate, final stats on close.
-    let mut h = H::new(PoolConfig { max_target: easy(6), ..cfg() });
+    let mut h = H::new(PoolConfig {
+        max_target: easy(6),
+        ..cfg()
+    });
     h.conn(1, 0);
     let ch = h.std(1, 1);
     h.block();
@@ -1161,18 +1486,34 @@ fn accounting_events_and_snapshot() {
     assert!(st.best_share_difficulty >= d);
     // 20 shares of difficulty d in 60 s ≈ d·2^32/3 h/s (rough: the window is young).
     let expect = 20.0 * d * HASHES_PER_DIFFICULTY_1 / 60.0;
-    assert!(st.hashrate > expect * 0.5 && st.hashrate < expect * 2.0, "{} vs {expect}", st.hashrate);
-    let accepted_events = h.events.iter().filter(|e| matches!(e, PoolEvent::ShareAccepted { .. })).count();
+    assert!(
+        st.hashrate > expect * 0.5 && st.hashrate < expect * 2.0,
+        "{} vs {expect}",
+        st.hashrate
+    );
+    let accepted_events = h
+        .events
+        .iter()
+        .filter(|e| matches!(e, PoolEvent::ShareAccepted { .. }))
+        .count();
     assert_eq!(accepted_events, 20);
     let snap = h.e.snapshot(h.now);
     assert_eq!((snap.connections, snap.channels.len()), (1, 1));
     assert!(snap.prev_hash.is_some() && snap.active_job_id.is_some());
     h.e.connection_closed(1, h.now);
     h.pump();
-    let closed = h.events.iter().find_map(|e| match e {
-        PoolEvent::ChannelClosed { stats, cause: CloseCause::ConnectionClosed, .. } => Some(stats.clone()),
-        _ => None,
-    }).unwrap();
+    let closed = h
+        .events
+        .iter()
+        .find_map(|e| match e {
+            PoolEvent::ChannelClosed {
+                stats,
+                cause: CloseCause::ConnectionClosed,
+                ..
+            } => Some(stats.clone()),
+            _ => None,
+        })
+        .unwrap();
     assert_eq!(closed.shares_accepted, 20);
     assert_eq!(h.e.channel_count(), 0);
 }
@@ -1180,7 +1521,10 @@ fn accounting_events_and_snapshot() {
 #[test]
 fn server_initiated_reconnect_and_close() {
     // 4.3.22 Reconnect; E36 server CloseChannel (pending acks flushed first).
-    let mut h = H::new(PoolConfig { ack_batch_size: 100, ..cfg() });
+    let mut h = H::new(PoolConfig {
+        ack_batch_size: 100,
+        ..cfg()
+    });
     h.conn(1, 0);
     let ch = h.ext(1, 1);
     h.block();
@@ -1206,24 +1550,61 @@ fn hostile_inputs_do_not_panic() {
     // shares on every channel type; the engine answers and stays consistent.
     let mut h = H::new(cfg());
     h.conn(1, SETUP_REQUIRES_STANDARD_JOBS);
-    for (i, rate) in [f32::NAN, f32::INFINITY, -1.0, 0.0, 1e30].into_iter().enumerate() {
-        let out = h.send(1, OpenStandardMiningChannel {
-            request_id: i as u32,
-            user_identity: Str0255::from_bytes(vec![0xff; 255]),
-            nominal_hash_rate: rate,
-            max_target: U256::MAX,
-        });
-        assert!(matches!(out[0].1, Message::OpenStandardMiningChannelSuccess(_)));
+    for (i, rate) in [f32::NAN, f32::INFINITY, -1.0, 0.0, 1e30]
+        .into_iter()
+        .enumerate()
+    {
+        let out = h.send(
+            1,
+            OpenStandardMiningChannel {
+                request_id: i as u32,
+                user_identity: Str0255::from_bytes(vec![0xff; 255]),
+                nominal_hash_rate: rate,
+                max_target: U256::MAX,
+            },
+        );
+        assert!(matches!(
+            out[0].1,
+            Message::OpenStandardMiningChannelSuccess(_)
+        ));
     }
     h.block();
     for ch in h.e.channels_of(1) {
         for job in [0, 1, u32::MAX] {
-            h.send(1, SubmitSharesStandard { channel_id: ch, sequence_number: 0, job_id: job, nonce: 0, ntime: u32::MAX, version: u32::MAX });
+            h.send(
+                1,
+                SubmitSharesStandard {
+                    channel_id: ch,
+                    sequence_number: 0,
+                    job_id: job,
+                    nonce: 0,
+                    ntime: u32::MAX,
+                    version: u32::MAX,
+                },
+            );
             assert!(h.error_code().is_some());
         }
-        h.send(1, UpdateChannel { channel_id: ch, nominal_hash_rate: f32::NAN, maximum_target: U256::MAX });
+        h.send(
+            1,
+            UpdateChannel {
+                channel_id: ch,
+                nominal_hash_rate: f32::NAN,
+                maximum_target: U256::MAX,
+            },
+        );
     }
-    h.send(1, SubmitSharesExtended { channel_id: 0, sequence_number: 0, job_id: 0, nonce: 0, ntime: 0, version: 0, extranonce: sv2::codec::B032::new(&[0; 32]).unwrap() });
+    h.send(
+        1,
+        SubmitSharesExtended {
+            channel_id: 0,
+            sequence_number: 0,
+            job_id: 0,
+            nonce: 0,
+            ntime: 0,
+            version: 0,
+            extranonce: sv2::codec::B032::new(&[0; 32]).unwrap(),
+        },
+    );
     assert_eq!(h.error_code().as_deref(), Some("invalid-channel-id"));
     h.e.handle_timeout(u64::MAX);
     h.pump();

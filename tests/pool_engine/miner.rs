@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use sv2::codec::U256;
 use sv2::messages::*;
 use sv2::mining::{
-    coinbase_txid_standard, extended_job_merkle_root, hash_meets_target, merkle_root,
-    BlockHeader, BIP320_VERSION_MASK,
+    coinbase_txid_standard, extended_job_merkle_root, hash_meets_target, merkle_root, BlockHeader,
+    BIP320_VERSION_MASK,
 };
 
 /// What the miner knows about one of its channels.
@@ -117,7 +117,8 @@ impl Miner {
                 Message::NewExtendedMiningJob(j) => {
                     // Record the prefix each receiving channel had for this job.
                     for c in self.chans.values_mut() {
-                        if c.id == j.channel_id || c.group == Some(j.channel_id) && c.conn == *conn {
+                        if c.id == j.channel_id || c.group == Some(j.channel_id) && c.conn == *conn
+                        {
                             c.job_prefix.insert(j.job_id, c.prefix.clone());
                         }
                     }
@@ -159,7 +160,13 @@ impl Miner {
         let own = self.prevhash.get(&ch);
         let group = c.group.and_then(|g| self.prevhash.get(&g));
         match (own, group) {
-            (Some(a), Some(b)) => if a.0 > b.0 { a.1.clone() } else { b.1.clone() },
+            (Some(a), Some(b)) => {
+                if a.0 > b.0 {
+                    a.1.clone()
+                } else {
+                    b.1.clone()
+                }
+            }
             (Some(a), None) | (None, Some(a)) => a.1.clone(),
             (None, None) => panic!("no prevhash for channel {ch}"),
         }
@@ -179,7 +186,13 @@ impl Miner {
                 &j.merkle_path,
             )
         } else {
-            extended_job_merkle_root(&j.coinbase_tx_prefix, prefix, extranonce, &j.coinbase_tx_suffix, &j.merkle_path)
+            extended_job_merkle_root(
+                &j.coinbase_tx_prefix,
+                prefix,
+                extranonce,
+                &j.coinbase_tx_suffix,
+                &j.merkle_path,
+            )
         }
     }
 
@@ -191,14 +204,38 @@ impl Miner {
     }
 
     /// The header for a share candidate.
-    pub fn header(&self, ch: u32, job: u32, nonce: u32, ntime: u32, version: u32, extranonce: &[u8]) -> BlockHeader {
+    pub fn header(
+        &self,
+        ch: u32,
+        job: u32,
+        nonce: u32,
+        ntime: u32,
+        version: u32,
+        extranonce: &[u8],
+    ) -> BlockHeader {
         let p = self.prevhash_for(ch);
-        BlockHeader::new(version, p.prev_hash, self.root(ch, job, extranonce), ntime, p.nbits, nonce)
+        BlockHeader::new(
+            version,
+            p.prev_hash,
+            self.root(ch, job, extranonce),
+            ntime,
+            p.nbits,
+            nonce,
+        )
     }
 
     /// Searches nonces (from `start`) for a header meeting `target`.
     #[allow(clippy::too_many_arguments)]
-    pub fn find(&self, ch: u32, job: u32, ntime: u32, version: u32, extranonce: &[u8], target: U256, start: u32) -> Share {
+    pub fn find(
+        &self,
+        ch: u32,
+        job: u32,
+        ntime: u32,
+        version: u32,
+        extranonce: &[u8],
+        target: U256,
+        start: u32,
+    ) -> Share {
         let mut header = self.header(ch, job, 0, ntime, version, extranonce);
         let mut nonce = start;
         loop {
@@ -227,7 +264,15 @@ impl Miner {
         let p = self.prevhash_for(ch);
         let c = self.chan(ch);
         let en = vec![0x5a; usize::from(c.extranonce_size)];
-        self.find(ch, p.job_id, p.min_ntime, self.job_version(ch, p.job_id), &en, c.target, start)
+        self.find(
+            ch,
+            p.job_id,
+            p.min_ntime,
+            self.job_version(ch, p.job_id),
+            &en,
+            c.target,
+            start,
+        )
     }
 
     /// Same as `share` with a rolled BIP320 version.

@@ -331,3 +331,13 @@ mod tests {
         assert!(d.insert(2, 6, 2), "new prevhash forgets everything");
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn channel_size() {
+        let n = std::mem::size_of::<super::Channel>();
+        println!("size_of::<Channel>() = {n}");
+        assert!(n <= 512, "{n}");
+    }
+}

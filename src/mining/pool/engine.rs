@@ -72,7 +72,9 @@ pub struct PoolEngine {
     cfg: PoolConfig,
     policy: Box<dyn PoolPolicy>,
     connections: BTreeMap<ConnectionId, Connection>,
-    channels: HashMap<u32, Channel>,
+    /// Boxed so the map's spare buckets cost a pointer, not a whole channel (the per-channel
+    /// memory budget counts them).
+    channels: HashMap<u32, Box<Channel>>,
     /// Group channel id → connection (same id namespace as channels, R68).
     groups: HashMap<u32, ConnectionId>,
     next_channel_id: u32,
@@ -417,7 +419,7 @@ impl PoolEngine {
             hashrate: HashrateEstimator::new(now_ms),
             dups: None,
         };
-        self.channels.insert(id, ch);
+        self.channels.insert(id, Box::new(ch));
         if self.cfg.vardiff.enabled {
             self.vardiff_timers.push_back((
                 now_ms + self.cfg.vardiff.check_interval_ms,
