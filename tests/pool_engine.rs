@@ -1289,7 +1289,7 @@ fn custom_jobs_need_work_selection_and_a_valid_token() {
     h.block();
     let p = h.m.prevhash_for(ch);
     let size = h.m.chan(ch).extranonce_size;
-    let code = |out: &[(u64, Message)]| match &out[..] {
+    let code = |out: &[(u64, Message)]| match out {
         [(_, Message::SetCustomMiningJobError(e))] => {
             assert_eq!(e.request_id, 77);
             e.error_code.to_string_lossy()

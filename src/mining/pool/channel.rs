@@ -5,7 +5,8 @@ use super::events::{ChannelKind, ChannelStats, REJECT_REASON_COUNT};
 use super::vardiff::{HashrateEstimator, Vardiff};
 use super::ConnectionId;
 use crate::codec::U256;
-use std::collections::{HashSet, VecDeque};
+use crate::mining::Midstate;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// An extranonce prefix stored inline (B0_32, R88): no allocation per channel.
@@ -96,13 +97,45 @@ pub(crate) struct AckBatch {
     pub(crate) generation: u32,
 }
 
+/// Hasher for keys that are already uniformly distributed or chosen by the engine itself
+/// (share fingerprints taken from a SHA256d output, engine-allocated channel ids). A client
+/// cannot choose colliding keys, so SipHash's flood protection buys nothing on the per-share
+/// path; a multiplicative (Fibonacci) mix spreads sequential ids over the buckets.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// `BuildHasher` for [`IdHasher`].
+pub(crate) type IdBuild = std::hash::BuildHasherDefault<IdHasher>;
+
 /// Shares already accepted on this channel for the current prevhash (R93g), by header-hash
-/// fingerprint. Allocated on the first accepted share, bounded by `duplicate_window`.
+/// fingerprint. Allocated on the first accepted share.
+///
+/// Two generations instead of a FIFO: inserts go to `current`; when it holds half the
+/// window it becomes `previous` (the old `previous` is dropped). So between `window / 2`
+/// and `window` recent shares are remembered, memory stays bounded, and no insert pays for
+/// an eviction.
 #[derive(Debug, Default)]
 pub(crate) struct DupFilter {
     epoch: u32,
-    set: HashSet<u64>,
-    order: VecDeque<u64>,
+    current: HashSet<u64, IdBuild>,
+    previous: HashSet<u64, IdBuild>,
 }
 
 impl DupFilter {
@@ -112,24 +145,22 @@ impl DupFilter {
             // A new prevhash made every earlier share stale: forget them (lazily, so a
             // prevhash change costs nothing per channel).
             self.epoch = epoch;
-            self.set.clear();
-            self.order.clear();
+            self.current.clear();
+            self.previous.clear();
         }
-        if !self.set.insert(fp) {
+        if self.previous.contains(&fp) || !self.current.insert(fp) {
             return false;
         }
-        self.order.push_back(fp);
-        while self.order.len() > window.max(1) {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
+        if self.current.len() >= (window / 2).max(1) {
+            std::mem::swap(&mut self.current, &mut self.previous);
+            self.current.clear();
         }
         true
     }
 
     #[cfg(test)]
     pub(crate) fn contains(&self, epoch: u32, fp: u64) -> bool {
-        self.epoch == epoch && self.set.contains(&fp)
+        self.epoch == epoch && (self.current.contains(&fp) || self.previous.contains(&fp))
     }
 }
 
@@ -154,11 +185,15 @@ pub(crate) struct Channel {
     /// Group of a standard channel; 0 for extended channels.
     pub(crate) group_id: u32,
     pub(crate) kind: ChannelKind,
+    /// The connection's REQUIRES_FIXED_VERSION (copied: no connection lookup per share).
+    pub(crate) fixed_version: bool,
     pub(crate) user: Arc<str>,
     pub(crate) prefix: PrefixHistory,
     /// Extended channels: the miner's extranonce size; 0 for standard channels.
     pub(crate) extranonce_size: u16,
     pub(crate) target: U256,
+    /// `difficulty(target)`, cached for the per-share credit.
+    pub(crate) target_difficulty: f64,
     /// R100: a target change applies to jobs issued afterwards. Shares for jobs issued before
     /// (id < `target_from_job`) are checked against the easier of `previous_target` and
     /// `target`, so neither reading of 4.3.21 for future jobs makes a miner lose shares.
@@ -168,6 +203,9 @@ pub(crate) struct Channel {
     /// Standard channels: `(job_id, merkle_root)` computed with this channel's prefix
     /// (job id 0 = empty). A cache: a miss recomputes, so it never decides validity.
     pub(crate) roots: [(u32, U256); ROOT_CACHE],
+    /// Standard channels: the header midstate of the last share's (epoch, job, version),
+    /// so a miner rolling nonce and nTime costs two compressions per share instead of three.
+    pub(crate) midstate: Option<(u32, u32, u32, Midstate)>,
     pub(crate) vardiff: Vardiff,
     pub(crate) vardiff_generation: u32,
     pub(crate) ack: AckBatch,
@@ -196,6 +234,7 @@ impl Channel {
             self.target
         };
         self.target = target;
+        self.target_difficulty = super::vardiff::difficulty(target);
         self.target_from_job = next_job_id;
     }
 
@@ -323,12 +362,18 @@ mod tests {
     #[test]
     fn dup_filter_is_bounded_and_resets_per_epoch() {
         let mut d = DupFilter::default();
-        assert!(d.insert(1, 5, 2));
-        assert!(!d.insert(1, 5, 2));
-        assert!(d.insert(1, 6, 2));
-        assert!(d.insert(1, 7, 2));
+        assert!(d.insert(1, 5, 4));
+        assert!(!d.insert(1, 5, 4));
+        assert!(d.insert(1, 6, 4)); // current full (2): becomes previous
+        assert!(
+            !d.insert(1, 5, 4),
+            "still remembered in the previous generation"
+        );
+        assert!(d.insert(1, 7, 4));
+        assert!(d.insert(1, 8, 4)); // rotates again: 5 and 6 are forgotten
         assert!(!d.contains(1, 5), "oldest forgotten beyond the window");
-        assert!(d.insert(2, 6, 2), "new prevhash forgets everything");
+        assert!(d.contains(1, 7));
+        assert!(d.insert(2, 7, 4), "new prevhash forgets everything");
     }
 }
 
@@ -338,6 +383,6 @@ mod size_tests {
     fn channel_size() {
         let n = std::mem::size_of::<super::Channel>();
         println!("size_of::<Channel>() = {n}");
-        assert!(n <= 512, "{n}");
+        assert!(n <= 528, "{n}");
     }
 }

@@ -213,10 +213,8 @@ impl PoolConfig {
         if !(v.shares_per_minute.is_finite() && v.shares_per_minute > 0.0) {
             return bad("vardiff.shares_per_minute must be finite and > 0");
         }
-        if !(v.tolerance.is_finite() && v.tolerance > 1.0)
-            || !(v.fine_tolerance.is_finite() && v.fine_tolerance > 1.0)
-            || !(v.max_step.is_finite() && v.max_step > 1.0)
-        {
+        let above_one = |x: f64| x.is_finite() && x > 1.0;
+        if !(above_one(v.tolerance) && above_one(v.fine_tolerance) && above_one(v.max_step)) {
             return bad("vardiff tolerance, fine_tolerance and max_step must be > 1");
         }
         if v.min_window_ms == 0 || v.max_window_ms < v.min_window_ms || v.check_interval_ms == 0 {

@@ -1,7 +1,7 @@
 //! The engine: connection, channel, job and share state, driven by the caller.
 
 use super::channel::{
-    AckBatch, Channel, Counters, DupFilter, Prefix, PrefixAllocator, PrefixHistory,
+    AckBatch, Channel, Counters, DupFilter, IdBuild, Prefix, PrefixAllocator, PrefixHistory,
 };
 use super::config::*;
 use super::events::*;
@@ -12,8 +12,8 @@ use super::{ConnectionId, EngineError};
 use crate::codec::{Str0255, B032, U256};
 use crate::messages::*;
 use crate::mining::{
-    difficulty_of_hash, hash_meets_target, nbits_to_target, ntime_ok_server, txouts_list_to_flat,
-    version_rolling_ok, BlockHeader, MathError,
+    hash_meets_target, nbits_to_target, ntime_ok_server, txouts_list_to_flat, version_rolling_ok,
+    BlockHeader, MathError,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -74,9 +74,9 @@ pub struct PoolEngine {
     connections: BTreeMap<ConnectionId, Connection>,
     /// Boxed so the map's spare buckets cost a pointer, not a whole channel (the per-channel
     /// memory budget counts them).
-    channels: HashMap<u32, Box<Channel>>,
+    channels: HashMap<u32, Box<Channel>, IdBuild>,
     /// Group channel id → connection (same id namespace as channels, R68).
-    groups: HashMap<u32, ConnectionId>,
+    groups: HashMap<u32, ConnectionId, IdBuild>,
     next_channel_id: u32,
     prefixes: PrefixAllocator,
     jobs: BTreeMap<u32, Job>,
@@ -165,8 +165,8 @@ impl PoolEngine {
             cfg,
             policy,
             connections: BTreeMap::new(),
-            channels: HashMap::new(),
-            groups: HashMap::new(),
+            channels: HashMap::default(),
+            groups: HashMap::default(),
             next_channel_id: 1,
             prefixes,
             jobs: BTreeMap::new(),
@@ -404,14 +404,20 @@ impl PoolEngine {
             id,
             group_id,
             kind,
+            fixed_version: self
+                .connections
+                .get(&conn)
+                .is_some_and(Connection::fixed_version),
             user,
             prefix: PrefixHistory::new(prefix),
             extranonce_size,
             target,
+            target_difficulty: vardiff::difficulty(target),
             previous_target: target,
             target_from_job: 0,
             max_target,
             roots: [(0, U256::ZERO); super::channel::ROOT_CACHE],
+            midstate: None,
             vardiff: Vardiff::new(now_ms),
             vardiff_generation: instance,
             ack: AckBatch::default(),
@@ -742,10 +748,6 @@ impl PoolEngine {
         now_ms: u64,
     ) -> Result<Accepted, RejectReason> {
         use RejectReason as R;
-        let fixed_version = self
-            .connections
-            .get(&conn)
-            .is_none_or(Connection::fixed_version);
         let ch = match self.channels.get_mut(&channel_id) {
             Some(ch) if ch.conn == conn => ch,
             _ => return Err(R::InvalidChannelId),
@@ -788,7 +790,7 @@ impl PoolEngine {
         if !version_rolling_ok(
             job.version,
             version,
-            !fixed_version && job.version_rolling_allowed,
+            !ch.fixed_version && job.version_rolling_allowed,
         ) {
             return Err(R::VersionNotAllowed);
         }
@@ -804,7 +806,21 @@ impl PoolEngine {
             None => standard_root(ch, job).ok_or(R::StaleShare)?,
         };
         let header = BlockHeader::new(version, tip.prev_hash, root, ntime, tip.nbits, nonce);
-        let hash = header.hash();
+        let hash = if extranonce.is_none() {
+            // Standard channel: the first 64 header bytes depend only on (job, version) here.
+            let key = (self.epoch, job_id, version);
+            let mid = match ch.midstate {
+                Some((e, j, v, m)) if (e, j, v) == key => m,
+                _ => {
+                    let m = header.midstate();
+                    ch.midstate = Some((key.0, key.1, key.2, m));
+                    m
+                }
+            };
+            mid.hash(&header.tail())
+        } else {
+            header.hash()
+        };
         // R98, R100.
         let target = ch.target_for_job(job_id);
         if !hash_meets_target(hash, target) {
@@ -855,9 +871,14 @@ impl PoolEngine {
         } else {
             None
         };
+        let credited_difficulty = if credited == ch.target {
+            ch.target_difficulty
+        } else {
+            vardiff::difficulty(credited)
+        };
         Ok(Accepted {
-            credited_difficulty: vardiff::difficulty(credited),
-            share_difficulty: difficulty_of_hash(hash),
+            credited_difficulty,
+            share_difficulty: vardiff::hash_difficulty(&hash),
             block,
         })
     }
@@ -893,7 +914,8 @@ impl PoolEngine {
                 ch.ack.generation,
             ));
         }
-        let user = ch.user.clone();
+        // Only pay for the reference count when the event is wanted.
+        let user = self.cfg.share_events.then(|| ch.user.clone());
         let full = ch.ack.count >= self.cfg.ack_batch_size;
         if let Some(block) = acc.block {
             ch.counters.blocks += 1;
@@ -904,7 +926,7 @@ impl PoolEngine {
         } else if full {
             self.flush_ack(channel_id);
         }
-        if self.cfg.share_events {
+        if let Some(user) = user {
             self.events.push_back(PoolEvent::ShareAccepted {
                 conn,
                 channel_id,
@@ -978,6 +1000,9 @@ impl PoolEngine {
     }
 
     fn run_vardiff(&mut self, channel_id: u32, now_ms: u64) {
+        if !self.cfg.vardiff.enabled {
+            return;
+        }
         let (min_t, max_t) = (self.cfg.min_target, self.cfg.max_target);
         let Some(ch) = self.channels.get_mut(&channel_id) else {
             return;

@@ -124,7 +124,7 @@ impl SyntheticTemplateSource {
             count += 1;
         }
         // Regtest subsidy halves every 150 blocks; 1000 sat of made-up fees per transaction.
-        let subsidy = 50 * 100_000_000u64 >> (self.height / 150).min(63);
+        let subsidy = (50 * 100_000_000u64) >> (self.height / 150).min(63);
         NewTemplate {
             template_id,
             future_template: future,

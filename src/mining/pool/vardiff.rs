@@ -116,6 +116,19 @@ pub(crate) fn target_for_hashrate(
     target.clamp(min_target, max_target)
 }
 
+/// Difficulty a hash reaches (for best-share accounting), cheaply: the hash as f64 from its
+/// four 64-bit limbs, no 256-bit shifting. Relative error below 2^-52, plenty for statistics.
+pub(crate) fn hash_difficulty(hash: &U256) -> f64 {
+    const TWO64: f64 = 18_446_744_073_709_551_616.0;
+    let l = hash.to_limbs();
+    let v = ((l[3] as f64 * TWO64 + l[2] as f64) * TWO64 + l[1] as f64) * TWO64 + l[0] as f64;
+    if v == 0.0 {
+        return f64::INFINITY;
+    }
+    // DIFFICULTY_1_TARGET = 0xffff · 2^208.
+    65_535.0 * 2f64.powi(208) / v
+}
+
 /// Difficulty of a target, with the difficulty-1 target as 1.
 pub(crate) fn difficulty(target: U256) -> f64 {
     debug_assert!(DIFFICULTY_1_TARGET > U256::ZERO);
@@ -221,6 +234,20 @@ mod tests {
             .evaluate(&c, 60_000, t, one(), U256::MAX)
             .expect("too slow");
         assert!(difficulty(new) < 1_000_000.0 / 7.9);
+    }
+
+    #[test]
+    fn fast_hash_difficulty_matches() {
+        for t in [
+            DIFFICULTY_1_TARGET,
+            one(),
+            U256::MAX,
+            difficulty_to_target(12345.0).unwrap(),
+        ] {
+            let (a, b) = (hash_difficulty(&t), target_to_difficulty(t));
+            assert!((a / b - 1.0).abs() < 1e-12, "{a} {b}");
+        }
+        assert_eq!(hash_difficulty(&U256::ZERO), f64::INFINITY);
     }
 
     #[test]
