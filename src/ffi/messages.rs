@@ -2293,8 +2293,7 @@ unsafe fn from_view_submit_shares_error(
 /// Every pointer in `v` must be valid for its length (or NULL with length 0).
 unsafe fn from_view_new_mining_job(v: &sv2_new_mining_job) -> Result<m::NewMiningJob, Error> {
     let _ = v;
-    // SAFETY: forwarded from the caller.
-    unsafe {
+    {
         Ok(m::NewMiningJob {
             channel_id: v.channel_id,
             job_id: v.job_id,
@@ -2334,8 +2333,7 @@ unsafe fn from_view_mining_set_new_prev_hash(
     v: &sv2_mining_set_new_prev_hash,
 ) -> Result<m::MiningSetNewPrevHash, Error> {
     let _ = v;
-    // SAFETY: forwarded from the caller.
-    unsafe {
+    {
         Ok(m::MiningSetNewPrevHash {
             channel_id: v.channel_id,
             job_id: v.job_id,

@@ -1,11 +1,14 @@
 //! `cargo xtask codegen` writes the message code from the one message table;
-//! `cargo xtask check` fails if the committed generated files differ from a fresh run.
+//! `cargo xtask header` writes `include/sv2.h` from `src/ffi/` with the pinned cbindgen;
+//! `cargo xtask check` fails if the committed generated files or header differ from a fresh run,
+//! or if an item of the header lacks documentation.
 //!
 //! Inputs: `messages/messages.json` (the spec's messages, errata resolved),
 //! `messages/profiles/*.json` (the wire dialects of deployed implementations) and
 //! `messages/dialects.json` (which dialects exist and their behaviour flags).
 //! Output: `src/messages/generated.rs` (structs, codecs, the `Message` enum, dialect tables)
-//! and `tests/common/arbitrary_generated.rs` (proptest strategies for every message).
+//! `tests/common/arbitrary_generated.rs` (proptest strategies for every message) and
+//! `src/ffi/messages.rs` (the C views, accessors, senders and encoders of every message).
 
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -21,8 +24,9 @@ fn main() -> ExitCode {
         .to_path_buf();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&root, false),
-        Some("check") => codegen(&root, true),
-        _ => Err("usage: cargo xtask codegen|check".to_string()),
+        Some("check") => codegen(&root, true).and_then(|()| header(&root, true)),
+        Some("header") => header(&root, false),
+        _ => Err("usage: cargo xtask codegen|header|check".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1301,7 +1305,7 @@ fn generate_ffi(msgs: &[Msg]) -> String {
                 (name, from)
             })
             .collect();
-        let needs_unsafe = fields.iter().any(|(_, f)| f.contains("in_"));
+        let needs_unsafe = fields.iter().any(|(_, f)| f.contains("(&v."));
         o.push_str("    let _ = v;\n");
         if needs_unsafe {
             o.push_str("    // SAFETY: forwarded from the caller.\n    unsafe {\n");
@@ -1423,5 +1427,103 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
             stale.join(", ")
         ));
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// include/sv2.h
+
+/// The `[package]` version of the root Cargo.toml, split into numbers.
+fn package_version(root: &Path) -> Result<(String, [u32; 3]), String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if let (true, Some(rest)) = (in_package, line.strip_prefix("version")) {
+            let value = rest.trim().trim_start_matches('=').trim().trim_matches('"');
+            let core = value.split(['-', '+']).next().unwrap_or("");
+            let parts: Vec<u32> = core.split('.').filter_map(|p| p.parse().ok()).collect();
+            if let [major, minor, patch] = parts[..] {
+                return Ok((value.to_string(), [major, minor, patch]));
+            }
+            return Err(format!("Cargo.toml: cannot read version `{value}`"));
+        }
+    }
+    Err("Cargo.toml: no [package] version".into())
+}
+
+fn render_header(root: &Path) -> Result<String, String> {
+    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
+        .map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let (version, [major, minor, patch]) = package_version(root)?;
+    let mut after = config.after_includes.take().unwrap_or_default();
+    let _ = write!(
+        after,
+        "\n/** Major version of this header (the library's Cargo.toml version {version}). */\n\
+         #define SV2_VERSION_MAJOR {major}\n\
+         /** Minor version of this header. */\n\
+         #define SV2_VERSION_MINOR {minor}\n\
+         /** Patch version of this header. */\n\
+         #define SV2_VERSION_PATCH {patch}\n\
+         /** The version as a string, as in sv2_version(). */\n\
+         #define SV2_VERSION_STRING \"{version}\"\n"
+    );
+    config.after_includes = Some(after);
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(root.join("src/ffi/mod.rs"))
+        .generate()
+        .map_err(|e| format!("cbindgen: {e}"))?;
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Every declaration of the header must be preceded by a documentation comment.
+fn check_documented(header: &str) -> Result<(), String> {
+    let lines: Vec<&str> = header.lines().collect();
+    let mut missing = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let starts_item = line.starts_with("#define SV2_")
+            || line.starts_with("typedef ")
+            || (line.starts_with("SV2_MUST_USE ") || line.contains(" sv2_") && line.ends_with(");"))
+                && !line.starts_with(' ');
+        if !starts_item || *line == "#define SV2_H" || line.starts_with("#define SV2_MUST_USE") {
+            continue;
+        }
+        let previous = lines[..i].iter().rev().find(|l| !l.trim().is_empty());
+        let documented = previous.is_some_and(|p| p.trim_end().ends_with("*/"));
+        if !documented {
+            missing.push(format!("{}: {}", i + 1, line));
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "include/sv2.h: undocumented items:\n  {}",
+            missing.join("\n  ")
+        ))
+    }
+}
+
+fn header(root: &Path, check: bool) -> Result<(), String> {
+    let text = render_header(root)?;
+    check_documented(&text)?;
+    let path = root.join("include/sv2.h");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current == text {
+        return Ok(());
+    }
+    if check {
+        return Err("include/sv2.h is stale, run `cargo xtask header`".into());
+    }
+    std::fs::create_dir_all(root.join("include")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    println!("wrote {}", path.display());
     Ok(())
 }
