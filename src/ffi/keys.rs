@@ -81,6 +81,15 @@ pub struct sv2_pool_url {
     pub authority_key: [u8; 32],
 }
 
+/// A string argument that is not UTF-8 gets the area's code; NULL stays `SV2_ERR_NULL_ARG`.
+fn recode(e: Error, code: sv2_result) -> Error {
+    if e.code == SV2_ERR_NULL_ARG {
+        e
+    } else {
+        Error::new(code, e.message)
+    }
+}
+
 fn generate_pair(
     seed: *const u8,
     secret_out: *mut u8,
@@ -207,7 +216,7 @@ pub extern "C" fn sv2_key_to_text(key: *const u8, buf: *mut c_char, cap: usize, 
 pub extern "C" fn sv2_key_from_text(text: *const c_char, key_out: *mut u8) -> sv2_result {
     boundary(|| {
         let out = out_ptr(key_out, "key_out")?;
-        let text = str_arg(text).map_err(|e| Error::new(SV2_ERR_KEY_TEXT, e.message))?;
+        let text = str_arg(text).map_err(|e| recode(e, SV2_ERR_KEY_TEXT))?;
         let key = decode_key(text)?;
         write_array(out, &key);
         Ok(())
@@ -224,7 +233,7 @@ pub extern "C" fn sv2_key_from_text(text: *const c_char, key_out: *mut u8) -> sv
 pub extern "C" fn sv2_authority_public_key_from_text(text: *const c_char, key_out: *mut u8) -> sv2_result {
     boundary(|| {
         let out = out_ptr(key_out, "key_out")?;
-        let text = str_arg(text).map_err(|e| Error::new(SV2_ERR_KEY_TEXT, e.message))?;
+        let text = str_arg(text).map_err(|e| recode(e, SV2_ERR_KEY_TEXT))?;
         let key = AuthorityPublicKey::from_text(text)?;
         write_array(out, key.as_bytes());
         Ok(())
@@ -316,7 +325,7 @@ pub extern "C" fn sv2_certificate_to_text(
 pub extern "C" fn sv2_certificate_from_text(text: *const c_char, certificate_out: *mut sv2_certificate) -> sv2_result {
     boundary(|| {
         let out = out_ptr(certificate_out, "certificate_out")?;
-        let text = str_arg(text).map_err(|e| Error::new(SV2_ERR_CERT_MALFORMED, e.message))?;
+        let text = str_arg(text).map_err(|e| recode(e, SV2_ERR_CERT_MALFORMED))?;
         let cert = ServerCertificate::from_text(text)?;
         write_out(out, sv2_certificate::from_server_certificate(&cert));
         Ok(())
@@ -335,7 +344,7 @@ pub extern "C" fn sv2_certificate_from_text(text: *const c_char, certificate_out
 pub extern "C" fn sv2_pool_url_parse(url: *const c_char, url_out: *mut sv2_pool_url) -> sv2_result {
     boundary(|| {
         let out = out_ptr(url_out, "url_out")?;
-        let text = str_arg(url).map_err(|e| Error::new(SV2_ERR_URL_SCHEME, e.message))?;
+        let text = str_arg(url).map_err(|e| recode(e, SV2_ERR_URL_SCHEME))?;
         let parsed = PoolUrl::parse(text)?;
         let host = match &parsed.host {
             Host::Domain(name) => name.clone(),
