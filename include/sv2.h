@@ -569,43 +569,43 @@ typedef struct sv2_pool_url {
  */
 typedef struct sv2_setup_connection {
   /**
-   * `protocol`: U8 (uint8_t). 0=Mining, 1=Job Negotiation, 2=Template Distribution, 3=Job Distribution (not specified in this version)
+   * `protocol`: `U8` (uint8_t). 0=Mining, 1=Job Negotiation, 2=Template Distribution, 3=Job Distribution (not specified in this version)
    */
   uint8_t protocol;
   /**
-   * `min_version`: U16 (uint16_t). currently must be 2
+   * `min_version`: `U16` (uint16_t). currently must be 2
    */
   uint16_t min_version;
   /**
-   * `max_version`: U16 (uint16_t). currently must be 2
+   * `max_version`: `U16` (uint16_t). currently must be 2
    */
   uint16_t max_version;
   /**
-   * `flags`: U32 (uint32_t). protocol-specific feature flags; bit 0 = least significant bit (implied)
+   * `flags`: `U32` (uint32_t). protocol-specific feature flags; bit 0 = least significant bit (implied)
    */
   uint32_t flags;
   /**
-   * `endpoint_host`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8). Section table says U32 but describes 'ASCII text indicating the hostname or IP address'. All known implementations (Braiins ii-stratum, SRI) encode STR0_255; spec fixed to STR0_255 in c77569d (2023). See checklist E14.
+   * `endpoint_host`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8). Section table says U32 but describes 'ASCII text indicating the hostname or IP address'. All known implementations (Braiins ii-stratum, SRI) encode STR0_255; spec fixed to STR0_255 in c77569d (2023). See checklist E14.
    */
   struct sv2_bytes endpoint_host;
   /**
-   * `endpoint_port`: U16 (uint16_t).
+   * `endpoint_port`: `U16` (uint16_t).
    */
   uint16_t endpoint_port;
   /**
-   * `vendor`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `vendor`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes vendor;
   /**
-   * `hardware_version`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `hardware_version`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes hardware_version;
   /**
-   * `firmware`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `firmware`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes firmware;
   /**
-   * `device_id`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `device_id`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes device_id;
 } sv2_setup_connection;
@@ -621,11 +621,11 @@ typedef struct sv2_setup_connection {
  */
 typedef struct sv2_setup_connection_success {
   /**
-   * `used_version`: U16 (uint16_t).
+   * `used_version`: `U16` (uint16_t).
    */
   uint16_t used_version;
   /**
-   * `flags`: U32 (uint32_t).
+   * `flags`: `U32` (uint32_t).
    */
   uint32_t flags;
 } sv2_setup_connection_success;
@@ -641,11 +641,11 @@ typedef struct sv2_setup_connection_success {
  */
 typedef struct sv2_setup_connection_error {
   /**
-   * `flags`: U32 (uint32_t). full set of client-requested flags the server does not support; 0 = error unrelated to flags
+   * `flags`: `U32` (uint32_t). full set of client-requested flags the server does not support; 0 = error unrelated to flags
    */
   uint32_t flags;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_setup_connection_error;
@@ -661,7 +661,7 @@ typedef struct sv2_setup_connection_error {
  */
 typedef struct sv2_channel_endpoint_changed {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
 } sv2_channel_endpoint_changed;
@@ -677,19 +677,19 @@ typedef struct sv2_channel_endpoint_changed {
  */
 typedef struct sv2_open_standard_mining_channel {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `user_identity`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `user_identity`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes user_identity;
   /**
-   * `nominal_hash_rate`: F32 (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
+   * `nominal_hash_rate`: `F32` (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
    */
   float nominal_hash_rate;
   /**
-   * `max_target`: U256 (32 bytes, little-endian (wire order)).
+   * `max_target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t max_target[32];
 } sv2_open_standard_mining_channel;
@@ -705,23 +705,23 @@ typedef struct sv2_open_standard_mining_channel {
  */
 typedef struct sv2_open_standard_mining_channel_success {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `target`: U256 (32 bytes, little-endian (wire order)).
+   * `target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t target[32];
   /**
-   * `extranonce_prefix`: B0_32 (at most 32 bytes). B0_32 is used but not defined in 03 §3.1 (added in fbae595): 1-byte length prefix, length 0..32.
+   * `extranonce_prefix`: `B0_32` (at most 32 bytes). B0_32 is used but not defined in 03 §3.1 (added in fbae595): 1-byte length prefix, length 0..32.
    */
   struct sv2_bytes extranonce_prefix;
   /**
-   * `group_channel_id`: U32 (uint32_t).
+   * `group_channel_id`: `U32` (uint32_t).
    */
   uint32_t group_channel_id;
 } sv2_open_standard_mining_channel_success;
@@ -739,11 +739,11 @@ typedef struct sv2_open_standard_mining_channel_success {
  */
 typedef struct sv2_open_standard_mining_channel_error {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_open_standard_mining_channel_error;
@@ -761,23 +761,23 @@ typedef struct sv2_open_standard_mining_channel_error {
  */
 typedef struct sv2_open_extended_mining_channel {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `user_identity`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `user_identity`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes user_identity;
   /**
-   * `nominal_hash_rate`: F32 (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
+   * `nominal_hash_rate`: `F32` (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
    */
   float nominal_hash_rate;
   /**
-   * `max_target`: U256 (32 bytes, little-endian (wire order)).
+   * `max_target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t max_target[32];
   /**
-   * `min_extranonce_size`: U16 (uint16_t).
+   * `min_extranonce_size`: `U16` (uint16_t).
    */
   uint16_t min_extranonce_size;
 } sv2_open_extended_mining_channel;
@@ -793,23 +793,23 @@ typedef struct sv2_open_extended_mining_channel {
  */
 typedef struct sv2_open_extended_mining_channel_success {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `target`: U256 (32 bytes, little-endian (wire order)).
+   * `target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t target[32];
   /**
-   * `extranonce_size`: U16 (uint16_t).
+   * `extranonce_size`: `U16` (uint16_t).
    */
   uint16_t extranonce_size;
   /**
-   * `extranonce_prefix`: B0_32 (at most 32 bytes). B0_32 undefined in 03 §3.1; 1-byte length prefix, 0..32 bytes.
+   * `extranonce_prefix`: `B0_32` (at most 32 bytes). B0_32 undefined in 03 §3.1; 1-byte length prefix, 0..32 bytes.
    */
   struct sv2_bytes extranonce_prefix;
 } sv2_open_extended_mining_channel_success;
@@ -827,11 +827,11 @@ typedef struct sv2_open_extended_mining_channel_success {
  */
 typedef struct sv2_open_extended_mining_channel_error {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_open_extended_mining_channel_error;
@@ -847,15 +847,15 @@ typedef struct sv2_open_extended_mining_channel_error {
  */
 typedef struct sv2_update_channel {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `nominal_hash_rate`: F32 (float).
+   * `nominal_hash_rate`: `F32` (float).
    */
   float nominal_hash_rate;
   /**
-   * `maximum_target`: U256 (32 bytes, little-endian (wire order)).
+   * `maximum_target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t maximum_target[32];
 } sv2_update_channel;
@@ -871,11 +871,11 @@ typedef struct sv2_update_channel {
  */
 typedef struct sv2_update_channel_error {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_update_channel_error;
@@ -891,11 +891,11 @@ typedef struct sv2_update_channel_error {
  */
 typedef struct sv2_close_channel {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `reason_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `reason_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes reason_code;
 } sv2_close_channel;
@@ -911,11 +911,11 @@ typedef struct sv2_close_channel {
  */
 typedef struct sv2_set_extranonce_prefix {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `extranonce_prefix`: B0_32 (at most 32 bytes).
+   * `extranonce_prefix`: `B0_32` (at most 32 bytes).
    */
   struct sv2_bytes extranonce_prefix;
 } sv2_set_extranonce_prefix;
@@ -931,27 +931,27 @@ typedef struct sv2_set_extranonce_prefix {
  */
 typedef struct sv2_submit_shares_standard {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `sequence_number`: U32 (uint32_t).
+   * `sequence_number`: `U32` (uint32_t).
    */
   uint32_t sequence_number;
   /**
-   * `job_id`: U32 (uint32_t).
+   * `job_id`: `U32` (uint32_t).
    */
   uint32_t job_id;
   /**
-   * `nonce`: U32 (uint32_t).
+   * `nonce`: `U32` (uint32_t).
    */
   uint32_t nonce;
   /**
-   * `ntime`: U32 (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
+   * `ntime`: `U32` (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
    */
   uint32_t ntime;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
 } sv2_submit_shares_standard;
@@ -969,31 +969,31 @@ typedef struct sv2_submit_shares_standard {
  */
 typedef struct sv2_submit_shares_extended {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `sequence_number`: U32 (uint32_t).
+   * `sequence_number`: `U32` (uint32_t).
    */
   uint32_t sequence_number;
   /**
-   * `job_id`: U32 (uint32_t).
+   * `job_id`: `U32` (uint32_t).
    */
   uint32_t job_id;
   /**
-   * `nonce`: U32 (uint32_t).
+   * `nonce`: `U32` (uint32_t).
    */
   uint32_t nonce;
   /**
-   * `ntime`: U32 (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
+   * `ntime`: `U32` (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
    */
   uint32_t ntime;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `extranonce`: B0_32 (at most 32 bytes). length MUST equal the extranonce_size negotiated at channel opening; B0_32 caps it at 32 bytes although extranonce_size is U16.
+   * `extranonce`: `B0_32` (at most 32 bytes). length MUST equal the extranonce_size negotiated at channel opening; B0_32 caps it at 32 bytes although extranonce_size is U16.
    */
   struct sv2_bytes extranonce;
 } sv2_submit_shares_extended;
@@ -1009,19 +1009,19 @@ typedef struct sv2_submit_shares_extended {
  */
 typedef struct sv2_submit_shares_success {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `last_sequence_number`: U32 (uint32_t).
+   * `last_sequence_number`: `U32` (uint32_t).
    */
   uint32_t last_sequence_number;
   /**
-   * `new_submits_accepted_count`: U32 (uint32_t).
+   * `new_submits_accepted_count`: `U32` (uint32_t).
    */
   uint32_t new_submits_accepted_count;
   /**
-   * `new_shares_sum`: U64 (uint64_t). unit not defined in this version ('Sum of shares'); later spec: sum of share difficulties
+   * `new_shares_sum`: `U64` (uint64_t). unit not defined in this version ('Sum of shares'); later spec: sum of share difficulties
    */
   uint64_t new_shares_sum;
 } sv2_submit_shares_success;
@@ -1037,15 +1037,15 @@ typedef struct sv2_submit_shares_success {
  */
 typedef struct sv2_submit_shares_error {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `sequence_number`: U32 (uint32_t).
+   * `sequence_number`: `U32` (uint32_t).
    */
   uint32_t sequence_number;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_submit_shares_error;
@@ -1077,27 +1077,27 @@ typedef struct sv2_option_u32 {
  */
 typedef struct sv2_new_mining_job {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `job_id`: U32 (uint32_t).
+   * `job_id`: `U32` (uint32_t).
    */
   uint32_t job_id;
   /**
-   * `future_job`: BOOL (bool).
+   * `future_job`: `BOOL` (bool).
    */
   bool future_job;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `merkle_root`: B32 (32 bytes, little-endian (wire order)). B32 is not defined in 03 §3.1: 32 raw bytes, no length prefix (identical on the wire to U256; later spec changed the type to U256).
+   * `merkle_root`: `B32` (32 bytes, little-endian (wire order)). B32 is not defined in 03 §3.1: 32 raw bytes, no length prefix (identical on the wire to U256; later spec changed the type to U256).
    */
   uint8_t merkle_root[32];
   /**
-   * `min_ntime`: OPTION[U32] (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+   * `min_ntime`: `OPTION[U32]` (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
    */
   struct sv2_option_u32 min_ntime;
 } sv2_new_mining_job;
@@ -1129,39 +1129,39 @@ typedef struct sv2_u256_seq {
  */
 typedef struct sv2_new_extended_mining_job {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `job_id`: U32 (uint32_t).
+   * `job_id`: `U32` (uint32_t).
    */
   uint32_t job_id;
   /**
-   * `future_job`: BOOL (bool).
+   * `future_job`: `BOOL` (bool).
    */
   bool future_job;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `version_rolling_allowed`: BOOL (bool).
+   * `version_rolling_allowed`: `BOOL` (bool).
    */
   bool version_rolling_allowed;
   /**
-   * `merkle_path`: SEQ0_255[U256] (sequence of 32-byte values). section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
+   * `merkle_path`: `SEQ0_255[U256]` (sequence of 32-byte values). section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
    */
   struct sv2_u256_seq merkle_path;
   /**
-   * `coinbase_tx_prefix`: B0_64K (bytes).
+   * `coinbase_tx_prefix`: `B0_64K` (bytes).
    */
   struct sv2_bytes coinbase_tx_prefix;
   /**
-   * `coinbase_tx_suffix`: B0_64K (bytes).
+   * `coinbase_tx_suffix`: `B0_64K` (bytes).
    */
   struct sv2_bytes coinbase_tx_suffix;
   /**
-   * `min_ntime`: OPTION[U32] (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+   * `min_ntime`: `OPTION[U32]` (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
    */
   struct sv2_option_u32 min_ntime;
 } sv2_new_extended_mining_job;
@@ -1177,23 +1177,23 @@ typedef struct sv2_new_extended_mining_job {
  */
 typedef struct sv2_mining_set_new_prev_hash {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `job_id`: U32 (uint32_t).
+   * `job_id`: `U32` (uint32_t).
    */
   uint32_t job_id;
   /**
-   * `prev_hash`: U256 (32 bytes, little-endian (wire order)).
+   * `prev_hash`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t prev_hash[32];
   /**
-   * `min_ntime`: U32 (uint32_t).
+   * `min_ntime`: `U32` (uint32_t).
    */
   uint32_t min_ntime;
   /**
-   * `nbits`: U32 (uint32_t).
+   * `nbits`: `U32` (uint32_t).
    */
   uint32_t nbits;
 } sv2_mining_set_new_prev_hash;
@@ -1209,11 +1209,11 @@ typedef struct sv2_mining_set_new_prev_hash {
  */
 typedef struct sv2_set_target {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `maximum_target`: U256 (32 bytes, little-endian (wire order)).
+   * `maximum_target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t maximum_target[32];
 } sv2_set_target;
@@ -1246,67 +1246,67 @@ typedef struct sv2_bytes_seq {
  */
 typedef struct sv2_set_custom_mining_job {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `mining_job_token`: B0_255 (bytes).
+   * `mining_job_token`: `B0_255` (bytes).
    */
   struct sv2_bytes mining_job_token;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `prev_hash`: U256 (32 bytes, little-endian (wire order)).
+   * `prev_hash`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t prev_hash[32];
   /**
-   * `min_ntime`: U32 (uint32_t).
+   * `min_ntime`: `U32` (uint32_t).
    */
   uint32_t min_ntime;
   /**
-   * `nbits`: U32 (uint32_t).
+   * `nbits`: `U32` (uint32_t).
    */
   uint32_t nbits;
   /**
-   * `coinbase_tx_version`: U32 (uint32_t).
+   * `coinbase_tx_version`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_version;
   /**
-   * `coinbase_prefix`: B0_255 (bytes). 'Up to 8 bytes' per description although typed B0_255
+   * `coinbase_prefix`: `B0_255` (bytes). 'Up to 8 bytes' per description although typed B0_255
    */
   struct sv2_bytes coinbase_prefix;
   /**
-   * `coinbase_tx_input_n_sequence`: U32 (uint32_t).
+   * `coinbase_tx_input_n_sequence`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_input_n_sequence;
   /**
-   * `coinbase_tx_value_remaining`: U64 (uint64_t).
+   * `coinbase_tx_value_remaining`: `U64` (uint64_t).
    */
   uint64_t coinbase_tx_value_remaining;
   /**
-   * `coinbase_tx_outputs`: SEQ0_64K[B0_64K] (sequence of byte strings). each element is one serialized output (NewTemplate uses a flat B0_64K instead)
+   * `coinbase_tx_outputs`: `SEQ0_64K[B0_64K]` (sequence of byte strings). each element is one serialized output (NewTemplate uses a flat B0_64K instead)
    */
   struct sv2_bytes_seq coinbase_tx_outputs;
   /**
-   * `coinbase_tx_locktime`: U32 (uint32_t).
+   * `coinbase_tx_locktime`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_locktime;
   /**
-   * `merkle_path`: SEQ0_255[U256] (sequence of 32-byte values).
+   * `merkle_path`: `SEQ0_255[U256]` (sequence of 32-byte values).
    */
   struct sv2_u256_seq merkle_path;
   /**
-   * `extranonce_size`: U16 (uint16_t).
+   * `extranonce_size`: `U16` (uint16_t).
    */
   uint16_t extranonce_size;
   /**
-   * `future_job`: BOOL (bool). semantics 'TBD: Can be custom job ever future?'
+   * `future_job`: `BOOL` (bool). semantics 'TBD: Can be custom job ever future?'
    */
   bool future_job;
 } sv2_set_custom_mining_job;
@@ -1324,23 +1324,23 @@ typedef struct sv2_set_custom_mining_job {
  */
 typedef struct sv2_set_custom_mining_job_success {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `job_id`: U32 (uint32_t).
+   * `job_id`: `U32` (uint32_t).
    */
   uint32_t job_id;
   /**
-   * `coinbase_tx_prefix`: B0_64K (bytes).
+   * `coinbase_tx_prefix`: `B0_64K` (bytes).
    */
   struct sv2_bytes coinbase_tx_prefix;
   /**
-   * `coinbase_tx_suffix`: B0_64K (bytes).
+   * `coinbase_tx_suffix`: `B0_64K` (bytes).
    */
   struct sv2_bytes coinbase_tx_suffix;
 } sv2_set_custom_mining_job_success;
@@ -1358,15 +1358,15 @@ typedef struct sv2_set_custom_mining_job_success {
  */
 typedef struct sv2_set_custom_mining_job_error {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_set_custom_mining_job_error;
@@ -1382,11 +1382,11 @@ typedef struct sv2_set_custom_mining_job_error {
  */
 typedef struct sv2_reconnect {
   /**
-   * `new_host`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8). empty = reconnect to present host
+   * `new_host`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8). empty = reconnect to present host
    */
   struct sv2_bytes new_host;
   /**
-   * `new_port`: U16 (uint16_t). 0 = present port
+   * `new_port`: `U16` (uint16_t). 0 = present port
    */
   uint16_t new_port;
 } sv2_reconnect;
@@ -1416,11 +1416,11 @@ typedef struct sv2_u32_seq {
  */
 typedef struct sv2_set_group_channel {
   /**
-   * `group_channel_id`: U32 (uint32_t).
+   * `group_channel_id`: `U32` (uint32_t).
    */
   uint32_t group_channel_id;
   /**
-   * `channel_ids`: SEQ0_64K[U32] (sequence of uint32_t).
+   * `channel_ids`: `SEQ0_64K[U32]` (sequence of uint32_t).
    */
   struct sv2_u32_seq channel_ids;
 } sv2_set_group_channel;
@@ -1436,11 +1436,11 @@ typedef struct sv2_set_group_channel {
  */
 typedef struct sv2_allocate_mining_job_token {
   /**
-   * `user_identifier`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `user_identifier`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes user_identifier;
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
 } sv2_allocate_mining_job_token;
@@ -1456,23 +1456,23 @@ typedef struct sv2_allocate_mining_job_token {
  */
 typedef struct sv2_allocate_mining_job_token_success {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `mining_job_token`: B0_255 (bytes).
+   * `mining_job_token`: `B0_255` (bytes).
    */
   struct sv2_bytes mining_job_token;
   /**
-   * `coinbase_output_max_additional_size`: U32 (uint32_t).
+   * `coinbase_output_max_additional_size`: `U32` (uint32_t).
    */
   uint32_t coinbase_output_max_additional_size;
   /**
-   * `coinbase_output`: B0_64K (bytes). sri-2023 dialect only; empty/zero elsewhere.
+   * `coinbase_output`: `B0_64K` (bytes). sri-2023 dialect only; empty/zero elsewhere.
    */
   struct sv2_bytes coinbase_output;
   /**
-   * `async_mining_allowed`: BOOL (bool).
+   * `async_mining_allowed`: `BOOL` (bool).
    */
   bool async_mining_allowed;
 } sv2_allocate_mining_job_token_success;
@@ -1490,7 +1490,7 @@ typedef struct sv2_allocate_mining_job_token_success {
  */
 typedef struct sv2_allocate_mining_job_token_error {
   /**
-   * `payload`: BYTES (bytes).
+   * `payload`: `BYTES` (bytes).
    */
   struct sv2_bytes payload;
 } sv2_allocate_mining_job_token_error;
@@ -1506,7 +1506,7 @@ typedef struct sv2_allocate_mining_job_token_error {
  */
 typedef struct sv2_identify_transactions {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
 } sv2_identify_transactions;
@@ -1522,11 +1522,11 @@ typedef struct sv2_identify_transactions {
  */
 typedef struct sv2_identify_transactions_success {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `tx_data_hashes`: SEQ0_64K[U256] (sequence of 32-byte values). this field has no name in the section; name taken from later spec (3beb0e4)
+   * `tx_data_hashes`: `SEQ0_64K[U256]` (sequence of 32-byte values). this field has no name in the section; name taken from later spec (3beb0e4)
    */
   struct sv2_u256_seq tx_data_hashes;
 } sv2_identify_transactions_success;
@@ -1556,11 +1556,11 @@ typedef struct sv2_u16_seq {
  */
 typedef struct sv2_provide_missing_transactions {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `unknown_tx_position_list`: SEQ0_64K[U16] (sequence of uint16_t).
+   * `unknown_tx_position_list`: `SEQ0_64K[U16]` (sequence of uint16_t).
    */
   struct sv2_u16_seq unknown_tx_position_list;
 } sv2_provide_missing_transactions;
@@ -1576,11 +1576,11 @@ typedef struct sv2_provide_missing_transactions {
  */
 typedef struct sv2_provide_missing_transactions_success {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `transaction_list`: SEQ0_64K[B0_16M] (sequence of byte strings).
+   * `transaction_list`: `SEQ0_64K[B0_16M]` (sequence of byte strings).
    */
   struct sv2_bytes_seq transaction_list;
 } sv2_provide_missing_transactions_success;
@@ -1613,59 +1613,59 @@ typedef struct sv2_short_tx_id_seq {
  */
 typedef struct sv2_commit_mining_job {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `mining_job_token`: B0_255 (bytes).
+   * `mining_job_token`: `B0_255` (bytes).
    */
   struct sv2_bytes mining_job_token;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `coinbase_tx_version`: U32 (uint32_t).
+   * `coinbase_tx_version`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_version;
   /**
-   * `coinbase_prefix`: B0_255 (bytes).
+   * `coinbase_prefix`: `B0_255` (bytes).
    */
   struct sv2_bytes coinbase_prefix;
   /**
-   * `coinbase_tx_input_n_sequence`: U32 (uint32_t).
+   * `coinbase_tx_input_n_sequence`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_input_n_sequence;
   /**
-   * `coinbase_tx_value_remaining`: U64 (uint64_t).
+   * `coinbase_tx_value_remaining`: `U64` (uint64_t).
    */
   uint64_t coinbase_tx_value_remaining;
   /**
-   * `coinbase_tx_outputs`: SEQ0_64K[B0_64K] (sequence of byte strings).
+   * `coinbase_tx_outputs`: `SEQ0_64K[B0_64K]` (sequence of byte strings).
    */
   struct sv2_bytes_seq coinbase_tx_outputs;
   /**
-   * `coinbase_tx_locktime`: U32 (uint32_t).
+   * `coinbase_tx_locktime`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_locktime;
   /**
-   * `min_extranonce_size`: U16 (uint16_t).
+   * `min_extranonce_size`: `U16` (uint16_t).
    */
   uint16_t min_extranonce_size;
   /**
-   * `tx_short_hash_nonce`: U64 (uint64_t).
+   * `tx_short_hash_nonce`: `U64` (uint64_t).
    */
   uint64_t tx_short_hash_nonce;
   /**
-   * `tx_short_hash_list`: SEQ0_64K[SHORT_TX_ID] (sequence of 6-byte short transaction ids).
+   * `tx_short_hash_list`: `SEQ0_64K[SHORT_TX_ID]` (sequence of 6-byte short transaction ids).
    */
   struct sv2_short_tx_id_seq tx_short_hash_list;
   /**
-   * `tx_hash_list_hash`: U256 (32 bytes, little-endian (wire order)).
+   * `tx_hash_list_hash`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t tx_hash_list_hash[32];
   /**
-   * `excess_data`: B0_64K (bytes).
+   * `excess_data`: `B0_64K` (bytes).
    */
   struct sv2_bytes excess_data;
 } sv2_commit_mining_job;
@@ -1683,11 +1683,11 @@ typedef struct sv2_commit_mining_job {
  */
 typedef struct sv2_commit_mining_job_success {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `new_mining_job_token`: B0_255 (bytes).
+   * `new_mining_job_token`: `B0_255` (bytes).
    */
   struct sv2_bytes new_mining_job_token;
 } sv2_commit_mining_job_success;
@@ -1705,15 +1705,15 @@ typedef struct sv2_commit_mining_job_success {
  */
 typedef struct sv2_commit_mining_job_error {
   /**
-   * `request_id`: U32 (uint32_t).
+   * `request_id`: `U32` (uint32_t).
    */
   uint32_t request_id;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
   /**
-   * `error_details`: B0_64K (bytes).
+   * `error_details`: `B0_64K` (bytes).
    */
   struct sv2_bytes error_details;
 } sv2_commit_mining_job_error;
@@ -1729,7 +1729,7 @@ typedef struct sv2_commit_mining_job_error {
  */
 typedef struct sv2_coinbase_output_data_size {
   /**
-   * `coinbase_output_max_additional_size`: U32 (uint32_t).
+   * `coinbase_output_max_additional_size`: `U32` (uint32_t).
    */
   uint32_t coinbase_output_max_additional_size;
 } sv2_coinbase_output_data_size;
@@ -1745,47 +1745,47 @@ typedef struct sv2_coinbase_output_data_size {
  */
 typedef struct sv2_new_template {
   /**
-   * `template_id`: U64 (uint64_t).
+   * `template_id`: `U64` (uint64_t).
    */
   uint64_t template_id;
   /**
-   * `future_template`: BOOL (bool).
+   * `future_template`: `BOOL` (bool).
    */
   bool future_template;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `coinbase_tx_version`: U32 (uint32_t).
+   * `coinbase_tx_version`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_version;
   /**
-   * `coinbase_prefix`: B0_255 (bytes). 'Up to 8 bytes'
+   * `coinbase_prefix`: `B0_255` (bytes). 'Up to 8 bytes'
    */
   struct sv2_bytes coinbase_prefix;
   /**
-   * `coinbase_tx_input_sequence`: U32 (uint32_t).
+   * `coinbase_tx_input_sequence`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_input_sequence;
   /**
-   * `coinbase_tx_value_remaining`: U64 (uint64_t).
+   * `coinbase_tx_value_remaining`: `U64` (uint64_t).
    */
   uint64_t coinbase_tx_value_remaining;
   /**
-   * `coinbase_tx_outputs_count`: U32 (uint32_t).
+   * `coinbase_tx_outputs_count`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_outputs_count;
   /**
-   * `coinbase_tx_outputs`: B0_64K (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+   * `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
    */
   struct sv2_bytes coinbase_tx_outputs;
   /**
-   * `coinbase_tx_locktime`: U32 (uint32_t).
+   * `coinbase_tx_locktime`: `U32` (uint32_t).
    */
   uint32_t coinbase_tx_locktime;
   /**
-   * `merkle_path`: SEQ0_255[U256] (sequence of 32-byte values).
+   * `merkle_path`: `SEQ0_255[U256]` (sequence of 32-byte values).
    */
   struct sv2_u256_seq merkle_path;
 } sv2_new_template;
@@ -1803,23 +1803,23 @@ typedef struct sv2_new_template {
  */
 typedef struct sv2_tdp_set_new_prev_hash {
   /**
-   * `template_id`: U64 (uint64_t).
+   * `template_id`: `U64` (uint64_t).
    */
   uint64_t template_id;
   /**
-   * `prev_hash`: U256 (32 bytes, little-endian (wire order)).
+   * `prev_hash`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t prev_hash[32];
   /**
-   * `header_timestamp`: U32 (uint32_t).
+   * `header_timestamp`: `U32` (uint32_t).
    */
   uint32_t header_timestamp;
   /**
-   * `n_bits`: U32 (uint32_t).
+   * `n_bits`: `U32` (uint32_t).
    */
   uint32_t n_bits;
   /**
-   * `target`: U256 (32 bytes, little-endian (wire order)).
+   * `target`: `U256` (32 bytes, little-endian (wire order)).
    */
   uint8_t target[32];
 } sv2_tdp_set_new_prev_hash;
@@ -1835,7 +1835,7 @@ typedef struct sv2_tdp_set_new_prev_hash {
  */
 typedef struct sv2_request_transaction_data {
   /**
-   * `template_id`: U64 (uint64_t).
+   * `template_id`: `U64` (uint64_t).
    */
   uint64_t template_id;
 } sv2_request_transaction_data;
@@ -1851,15 +1851,15 @@ typedef struct sv2_request_transaction_data {
  */
 typedef struct sv2_request_transaction_data_success {
   /**
-   * `template_id`: U64 (uint64_t).
+   * `template_id`: `U64` (uint64_t).
    */
   uint64_t template_id;
   /**
-   * `excess_data`: B0_64K (bytes).
+   * `excess_data`: `B0_64K` (bytes).
    */
   struct sv2_bytes excess_data;
   /**
-   * `transaction_list`: SEQ0_64K[B0_16M] (sequence of byte strings). description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
+   * `transaction_list`: `SEQ0_64K[B0_16M]` (sequence of byte strings). description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
    */
   struct sv2_bytes_seq transaction_list;
 } sv2_request_transaction_data_success;
@@ -1875,11 +1875,11 @@ typedef struct sv2_request_transaction_data_success {
  */
 typedef struct sv2_request_transaction_data_error {
   /**
-   * `template_id`: U64 (uint64_t).
+   * `template_id`: `U64` (uint64_t).
    */
   uint64_t template_id;
   /**
-   * `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes error_code;
 } sv2_request_transaction_data_error;
@@ -1895,23 +1895,23 @@ typedef struct sv2_request_transaction_data_error {
  */
 typedef struct sv2_submit_solution {
   /**
-   * `template_id`: U64 (uint64_t).
+   * `template_id`: `U64` (uint64_t).
    */
   uint64_t template_id;
   /**
-   * `version`: U32 (uint32_t).
+   * `version`: `U32` (uint32_t).
    */
   uint32_t version;
   /**
-   * `header_timestamp`: U32 (uint32_t).
+   * `header_timestamp`: `U32` (uint32_t).
    */
   uint32_t header_timestamp;
   /**
-   * `header_nonce`: U32 (uint32_t).
+   * `header_nonce`: `U32` (uint32_t).
    */
   uint32_t header_nonce;
   /**
-   * `coinbase_tx`: B0_64K (bytes).
+   * `coinbase_tx`: `B0_64K` (bytes).
    */
   struct sv2_bytes coinbase_tx;
 } sv2_submit_solution;
@@ -1929,11 +1929,11 @@ typedef struct sv2_submit_solution {
  */
 typedef struct sv2_open_telemetry_channel {
   /**
-   * `req_id`: U32 (uint32_t).
+   * `req_id`: `U32` (uint32_t).
    */
   uint32_t req_id;
   /**
-   * `dev_id`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `dev_id`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes dev_id;
 } sv2_open_telemetry_channel;
@@ -1951,11 +1951,11 @@ typedef struct sv2_open_telemetry_channel {
  */
 typedef struct sv2_open_telemetry_channel_success {
   /**
-   * `req_id`: U32 (uint32_t).
+   * `req_id`: `U32` (uint32_t).
    */
   uint32_t req_id;
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
 } sv2_open_telemetry_channel_success;
@@ -1973,11 +1973,11 @@ typedef struct sv2_open_telemetry_channel_success {
  */
 typedef struct sv2_open_telemetry_channel_error {
   /**
-   * `req_id`: U32 (uint32_t).
+   * `req_id`: `U32` (uint32_t).
    */
   uint32_t req_id;
   /**
-   * `code`: STR0_32 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `code`: `STR0_32` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes code;
 } sv2_open_telemetry_channel_error;
@@ -1995,15 +1995,15 @@ typedef struct sv2_open_telemetry_channel_error {
  */
 typedef struct sv2_submit_telemetry_data {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `seq_num`: U32 (uint32_t).
+   * `seq_num`: `U32` (uint32_t).
    */
   uint32_t seq_num;
   /**
-   * `telemetry_payload`: B0_64K (bytes).
+   * `telemetry_payload`: `B0_64K` (bytes).
    */
   struct sv2_bytes telemetry_payload;
 } sv2_submit_telemetry_data;
@@ -2021,11 +2021,11 @@ typedef struct sv2_submit_telemetry_data {
  */
 typedef struct sv2_submit_telemetry_data_success {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `last_seq_num`: U32 (uint32_t).
+   * `last_seq_num`: `U32` (uint32_t).
    */
   uint32_t last_seq_num;
 } sv2_submit_telemetry_data_success;
@@ -2043,15 +2043,15 @@ typedef struct sv2_submit_telemetry_data_success {
  */
 typedef struct sv2_submit_telemetry_data_error {
   /**
-   * `channel_id`: U32 (uint32_t).
+   * `channel_id`: `U32` (uint32_t).
    */
   uint32_t channel_id;
   /**
-   * `seq_num`: U32 (uint32_t).
+   * `seq_num`: `U32` (uint32_t).
    */
   uint32_t seq_num;
   /**
-   * `code`: STR0_32 (string bytes, not NUL-terminated, not necessarily UTF-8).
+   * `code`: `STR0_32` (string bytes, not NUL-terminated, not necessarily UTF-8).
    */
   struct sv2_bytes code;
 } sv2_submit_telemetry_data_error;

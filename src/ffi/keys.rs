@@ -195,7 +195,12 @@ pub extern "C" fn sv2_server_public_key(secret: *const u8, public_out: *mut u8) 
 /// Allocates: yes (temporarily; wiped).
 #[no_mangle]
 #[must_use]
-pub extern "C" fn sv2_key_to_text(key: *const u8, buf: *mut c_char, cap: usize, size_out: *mut usize) -> sv2_result {
+pub extern "C" fn sv2_key_to_text(
+    key: *const u8,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
     boundary(|| {
         out_ptr(size_out, "size_out")?;
         let key = zeroize::Zeroizing::new(in_array::<32>(key, "key")?);
@@ -230,7 +235,10 @@ pub extern "C" fn sv2_key_from_text(text: *const c_char, key_out: *mut u8) -> sv
 /// Allocates: yes (temporarily).
 #[no_mangle]
 #[must_use]
-pub extern "C" fn sv2_authority_public_key_from_text(text: *const c_char, key_out: *mut u8) -> sv2_result {
+pub extern "C" fn sv2_authority_public_key_from_text(
+    text: *const c_char,
+    key_out: *mut u8,
+) -> sv2_result {
     boundary(|| {
         let out = out_ptr(key_out, "key_out")?;
         let text = str_arg(text).map_err(|e| recode(e, SV2_ERR_KEY_TEXT))?;
@@ -258,8 +266,10 @@ pub extern "C" fn sv2_certificate_sign(
 ) -> sv2_result {
     boundary(|| {
         let out = out_ptr(certificate_out, "certificate_out")?;
-        let authority = AuthoritySecretKey::from_bytes(in_array::<32>(authority_secret, "authority_secret")?);
-        let server = StaticPublicKey::from_bytes(in_array::<32>(server_public_key, "server_public_key")?);
+        let authority =
+            AuthoritySecretKey::from_bytes(in_array::<32>(authority_secret, "authority_secret")?);
+        let server =
+            StaticPublicKey::from_bytes(in_array::<32>(server_public_key, "server_public_key")?);
         let cert = ServerCertificate::sign(&authority, server, valid_from, not_valid_after)?;
         write_out(out, sv2_certificate::from_server_certificate(&cert));
         Ok(())
@@ -282,9 +292,9 @@ pub extern "C" fn sv2_certificate_verify(
     now_unix: u64,
 ) -> sv2_result {
     boundary(|| {
-        // SAFETY: the C contract: NULL or a valid `sv2_certificate`.
-        let cert = unsafe { certificate.as_ref() }.ok_or_else(|| Error::null("certificate"))?;
-        let trusted = AuthorityPublicKey::from_bytes(in_array::<32>(trusted_authority, "trusted_authority")?);
+        let cert = in_ref(certificate, "certificate")?;
+        let trusted =
+            AuthorityPublicKey::from_bytes(in_array::<32>(trusted_authority, "trusted_authority")?);
         cert.to_server_certificate().verify(&trusted, now_unix)?;
         Ok(())
     })
@@ -308,8 +318,7 @@ pub extern "C" fn sv2_certificate_to_text(
 ) -> sv2_result {
     boundary(|| {
         out_ptr(size_out, "size_out")?;
-        // SAFETY: the C contract: NULL or a valid `sv2_certificate`.
-        let cert = unsafe { certificate.as_ref() }.ok_or_else(|| Error::null("certificate"))?;
+        let cert = in_ref(certificate, "certificate")?;
         copy_text_out(&cert.to_server_certificate().to_text(), buf, cap, size_out)
     })
 }
@@ -322,7 +331,10 @@ pub extern "C" fn sv2_certificate_to_text(
 /// Allocates: yes (temporarily).
 #[no_mangle]
 #[must_use]
-pub extern "C" fn sv2_certificate_from_text(text: *const c_char, certificate_out: *mut sv2_certificate) -> sv2_result {
+pub extern "C" fn sv2_certificate_from_text(
+    text: *const c_char,
+    certificate_out: *mut sv2_certificate,
+) -> sv2_result {
     boundary(|| {
         let out = out_ptr(certificate_out, "certificate_out")?;
         let text = str_arg(text).map_err(|e| recode(e, SV2_ERR_CERT_MALFORMED))?;

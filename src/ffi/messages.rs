@@ -332,25 +332,25 @@ pub(crate) static KIND_NAMES: [&std::ffi::CStr; 50] = [
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_setup_connection {
-    /// `protocol`: U8 (uint8_t). 0=Mining, 1=Job Negotiation, 2=Template Distribution, 3=Job Distribution (not specified in this version)
+    /// `protocol`: `U8` (uint8_t). 0=Mining, 1=Job Negotiation, 2=Template Distribution, 3=Job Distribution (not specified in this version)
     pub protocol: u8,
-    /// `min_version`: U16 (uint16_t). currently must be 2
+    /// `min_version`: `U16` (uint16_t). currently must be 2
     pub min_version: u16,
-    /// `max_version`: U16 (uint16_t). currently must be 2
+    /// `max_version`: `U16` (uint16_t). currently must be 2
     pub max_version: u16,
-    /// `flags`: U32 (uint32_t). protocol-specific feature flags; bit 0 = least significant bit (implied)
+    /// `flags`: `U32` (uint32_t). protocol-specific feature flags; bit 0 = least significant bit (implied)
     pub flags: u32,
-    /// `endpoint_host`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8). Section table says U32 but describes 'ASCII text indicating the hostname or IP address'. All known implementations (Braiins ii-stratum, SRI) encode STR0_255; spec fixed to STR0_255 in c77569d (2023). See checklist E14.
+    /// `endpoint_host`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8). Section table says U32 but describes 'ASCII text indicating the hostname or IP address'. All known implementations (Braiins ii-stratum, SRI) encode STR0_255; spec fixed to STR0_255 in c77569d (2023). See checklist E14.
     pub endpoint_host: sv2_bytes,
-    /// `endpoint_port`: U16 (uint16_t).
+    /// `endpoint_port`: `U16` (uint16_t).
     pub endpoint_port: u16,
-    /// `vendor`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `vendor`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub vendor: sv2_bytes,
-    /// `hardware_version`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `hardware_version`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub hardware_version: sv2_bytes,
-    /// `firmware`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `firmware`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub firmware: sv2_bytes,
-    /// `device_id`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `device_id`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub device_id: sv2_bytes,
 }
 
@@ -364,9 +364,9 @@ pub struct sv2_setup_connection {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_setup_connection_success {
-    /// `used_version`: U16 (uint16_t).
+    /// `used_version`: `U16` (uint16_t).
     pub used_version: u16,
-    /// `flags`: U32 (uint32_t).
+    /// `flags`: `U32` (uint32_t).
     pub flags: u32,
 }
 
@@ -380,9 +380,9 @@ pub struct sv2_setup_connection_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_setup_connection_error {
-    /// `flags`: U32 (uint32_t). full set of client-requested flags the server does not support; 0 = error unrelated to flags
+    /// `flags`: `U32` (uint32_t). full set of client-requested flags the server does not support; 0 = error unrelated to flags
     pub flags: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -396,7 +396,7 @@ pub struct sv2_setup_connection_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_channel_endpoint_changed {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
 }
 
@@ -410,13 +410,13 @@ pub struct sv2_channel_endpoint_changed {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_standard_mining_channel {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `user_identity`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `user_identity`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub user_identity: sv2_bytes,
-    /// `nominal_hash_rate`: F32 (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
+    /// `nominal_hash_rate`: `F32` (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
     pub nominal_hash_rate: f32,
-    /// `max_target`: U256 (32 bytes, little-endian (wire order)).
+    /// `max_target`: `U256` (32 bytes, little-endian (wire order)).
     pub max_target: [u8; 32],
 }
 
@@ -430,15 +430,15 @@ pub struct sv2_open_standard_mining_channel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_standard_mining_channel_success {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `target`: U256 (32 bytes, little-endian (wire order)).
+    /// `target`: `U256` (32 bytes, little-endian (wire order)).
     pub target: [u8; 32],
-    /// `extranonce_prefix`: B0_32 (at most 32 bytes). B0_32 is used but not defined in 03 §3.1 (added in fbae595): 1-byte length prefix, length 0..32.
+    /// `extranonce_prefix`: `B0_32` (at most 32 bytes). B0_32 is used but not defined in 03 §3.1 (added in fbae595): 1-byte length prefix, length 0..32.
     pub extranonce_prefix: sv2_bytes,
-    /// `group_channel_id`: U32 (uint32_t).
+    /// `group_channel_id`: `U32` (uint32_t).
     pub group_channel_id: u32,
 }
 
@@ -454,9 +454,9 @@ pub struct sv2_open_standard_mining_channel_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_standard_mining_channel_error {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -472,15 +472,15 @@ pub struct sv2_open_standard_mining_channel_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_extended_mining_channel {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `user_identity`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `user_identity`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub user_identity: sv2_bytes,
-    /// `nominal_hash_rate`: F32 (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
+    /// `nominal_hash_rate`: `F32` (float). F32 is not defined in 03 §3.1; IEEE-754 binary32, little-endian (4 bytes).
     pub nominal_hash_rate: f32,
-    /// `max_target`: U256 (32 bytes, little-endian (wire order)).
+    /// `max_target`: `U256` (32 bytes, little-endian (wire order)).
     pub max_target: [u8; 32],
-    /// `min_extranonce_size`: U16 (uint16_t).
+    /// `min_extranonce_size`: `U16` (uint16_t).
     pub min_extranonce_size: u16,
 }
 
@@ -494,15 +494,15 @@ pub struct sv2_open_extended_mining_channel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_extended_mining_channel_success {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `target`: U256 (32 bytes, little-endian (wire order)).
+    /// `target`: `U256` (32 bytes, little-endian (wire order)).
     pub target: [u8; 32],
-    /// `extranonce_size`: U16 (uint16_t).
+    /// `extranonce_size`: `U16` (uint16_t).
     pub extranonce_size: u16,
-    /// `extranonce_prefix`: B0_32 (at most 32 bytes). B0_32 undefined in 03 §3.1; 1-byte length prefix, 0..32 bytes.
+    /// `extranonce_prefix`: `B0_32` (at most 32 bytes). B0_32 undefined in 03 §3.1; 1-byte length prefix, 0..32 bytes.
     pub extranonce_prefix: sv2_bytes,
 }
 
@@ -518,9 +518,9 @@ pub struct sv2_open_extended_mining_channel_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_extended_mining_channel_error {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -534,11 +534,11 @@ pub struct sv2_open_extended_mining_channel_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_update_channel {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `nominal_hash_rate`: F32 (float).
+    /// `nominal_hash_rate`: `F32` (float).
     pub nominal_hash_rate: f32,
-    /// `maximum_target`: U256 (32 bytes, little-endian (wire order)).
+    /// `maximum_target`: `U256` (32 bytes, little-endian (wire order)).
     pub maximum_target: [u8; 32],
 }
 
@@ -552,9 +552,9 @@ pub struct sv2_update_channel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_update_channel_error {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -568,9 +568,9 @@ pub struct sv2_update_channel_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_close_channel {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `reason_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `reason_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub reason_code: sv2_bytes,
 }
 
@@ -584,9 +584,9 @@ pub struct sv2_close_channel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_set_extranonce_prefix {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `extranonce_prefix`: B0_32 (at most 32 bytes).
+    /// `extranonce_prefix`: `B0_32` (at most 32 bytes).
     pub extranonce_prefix: sv2_bytes,
 }
 
@@ -600,17 +600,17 @@ pub struct sv2_set_extranonce_prefix {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_shares_standard {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `sequence_number`: U32 (uint32_t).
+    /// `sequence_number`: `U32` (uint32_t).
     pub sequence_number: u32,
-    /// `job_id`: U32 (uint32_t).
+    /// `job_id`: `U32` (uint32_t).
     pub job_id: u32,
-    /// `nonce`: U32 (uint32_t).
+    /// `nonce`: `U32` (uint32_t).
     pub nonce: u32,
-    /// `ntime`: U32 (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
+    /// `ntime`: `U32` (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
     pub ntime: u32,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
 }
 
@@ -626,19 +626,19 @@ pub struct sv2_submit_shares_standard {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_shares_extended {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `sequence_number`: U32 (uint32_t).
+    /// `sequence_number`: `U32` (uint32_t).
     pub sequence_number: u32,
-    /// `job_id`: U32 (uint32_t).
+    /// `job_id`: `U32` (uint32_t).
     pub job_id: u32,
-    /// `nonce`: U32 (uint32_t).
+    /// `nonce`: `U32` (uint32_t).
     pub nonce: u32,
-    /// `ntime`: U32 (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
+    /// `ntime`: `U32` (uint32_t). Section text says ntime MUST be >= 'header_timestamp' of the latest SetNewPrevHash; the Mining SetNewPrevHash has no such field (it has min_ntime). See checklist E22.
     pub ntime: u32,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `extranonce`: B0_32 (at most 32 bytes). length MUST equal the extranonce_size negotiated at channel opening; B0_32 caps it at 32 bytes although extranonce_size is U16.
+    /// `extranonce`: `B0_32` (at most 32 bytes). length MUST equal the extranonce_size negotiated at channel opening; B0_32 caps it at 32 bytes although extranonce_size is U16.
     pub extranonce: sv2_bytes,
 }
 
@@ -652,13 +652,13 @@ pub struct sv2_submit_shares_extended {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_shares_success {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `last_sequence_number`: U32 (uint32_t).
+    /// `last_sequence_number`: `U32` (uint32_t).
     pub last_sequence_number: u32,
-    /// `new_submits_accepted_count`: U32 (uint32_t).
+    /// `new_submits_accepted_count`: `U32` (uint32_t).
     pub new_submits_accepted_count: u32,
-    /// `new_shares_sum`: U64 (uint64_t). unit not defined in this version ('Sum of shares'); later spec: sum of share difficulties
+    /// `new_shares_sum`: `U64` (uint64_t). unit not defined in this version ('Sum of shares'); later spec: sum of share difficulties
     pub new_shares_sum: u64,
 }
 
@@ -672,11 +672,11 @@ pub struct sv2_submit_shares_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_shares_error {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `sequence_number`: U32 (uint32_t).
+    /// `sequence_number`: `U32` (uint32_t).
     pub sequence_number: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -692,17 +692,17 @@ pub struct sv2_submit_shares_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_new_mining_job {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `job_id`: U32 (uint32_t).
+    /// `job_id`: `U32` (uint32_t).
     pub job_id: u32,
-    /// `future_job`: BOOL (bool).
+    /// `future_job`: `BOOL` (bool).
     pub future_job: bool,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `merkle_root`: B32 (32 bytes, little-endian (wire order)). B32 is not defined in 03 §3.1: 32 raw bytes, no length prefix (identical on the wire to U256; later spec changed the type to U256).
+    /// `merkle_root`: `B32` (32 bytes, little-endian (wire order)). B32 is not defined in 03 §3.1: 32 raw bytes, no length prefix (identical on the wire to U256; later spec changed the type to U256).
     pub merkle_root: [u8; 32],
-    /// `min_ntime`: OPTION[U32] (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+    /// `min_ntime`: `OPTION[U32]` (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
     pub min_ntime: sv2_option_u32,
 }
 
@@ -716,23 +716,23 @@ pub struct sv2_new_mining_job {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_new_extended_mining_job {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `job_id`: U32 (uint32_t).
+    /// `job_id`: `U32` (uint32_t).
     pub job_id: u32,
-    /// `future_job`: BOOL (bool).
+    /// `future_job`: `BOOL` (bool).
     pub future_job: bool,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `version_rolling_allowed`: BOOL (bool).
+    /// `version_rolling_allowed`: `BOOL` (bool).
     pub version_rolling_allowed: bool,
-    /// `merkle_path`: SEQ0_255[U256] (sequence of 32-byte values). section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
+    /// `merkle_path`: `SEQ0_255[U256]` (sequence of 32-byte values). section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
     pub merkle_path: sv2_u256_seq,
-    /// `coinbase_tx_prefix`: B0_64K (bytes).
+    /// `coinbase_tx_prefix`: `B0_64K` (bytes).
     pub coinbase_tx_prefix: sv2_bytes,
-    /// `coinbase_tx_suffix`: B0_64K (bytes).
+    /// `coinbase_tx_suffix`: `B0_64K` (bytes).
     pub coinbase_tx_suffix: sv2_bytes,
-    /// `min_ntime`: OPTION[U32] (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+    /// `min_ntime`: `OPTION[U32]` (optional uint32_t). sri-2023 dialect only: carried instead of `future_job` (None means a future job).
     pub min_ntime: sv2_option_u32,
 }
 
@@ -746,15 +746,15 @@ pub struct sv2_new_extended_mining_job {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_mining_set_new_prev_hash {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `job_id`: U32 (uint32_t).
+    /// `job_id`: `U32` (uint32_t).
     pub job_id: u32,
-    /// `prev_hash`: U256 (32 bytes, little-endian (wire order)).
+    /// `prev_hash`: `U256` (32 bytes, little-endian (wire order)).
     pub prev_hash: [u8; 32],
-    /// `min_ntime`: U32 (uint32_t).
+    /// `min_ntime`: `U32` (uint32_t).
     pub min_ntime: u32,
-    /// `nbits`: U32 (uint32_t).
+    /// `nbits`: `U32` (uint32_t).
     pub nbits: u32,
 }
 
@@ -768,9 +768,9 @@ pub struct sv2_mining_set_new_prev_hash {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_set_target {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `maximum_target`: U256 (32 bytes, little-endian (wire order)).
+    /// `maximum_target`: `U256` (32 bytes, little-endian (wire order)).
     pub maximum_target: [u8; 32],
 }
 
@@ -786,37 +786,37 @@ pub struct sv2_set_target {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_set_custom_mining_job {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `mining_job_token`: B0_255 (bytes).
+    /// `mining_job_token`: `B0_255` (bytes).
     pub mining_job_token: sv2_bytes,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `prev_hash`: U256 (32 bytes, little-endian (wire order)).
+    /// `prev_hash`: `U256` (32 bytes, little-endian (wire order)).
     pub prev_hash: [u8; 32],
-    /// `min_ntime`: U32 (uint32_t).
+    /// `min_ntime`: `U32` (uint32_t).
     pub min_ntime: u32,
-    /// `nbits`: U32 (uint32_t).
+    /// `nbits`: `U32` (uint32_t).
     pub nbits: u32,
-    /// `coinbase_tx_version`: U32 (uint32_t).
+    /// `coinbase_tx_version`: `U32` (uint32_t).
     pub coinbase_tx_version: u32,
-    /// `coinbase_prefix`: B0_255 (bytes). 'Up to 8 bytes' per description although typed B0_255
+    /// `coinbase_prefix`: `B0_255` (bytes). 'Up to 8 bytes' per description although typed B0_255
     pub coinbase_prefix: sv2_bytes,
-    /// `coinbase_tx_input_n_sequence`: U32 (uint32_t).
+    /// `coinbase_tx_input_n_sequence`: `U32` (uint32_t).
     pub coinbase_tx_input_n_sequence: u32,
-    /// `coinbase_tx_value_remaining`: U64 (uint64_t).
+    /// `coinbase_tx_value_remaining`: `U64` (uint64_t).
     pub coinbase_tx_value_remaining: u64,
-    /// `coinbase_tx_outputs`: SEQ0_64K[B0_64K] (sequence of byte strings). each element is one serialized output (NewTemplate uses a flat B0_64K instead)
+    /// `coinbase_tx_outputs`: `SEQ0_64K[B0_64K]` (sequence of byte strings). each element is one serialized output (NewTemplate uses a flat B0_64K instead)
     pub coinbase_tx_outputs: sv2_bytes_seq,
-    /// `coinbase_tx_locktime`: U32 (uint32_t).
+    /// `coinbase_tx_locktime`: `U32` (uint32_t).
     pub coinbase_tx_locktime: u32,
-    /// `merkle_path`: SEQ0_255[U256] (sequence of 32-byte values).
+    /// `merkle_path`: `SEQ0_255[U256]` (sequence of 32-byte values).
     pub merkle_path: sv2_u256_seq,
-    /// `extranonce_size`: U16 (uint16_t).
+    /// `extranonce_size`: `U16` (uint16_t).
     pub extranonce_size: u16,
-    /// `future_job`: BOOL (bool). semantics 'TBD: Can be custom job ever future?'
+    /// `future_job`: `BOOL` (bool). semantics 'TBD: Can be custom job ever future?'
     pub future_job: bool,
 }
 
@@ -832,15 +832,15 @@ pub struct sv2_set_custom_mining_job {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_set_custom_mining_job_success {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `job_id`: U32 (uint32_t).
+    /// `job_id`: `U32` (uint32_t).
     pub job_id: u32,
-    /// `coinbase_tx_prefix`: B0_64K (bytes).
+    /// `coinbase_tx_prefix`: `B0_64K` (bytes).
     pub coinbase_tx_prefix: sv2_bytes,
-    /// `coinbase_tx_suffix`: B0_64K (bytes).
+    /// `coinbase_tx_suffix`: `B0_64K` (bytes).
     pub coinbase_tx_suffix: sv2_bytes,
 }
 
@@ -856,11 +856,11 @@ pub struct sv2_set_custom_mining_job_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_set_custom_mining_job_error {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -874,9 +874,9 @@ pub struct sv2_set_custom_mining_job_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_reconnect {
-    /// `new_host`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8). empty = reconnect to present host
+    /// `new_host`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8). empty = reconnect to present host
     pub new_host: sv2_bytes,
-    /// `new_port`: U16 (uint16_t). 0 = present port
+    /// `new_port`: `U16` (uint16_t). 0 = present port
     pub new_port: u16,
 }
 
@@ -890,9 +890,9 @@ pub struct sv2_reconnect {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_set_group_channel {
-    /// `group_channel_id`: U32 (uint32_t).
+    /// `group_channel_id`: `U32` (uint32_t).
     pub group_channel_id: u32,
-    /// `channel_ids`: SEQ0_64K[U32] (sequence of uint32_t).
+    /// `channel_ids`: `SEQ0_64K[U32]` (sequence of uint32_t).
     pub channel_ids: sv2_u32_seq,
 }
 
@@ -906,9 +906,9 @@ pub struct sv2_set_group_channel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_allocate_mining_job_token {
-    /// `user_identifier`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `user_identifier`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub user_identifier: sv2_bytes,
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
 }
 
@@ -922,15 +922,15 @@ pub struct sv2_allocate_mining_job_token {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_allocate_mining_job_token_success {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `mining_job_token`: B0_255 (bytes).
+    /// `mining_job_token`: `B0_255` (bytes).
     pub mining_job_token: sv2_bytes,
-    /// `coinbase_output_max_additional_size`: U32 (uint32_t).
+    /// `coinbase_output_max_additional_size`: `U32` (uint32_t).
     pub coinbase_output_max_additional_size: u32,
-    /// `coinbase_output`: B0_64K (bytes). sri-2023 dialect only; empty/zero elsewhere.
+    /// `coinbase_output`: `B0_64K` (bytes). sri-2023 dialect only; empty/zero elsewhere.
     pub coinbase_output: sv2_bytes,
-    /// `async_mining_allowed`: BOOL (bool).
+    /// `async_mining_allowed`: `BOOL` (bool).
     pub async_mining_allowed: bool,
 }
 
@@ -946,7 +946,7 @@ pub struct sv2_allocate_mining_job_token_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_allocate_mining_job_token_error {
-    /// `payload`: BYTES (bytes).
+    /// `payload`: `BYTES` (bytes).
     pub payload: sv2_bytes,
 }
 
@@ -960,7 +960,7 @@ pub struct sv2_allocate_mining_job_token_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_identify_transactions {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
 }
 
@@ -974,9 +974,9 @@ pub struct sv2_identify_transactions {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_identify_transactions_success {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `tx_data_hashes`: SEQ0_64K[U256] (sequence of 32-byte values). this field has no name in the section; name taken from later spec (3beb0e4)
+    /// `tx_data_hashes`: `SEQ0_64K[U256]` (sequence of 32-byte values). this field has no name in the section; name taken from later spec (3beb0e4)
     pub tx_data_hashes: sv2_u256_seq,
 }
 
@@ -990,9 +990,9 @@ pub struct sv2_identify_transactions_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_provide_missing_transactions {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `unknown_tx_position_list`: SEQ0_64K[U16] (sequence of uint16_t).
+    /// `unknown_tx_position_list`: `SEQ0_64K[U16]` (sequence of uint16_t).
     pub unknown_tx_position_list: sv2_u16_seq,
 }
 
@@ -1006,9 +1006,9 @@ pub struct sv2_provide_missing_transactions {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_provide_missing_transactions_success {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `transaction_list`: SEQ0_64K[B0_16M] (sequence of byte strings).
+    /// `transaction_list`: `SEQ0_64K[B0_16M]` (sequence of byte strings).
     pub transaction_list: sv2_bytes_seq,
 }
 
@@ -1024,33 +1024,33 @@ pub struct sv2_provide_missing_transactions_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_commit_mining_job {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `mining_job_token`: B0_255 (bytes).
+    /// `mining_job_token`: `B0_255` (bytes).
     pub mining_job_token: sv2_bytes,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `coinbase_tx_version`: U32 (uint32_t).
+    /// `coinbase_tx_version`: `U32` (uint32_t).
     pub coinbase_tx_version: u32,
-    /// `coinbase_prefix`: B0_255 (bytes).
+    /// `coinbase_prefix`: `B0_255` (bytes).
     pub coinbase_prefix: sv2_bytes,
-    /// `coinbase_tx_input_n_sequence`: U32 (uint32_t).
+    /// `coinbase_tx_input_n_sequence`: `U32` (uint32_t).
     pub coinbase_tx_input_n_sequence: u32,
-    /// `coinbase_tx_value_remaining`: U64 (uint64_t).
+    /// `coinbase_tx_value_remaining`: `U64` (uint64_t).
     pub coinbase_tx_value_remaining: u64,
-    /// `coinbase_tx_outputs`: SEQ0_64K[B0_64K] (sequence of byte strings).
+    /// `coinbase_tx_outputs`: `SEQ0_64K[B0_64K]` (sequence of byte strings).
     pub coinbase_tx_outputs: sv2_bytes_seq,
-    /// `coinbase_tx_locktime`: U32 (uint32_t).
+    /// `coinbase_tx_locktime`: `U32` (uint32_t).
     pub coinbase_tx_locktime: u32,
-    /// `min_extranonce_size`: U16 (uint16_t).
+    /// `min_extranonce_size`: `U16` (uint16_t).
     pub min_extranonce_size: u16,
-    /// `tx_short_hash_nonce`: U64 (uint64_t).
+    /// `tx_short_hash_nonce`: `U64` (uint64_t).
     pub tx_short_hash_nonce: u64,
-    /// `tx_short_hash_list`: SEQ0_64K[SHORT_TX_ID] (sequence of 6-byte short transaction ids).
+    /// `tx_short_hash_list`: `SEQ0_64K[SHORT_TX_ID]` (sequence of 6-byte short transaction ids).
     pub tx_short_hash_list: sv2_short_tx_id_seq,
-    /// `tx_hash_list_hash`: U256 (32 bytes, little-endian (wire order)).
+    /// `tx_hash_list_hash`: `U256` (32 bytes, little-endian (wire order)).
     pub tx_hash_list_hash: [u8; 32],
-    /// `excess_data`: B0_64K (bytes).
+    /// `excess_data`: `B0_64K` (bytes).
     pub excess_data: sv2_bytes,
 }
 
@@ -1066,9 +1066,9 @@ pub struct sv2_commit_mining_job {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_commit_mining_job_success {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `new_mining_job_token`: B0_255 (bytes).
+    /// `new_mining_job_token`: `B0_255` (bytes).
     pub new_mining_job_token: sv2_bytes,
 }
 
@@ -1084,11 +1084,11 @@ pub struct sv2_commit_mining_job_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_commit_mining_job_error {
-    /// `request_id`: U32 (uint32_t).
+    /// `request_id`: `U32` (uint32_t).
     pub request_id: u32,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
-    /// `error_details`: B0_64K (bytes).
+    /// `error_details`: `B0_64K` (bytes).
     pub error_details: sv2_bytes,
 }
 
@@ -1102,7 +1102,7 @@ pub struct sv2_commit_mining_job_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_coinbase_output_data_size {
-    /// `coinbase_output_max_additional_size`: U32 (uint32_t).
+    /// `coinbase_output_max_additional_size`: `U32` (uint32_t).
     pub coinbase_output_max_additional_size: u32,
 }
 
@@ -1116,27 +1116,27 @@ pub struct sv2_coinbase_output_data_size {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_new_template {
-    /// `template_id`: U64 (uint64_t).
+    /// `template_id`: `U64` (uint64_t).
     pub template_id: u64,
-    /// `future_template`: BOOL (bool).
+    /// `future_template`: `BOOL` (bool).
     pub future_template: bool,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `coinbase_tx_version`: U32 (uint32_t).
+    /// `coinbase_tx_version`: `U32` (uint32_t).
     pub coinbase_tx_version: u32,
-    /// `coinbase_prefix`: B0_255 (bytes). 'Up to 8 bytes'
+    /// `coinbase_prefix`: `B0_255` (bytes). 'Up to 8 bytes'
     pub coinbase_prefix: sv2_bytes,
-    /// `coinbase_tx_input_sequence`: U32 (uint32_t).
+    /// `coinbase_tx_input_sequence`: `U32` (uint32_t).
     pub coinbase_tx_input_sequence: u32,
-    /// `coinbase_tx_value_remaining`: U64 (uint64_t).
+    /// `coinbase_tx_value_remaining`: `U64` (uint64_t).
     pub coinbase_tx_value_remaining: u64,
-    /// `coinbase_tx_outputs_count`: U32 (uint32_t).
+    /// `coinbase_tx_outputs_count`: `U32` (uint32_t).
     pub coinbase_tx_outputs_count: u32,
-    /// `coinbase_tx_outputs`: B0_64K (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+    /// `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
     pub coinbase_tx_outputs: sv2_bytes,
-    /// `coinbase_tx_locktime`: U32 (uint32_t).
+    /// `coinbase_tx_locktime`: `U32` (uint32_t).
     pub coinbase_tx_locktime: u32,
-    /// `merkle_path`: SEQ0_255[U256] (sequence of 32-byte values).
+    /// `merkle_path`: `SEQ0_255[U256]` (sequence of 32-byte values).
     pub merkle_path: sv2_u256_seq,
 }
 
@@ -1152,15 +1152,15 @@ pub struct sv2_new_template {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_tdp_set_new_prev_hash {
-    /// `template_id`: U64 (uint64_t).
+    /// `template_id`: `U64` (uint64_t).
     pub template_id: u64,
-    /// `prev_hash`: U256 (32 bytes, little-endian (wire order)).
+    /// `prev_hash`: `U256` (32 bytes, little-endian (wire order)).
     pub prev_hash: [u8; 32],
-    /// `header_timestamp`: U32 (uint32_t).
+    /// `header_timestamp`: `U32` (uint32_t).
     pub header_timestamp: u32,
-    /// `n_bits`: U32 (uint32_t).
+    /// `n_bits`: `U32` (uint32_t).
     pub n_bits: u32,
-    /// `target`: U256 (32 bytes, little-endian (wire order)).
+    /// `target`: `U256` (32 bytes, little-endian (wire order)).
     pub target: [u8; 32],
 }
 
@@ -1174,7 +1174,7 @@ pub struct sv2_tdp_set_new_prev_hash {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_request_transaction_data {
-    /// `template_id`: U64 (uint64_t).
+    /// `template_id`: `U64` (uint64_t).
     pub template_id: u64,
 }
 
@@ -1188,11 +1188,11 @@ pub struct sv2_request_transaction_data {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_request_transaction_data_success {
-    /// `template_id`: U64 (uint64_t).
+    /// `template_id`: `U64` (uint64_t).
     pub template_id: u64,
-    /// `excess_data`: B0_64K (bytes).
+    /// `excess_data`: `B0_64K` (bytes).
     pub excess_data: sv2_bytes,
-    /// `transaction_list`: SEQ0_64K[B0_16M] (sequence of byte strings). description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
+    /// `transaction_list`: `SEQ0_64K[B0_16M]` (sequence of byte strings). description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
     pub transaction_list: sv2_bytes_seq,
 }
 
@@ -1206,9 +1206,9 @@ pub struct sv2_request_transaction_data_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_request_transaction_data_error {
-    /// `template_id`: U64 (uint64_t).
+    /// `template_id`: `U64` (uint64_t).
     pub template_id: u64,
-    /// `error_code`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `error_code`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub error_code: sv2_bytes,
 }
 
@@ -1222,15 +1222,15 @@ pub struct sv2_request_transaction_data_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_solution {
-    /// `template_id`: U64 (uint64_t).
+    /// `template_id`: `U64` (uint64_t).
     pub template_id: u64,
-    /// `version`: U32 (uint32_t).
+    /// `version`: `U32` (uint32_t).
     pub version: u32,
-    /// `header_timestamp`: U32 (uint32_t).
+    /// `header_timestamp`: `U32` (uint32_t).
     pub header_timestamp: u32,
-    /// `header_nonce`: U32 (uint32_t).
+    /// `header_nonce`: `U32` (uint32_t).
     pub header_nonce: u32,
-    /// `coinbase_tx`: B0_64K (bytes).
+    /// `coinbase_tx`: `B0_64K` (bytes).
     pub coinbase_tx: sv2_bytes,
 }
 
@@ -1246,9 +1246,9 @@ pub struct sv2_submit_solution {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_telemetry_channel {
-    /// `req_id`: U32 (uint32_t).
+    /// `req_id`: `U32` (uint32_t).
     pub req_id: u32,
-    /// `dev_id`: STR0_255 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `dev_id`: `STR0_255` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub dev_id: sv2_bytes,
 }
 
@@ -1264,9 +1264,9 @@ pub struct sv2_open_telemetry_channel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_telemetry_channel_success {
-    /// `req_id`: U32 (uint32_t).
+    /// `req_id`: `U32` (uint32_t).
     pub req_id: u32,
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
 }
 
@@ -1282,9 +1282,9 @@ pub struct sv2_open_telemetry_channel_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_telemetry_channel_error {
-    /// `req_id`: U32 (uint32_t).
+    /// `req_id`: `U32` (uint32_t).
     pub req_id: u32,
-    /// `code`: STR0_32 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `code`: `STR0_32` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub code: sv2_bytes,
 }
 
@@ -1300,11 +1300,11 @@ pub struct sv2_open_telemetry_channel_error {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_telemetry_data {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `seq_num`: U32 (uint32_t).
+    /// `seq_num`: `U32` (uint32_t).
     pub seq_num: u32,
-    /// `telemetry_payload`: B0_64K (bytes).
+    /// `telemetry_payload`: `B0_64K` (bytes).
     pub telemetry_payload: sv2_bytes,
 }
 
@@ -1320,9 +1320,9 @@ pub struct sv2_submit_telemetry_data {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_telemetry_data_success {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `last_seq_num`: U32 (uint32_t).
+    /// `last_seq_num`: `U32` (uint32_t).
     pub last_seq_num: u32,
 }
 
@@ -1338,11 +1338,11 @@ pub struct sv2_submit_telemetry_data_success {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_telemetry_data_error {
-    /// `channel_id`: U32 (uint32_t).
+    /// `channel_id`: `U32` (uint32_t).
     pub channel_id: u32,
-    /// `seq_num`: U32 (uint32_t).
+    /// `seq_num`: `U32` (uint32_t).
     pub seq_num: u32,
-    /// `code`: STR0_32 (string bytes, not NUL-terminated, not necessarily UTF-8).
+    /// `code`: `STR0_32` (string bytes, not NUL-terminated, not necessarily UTF-8).
     pub code: sv2_bytes,
 }
 

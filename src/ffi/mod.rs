@@ -281,7 +281,11 @@ pub(crate) fn with_ref<T: Handle>(
 }
 
 /// Reads a value from a handle; NULL, poisoned handles and panics give `default`.
-pub(crate) fn read_value<T: Handle, R: Copy>(ptr: *const T, default: R, f: impl FnOnce(&T) -> R) -> R {
+pub(crate) fn read_value<T: Handle, R: Copy>(
+    ptr: *const T,
+    default: R,
+    f: impl FnOnce(&T) -> R,
+) -> R {
     let mut out = default;
     let _ = with_ref(ptr, |h| {
         out = f(h);
@@ -346,6 +350,13 @@ pub(crate) fn in_slice<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// A borrowed input structure.
+pub(crate) fn in_ref<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, Error> {
+    // SAFETY: the C contract: NULL or a valid, aligned `T`, only read during the call. NULL is
+    // checked by `as_ref`.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Error::null(what))
+}
+
 /// A fixed-size input array such as a 32-byte key.
 pub(crate) fn in_array<const N: usize>(ptr: *const u8, what: &str) -> Result<[u8; N], Error> {
     if ptr.is_null() {
@@ -380,7 +391,12 @@ pub(crate) fn str_arg<'a>(ptr: *const c_char) -> Result<&'a str, Error> {
 }
 
 /// Copies `data` into the caller's buffer, or reports the size needed.
-pub(crate) fn copy_out(data: &[u8], buf: *mut u8, cap: usize, len_out: *mut usize) -> Result<(), Error> {
+pub(crate) fn copy_out(
+    data: &[u8],
+    buf: *mut u8,
+    cap: usize,
+    len_out: *mut usize,
+) -> Result<(), Error> {
     let len_out = out_ptr(len_out, "size output")?;
     if cap < data.len() {
         write_out(len_out, data.len());
@@ -400,7 +416,12 @@ pub(crate) fn copy_out(data: &[u8], buf: *mut u8, cap: usize, len_out: *mut usiz
 
 /// Copies `text` and a NUL into the caller's buffer; `size_out` gets the buffer size the text
 /// needs (with its NUL), also when the buffer is too small.
-pub(crate) fn copy_text_out(text: &str, buf: *mut c_char, cap: usize, size_out: *mut usize) -> Result<(), Error> {
+pub(crate) fn copy_text_out(
+    text: &str,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> Result<(), Error> {
     // Zeroized: the text may be a secret key's.
     let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(text.len() + 1));
     bytes.extend_from_slice(text.as_bytes());
@@ -574,7 +595,10 @@ unsafe fn in_u16_seq(s: &sv2_u16_seq, field: &str) -> Result<Vec<u16>, Error> {
 
 /// # Safety
 /// As [`in_elements`].
-unsafe fn in_short_tx_id_seq(s: &sv2_short_tx_id_seq, field: &str) -> Result<Vec<ShortTxId>, Error> {
+unsafe fn in_short_tx_id_seq(
+    s: &sv2_short_tx_id_seq,
+    field: &str,
+) -> Result<Vec<ShortTxId>, Error> {
     // SAFETY: forwarded from the caller.
     Ok(unsafe { in_elements(s.ptr, s.len, field)? }
         .iter()
@@ -605,7 +629,10 @@ impl sv2_message {
 }
 
 /// Applies `pick` to the view of a message (NULL and mismatches give NULL).
-pub(crate) fn view_of<V>(message: *const sv2_message, pick: impl FnOnce(&View) -> Option<*const V>) -> *const V {
+pub(crate) fn view_of<V>(
+    message: *const sv2_message,
+    pick: impl FnOnce(&View) -> Option<*const V>,
+) -> *const V {
     read_value(message, std::ptr::null(), |m| {
         pick(&m.view).unwrap_or(std::ptr::null())
     })

@@ -247,8 +247,7 @@ pub extern "C" fn sv2_client_config_set_pool_url(
     url: *const sv2_pool_url,
 ) -> sv2_result {
     with_mut(config, |c| {
-        // SAFETY: the C contract: NULL or a valid `sv2_pool_url`.
-        let url = unsafe { url.as_ref() }.ok_or_else(|| Error::null("url"))?;
+        let url = in_ref(url, "url")?;
         let host = CStr::from_bytes_until_nul(&url.host)
             .map_err(|_| Error::new(SV2_ERR_INVALID_ARG, "url host is not NUL-terminated"))?;
         let security = if url.noise {
@@ -366,7 +365,10 @@ pub extern "C" fn sv2_server_config_new(config_out: *mut *mut sv2_server_config)
         new_handle(
             sv2_server_config {
                 state: HandleState::default(),
-                config: ServerConfig::new(ServerSecurity::Plaintext, vec![ProtocolSupport::mining()]),
+                config: ServerConfig::new(
+                    ServerSecurity::Plaintext,
+                    vec![ProtocolSupport::mining()],
+                ),
                 noise: None,
                 plaintext: false,
                 rng_seed: None,
@@ -410,8 +412,7 @@ pub extern "C" fn sv2_server_config_set_noise(
 ) -> sv2_result {
     with_mut(config, |c| {
         let secret = StaticSecretKey::from_bytes(in_array::<32>(static_secret, "static_secret")?);
-        // SAFETY: the C contract: NULL or a valid `sv2_certificate`.
-        let cert = unsafe { certificate.as_ref() }.ok_or_else(|| Error::null("certificate"))?;
+        let cert = in_ref(certificate, "certificate")?;
         if secret.public_key().as_bytes() != &cert.server_public_key {
             return Err(Error::new(
                 SV2_ERR_CERT_MALFORMED,
@@ -804,7 +805,10 @@ pub extern "C" fn sv2_session_receive_data(
 /// Allocates: yes (the event's message).
 #[no_mangle]
 #[must_use]
-pub extern "C" fn sv2_session_next_event(session: *mut sv2_session, event_out: *mut sv2_event) -> sv2_result {
+pub extern "C" fn sv2_session_next_event(
+    session: *mut sv2_session,
+    event_out: *mut sv2_event,
+) -> sv2_result {
     with_mut(session, |s| {
         let out = out_ptr(event_out, "event_out")?;
         s.current = None;
@@ -955,7 +959,10 @@ pub extern "C" fn sv2_session_is_closed(session: *const sv2_session) -> bool {
 /// Allocates: no.
 #[no_mangle]
 #[must_use]
-pub extern "C" fn sv2_session_poll_timeout(session: *const sv2_session, deadline_ms_out: *mut u64) -> sv2_result {
+pub extern "C" fn sv2_session_poll_timeout(
+    session: *const sv2_session,
+    deadline_ms_out: *mut u64,
+) -> sv2_result {
     with_ref(session, |s| {
         let out = out_ptr(deadline_ms_out, "deadline_ms_out")?;
         write_out(out, s.session.poll_timeout().unwrap_or(SV2_NO_TIMEOUT));
@@ -1031,8 +1038,8 @@ pub extern "C" fn sv2_session_send(
             }
             return Ok(());
         }
-        // SAFETY: the C contract: a live message of another owner, only read during the call.
-        let m = unsafe { &*message };
+        // A live message of another owner, only read during the call (the C contract).
+        let m = in_ref(message, "message")?;
         s.session.send(m.message(), now_ms)?;
         Ok(())
     })

@@ -1191,7 +1191,11 @@ fn generate_ffi(msgs: &[Msg]) -> String {
     o.push_str("use crate::messages::{self as m, Message, MessageKind};\n\n");
 
     o.push_str("/// Number of message kinds: kinds are `0 .. SV2_MESSAGE_KIND_COUNT - 1`.\n");
-    let _ = writeln!(o, "pub const SV2_MESSAGE_KIND_COUNT: u32 = {};\n", msgs.len());
+    let _ = writeln!(
+        o,
+        "pub const SV2_MESSAGE_KIND_COUNT: u32 = {};\n",
+        msgs.len()
+    );
     for (i, m) in msgs.iter().enumerate() {
         let upper = snake(&m.rust_name).to_ascii_uppercase();
         let _ = writeln!(
@@ -1208,7 +1212,11 @@ fn generate_ffi(msgs: &[Msg]) -> String {
     }
 
     o.push_str("/// The spec name of each kind, as C strings (`sv2_message_kind_name()`).\n");
-    let _ = writeln!(o, "pub(crate) static KIND_NAMES: [&std::ffi::CStr; {}] = [", msgs.len());
+    let _ = writeln!(
+        o,
+        "pub(crate) static KIND_NAMES: [&std::ffi::CStr; {}] = [",
+        msgs.len()
+    );
     for m in msgs {
         let _ = writeln!(o, "    c\"{}\",", m.spec_name);
     }
@@ -1239,7 +1247,7 @@ fn generate_ffi(msgs: &[Msg]) -> String {
         let _ = writeln!(o, "pub struct sv2_{c} {{");
         for (name, ty, note) in struct_fields(m) {
             let cf = c_field(&ty, &name);
-            let mut doc = format!("`{name}`: {ty} ({}).", cf.c_doc);
+            let mut doc = format!("`{name}`: `{ty}` ({}).", cf.c_doc);
             if let Some(n) = note {
                 doc.push(' ');
                 doc.push_str(&n);
@@ -1258,7 +1266,9 @@ fn generate_ffi(msgs: &[Msg]) -> String {
     }
     o.push_str("}\n\n");
 
-    o.push_str("/// Builds the view of `message`. Pointers in it borrow from `message` and `aux`, which\n");
+    o.push_str(
+        "/// Builds the view of `message`. Pointers in it borrow from `message` and `aux`, which\n",
+    );
     o.push_str("/// must not move or change while the view is in use.\n");
     o.push_str("pub(crate) fn make_view(message: &Message, aux: &mut Aux) -> View {\n");
     o.push_str("    let _ = &aux;\n    match message {\n");
@@ -1280,7 +1290,9 @@ fn generate_ffi(msgs: &[Msg]) -> String {
     o.push_str("///\n/// # Safety\n/// Every pointer in the view must be valid for its length (or NULL with length 0).\n");
     o.push_str("#[cfg_attr(not(test), allow(dead_code))]\n");
     o.push_str("pub(crate) unsafe fn message_from_view(view: &View) -> Result<Message, Error> {\n");
-    o.push_str("    // SAFETY: forwarded from the caller.\n    unsafe {\n        Ok(match view {\n");
+    o.push_str(
+        "    // SAFETY: forwarded from the caller.\n    unsafe {\n        Ok(match view {\n",
+    );
     for m in msgs {
         let _ = writeln!(
             o,
@@ -1324,9 +1336,14 @@ fn generate_ffi(msgs: &[Msg]) -> String {
         let c = snake(&m.rust_name);
         let r = &m.rust_name;
         let name = &m.spec_name;
-        let _ = writeln!(o, "/// The `{name}` view of a message, or NULL if `message` is NULL or another kind.");
+        let _ = writeln!(
+            o,
+            "/// The `{name}` view of a message, or NULL if `message` is NULL or another kind."
+        );
         o.push_str("///\n/// Returns: a pointer into `message`, valid as long as `message` is: for a message of a\n");
-        o.push_str("/// session event, until the next mutating call on this session; for a message from\n");
+        o.push_str(
+            "/// session event, until the next mutating call on this session; for a message from\n",
+        );
         o.push_str("/// `sv2_frame_decode()`, until `sv2_message_free()`. Do not free it.\n");
         o.push_str("/// Args: `message`: a message (NULL allowed).\n/// Allocates: no.\n");
         o.push_str("#[no_mangle]\n");
@@ -1357,9 +1374,14 @@ fn generate_ffi(msgs: &[Msg]) -> String {
         );
         o.push_str("}\n\n");
 
-        let _ = writeln!(o, "/// Encodes a `{name}` frame (header and payload) in `dialect` into `buf`.");
+        let _ = writeln!(
+            o,
+            "/// Encodes a `{name}` frame (header and payload) in `dialect` into `buf`."
+        );
         o.push_str("///\n/// Returns: `SV2_OK` with the frame length in `*len_out`; `SV2_ERR_BUFFER_TOO_SMALL` with\n");
-        o.push_str("/// the required length in `*len_out` (nothing else written); `SV2_ERR_NULL_ARG`;\n");
+        o.push_str(
+            "/// the required length in `*len_out` (nothing else written); `SV2_ERR_NULL_ARG`;\n",
+        );
         o.push_str("/// `SV2_ERR_INVALID_ARG` for an unknown dialect; `SV2_ERR_NOT_IN_DIALECT`; `SV2_ERR_ENCODE_*`.\n");
         o.push_str("/// In: `msg`: the message. `dialect`: `SV2_DIALECT_*`. Out: `buf`/`cap`: the caller's buffer\n");
         o.push_str("/// (NULL allowed with `cap` 0, to ask for the size). `len_out`: bytes written or needed.\n/// Allocates: yes (temporarily).\n");
@@ -1490,7 +1512,8 @@ fn check_documented(header: &str) -> Result<(), String> {
     for (i, line) in lines.iter().enumerate() {
         let starts_item = line.starts_with("#define SV2_")
             || line.starts_with("typedef ")
-            || (line.starts_with("SV2_MUST_USE ") || line.contains(" sv2_") && line.ends_with(");"))
+            || (line.starts_with("SV2_MUST_USE ")
+                || line.contains(" sv2_") && line.ends_with(");"))
                 && !line.starts_with(' ');
         if !starts_item || *line == "#define SV2_H" || line.starts_with("#define SV2_MUST_USE") {
             continue;
