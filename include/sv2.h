@@ -2490,7 +2490,8 @@ const char *sv2_message_kind_name(uint32_t kind);
 /**
  * Frees a message made by `sv2_frame_decode()`. NULL is a no-op.
  *
- * Never pass the message of a session event: the session owns it.
+ * The message of a session event belongs to the session: passing it (after casting away its
+ * `const`) does nothing.
  * Allocates: no.
  */
 void sv2_message_free(struct sv2_message *message);
@@ -4654,7 +4655,7 @@ SV2_MUST_USE sv2_result sv2_session_next_event(struct sv2_session *session, stru
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `buf` with `cap` > 0);
  * `SV2_ERR_POISONED`.
  * Args: `session`. Out: `buf`/`cap`: the caller's buffer. `n_out`: bytes copied.
- * Allocates: no (it may encrypt queued frames, in place of the queue).
+ * Allocates: possibly (queued frames are encrypted into the outgoing buffer on the first call).
  */
 SV2_MUST_USE sv2_result sv2_session_data_to_send(struct sv2_session *session, uint8_t *buf, size_t cap, size_t *n_out);
 

@@ -440,6 +440,8 @@ pub(crate) fn copy_text_out(
 #[derive(Debug)]
 pub struct sv2_message {
     state: HandleState,
+    /// True for the message of a session event: `sv2_message_free` leaves it alone.
+    pub(crate) session_owned: bool,
     message: Message,
     view: View,
     /// Copies the view points into (flattened sequences); never touched after `wrap`.
@@ -611,6 +613,7 @@ impl sv2_message {
     pub(crate) fn wrap(message: Message) -> Box<sv2_message> {
         let mut boxed = Box::new(sv2_message {
             state: HandleState::default(),
+            session_owned: false,
             message,
             view: View::SetupConnectionSuccess(sv2_setup_connection_success {
                 used_version: 0,
@@ -755,11 +758,15 @@ pub extern "C" fn sv2_message_kind_name(kind: u32) -> *const c_char {
 
 /// Frees a message made by `sv2_frame_decode()`. NULL is a no-op.
 ///
-/// Never pass the message of a session event: the session owns it.
+/// The message of a session event belongs to the session: passing it (after casting away its
+/// `const`) does nothing.
 /// Allocates: no.
 #[no_mangle]
 pub extern "C" fn sv2_message_free(message: *mut sv2_message) {
-    free_handle(message)
+    let owned_by_session = read_value(message, false, |m| m.session_owned);
+    if !owned_by_session {
+        free_handle(message)
+    }
 }
 
 #[cfg(test)]

@@ -841,7 +841,8 @@ pub extern "C" fn sv2_session_next_event(
                 ev.version = u32::from(version);
                 ev.requested_flags = requested_flags;
                 ev.success_flags = success_flags;
-                let wrapped = sv2_message::wrap(Message::SetupConnection(*setup));
+                let mut wrapped = sv2_message::wrap(Message::SetupConnection(*setup));
+                wrapped.session_owned = true;
                 ev.message_kind = wrapped.message().kind() as u32;
                 ev.msg = &*wrapped;
                 s.current = Some(wrapped);
@@ -853,7 +854,8 @@ pub extern "C" fn sv2_session_next_event(
                     ev.has_channel_id = true;
                     ev.channel_id = id;
                 }
-                let wrapped = sv2_message::wrap(message);
+                let mut wrapped = sv2_message::wrap(message);
+                wrapped.session_owned = true;
                 ev.msg = &*wrapped;
                 s.current = Some(wrapped);
             }
@@ -901,7 +903,7 @@ pub extern "C" fn sv2_session_next_event(
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `buf` with `cap` > 0);
 /// `SV2_ERR_POISONED`.
 /// Args: `session`. Out: `buf`/`cap`: the caller's buffer. `n_out`: bytes copied.
-/// Allocates: no (it may encrypt queued frames, in place of the queue).
+/// Allocates: possibly (queued frames are encrypted into the outgoing buffer on the first call).
 #[no_mangle]
 #[must_use]
 pub extern "C" fn sv2_session_data_to_send(
