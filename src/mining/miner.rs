@@ -134,7 +134,7 @@ fn spec_to_wire_flags(flags: u32, dialect: &Dialect) -> u32 {
         | (version_rolling << dialect.mining_flag_bit_version_rolling())
 }
 
-fn wire_to_spec_flags(flags: u32, dialect: &Dialect) -> u32 {
+pub(crate) fn wire_to_spec_flags(flags: u32, dialect: &Dialect) -> u32 {
     let work_selection = (flags >> dialect.mining_flag_bit_work_selection()) & 1;
     let version_rolling = (flags >> dialect.mining_flag_bit_version_rolling()) & 1;
     (flags & !0b110) | (work_selection << 1) | (version_rolling << 2)

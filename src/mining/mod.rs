@@ -22,6 +22,7 @@ pub mod header;
 pub mod merkle;
 pub mod miner;
 pub mod pool;
+pub mod pool_server;
 pub mod target;
 
 mod arith;

@@ -1,0 +1,343 @@
+//! The composed pool: one [`Session`] per downstream connection plus the [`PoolEngine`], so a
+//! C or Python pool holds one object. Still sans-I/O: the caller accepts sockets, feeds each
+//! connection's bytes with its [`ConnectionId`] and writes back what
+//! [`PoolServer::take_data_to_send`] returns for it.
+//!
+//! ```text
+//! let mut pool = PoolServer::new(server_config, pool_config, Box::new(OpenPolicy))?;
+//! let (template, prev_hash) = SyntheticTemplateSource::new(1, 100).next_block(now_unix);
+//! pool.new_template(template, now_ms)?; pool.set_prev_hash(prev_hash, now_ms)?;
+//! // on accept:        let conn = pool.accept(now_ms)?;
+//! // on readable:      pool.receive_data(conn, &bytes, now_ms)?;
+//! // on timeout:       pool.handle_timeout(now_ms);
+//! // then:             while let Some(event) = pool.next_event() { … }
+//! //                   for each connection: pool.take_data_to_send(conn, &mut out) → socket
+//! // on Closed event:  write what is left, close the socket, pool.remove(conn)
+//! ```
+
+use super::pool::{ConnectionId, EngineError, PoolConfig, PoolEngine, PoolEvent, PoolPolicy};
+use crate::messages::SetupConnection;
+use crate::messages::{NewTemplate, Protocol, TdpSetNewPrevHash};
+use crate::session::{CloseReason, Event, ProtocolSupport, ServerConfig, Session, SessionError};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// What the pool reports.
+#[derive(Debug)]
+pub enum PoolServerEvent {
+    /// A connection completed SetupConnection.
+    Connected {
+        /// The connection.
+        conn: ConnectionId,
+        /// The client's SetupConnection (vendor, hardware, firmware, device id, flags).
+        setup: Box<SetupConnection>,
+    },
+    /// Channels, shares, blocks and targets, from the engine.
+    Engine(PoolEvent),
+    /// The engine refused a message or action of this connection (logged, not fatal).
+    EngineError {
+        /// The connection.
+        conn: ConnectionId,
+        /// What was wrong.
+        error: EngineError,
+    },
+    /// The connection ended. Send what `take_data_to_send` still holds, close the socket,
+    /// then call [`PoolServer::remove`].
+    Closed {
+        /// The connection.
+        conn: ConnectionId,
+        /// Why.
+        reason: CloseReason,
+    },
+}
+
+/// Sessions + engine. See the module documentation.
+pub struct PoolServer {
+    engine: PoolEngine,
+    config: ServerConfig,
+    sessions: HashMap<ConnectionId, Session>,
+    /// Connections with events to look at (received bytes or fired timers).
+    dirty: VecDeque<ConnectionId>,
+    dirty_set: HashSet<ConnectionId>,
+    events: VecDeque<PoolServerEvent>,
+    next_conn: ConnectionId,
+    now_ms: u64,
+}
+
+impl std::fmt::Debug for PoolServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolServer")
+            .field("connections", &self.sessions.len())
+            .finish()
+    }
+}
+
+/// The Mining protocol support a session must announce so that its answer to SetupConnection
+/// agrees with what the engine accepts (R38, R41).
+fn mining_support(config: &PoolConfig) -> ProtocolSupport {
+    use super::pool::{
+        SETUP_REQUIRES_STANDARD_JOBS, SETUP_REQUIRES_VERSION_ROLLING,
+        SETUP_REQUIRES_WORK_SELECTION, SUCCESS_REQUIRES_EXTENDED_CHANNELS,
+        SUCCESS_REQUIRES_FIXED_VERSION,
+    };
+    let mut supported = SETUP_REQUIRES_STANDARD_JOBS | SETUP_REQUIRES_VERSION_ROLLING;
+    if config.allow_work_selection {
+        supported |= SETUP_REQUIRES_WORK_SELECTION;
+    }
+    let mut success = 0;
+    if config.require_fixed_version {
+        success |= SUCCESS_REQUIRES_FIXED_VERSION;
+    }
+    if config.require_extended_channels {
+        success |= SUCCESS_REQUIRES_EXTENDED_CHANNELS;
+    }
+    ProtocolSupport {
+        protocol: Protocol::Mining,
+        supported_flags: supported,
+        success_flags: success,
+    }
+}
+
+impl PoolServer {
+    /// A pool serving the Mining protocol with `server` (security, dialect, limits; its
+    /// protocol list is replaced by the Mining support the engine's configuration implies).
+    pub fn new(
+        mut server: ServerConfig,
+        pool: PoolConfig,
+        policy: Box<dyn PoolPolicy>,
+    ) -> Result<PoolServer, EngineError> {
+        server.protocols = vec![mining_support(&pool)];
+        Ok(PoolServer {
+            engine: PoolEngine::new(pool, policy)?,
+            config: server,
+            sessions: HashMap::new(),
+            dirty: VecDeque::new(),
+            dirty_set: HashSet::new(),
+            events: VecDeque::new(),
+            next_conn: 1,
+            now_ms: 0,
+        })
+    }
+
+    /// The engine (statistics, snapshots, server-initiated actions).
+    pub fn engine(&self) -> &PoolEngine {
+        &self.engine
+    }
+
+    /// The engine, mutably: after an action (set_target, reconnect, close_channel…), call
+    /// [`PoolServer::next_event`] so the messages it queued reach the sessions.
+    pub fn engine_mut(&mut self) -> &mut PoolEngine {
+        &mut self.engine
+    }
+
+    /// Open connections.
+    pub fn connection_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// A new downstream connection (socket accepted); returns its id.
+    pub fn accept(&mut self, now_ms: u64) -> Result<ConnectionId, SessionError> {
+        let session = Session::server(self.config.clone(), now_ms)?;
+        let conn = self.next_conn;
+        self.next_conn += 1;
+        self.sessions.insert(conn, session);
+        Ok(conn)
+    }
+
+    fn mark(&mut self, conn: ConnectionId) {
+        if self.dirty_set.insert(conn) {
+            self.dirty.push_back(conn);
+        }
+    }
+
+    /// Bytes received on `conn`.
+    pub fn receive_data(
+        &mut self,
+        conn: ConnectionId,
+        data: &[u8],
+        now_ms: u64,
+    ) -> Result<(), SessionError> {
+        self.now_ms = now_ms;
+        let session = self.sessions.get_mut(&conn).ok_or(SessionError::Closed)?;
+        let result = session.receive_data(data, now_ms);
+        self.mark(conn);
+        result
+    }
+
+    /// `conn`'s socket reached end of file.
+    pub fn peer_closed(&mut self, conn: ConnectionId) {
+        if let Some(session) = self.sessions.get_mut(&conn) {
+            session.peer_closed();
+            self.mark(conn);
+        }
+    }
+
+    /// Closes `conn` from the pool's side.
+    pub fn close(&mut self, conn: ConnectionId) {
+        if let Some(session) = self.sessions.get_mut(&conn) {
+            session.close();
+            self.mark(conn);
+        }
+    }
+
+    /// Forgets a closed connection (after its Closed event and last bytes).
+    pub fn remove(&mut self, conn: ConnectionId) {
+        if let Some(mut session) = self.sessions.remove(&conn) {
+            if !session.is_closed() {
+                session.close();
+                self.engine.connection_closed(conn, self.now_ms);
+            }
+        }
+    }
+
+    /// A new block template for every channel.
+    pub fn new_template(&mut self, template: NewTemplate, now_ms: u64) -> Result<u32, EngineError> {
+        self.now_ms = now_ms;
+        self.engine.new_template(template, now_ms)
+    }
+
+    /// A new chain tip.
+    pub fn set_prev_hash(
+        &mut self,
+        prev_hash: TdpSetNewPrevHash,
+        now_ms: u64,
+    ) -> Result<(), EngineError> {
+        self.now_ms = now_ms;
+        self.engine.set_prev_hash(prev_hash, now_ms)
+    }
+
+    /// True when `conn` has bytes to send.
+    pub fn wants_write(&self, conn: ConnectionId) -> bool {
+        self.sessions.get(&conn).is_some_and(Session::wants_write)
+    }
+
+    /// Connections with bytes to send.
+    pub fn writable_connections(&self) -> Vec<ConnectionId> {
+        self.sessions
+            .iter()
+            .filter(|(_, s)| s.wants_write())
+            .map(|(c, _)| *c)
+            .collect()
+    }
+
+    /// Appends `conn`'s pending bytes to `out`.
+    pub fn take_data_to_send(&mut self, conn: ConnectionId, out: &mut Vec<u8>) {
+        self.route_outgoing();
+        if let Some(session) = self.sessions.get_mut(&conn) {
+            session.take_data_to_send(out);
+        }
+    }
+
+    /// Copies up to `buf.len()` of `conn`'s pending bytes; call until 0.
+    pub fn data_to_send(&mut self, conn: ConnectionId, buf: &mut [u8]) -> usize {
+        self.route_outgoing();
+        self.sessions
+            .get_mut(&conn)
+            .map_or(0, |s| s.data_to_send(buf))
+    }
+
+    /// The earliest timer of the engine and the sessions.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.sessions
+            .values()
+            .filter_map(Session::poll_timeout)
+            .chain(self.engine.poll_timeout())
+            .min()
+    }
+
+    /// Fires expired timers (session timeouts, vardiff, batched acknowledgements).
+    pub fn handle_timeout(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+        self.engine.handle_timeout(now_ms);
+        let expired: Vec<ConnectionId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.poll_timeout().is_some_and(|at| at <= now_ms))
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in expired {
+            if let Some(session) = self.sessions.get_mut(&conn) {
+                session.handle_timeout(now_ms);
+            }
+            self.mark(conn);
+        }
+    }
+
+    /// Hands the engine's messages to the sessions.
+    fn route_outgoing(&mut self) {
+        while let Some((conn, message)) = self.engine.next_outgoing() {
+            let Some(session) = self.sessions.get_mut(&conn) else {
+                continue;
+            };
+            if let Err(error) = session.send(&message, self.now_ms) {
+                // A full or closed session cannot take more: close it rather than silently
+                // losing acknowledgements (the miner reconnects).
+                if !matches!(error, SessionError::Closed) {
+                    session.close();
+                    self.mark(conn);
+                }
+            }
+        }
+    }
+
+    /// The next event; also moves messages between the sessions and the engine.
+    pub fn next_event(&mut self) -> Option<PoolServerEvent> {
+        loop {
+            if let Some(event) = self.events.pop_front() {
+                self.route_outgoing();
+                return Some(event);
+            }
+            if let Some(event) = self.engine.next_event() {
+                self.route_outgoing();
+                return Some(PoolServerEvent::Engine(event));
+            }
+            let conn = self.dirty.pop_front()?;
+            self.dirty_set.remove(&conn);
+            self.drain_session(conn);
+            self.route_outgoing();
+        }
+    }
+
+    fn drain_session(&mut self, conn: ConnectionId) {
+        let now = self.now_ms;
+        loop {
+            let Some(session) = self.sessions.get_mut(&conn) else {
+                return;
+            };
+            let Some(event) = session.next_event() else {
+                return;
+            };
+            match event {
+                Event::HandshakeComplete { .. } | Event::Forward(_) => {}
+                Event::SetupComplete {
+                    requested_flags,
+                    setup,
+                    ..
+                } => {
+                    let dialect = session.dialect();
+                    let flags = super::miner::wire_to_spec_flags(requested_flags, dialect);
+                    match self.engine.connection_opened(conn, flags) {
+                        Ok(_) => self
+                            .events
+                            .push_back(PoolServerEvent::Connected { conn, setup }),
+                        Err(error) => {
+                            session.close();
+                            self.events
+                                .push_back(PoolServerEvent::EngineError { conn, error });
+                        }
+                    }
+                }
+                Event::Message(message) => {
+                    if let Err(error) = self.engine.handle_message(conn, message, now) {
+                        self.events
+                            .push_back(PoolServerEvent::EngineError { conn, error });
+                    }
+                }
+                Event::Closed(reason) => {
+                    self.engine.connection_closed(conn, now);
+                    self.events
+                        .push_back(PoolServerEvent::Closed { conn, reason });
+                }
+            }
+        }
+    }
+}
