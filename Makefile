@@ -3,7 +3,8 @@ CARGO ?= cargo
 SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
-	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install
+	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	test-node node
 
 all: build
 
@@ -20,7 +21,7 @@ demo: build
 	@grep -v '^#' examples/captures/mining-session.hex | diff - target/demo-roundtrip.hex && echo "identical"
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated test-rust test-vectors test-c fuzz
+test: check-generated test-rust test-vectors test-c test-node fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -157,3 +158,18 @@ test-c-install:
 	  '$(CC) -std=c99 $(C_WARN) tests/c/miner.c -o $(C_OUT)/miner-static $$(pkg-config --cflags sv2) \
 	    $(CURDIR)/$(C_OUT)/prefix/lib/libsv2.a $$(pkg-config --libs-only-other --static sv2) $$(pkg-config --libs-only-l --static sv2 | sed "s/-lsv2//")'
 	$(C_OUT)/miner-static
+
+# ---------------------------------------------------------------------------------------------
+# Node bindings (bindings/node, npm package `libsv2`). `npm ci` installs the pinned dev tools
+# (napi-rs CLI, TypeScript, playwright-core); `npm run build` builds the addon and compiles the
+# TypeScript layer. The committed index.js/index.d.ts must match what `napi build` generates.
+
+NODE_DIR := bindings/node
+
+node:
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund && npm run build
+
+test-node: node
+	git diff --exit-code -- $(NODE_DIR)/index.js $(NODE_DIR)/index.d.ts || \
+	  { echo "bindings/node/index.js or index.d.ts is stale: run 'make node' and commit"; exit 1; }
+	cd $(NODE_DIR) && npm test
