@@ -32,6 +32,146 @@ export declare class HashrateEstimator {
   get windowMs(): number
 }
 
+/** Session + mining client for one pool connection, sans I/O. */
+export declare class Miner {
+  /** A miner; it runs the handshake and SetupConnection, then opens `config.channels`. */
+  constructor(config: MinerConfig, nowMs?: number | undefined | null)
+  /** Starts over on a new socket (same authority key), re-opening the channels. */
+  reconnect(nowMs?: number | undefined | null): void
+  /** Bytes received from the socket. */
+  receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
+  /** Bytes to write to the socket. */
+  dataToSend(): Buffer
+  /** The next event, or `null`. */
+  nextEvent(): MinerEvent | null
+  /** When to call `handleTimeout` next, or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired timers. */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** The socket reached end of file. */
+  peerClosed(): void
+  /** Opens one more channel now (and after every later setup); returns its request id. */
+  openChannel(request: ChannelRequest): number
+  /** The current work of a channel, or `null`. */
+  currentWork(channelId: number): Work | null
+  /** Ids of the open channels. */
+  channelIds(): Array<number>
+  /**
+   * Hashes `count` nonces of the channel's current work from `startNonce` on the CPU and
+   * returns the first share meeting the work's target, or `null`. Synchronous: keep
+   * `count` small (tens of thousands) and call it from `setImmediate` slices.
+   */
+  scan(channelId: number, options: ScanOptions): FoundShare | null
+  /**
+   * Checks a share locally and queues SubmitSharesStandard (throws `SV2_ERR_SHARE_REFUSED`
+   * when it is stale, a duplicate, above the target…).
+   */
+  submitStandard(channelId: number, jobId: number, nonce: number, ntime: number, version: number, nowMs?: number | undefined | null): SubmitReceipt
+  /** Checks a share locally and queues SubmitSharesExtended. */
+  submitExtended(channelId: number, jobId: number, extranonce: Uint8Array, nonce: number, ntime: number, version: number, nowMs?: number | undefined | null): SubmitReceipt
+  /** Shares awaiting an answer on a channel. */
+  pendingShares(channelId: number): number
+  /** True once setup completed. */
+  get isReady(): boolean
+}
+
+/**
+ * A pool serving the Mining Protocol, sans I/O: accept sockets with `accept`, feed each
+ * connection's bytes with `receiveData(conn, …)`, drain `nextEvent`, write back
+ * `takeDataToSend(conn)`, call `handleTimeout` at `pollTimeout`. Feed it block templates with
+ * `newTemplate`/`setPrevHash` (e.g. from a `SyntheticTemplateSource`).
+ */
+export declare class PoolServer {
+  /**
+   * A pool with the sessions' security (`server`; its `protocols` are set from `pool`) and
+   * the engine's settings. Everyone may mine (open policy).
+   */
+  constructor(server: ServerConfig, pool?: PoolConfig | undefined | null)
+  /** A new downstream connection; returns its id. */
+  accept(nowMs?: number | undefined | null): number
+  /** Bytes received on `conn`. */
+  receiveData(conn: number, data: Uint8Array, nowMs?: number | undefined | null): void
+  /** `conn`'s socket reached end of file. */
+  peerClosed(conn: number): void
+  /** Closes `conn` from the pool's side (a Closed event follows). */
+  close(conn: number): void
+  /** Forgets a closed connection (after its Closed event and last bytes). */
+  remove(conn: number): void
+  /** A new block template (a `NewTemplate` message); returns the job id it became. */
+  newTemplate(template: Message, nowMs?: number | undefined | null): number
+  /** A new chain tip (a `TdpSetNewPrevHash` message). */
+  setPrevHash(prevHash: Message, nowMs?: number | undefined | null): void
+  /**
+   * The next event, or `null`. Also moves messages between the sessions and the engine, so
+   * call it (or `events`) after every other call.
+   */
+  nextEvent(): PoolServerEvent | null
+  /** Every pending event. */
+  events(): Array<PoolServerEvent>
+  /** `conn`'s bytes to write (empty when none). */
+  takeDataToSend(conn: number): Buffer
+  /** Connections with bytes to write. */
+  writableConnections(): Array<number>
+  /** When to call `handleTimeout` next, or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired timers (session timeouts, vardiff, batched acknowledgements). */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** Every channel's accounting and the pool totals. */
+  snapshot(nowMs?: number | undefined | null): PoolSnapshot
+  /** One channel's accounting, or `null`. */
+  channelStats(conn: number, channelId: number, nowMs?: number | undefined | null): ChannelStats | null
+  /** Sets a channel's target (clamped to the bounds) and sends SetTarget; returns it. */
+  setTarget(conn: number, channelId: number, target: Uint8Array, nowMs?: number | undefined | null): Uint8Array
+  /** Closes a channel from the pool side (CloseChannel with `reasonCode`). */
+  closeChannel(conn: number, channelId: number, reasonCode: string, nowMs?: number | undefined | null): void
+  /** Sends Reconnect to a connection (empty host / port 0: the same). */
+  reconnect(conn: number, newHost: string, newPort: number): void
+  /** Open connections (accepted, not yet removed). */
+  get connectionCount(): number
+  /** Open channels. */
+  get channelCount(): number
+}
+
+/**
+ * One connection's protocol state, sans I/O: feed received bytes with `receiveData`, write
+ * what `dataToSend` returns to the socket, drain `nextEvent`, and call `handleTimeout` at
+ * `pollTimeout`. `nowMs` defaults to `monotonicMs()`.
+ */
+export declare class Session {
+  /** A client session (it sends SetupConnection once the handshake is done). */
+  static client(config: ClientConfig, nowMs?: number | undefined | null): Session
+  /** A server session (it answers the client's SetupConnection). */
+  static server(config: ServerConfig, nowMs?: number | undefined | null): Session
+  /** Bytes received from the socket. */
+  receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
+  /** The next event, or `null`. */
+  nextEvent(): SessionEvent | null
+  /** Every pending event. */
+  events(): Array<SessionEvent>
+  /** Queues a message (encrypted once the handshake is done). */
+  send(message: Message, nowMs?: number | undefined | null): void
+  /** Bytes to write to the socket (empty when there are none). */
+  dataToSend(): Buffer
+  /** True when `dataToSend` has bytes. */
+  get wantsWrite(): boolean
+  /** When to call `handleTimeout` next (same clock as `nowMs`), or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired timers. */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** The socket reached end of file. */
+  peerClosed(): void
+  /** Closes the session from this side. */
+  close(): void
+  /** True once setup completed (messages may flow). */
+  get isReady(): boolean
+  /** True once the session ended. */
+  get isClosed(): boolean
+  /** `'client'` or `'server'`. */
+  get role(): 'client' | 'server'
+  /** The negotiated protocol, once set up. */
+  get protocol(): 'Mining' | 'JobNegotiation' | 'TemplateDistribution' | null
+}
+
 /**
  * Splits a plaintext byte stream into frames and decodes them, without ever answering: a
  * passive tap on a connection (plaintext Stratum V2, or bytes already decrypted). Bytes may
@@ -55,6 +195,23 @@ export declare class StreamDecoder {
   get dialect(): Dialect
 }
 
+/**
+ * A made-up template provider (no bitcoin node): valid BIP34 heights and merkle paths,
+ * invented prevhashes. Deterministic from the seed.
+ */
+export declare class SyntheticTemplateSource {
+  /** Starts below block `height`. */
+  constructor(seed: number, height: number, options?: SyntheticOptions | undefined | null)
+  /** A future template for the next block and the prevhash that activates it. */
+  nextBlock(headerTimestamp: number): SyntheticBlock
+  /** Another template for the current block. */
+  update(): Message
+  /** A block was found: the next `nextBlock` builds on it. */
+  advance(blockHash: Uint8Array): void
+  /** Height of the block the current templates build. */
+  get height(): number
+}
+
 /** The public key text of an authority secret key text. */
 export declare function authorityPublicKey(secretKey: string): string
 
@@ -68,6 +225,109 @@ export interface CertificateRequest {
   validFrom: number
   /** Unix seconds, inclusive. */
   notValidAfter: number
+}
+
+/** A channel the miner opens after each successful setup. */
+export interface ChannelRequest {
+  /** `'standard'` (header-only) or `'extended'` (the miner rolls an extranonce). */
+  kind: 'standard' | 'extended'
+  /** `user_identity` (who gets credit), e.g. `'alice.rig1'`. */
+  userIdentity: string
+  /** Expected hash rate in H/s (the pool derives the first target from it). */
+  nominalHashRate: number
+  /** Largest target accepted (32 bytes LE; default: any). */
+  maxTarget?: Uint8Array
+  /** Extended channels: the smallest extranonce the miner needs (default 4). */
+  minExtranonceSize?: number
+}
+
+/** Accounting for one channel. */
+export interface ChannelStats {
+  /** Connection id. */
+  conn: number
+  /** Channel id. */
+  channelId: number
+  /** `'standard'` or `'extended'`. */
+  kind: 'standard' | 'extended'
+  /** Group of a standard channel. */
+  groupChannelId?: number
+  /** `user_identity`. */
+  userIdentity: string
+  /** Current target (32 bytes LE). */
+  target: Uint8Array
+  /** Difficulty of the current target. */
+  difficulty: number
+  /** Accepted shares. */
+  sharesAccepted: number
+  /** Rejected shares by reason. */
+  sharesRejected: RejectCounts
+  /** All rejected shares. */
+  sharesRejectedTotal: number
+  /** Sum of the credited difficulty of accepted shares. */
+  acceptedDifficulty: number
+  /** The engine's rolling hash-rate estimate (H/s). */
+  hashrate: number
+  /** Highest difficulty a share reached. */
+  bestShareDifficulty: number
+  /** Blocks found. */
+  blocksFound: number
+}
+
+/** Configuration of a client session. */
+export interface ClientConfig {
+  /**
+   * The pool authority's public key text: the connection uses Noise and the server's
+   * certificate must verify under it. Absent: plaintext, which must then be asked for with
+   * `plaintext: true` (local networks only).
+   */
+  authorityKey?: string
+  /** Explicitly unencrypted (no authority key). */
+  plaintext?: boolean
+  /** The protocol to set up (default `'Mining'`). */
+  protocol?: Protocol
+  /** SetupConnection flags (spec bit layout for the Mining Protocol). */
+  flags?: number
+  /** SetupConnection.vendor (default `'libsv2-node'`). */
+  vendor?: string
+  /** SetupConnection.hardware_version. */
+  hardwareVersion?: string
+  /** SetupConnection.firmware. */
+  firmware?: string
+  /** SetupConnection.device_id. */
+  deviceId?: string
+  /** SetupConnection.endpoint_host (the host the client connected to). */
+  endpointHost?: string
+  /** SetupConnection.endpoint_port. */
+  endpointPort?: number
+  /** Wire dialect of the server (default `'spec'`). */
+  dialect?: Dialect
+  /** Unix seconds for the certificate validity check (default: the system clock). */
+  nowUnix?: number
+  /** 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness). */
+  rngSeed?: Uint8Array
+  /** Timeouts. */
+  timeouts?: Timeouts
+  /** Largest frame payload accepted from the peer (default 1 MiB). */
+  maxFramePayload?: number
+}
+
+/** Why a session ended. */
+export interface CloseReason {
+  /**
+   * `'SetupRejected'` (SetupConnection.Error sent or received), `'PeerClosed'`,
+   * `'LocalClose'` or `'Error'`.
+   */
+  kind: 'SetupRejected' | 'PeerClosed' | 'LocalClose' | 'Error'
+  /** For `'Error'` and `'SetupRejected'`: the C name of the code (`SV2_ERR_…`). */
+  code?: string
+  /** For `'Error'` and `'SetupRejected'`: the C number. */
+  errno?: number
+  /** A readable description. */
+  message: string
+  /** For `'SetupRejected'`: the SetupConnection.Error `error_code`. */
+  setupErrorCode?: string
+  /** For `'SetupRejected'`: the unsupported flags. */
+  flags?: number
 }
 
 /** One frame seen by a `StreamDecoder`. */
@@ -127,6 +387,26 @@ export declare function expectedShareRate(hashrate: number, target: Uint8Array):
 
 /** Builds a pool URL from its parts (validated by parsing it back). */
 export declare function formatPoolUrl(host: string, port: number, authorityKey?: string | undefined | null): string
+
+/** A share found by `scan`. */
+export interface FoundShare {
+  /** The channel. */
+  channelId: number
+  /** The job. */
+  jobId: number
+  /** The nonce. */
+  nonce: number
+  /** The nTime. */
+  ntime: number
+  /** The version. */
+  version: number
+  /** Extended work: the extranonce used. */
+  extranonce?: Uint8Array
+  /** The header hash (32 bytes LE). */
+  hash: Uint8Array
+  /** True if the hash also meets the network target. */
+  isBlock: boolean
+}
 
 /** The 6-byte frame header. */
 export interface FrameHeader {
@@ -268,6 +548,83 @@ export interface MessageInfo {
 /** Facts about every message type, in table order, with ids in `dialect` (default `'spec'`). */
 export declare function messageTypes(dialect?: Dialect | undefined | null): Array<MessageInfo>
 
+/**
+ * Configuration of a `Miner`: the connection (`ClientConfig`, protocol Mining) and the
+ * channels to open after each setup.
+ */
+export interface MinerConfig {
+  /** The connection. */
+  connection: ClientConfig
+  /** Channels opened after every successful setup. */
+  channels: Array<ChannelRequest>
+}
+
+/** What a miner reports. `switch (event.type)` narrows it. */
+export type MinerEvent =
+  | { type: 'HandshakeComplete'; /** `'ChaChaPoly'` or `'AesGcm'`. */
+  cipher: string }
+  | { type: 'SetupComplete'; /** SetupConnection.Success flags (spec layout). */
+  successFlags: number }
+  | { type: 'ChannelRefused'; /** The request's user identity. */
+    userIdentity: string; /** Why. */
+  message: string }
+  | { type: 'ChannelOpened'; /** The id `openChannel` returned. */
+    requestId: number; /** The channel id. */
+    channelId: number; /** Extended channel. */
+    extended: boolean; /** Initial target. */
+    target: Uint8Array; /** Extranonce prefix. */
+    extranoncePrefix: Uint8Array; /** Extranonce bytes the miner supplies (0 for standard channels). */
+    extranonceSize: number; /** Group of a standard channel. */
+  groupChannelId?: number }
+  | { type: 'ChannelOpenFailed'; /** The request id. */
+    requestId: number; /** The server's error code, or a description of the local reason. */
+  errorCode: string }
+  | { type: 'NewWork'; /** The work. */
+  work: Work }
+  | { type: 'WorkInvalidated'; /** The channel. */
+  channelId: number }
+  | { type: 'TargetChanged'; /** The channel. */
+    channelId: number; /** New target. */
+    target: Uint8Array; /** True if the current work takes the new target. */
+  activeWorkUpdated: boolean }
+  | { type: 'ShareAccepted'; /** The channel. */
+    channelId: number; /** The share's sequence number. */
+    sequenceNumber: number; /** Its job. */
+    jobId: number; /** Milliseconds from submit to acknowledgement. */
+  latencyMs: number }
+  | { type: 'ShareRejected'; /** The channel. */
+    channelId: number; /** The share's sequence number. */
+    sequenceNumber: number; /** Its job. */
+    jobId: number; /** The pool's error code (`'stale-share'`, `'difficulty-too-low'`, …). */
+    errorCode: string; /** Milliseconds from submit to answer. */
+  latencyMs: number }
+  | { type: 'SharesAcknowledged'; /** The channel. */
+    channelId: number; /** `last_sequence_number`. */
+    lastSequenceNumber: number; /** `new_submits_accepted_count`. */
+    newSubmitsAcceptedCount: number; /** `new_shares_sum`. */
+  newSharesSum: bigint }
+  | { type: 'ShareExpired'; /** The channel. */
+    channelId: number; /** The share's sequence number. */
+  sequenceNumber: number }
+  | { type: 'ChannelClosed'; /** The channel. */
+    channelId: number; /** `'server'`, `'local'` or `'connection-closed'`. */
+    by: 'server' | 'local' | 'connection-closed'; /** The server's reason code. */
+  reasonCode?: string }
+  | { type: 'ExtranoncePrefixChanged'; /** The channel. */
+    channelId: number; /** New prefix. */
+  extranoncePrefix: Uint8Array }
+  | { type: 'Reconnect'; /** New host. */
+    host?: string; /** New port. */
+  port?: number }
+  | { type: 'ProtocolError'; /** The message type. */
+    message: string; /** The channel it named. */
+    channelId?: number; /** What was wrong. */
+  violation: string }
+  | { type: 'Other'; /** A description. */
+  description: string }
+  | { type: 'Closed'; /** Why. */
+  reason: CloseReason }
+
 /** Milliseconds of the monotonic clock the bindings use when `nowMs` is omitted. */
 export declare function monotonicMs(): number
 
@@ -289,6 +646,112 @@ export declare function parseFrameHeader(bytes: Uint8Array): FrameHeader
 /** Parses a pool URL (throws `NoiseError` `SV2_ERR_URL_*` with a message saying what to fix). */
 export declare function parsePoolUrl(url: string): PoolUrl
 
+/** Pool engine settings (everything optional; defaults as in the Rust `PoolConfig`). */
+export interface PoolConfig {
+  /** Leading bytes of every extranonce prefix (a server id). */
+  serverId?: Uint8Array
+  /** Size of the coinbase extranonce area (default 16, at most 32). */
+  extranonceTotalLen?: number
+  /** Extranonce granted to extended channels asking for less (default 8). */
+  defaultExtranonceSize?: number
+  /** Bytes after the extranonce in the scriptSig (default `/libsv2/`). */
+  coinbaseTag?: Uint8Array
+  /** scriptPubKey paid by the coinbase (default OP_TRUE: regtest only). */
+  payoutScript?: Uint8Array
+  /** Refuse standard channels. */
+  requireExtendedChannels?: boolean
+  /** Refuse version rolling. */
+  requireFixedVersion?: boolean
+  /** Easiest difficulty the pool sets (default: any). */
+  minDifficulty?: number
+  /** Hardest difficulty the pool sets. */
+  maxDifficulty?: number
+  /** Shares acknowledged by one SubmitShares.Success at most (default 32). */
+  ackBatchSize?: number
+  /** A batch is flushed at most this long after its first share (default 1000). */
+  ackFlushMs?: number
+  /** Rolling window of the engine's hash-rate estimate (default 600000). */
+  hashrateWindowMs?: number
+  /** Emit a ShareAccepted event per share (default true). */
+  shareEvents?: boolean
+  /** Channels one connection may hold. */
+  maxChannelsPerConnection?: number
+  /** Variable difficulty. */
+  vardiff?: VardiffConfig
+}
+
+/** What the pool reports. `switch (event.type)` narrows it. */
+export type PoolServerEvent =
+  | { type: 'Connected'; /** Connection id. */
+    conn: number; /** The client's SetupConnection (vendor, firmware, device id, flags). */
+  setup: Message }
+  | { type: 'ChannelOpened'; /** Connection id. */
+    conn: number; /** Channel id. */
+    channelId: number; /** Group of a standard channel. */
+    groupChannelId?: number; /** `'standard'` or `'extended'`. */
+    kind: 'standard' | 'extended'; /** `user_identity`. */
+    userIdentity: string; /** Initial target. */
+    target: Uint8Array; /** The channel's extranonce prefix. */
+  extranoncePrefix: Uint8Array }
+  | { type: 'ChannelClosed'; /** Connection id. */
+    conn: number; /** Channel id. */
+    channelId: number; /** `'client'` (CloseChannel), `'server'` or `'connection-closed'`. */
+    cause: 'client' | 'server' | 'connection-closed'; /** The CloseChannel reason code. */
+    reasonCode?: string; /** Totals at closing. */
+  stats: ChannelStats }
+  | { type: 'ShareAccepted'; /** Connection id. */
+    conn: number; /** Channel id. */
+    channelId: number; /** Who gets credit. */
+    userIdentity: string; /** Job. */
+    jobId: number; /** Sequence number of the submit. */
+    sequenceNumber: number; /** Difficulty credited (the target's). */
+    creditedDifficulty: number; /** Difficulty the hash reached. */
+  shareDifficulty: number }
+  | { type: 'ShareRejected'; /** Connection id. */
+    conn: number; /** Channel id as sent. */
+    channelId: number; /** Sequence number. */
+    sequenceNumber: number; /** The SubmitShares.Error code. */
+  reason: 'invalid-channel-id' | 'stale-share' | 'invalid-job-id' | 'ntime-out-of-range' | 'version-not-allowed' | 'invalid-extranonce-size' | 'difficulty-too-low' | 'duplicate-share' }
+  | { type: 'BlockFound'; /** Connection id. */
+    conn: number; /** Channel id. */
+    channelId: number; /** The finder. */
+    userIdentity: string; /** Job. */
+    jobId: number; /** Template the job came from. */
+    templateId?: number; /** The 80-byte header. */
+    header: Uint8Array; /** The block hash (32 bytes LE). */
+    blockHash: Uint8Array; /** The full coinbase transaction. */
+    coinbaseTx: Uint8Array; /** SubmitSolution for the template provider (template jobs). */
+  submitSolution?: Message }
+  | { type: 'TargetChanged'; /** Connection id. */
+    conn: number; /** Channel id. */
+    channelId: number; /** New target. */
+    target: Uint8Array; /** `'vardiff'`, `'update-channel'` or `'api'`. */
+  cause: 'vardiff' | 'update-channel' | 'api' }
+  | { type: 'EngineError'; /** Connection id. */
+    conn: number; /** The C name of the code. */
+    code: string; /** The C number. */
+    errno: number; /** What was wrong. */
+  message: string }
+  | { type: 'Closed'; /** Connection id. */
+    conn: number; /** Why. */
+  reason: CloseReason }
+
+/** The whole pool at one instant. */
+export interface PoolSnapshot {
+  /** Open connections (set up). */
+  connections: number
+  /** Every open channel, by (connection, channel id). */
+  channels: Array<ChannelStats>
+  /** Current prevhash. */
+  prevHash?: Uint8Array
+  /** Newest active job. */
+  activeJobId?: number
+  /** Sum of the channels' hash rates (H/s). */
+  totalHashrate: number
+  /** Blocks found since start. */
+  blocksFound: number
+}
+
 /** A parsed pool URL. */
 export interface PoolUrl {
   /** The host: a lowercased DNS name, an IPv4 address, or an IPv6 address without brackets. */
@@ -306,6 +769,42 @@ export interface PoolUrl {
   url: string
 }
 
+/** A sub-protocol negotiated by SetupConnection. */
+export type Protocol = 'Mining' | 'JobNegotiation' | 'TemplateDistribution'
+
+/** A protocol a server offers. */
+export interface ProtocolOffer {
+  /** The protocol. */
+  protocol: Protocol
+  /**
+   * Flags of SetupConnection the server supports (others are refused with
+   * SetupConnection.Error).
+   */
+  supportedFlags?: number
+  /** Flags sent in SetupConnection.Success. */
+  successFlags?: number
+}
+
+/** Rejected shares per reason (the SubmitShares.Error codes). */
+export interface RejectCounts {
+  /** `invalid-channel-id`. */
+  invalidChannelId: number
+  /** `stale-share`. */
+  staleShare: number
+  /** `invalid-job-id`. */
+  invalidJobId: number
+  /** `ntime-out-of-range`. */
+  ntimeOutOfRange: number
+  /** `version-not-allowed`. */
+  versionNotAllowed: number
+  /** `invalid-extranonce-size`. */
+  invalidExtranonceSize: number
+  /** `difficulty-too-low`. */
+  difficultyTooLow: number
+  /** `duplicate-share`. */
+  duplicateShare: number
+}
+
 /** One result code, as `resultCodes()` lists them. */
 export interface ResultCodeInfo {
   /** The C name, e.g. `SV2_ERR_TRUNCATED`: the `code` of thrown errors. */
@@ -318,6 +817,20 @@ export interface ResultCodeInfo {
 
 /** Every result code the bindings can throw, in numeric order (`SV2_OK` excluded). */
 export declare function resultCodes(): Array<ResultCodeInfo>
+
+/** Options of `Miner.scan`. */
+export interface ScanOptions {
+  /** First nonce tried. */
+  startNonce: number
+  /** Nonces tried at most (keep it small: the call is synchronous). */
+  count: number
+  /** nTime (default: the work's minNtime). */
+  ntime?: number
+  /** Version (default: the job's version). */
+  version?: number
+  /** Extended work: the extranonce (default: zeros of the channel's size). */
+  extranonce?: Uint8Array
+}
 
 /** A server certificate: what the authority signed for a server key. */
 export interface ServerCertificate {
@@ -337,8 +850,47 @@ export interface ServerCertificate {
   text: string
 }
 
+/** Configuration of a server session (or of a `PoolServer`'s sessions). */
+export interface ServerConfig {
+  /** The server's static secret key text (Noise `s`); needs `certificate`. */
+  staticSecretKey?: string
+  /** The certificate file text the authority signed for the static key. */
+  certificate?: string
+  /** Explicitly unencrypted (local networks only). */
+  plaintext?: boolean
+  /** Protocols served (default: Mining with flags 0b111 supported). `PoolServer` ignores it. */
+  protocols?: Array<ProtocolOffer>
+  /** Wire dialect of the clients (default `'spec'`). */
+  dialect?: Dialect
+  /** 32-byte seed for the ephemeral keys (tests only). */
+  rngSeed?: Uint8Array
+  /** Timeouts. */
+  timeouts?: Timeouts
+  /** Largest frame payload accepted (default 1 MiB). */
+  maxFramePayload?: number
+}
+
 /** The public key text of a server secret key text. */
 export declare function serverPublicKey(secretKey: string): string
+
+/** What a session reports. `switch (event.type)` narrows it. */
+export type SessionEvent =
+  | { type: 'HandshakeComplete'; /** `'ChaChaPoly'` or `'AesGcm'`. */
+    cipher: string; /** `'Str3'`, `'Str2'` or `'None'` (no negotiation). */
+  form: string }
+  | { type: 'SetupComplete'; /** The negotiated protocol. */
+    protocol: string; /** The protocol version (2). */
+    version: number; /** Flags the client asked for. */
+    requestedFlags: number; /** Flags of SetupConnection.Success. */
+    successFlags: number; /** The client's SetupConnection. */
+  setup: Message }
+  | { type: 'Message'; /** The message. */
+  message: Message }
+  | { type: 'Forward'; /** Its header. */
+    header: FrameHeader; /** Its payload. */
+  payload: Uint8Array }
+  | { type: 'Closed'; /** Why. */
+  reason: CloseReason }
 
 /** Signs a version-0 certificate for a server key. */
 export declare function signCertificate(request: CertificateRequest): ServerCertificate
@@ -352,6 +904,41 @@ export interface StreamDecoderOptions {
    * the stream unusable: `next()` throws `SV2_ERR_FRAME_TOO_LARGE` from then on.
    */
   maxPayload?: number
+}
+
+/** A receipt for a submitted share. */
+export interface SubmitReceipt {
+  /** The channel. */
+  channelId: number
+  /** The sequence number assigned. */
+  sequenceNumber: number
+  /** The job. */
+  jobId: number
+  /** The header hash. */
+  hash: Uint8Array
+  /** True if it is a block. */
+  isBlock: boolean
+}
+
+/** A template and the prevhash that activates it. */
+export interface SyntheticBlock {
+  /** A `NewTemplate` (future template). */
+  template: Message
+  /** The `TdpSetNewPrevHash` activating it. */
+  prevHash: Message
+}
+
+/** Options of a `SyntheticTemplateSource`. */
+export interface SyntheticOptions {
+  /** Made-up transactions per template (non-empty merkle paths). */
+  transactions?: number
+  /** Add a witness commitment output. */
+  witnessCommitment?: boolean
+  /**
+   * Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
+   * blocks).
+   */
+  nbits?: number
 }
 
 /** The target at which `hashrate` yields `sharesPerSecond`. */
@@ -369,6 +956,30 @@ export declare function targetToHex(target: Uint8Array): string
 /** The compact nBits of a target. */
 export declare function targetToNbits(target: Uint8Array): number
 
+/** Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle off. */
+export interface Timeouts {
+  /** From creation until the Noise handshake completes. */
+  handshakeMs?: number
+  /** From the end of the handshake (or creation, in plaintext) until setup completes. */
+  setupMs?: number
+  /** Longest time without a received byte once set up. */
+  idleMs?: number
+}
+
+/** Variable difficulty settings. */
+export interface VardiffConfig {
+  /** Turn the controller off (default on). */
+  enabled?: boolean
+  /** Share rate each channel is steered to, per minute (default 10). */
+  sharesPerMinute?: number
+  /** No rate-based change before a window is this old (default 30000). */
+  minWindowMs?: number
+  /** A window is always evaluated at this age (default 300000). */
+  maxWindowMs?: number
+  /** Idle channels are checked this often (default 60000). */
+  checkIntervalMs?: number
+}
+
 /**
  * Verifies certificate text against the authority key the caller trusts, at `nowUnix`
  * seconds (default: now). Throws `NoiseError` (`SV2_ERR_CERT_*`) when it does not verify.
@@ -377,3 +988,31 @@ export declare function verifyCertificate(text: string, trustedAuthority: string
 
 /** The library version: `libsv2/<version>/node`. */
 export declare function version(): string
+
+/** Work for a mining device: an active job of one channel. */
+export interface Work {
+  /** The channel (never a group id). */
+  channelId: number
+  /** The job id to put into shares. */
+  jobId: number
+  /** The 80-byte header template (nonce 0, ntime = minNtime, the job's version). */
+  header: Uint8Array
+  /** Shares must hash to at most this target (32 bytes LE). */
+  target: Uint8Array
+  /** The job's version. */
+  version: number
+  /** Version bits the miner may roll (BIP320 mask, or 0). */
+  versionMask: number
+  /** Smallest nTime allowed. */
+  minNtime: number
+  /** nBits of the header (the network target). */
+  nbits: number
+  /** True when every earlier work of the channel is stale (new prevhash). */
+  clean: boolean
+  /** True for extended-channel work (the miner chooses an extranonce). */
+  extended: boolean
+  /** Extended work: the channel's extranonce prefix. */
+  extranoncePrefix?: Uint8Array
+  /** Extended work: bytes of extranonce the miner supplies. */
+  extranonceSize?: number
+}

@@ -60,3 +60,67 @@ const est = new sv2.HashrateEstimator({ windowMs: 60_000 })
 est.addShare(sv2.targetToDifficulty(sv2.difficultyToTarget(2)), 0)
 const hs: number = est.hashrate(1000)
 console.log(hs)
+
+// Sessions, the miner and the pool: events are discriminated unions too.
+function onSession(e: sv2.SessionEvent): string {
+  switch (e.type) {
+    case 'SetupComplete':
+      return `${e.protocol} flags ${e.successFlags}`
+    case 'Message':
+      return describe(e.message)
+    case 'Closed': {
+      const kind: 'SetupRejected' | 'PeerClosed' | 'LocalClose' | 'Error' = e.reason.kind
+      return `${kind} ${e.reason.code ?? ''}`
+    }
+    default:
+      return e.type
+  }
+}
+
+function onPool(e: sv2.PoolServerEvent): string {
+  switch (e.type) {
+    case 'ShareAccepted':
+      return `${e.userIdentity} +${e.creditedDifficulty}`
+    case 'ShareRejected': {
+      const reason: 'stale-share' | 'difficulty-too-low' | string = e.reason
+      return reason
+    }
+    case 'BlockFound':
+      return sv2.targetToHex(e.blockHash)
+    case 'ChannelOpened':
+      return `${e.kind} ${e.channelId}`
+    default:
+      return e.type
+  }
+}
+
+async function run(): Promise<void> {
+  const auth = sv2.generateAuthorityKeypair()
+  const server = sv2.generateServerKeypair()
+  const cert = sv2.signCertificate({ authoritySecretKey: auth.secretKey, serverPublicKey: server.publicKey, validFrom: 0, notValidAfter: 2 ** 32 - 1 })
+  const pool: sv2.PoolListener = await sv2.listenPool({
+    server: { staticSecretKey: server.secretKey, certificate: cert.text },
+    pool: { vardiff: { sharesPerMinute: 60 } },
+    templates: { seed: 1, height: 100 },
+  })
+  pool.on('event', (e: sv2.PoolServerEvent) => console.log(onPool(e)))
+  const snap: sv2.PoolSnapshot = pool.snapshot()
+  const perUser = snap.channels.map((c: sv2.ChannelStats) => [c.userIdentity, c.hashrate, c.sharesRejected.staleShare] as const)
+  console.log(perUser)
+  const miner = await sv2.connectMiner({
+    url: sv2.formatPoolUrl('127.0.0.1', pool.address().port, auth.publicKey),
+    channels: [{ kind: 'standard', userIdentity: 'alice', nominalHashRate: 1e6 }],
+    mine: { sliceNonces: 10000, sliceDelayMs: 1 },
+  })
+  for await (const e of miner) {
+    if (e.type === 'NewWork') console.log(e.work.jobId, e.work.header.length)
+    if (e.type === 'ShareAccepted') break
+  }
+  const conn = await sv2.connect({ port: pool.address().port, authorityKey: auth.publicKey })
+  const ready = await conn.ready
+  console.log(onSession(ready))
+  for await (const e of conn) console.log(onSession(e))
+  miner.close()
+  await pool.close()
+}
+void run

@@ -12,6 +12,9 @@ pub mod errors;
 pub mod keys;
 #[allow(missing_docs)]
 pub mod messages_generated;
+pub mod miner;
+pub mod pool;
+pub mod session;
 pub mod target;
 
 use napi_derive::napi;
@@ -75,7 +78,6 @@ pub fn monotonic_ms() -> f64 {
 }
 
 /// `now_ms` or the bindings' monotonic clock.
-#[allow(dead_code)]
 pub(crate) fn now_or(now_ms: Option<f64>) -> u64 {
     now_ms.unwrap_or_else(monotonic_ms).max(0.0) as u64
 }

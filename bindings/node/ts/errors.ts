@@ -137,16 +137,25 @@ export function wrapNative(mod: Record<string, unknown>): void {
     if (isClass) {
       const Cls = v as unknown as { new (...a: unknown[]): unknown; prototype: object }
       wrapMethods(Cls.prototype)
-      wrapMethods(Cls)
-      mod[key] = new Proxy(Cls, {
-        construct(target, args, newTarget) {
-          try {
-            return Reflect.construct(target, args, newTarget)
-          } catch (e) {
-            throw toSv2Error(e)
-          }
-        },
-      })
+      // napi's static methods are read-only: a stand-in constructor carries wrapped copies and
+      // shares the prototype, so `instanceof` holds for objects made by factories too.
+      const Wrapped = function (this: unknown, ...args: unknown[]) {
+        if (!new.target) throw new TypeError(`Class constructor ${key} cannot be invoked without 'new'`)
+        try {
+          return Reflect.construct(Cls, args, Cls)
+        } catch (e) {
+          throw toSv2Error(e)
+        }
+      } as unknown as Record<string, unknown> & { prototype: object }
+      Object.defineProperty(Wrapped, 'name', { value: key })
+      Wrapped.prototype = Cls.prototype
+      for (const name of Object.getOwnPropertyNames(Cls)) {
+        if (['length', 'name', 'prototype', 'caller', 'arguments'].includes(name)) continue
+        const f = Object.getOwnPropertyDescriptor(Cls, name)?.value
+        Wrapped[name] =
+          typeof f === 'function' ? wrapFunction((f as (...a: unknown[]) => unknown).bind(Cls)) : f
+      }
+      mod[key] = Wrapped
     } else {
       mod[key] = wrapFunction(v as (...args: unknown[]) => unknown)
     }

@@ -7,3 +7,4 @@ wrapNative(native as unknown as Record<string, unknown>)
 
 export * from '../index.js'
 export * from './errors'
+export * from './net'

@@ -1,0 +1,196 @@
+'use strict'
+// Sessions, the miner and the pool: in memory (two sessions back to back) and over loopback
+// TCP with Noise (node:net on both sides; the C miner too when examples/c/miner.c exists).
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const { spawn, execFileSync } = require('node:child_process')
+const sv2 = require('..')
+const { ROOT } = require('./helpers')
+
+const seed = (n) => new Uint8Array(32).fill(n)
+const authority = sv2.generateAuthorityKeypair(seed(11))
+const serverKey = sv2.generateServerKeypair(seed(12))
+const cert = sv2.signCertificate({ authoritySecretKey: authority.secretKey, serverPublicKey: serverKey.publicKey, validFrom: 0, notValidAfter: 0xffffffff })
+const noiseServer = { staticSecretKey: serverKey.secretKey, certificate: cert.text }
+
+/** Moves bytes between two sans-I/O sessions until both are quiet; returns their events. */
+function settle(a, b) {
+  const ea = []
+  const eb = []
+  for (let i = 0; i < 100; i++) {
+    const ab = a.dataToSend()
+    const ba = b.dataToSend()
+    // A session that fails throws from receiveData and reports a Closed event.
+    const feed = (s, d) => { try { s.receiveData(d, 0) } catch (e) { assert.ok(e instanceof sv2.Sv2Error, String(e)) } }
+    if (ab.length) feed(b, ab)
+    if (ba.length) feed(a, ba)
+    const na = a.events()
+    const nb = b.events()
+    ea.push(...na)
+    eb.push(...nb)
+    if (!ab.length && !ba.length && !na.length && !nb.length) return [ea, eb]
+  }
+  throw new Error('did not settle')
+}
+
+test('two sessions back to back: Noise handshake, setup, messages both ways', () => {
+  const client = sv2.Session.client({ authorityKey: authority.publicKey, vendor: 'node-test', flags: 0, rngSeed: seed(1) }, 0)
+  const server = sv2.Session.server({ ...noiseServer, rngSeed: seed(2) }, 0)
+  assert.equal(client.role, 'client')
+  const [ce, se] = settle(client, server)
+  assert.deepEqual(ce.map((e) => e.type), ['HandshakeComplete', 'SetupComplete'])
+  assert.deepEqual(se.map((e) => e.type), ['HandshakeComplete', 'SetupComplete'])
+  const setup = se[1]
+  assert.equal(setup.type, 'SetupComplete')
+  assert.equal(setup.protocol, 'Mining')
+  assert.equal(setup.setup.type, 'SetupConnection')
+  assert.equal(setup.setup.vendor, 'node-test')
+  assert.ok(client.isReady && server.isReady)
+  assert.equal(client.protocol, 'Mining')
+  client.send({ type: 'OpenStandardMiningChannel', requestId: 7, userIdentity: 'u', nominalHashRate: 1e9, maxTarget: new Uint8Array(32).fill(0xff) })
+  const [, se2] = settle(client, server)
+  assert.equal(se2.length, 1)
+  assert.equal(se2[0].type, 'Message')
+  assert.equal(se2[0].message.type, 'OpenStandardMiningChannel')
+  assert.equal(se2[0].message.requestId, 7)
+  // A message the server may not receive in this direction: refused locally.
+  assert.throws(() => server.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'u', nominalHashRate: 1, maxTarget: new Uint8Array(32) }), (e) => e instanceof sv2.UsageError && e.code === 'SV2_ERR_NOT_SENDABLE')
+  client.close()
+  const [ce3] = settle(client, server)
+  assert.equal(ce3.at(-1).type, 'Closed')
+  assert.equal(ce3.at(-1).reason.kind, 'LocalClose')
+  assert.throws(() => client.send({ type: 'CloseChannel', channelId: 1, reasonCode: '' }), (e) => e.code === 'SV2_ERR_CLOSED' && e.errno === 105)
+})
+
+test('a certificate from another authority closes the client with a NoiseError code', () => {
+  const other = sv2.generateAuthorityKeypair(seed(13))
+  const client = sv2.Session.client({ authorityKey: other.publicKey }, 0)
+  const server = sv2.Session.server(noiseServer, 0)
+  const [ce] = settle(client, server)
+  const closed = ce.find((e) => e.type === 'Closed')
+  assert.ok(closed, JSON.stringify(ce))
+  assert.equal(closed.reason.kind, 'Error')
+  assert.equal(closed.reason.code, 'SV2_ERR_CERT_BAD_SIGNATURE')
+  assert.equal(closed.reason.errno, 320)
+})
+
+test('configuration errors are UsageErrors', () => {
+  assert.throws(() => sv2.Session.client({}), (e) => e instanceof sv2.UsageError && e.code === 'SV2_ERR_INVALID_ARG' && /plaintext/.test(e.message))
+  assert.throws(() => sv2.Session.client({ authorityKey: authority.publicKey, plaintext: true }), sv2.UsageError)
+  assert.throws(() => sv2.Session.client({ authorityKey: 'nope' }), (e) => e instanceof sv2.NoiseError && e.code === 'SV2_ERR_KEY_TEXT')
+  assert.throws(() => sv2.Session.server({ staticSecretKey: serverKey.secretKey }), sv2.UsageError)
+  const otherServer = sv2.generateServerKeypair(seed(14))
+  assert.throws(() => sv2.Session.server({ staticSecretKey: otherServer.secretKey, certificate: cert.text }), (e) => e.code === 'SV2_ERR_CERT_MALFORMED')
+  assert.throws(() => new sv2.PoolServer({ plaintext: true }, { extranonceTotalLen: 40 }), (e) => e instanceof sv2.UsageError && e.code === 'SV2_ERR_INVALID_CONFIG')
+  assert.throws(() => new sv2.Miner({ connection: { plaintext: true }, channels: [{ kind: 'huge', userIdentity: 'x', nominalHashRate: 1 }] }), sv2.UsageError)
+  const pool = new sv2.PoolServer({ plaintext: true })
+  assert.throws(() => pool.receiveData(99, Buffer.alloc(1)), (e) => e.code === 'SV2_ERR_CLOSED')
+  assert.throws(() => pool.newTemplate({ type: 'CloseChannel', channelId: 1, reasonCode: '' }), (e) => e.code === 'SV2_ERR_UNEXPECTED_MESSAGE' && e.errno === 112)
+  assert.throws(() => pool.setTarget(1, 1, new Uint8Array(32)), (e) => e.code === 'SV2_ERR_UNKNOWN_CHANNEL' && e.errno === 110)
+})
+
+async function startPool(extra = {}) {
+  return sv2.listenPool({
+    server: noiseServer,
+    pool: { vardiff: { sharesPerMinute: 600 }, ackFlushMs: 100, ...extra.pool },
+    // Network difficulty 1: no share of these CPU miners is a block, so no job goes stale.
+    templates: { seed: 5, height: 300, nbits: 0x1d00ffff, ...extra.templates },
+  })
+}
+
+test('Node miner against the Node pool over loopback TCP with Noise', async () => {
+  const pool = await startPool()
+  const poolEvents = []
+  pool.on('event', (e) => poolEvents.push(e))
+  const { port } = pool.address()
+  const url = sv2.formatPoolUrl('127.0.0.1', port, authority.publicKey)
+  const miner = await sv2.connectMiner({
+    url,
+    vendor: 'node-miner',
+    channels: [{ kind: 'standard', userIdentity: 'alice.rig1', nominalHashRate: 2e5 }, { kind: 'extended', userIdentity: 'bob.rig1', nominalHashRate: 2e5 }],
+    mine: { sliceNonces: 5000 },
+  })
+  try {
+    await miner.waitFor((e) => e.type === 'SetupComplete', 10000)
+    await pool.waitFor((e) => e.type === 'ChannelOpened' && e.kind === 'extended', 10000)
+    while (miner.counters.accepted < 6) await miner.waitFor((e) => e.type === 'ShareAccepted', 20000)
+    const snap = pool.snapshot()
+    assert.equal(snap.connections, 1)
+    assert.deepEqual(snap.channels.map((c) => c.userIdentity).sort(), ['alice.rig1', 'bob.rig1'])
+    const accepted = snap.channels.reduce((n, c) => n + c.sharesAccepted, 0)
+    assert.ok(accepted >= 6, `pool accepted ${accepted}`)
+    assert.ok(snap.channels.every((c) => c.kind === 'standard' || c.kind === 'extended'))
+    const connected = poolEvents.find((e) => e.type === 'Connected')
+    assert.equal(connected.setup.vendor, 'node-miner')
+    const shares = poolEvents.filter((e) => e.type === 'ShareAccepted')
+    assert.ok(shares.length >= 6)
+    assert.ok(shares.every((s) => s.creditedDifficulty > 0 && s.shareDifficulty >= s.creditedDifficulty))
+    assert.equal(miner.counters.rejected, 0)
+    // The rolling estimator over the pool's share events gives a positive hash rate.
+    const est = new sv2.HashrateEstimator({ windowMs: 10000 })
+    for (const s of shares) est.addShare(s.creditedDifficulty, sv2.monotonicMs())
+    assert.ok(est.hashrate(sv2.monotonicMs()) > 0)
+  } finally {
+    const poolClosed = pool.waitFor((e) => e.type === 'Closed', 5000).catch(() => null)
+    miner.close()
+    await new Promise((r) => miner.once('close', r))
+    assert.ok(await poolClosed, 'pool saw the connection close')
+    await pool.close()
+  }
+})
+
+test('generic client connection: async iteration over a Noise session to the pool', async () => {
+  const pool = await startPool()
+  const { port } = pool.address()
+  const conn = await sv2.connect({ host: '127.0.0.1', port, authorityKey: authority.publicKey, flags: 0b001 })
+  try {
+    const ready = await conn.ready
+    assert.equal(ready.protocol, 'Mining')
+    conn.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'carol', nominalHashRate: 1e6, maxTarget: new Uint8Array(32).fill(0xff) })
+    const seen = []
+    for await (const e of conn) {
+      if (e.type !== 'Message') continue
+      seen.push(e.message.type)
+      if (e.message.type === 'MiningSetNewPrevHash') break
+    }
+    assert.ok(seen.includes('OpenStandardMiningChannelSuccess'), seen.join())
+    assert.ok(seen.includes('NewMiningJob'), seen.join())
+  } finally {
+    conn.close()
+    await pool.close()
+  }
+})
+
+test('connecting with the wrong authority key rejects `ready` with a NoiseError', async () => {
+  const pool = await startPool()
+  const { port } = pool.address()
+  const other = sv2.generateAuthorityKeypair(seed(15))
+  const conn = await sv2.connect({ port, authorityKey: other.publicKey })
+  await assert.rejects(conn.ready, (e) => e instanceof sv2.NoiseError && e.code === 'SV2_ERR_CERT_BAD_SIGNATURE')
+  conn.close()
+  await pool.close()
+})
+
+const C_MINER = path.join(ROOT, 'examples', 'c', 'miner.c')
+
+test('the C miner (examples/c/miner.c) against the Node pool', { skip: !fs.existsSync(C_MINER) && 'examples/c/miner.c is not in this tree yet' }, async () => {
+  const out = path.join(ROOT, 'target', 'node-test')
+  fs.mkdirSync(out, { recursive: true })
+  execFileSync('cargo', ['build', '--lib'], { cwd: ROOT, stdio: 'inherit' })
+  const exe = path.join(out, 'c-miner')
+  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, `-L${path.join(ROOT, 'target', 'debug')}`, '-lsv2', `-Wl,-rpath,${path.join(ROOT, 'target', 'debug')}`], { stdio: 'inherit' })
+  const pool = await startPool()
+  const accepted = []
+  pool.on('event', (e) => e.type === 'ShareAccepted' && accepted.push(e))
+  const url = sv2.formatPoolUrl('127.0.0.1', pool.address().port, authority.publicKey)
+  const child = spawn(exe, ['--user', 'c.cpu0', '--seconds', '20', '--shares', '3', '--quiet', url], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stdout.on('data', (d) => (log += d))
+  child.stderr.on('data', (d) => (log += d))
+  const code = await new Promise((r) => child.on('exit', r))
+  await pool.close()
+  assert.equal(code, 0, log)
+  assert.ok(accepted.length >= 1 && accepted.every((s) => s.userIdentity === 'c.cpu0'), log)
+})
