@@ -4,7 +4,7 @@ SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
-	test-node node
+	test-node node node-dashboard
 
 all: build
 
@@ -169,7 +169,14 @@ NODE_DIR := bindings/node
 node:
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund && npm run build
 
+# The dashboard example runs in headless Chromium (Debian's, /usr/bin/chromium, driven by
+# playwright-core); its screenshot goes to target/node-dashboard/.
 test-node: node
 	git diff --exit-code -- $(NODE_DIR)/index.js $(NODE_DIR)/index.d.ts || \
 	  { echo "bindings/node/index.js or index.d.ts is stale: run 'make node' and commit"; exit 1; }
 	cd $(NODE_DIR) && npm test
+	node --test examples/node/dashboard/
+
+# The dashboard with two demo CPU miners: open the printed http:// URL.
+node-dashboard: node
+	node examples/node/dashboard/server.js --demo-miners 2
