@@ -68,9 +68,11 @@ fn run(shares: u32, send_policy: Option<SendPolicy>, label: &str) {
     client.limits.max_buffered_input = 64 << 20;
     client.limits.max_buffered_output = 64 << 20;
     client.send_policy = send_policy;
-    let mut client_limits = MiningClientConfig::default();
-    client_limits.max_pending_shares = 1 << 20;
-    client_limits.duplicate_window = 1 << 12;
+    let client_limits = MiningClientConfig {
+        max_pending_shares: 1 << 20,
+        duplicate_window: 1 << 12,
+        ..Default::default()
+    };
     let channel = ChannelRequest::Standard {
         user_identity: "bench".into(),
         nominal_hash_rate: 0.0,
