@@ -20,7 +20,7 @@ demo: build
 	@grep -v '^#' examples/captures/mining-session.hex | diff - target/demo-roundtrip.hex && echo "identical"
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated test-rust test-vectors test-c fuzz
+test: check-generated lint test-rust test-vectors test-c fuzz
 
 check-generated:
 	$(CARGO) xtask check
