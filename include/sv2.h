@@ -757,7 +757,7 @@ typedef struct sv2_open_standard_mining_channel_error {
  * caller for `sv2_session_send_open_extended_mining_channel()` or `sv2_encode_open_extended_mining_channel()`: the library only reads it
  * during the call and copies what it keeps.
  *
- * Section says '<All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
+ * Section says '&lt;All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
  */
 typedef struct sv2_open_extended_mining_channel {
   /**
@@ -965,7 +965,7 @@ typedef struct sv2_submit_shares_standard {
  * caller for `sv2_session_send_submit_shares_extended()` or `sv2_encode_submit_shares_extended()`: the library only reads it
  * during the call and copies what it keeps.
  *
- * Section says '<SubmitSharesStandard message fields>' followed by extranonce; expanded here.
+ * Section says '&lt;SubmitSharesStandard message fields>' followed by extranonce; expanded here.
  */
 typedef struct sv2_submit_shares_extended {
   /**
@@ -1073,7 +1073,7 @@ typedef struct sv2_option_u32 {
  * caller for `sv2_session_send_new_mining_job()` or `sv2_encode_new_mining_job()`: the library only reads it
  * during the call and copies what it keeps.
  *
- * The '<Bitcoin specific part>' row in the section table is a separator, not a field.
+ * The '&lt;Bitcoin specific part>' row in the section table is a separator, not a field.
  */
 typedef struct sv2_new_mining_job {
   /**
@@ -1777,7 +1777,7 @@ typedef struct sv2_new_template {
    */
   uint32_t coinbase_tx_outputs_count;
   /**
-   * `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+   * `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K\[B0_64K\] used in CommitMiningJob/SetCustomMiningJob
    */
   struct sv2_bytes coinbase_tx_outputs;
   /**

@@ -513,8 +513,30 @@ fn decode_alt(w: Wire, f: &Field) -> String {
     }
 }
 
+/// Escapes what rustdoc would read as links or HTML (`[`, `]`, `<`) outside backtick spans.
+fn escape_doc(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn doc_lines(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
+        let line = escape_doc(line);
         if line.is_empty() {
             let _ = writeln!(out, "{indent}///");
         } else {
