@@ -39,6 +39,7 @@ fuzz:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps -p sv2 -q
 
 bench:
 	$(CARGO) bench --bench codec
