@@ -18,7 +18,7 @@ echo "== sv2 key: a pool authority key pair, a server key pair, a certificate si
 echo "== pool: 127.0.0.1 on a free port, Noise with that certificate, made-up templates at regtest difficulty"
 "$out/pool" --port 0 --key "$out/server.key" --cert "$out/server.cert" \
     --authority-pub "$out/authority.pub" --url-file "$out/url" --until-disconnect --seconds 60 \
-    --shares-per-minute 60 --expect-shares 1 &
+    --shares-per-minute 90 --expect-shares 1 &
 pool_pid=$!
 trap 'kill $pool_pid 2>/dev/null || true' EXIT
 i=0

@@ -279,17 +279,30 @@ pub extern "C" fn sv2_work_midstate(work: *const sv2_work, midstate_out: *mut u8
     })
 }
 
-fn rolled<const N: usize>(w: &sv2_work) -> Option<([u32; N], [[u8; 32]; N])> {
+/// Writes `N` rolled versions and their midstates (no allocation); false if the mask allows
+/// fewer than `N` versions.
+fn rolled<const N: usize>(w: &sv2_work, versions_out: *mut u32, midstates_out: *mut u8) -> bool {
     let mut roller = crate::mining::VersionRoller::new(w.version, w.version_mask);
     if roller.len() < N {
-        return None;
+        return false;
     }
     let mut versions = [0u32; N];
     for v in versions.iter_mut() {
-        *v = roller.next()?;
+        match roller.next() {
+            Some(next) => *v = next,
+            None => return false,
+        }
     }
     let states = BlockHeader::from_bytes(w.header).midstates(&versions);
-    Some((versions, states.map(|m| m.to_le_bytes())))
+    for (i, (v, m)) in versions.iter().zip(states.iter()).enumerate() {
+        // SAFETY: the C contract: `versions_out` has room for `count` (= N) values and
+        // `midstates_out` for `count` × 32 bytes; i < N.
+        unsafe {
+            versions_out.add(i).write(*v);
+            std::ptr::copy_nonoverlapping(m.to_le_bytes().as_ptr(), midstates_out.add(32 * i), 32);
+        }
+    }
+    true
 }
 
 /// `count` versions reachable by rolling `version_mask` (the job's own version first) and the
@@ -313,34 +326,26 @@ pub extern "C" fn sv2_work_rolled_midstates(
         let w = work_ref(work)?;
         let versions_out = out_ptr(versions_out, "versions_out")?;
         let midstates_out = out_ptr(midstates_out, "midstates_out")?;
-        let (versions, states): (Vec<u32>, Vec<[u8; 32]>) = match count {
-            1 => rolled::<1>(w).map(|(v, s)| (v.to_vec(), s.to_vec())),
-            2 => rolled::<2>(w).map(|(v, s)| (v.to_vec(), s.to_vec())),
-            4 => rolled::<4>(w).map(|(v, s)| (v.to_vec(), s.to_vec())),
-            8 => rolled::<8>(w).map(|(v, s)| (v.to_vec(), s.to_vec())),
+        let done = match count {
+            1 => rolled::<1>(w, versions_out, midstates_out),
+            2 => rolled::<2>(w, versions_out, midstates_out),
+            4 => rolled::<4>(w, versions_out, midstates_out),
+            8 => rolled::<8>(w, versions_out, midstates_out),
             _ => {
                 return Err(Error::new(
                     SV2_ERR_INVALID_ARG,
                     format!("count {count}: 1, 2, 4 or 8 midstates"),
                 ))
             }
-        }
-        .ok_or_else(|| {
-            Error::new(
+        };
+        if !done {
+            return Err(Error::new(
                 SV2_ERR_ROLLING_NOT_ALLOWED,
                 format!(
                     "version mask {:#010x} allows fewer than {count} versions",
                     w.version_mask
                 ),
-            )
-        })?;
-        for (i, (v, s)) in versions.iter().zip(&states).enumerate() {
-            // SAFETY: the C contract: `versions_out` has room for `count` values and
-            // `midstates_out` for `count` × 32 bytes; i < count.
-            unsafe {
-                versions_out.add(i).write(*v);
-                std::ptr::copy_nonoverlapping(s.as_ptr(), midstates_out.add(32 * i), 32);
-            }
+            ));
         }
         Ok(())
     })
@@ -370,10 +375,10 @@ pub extern "C" fn sv2_work_set_extranonce(
         // (the C contract above).
         let internal = unsafe { w.internal.as_ref() }
             .ok_or_else(|| Error::null("work->internal (not a work made by libsv2)"))?;
-        let mut rust = internal.work.clone();
-        rust.header = BlockHeader::from_bytes(w.header);
-        rust.set_extranonce(en)?;
-        w.header = *rust.header.as_bytes();
+        let root = internal.work.merkle_root_for(en)?;
+        let mut header = BlockHeader::from_bytes(w.header);
+        header.set_merkle_root(root);
+        w.header = *header.as_bytes();
         w.extranonce = [0; 32];
         w.extranonce[..en.len()].copy_from_slice(en);
         Ok(())
