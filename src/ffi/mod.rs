@@ -19,12 +19,16 @@
 
 mod keys;
 mod messages;
+mod miner;
+mod pool;
 mod result;
 mod session;
 mod version;
 
 pub use keys::*;
 pub use messages::*;
+pub use miner::*;
+pub use pool::*;
 pub use result::*;
 pub use session::*;
 pub use version::*;
