@@ -5619,12 +5619,13 @@ SV2_MUST_USE sv2_result sv2_miner_peer_closed(struct sv2_miner *miner);
  * Starts over on a new socket the caller has connected (after `SV2_MINER_EVENT_RECONNECT` or
  * `SV2_MINER_EVENT_CLOSED`): a fresh handshake that must prove the same pool authority, then
  * the configured channels (and those opened since) are opened again. Shares still pending on
- * the old connection are reported lost (CHANNEL_CLOSED with `pending_dropped`).
+ * the old connection are reported lost (CHANNEL_CLOSED with `pending_dropped`). `now_unix_s`
+ * (wall-clock seconds) is the time the new server's certificate is checked at.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_RNG`.
  * Allocates: yes.
  */
-SV2_MUST_USE sv2_result sv2_miner_reconnect(struct sv2_miner *miner, uint64_t now_ms);
+SV2_MUST_USE sv2_result sv2_miner_reconnect(struct sv2_miner *miner, uint64_t now_unix_s, uint64_t now_ms);
 
 /**
  * The next event, or `SV2_MINER_EVENT_NONE` when idle.

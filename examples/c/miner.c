@@ -518,7 +518,7 @@ int main(int argc, char **argv) {
                 continue;
             }
             SAY("reconnected to %s:%u\n", host, port);
-            rc = sv2_miner_reconnect(m, now_ms());
+            rc = sv2_miner_reconnect(m, (uint64_t)time(NULL), now_ms());
             if (rc != SV2_OK) {
                 SAY("reconnect: %s\n", sv2_result_str(rc));
                 break;

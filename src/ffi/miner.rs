@@ -1319,15 +1319,20 @@ pub extern "C" fn sv2_miner_peer_closed(miner: *mut sv2_miner) -> sv2_result {
 /// Starts over on a new socket the caller has connected (after `SV2_MINER_EVENT_RECONNECT` or
 /// `SV2_MINER_EVENT_CLOSED`): a fresh handshake that must prove the same pool authority, then
 /// the configured channels (and those opened since) are opened again. Shares still pending on
-/// the old connection are reported lost (CHANNEL_CLOSED with `pending_dropped`).
+/// the old connection are reported lost (CHANNEL_CLOSED with `pending_dropped`). `now_unix_s`
+/// (wall-clock seconds) is the time the new server's certificate is checked at.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_RNG`.
 /// Allocates: yes.
 #[no_mangle]
 #[must_use]
-pub extern "C" fn sv2_miner_reconnect(miner: *mut sv2_miner, now_ms: u64) -> sv2_result {
+pub extern "C" fn sv2_miner_reconnect(
+    miner: *mut sv2_miner,
+    now_unix_s: u64,
+    now_ms: u64,
+) -> sv2_result {
     with_mut(miner, |m| {
-        m.miner.reconnect(now_ms)?;
+        m.miner.reconnect(now_ms, now_unix_s)?;
         Ok(())
     })
 }
