@@ -5616,6 +5616,17 @@ SV2_MUST_USE sv2_result sv2_miner_handle_timeout(struct sv2_miner *miner, uint64
 SV2_MUST_USE sv2_result sv2_miner_peer_closed(struct sv2_miner *miner);
 
 /**
+ * Sets the host and port announced in SetupConnection on the next connection (call it before
+ * `sv2_miner_reconnect()` when a Reconnect moved the miner to another host). `host` is a
+ * NUL-terminated string, copied.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` (host not UTF-8 or longer than
+ * 255 bytes); `SV2_ERR_POISONED`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_set_endpoint(struct sv2_miner *miner, const char *host, uint16_t port);
+
+/**
  * Starts over on a new socket the caller has connected (after `SV2_MINER_EVENT_RECONNECT` or
  * `SV2_MINER_EVENT_CLOSED`): a fresh handshake that must prove the same pool authority, then
  * the configured channels (and those opened since) are opened again. Shares still pending on

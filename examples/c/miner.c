@@ -518,6 +518,11 @@ int main(int argc, char **argv) {
                 continue;
             }
             SAY("reconnected to %s:%u\n", host, port);
+            rc = sv2_miner_set_endpoint(m, host, port);
+            if (rc != SV2_OK) {
+                SAY("set endpoint: %s\n", sv2_result_str(rc));
+                break;
+            }
             rc = sv2_miner_reconnect(m, (uint64_t)time(NULL), now_ms());
             if (rc != SV2_OK) {
                 SAY("reconnect: %s\n", sv2_result_str(rc));

@@ -1316,6 +1316,33 @@ pub extern "C" fn sv2_miner_peer_closed(miner: *mut sv2_miner) -> sv2_result {
     })
 }
 
+/// Sets the host and port announced in SetupConnection on the next connection (call it before
+/// `sv2_miner_reconnect()` when a Reconnect moved the miner to another host). `host` is a
+/// NUL-terminated string, copied.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` (host not UTF-8 or longer than
+/// 255 bytes); `SV2_ERR_POISONED`.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_set_endpoint(
+    miner: *mut sv2_miner,
+    host: *const std::os::raw::c_char,
+    port: u16,
+) -> sv2_result {
+    with_mut(miner, |m| {
+        let host = str_arg(host)?;
+        if host.len() > 255 {
+            return Err(Error::new(
+                SV2_ERR_INVALID_ARG,
+                "host longer than 255 bytes",
+            ));
+        }
+        m.miner.set_endpoint(host, port);
+        Ok(())
+    })
+}
+
 /// Starts over on a new socket the caller has connected (after `SV2_MINER_EVENT_RECONNECT` or
 /// `SV2_MINER_EVENT_CLOSED`): a fresh handshake that must prove the same pool authority, then
 /// the configured channels (and those opened since) are opened again. Shares still pending on

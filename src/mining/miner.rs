@@ -198,6 +198,13 @@ impl Miner {
         Ok(())
     }
 
+    /// The host and port announced in SetupConnection on the next connection (after a
+    /// Reconnect to another host, 3.4).
+    pub fn set_endpoint(&mut self, host: &str, port: u16) {
+        self.config.session.setup.endpoint_host = host.into();
+        self.config.session.setup.endpoint_port = port;
+    }
+
     /// The mining client, for inspection (`current_work`, `channels`, `pending_shares`).
     pub fn client(&self) -> &MiningClient {
         &self.client

@@ -263,6 +263,7 @@ static void null_handles(void) {
     CHECK_RC(sv2_miner_handle_timeout(NULL, 0), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_miner_peer_closed(NULL), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_miner_reconnect(NULL, 0, 0), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_miner_set_endpoint(NULL, "h", 1), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_miner_submit_standard(NULL, 1, 1, 0, 0, 0, 0, &receipt), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_miner_submit_extended(NULL, 1, 1, buf, 4, 0, 0, 0, 0, &receipt), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_miner_open_standard_channel(NULL, "u", 1.0f, NULL, &v), SV2_ERR_NULL_ARG);
@@ -542,6 +543,8 @@ static void mine_and_misuse(void) {
     pump_mining(m, p, conn, 800);
     CHECK_OK(sv2_pool_remove(p, conn));
     CHECK_RC(sv2_pool_remove(p, conn), SV2_ERR_UNKNOWN_CONNECTION);
+    CHECK_RC(sv2_miner_set_endpoint(m, NULL, 1), SV2_ERR_NULL_ARG);
+    CHECK_OK(sv2_miner_set_endpoint(m, "pool2.example", 3337));
     CHECK_OK(sv2_miner_reconnect(m, 1700000000u, 900));
     CHECK_OK(sv2_pool_accept(p, 900, &conn));
     pump_mining(m, p, conn, 900);
