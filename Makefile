@@ -22,7 +22,7 @@ demo:
 	@sh examples/c/demo.sh
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated lint test-rust test-vectors test-c fuzz
+test: check-generated lint test-rust test-vectors test-c demo fuzz
 
 check-generated:
 	$(CARGO) xtask check
