@@ -7,8 +7,11 @@
 
 mod conv;
 mod errors;
+mod events;
+mod keys;
 mod messages;
 mod messages_generated;
+mod session;
 
 use pyo3::prelude::*;
 
@@ -19,5 +22,8 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     messages::register(m)?;
     messages_generated::register(m)?;
+    keys::register(m)?;
+    session::register(m)?;
+    m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }

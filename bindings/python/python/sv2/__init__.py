@@ -8,6 +8,11 @@ from sv2._sv2 import *  # noqa: F401,F403
 from sv2._sv2 import __version__
 from sv2._codes import ResultCode
 
+from typing import Union
+
+#: What `Session.next_event()` returns (besides None).
+SessionEvent = Union[Message, RawFrame, HandshakeComplete, SetupComplete, Closed]
+
 __all__ = [
     "__version__",
     "DIALECTS",
@@ -28,6 +33,21 @@ __all__ = [
     "decode_payload",
     "encode",
     "message_class",
+    "AuthorityPublicKey",
+    "AuthoritySecretKey",
+    "StaticPublicKey",
+    "StaticSecretKey",
+    "Certificate",
+    "PoolUrl",
+    "read_key_file",
+    "monotonic_ms",
+    "ClientConfig",
+    "ServerConfig",
+    "Session",
+    "SessionEvent",
+    "HandshakeComplete",
+    "SetupComplete",
+    "Closed",
 ]
 # --- BEGIN GENERATED MESSAGES (cargo xtask codegen; do not edit) ---
 __all__ += [
