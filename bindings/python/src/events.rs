@@ -63,7 +63,7 @@ pub fn repr(ob: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// Same type and equal fields.
 pub fn eq(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
-    if !a.get_type().is(&b.get_type()) {
+    if !a.get_type().is(b.get_type()) {
         return Ok(false);
     }
     for name in a

@@ -5,6 +5,10 @@
 //! target helpers. No sockets, no event loop, no threads: `sv2/aio.py` does the I/O in pure
 //! Python. The core is used with `default-features = false`, so no C symbols are linked.
 
+// Method names follow Python (`to_bytes`, `to_text`), not Rust's self conventions.
+#![allow(clippy::wrong_self_convention)]
+
+mod client;
 mod conv;
 mod errors;
 mod events;
@@ -24,6 +28,7 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     messages_generated::register(m)?;
     keys::register(m)?;
     session::register(m)?;
+    client::register(m)?;
     m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }
