@@ -285,9 +285,16 @@ pub fn decode_frame(
 /// Decodes one whole frame: a message instance, or a RawFrame for a kind the dialect does
 /// not know. Raises CodecError on malformed input or trailing bytes.
 #[pyfunction]
-#[pyo3(signature = (data, dialect = "spec"))]
-pub fn decode(py: Python<'_>, data: &Bound<'_, PyAny>, dialect: &str) -> PyResult<PyObject> {
-    let d = self::dialect(py, dialect)?;
+#[pyo3(signature = (data, dialect = None))]
+pub fn decode(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    dialect: Option<&str>,
+) -> PyResult<PyObject> {
+    let d = match dialect {
+        None => Dialect::default(),
+        Some(name) => self::dialect(py, name)?,
+    };
     let frame = if let Ok(b) = data.downcast::<PyBytes>() {
         decode_whole(py, d, b.as_bytes())?
     } else {
