@@ -2,7 +2,9 @@
 CARGO ?= cargo
 SV2 := target/debug/sv2
 
-.PHONY: all build demo test test-rust test-vectors test-python bench-python python-env python-develop check-generated lint fuzz bench codegen clean-vectors
+.PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
+	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	test-python bench-python python-env python-develop
 
 all: build
 
@@ -19,7 +21,7 @@ demo: build
 	@grep -v '^#' examples/captures/mining-session.hex | diff - target/demo-roundtrip.hex && echo "identical"
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated test-rust test-vectors test-python fuzz
+test: check-generated test-rust test-vectors test-c test-python fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -73,3 +75,115 @@ bench:
 
 codegen:
 	$(CARGO) xtask codegen
+
+# ---------------------------------------------------------------------------------------------
+# C library (src/ffi, include/sv2.h). See the README's "C API" section.
+
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+VERSION_MAJOR := $(word 1,$(subst ., ,$(VERSION)))
+VERSION_MINOR := $(word 2,$(subst ., ,$(VERSION)))
+VERSION_PATCH := $(word 3,$(subst ., ,$(VERSION)))
+# Libraries a program linking libsv2.a also needs (rustc --print native-static-libs).
+SV2_LIBS_PRIVATE := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+PREFIX ?= /usr/local
+# `make install PROFILE=debug` installs the debug build (test-c uses it to save a release build).
+PROFILE ?= release
+CARGO_PROFILE_FLAG := $(if $(filter release,$(PROFILE)),--release,)
+C_WARN := -Wall -Wextra -Werror -pedantic
+C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
+C_OUT := target/c
+C_TESTS := test_codec test_keys test_session test_misuse test_version
+C_EXAMPLES := decode loopback
+VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
+
+# libsv2.so (SONAME libsv2.so.$(VERSION), see build.rs) and libsv2.a in target/<profile>/.
+capi:
+	$(CARGO) build --lib $(CARGO_PROFILE_FLAG)
+
+header:
+	$(CARGO) xtask header
+
+install: capi
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 644 target/$(PROFILE)/libsv2.a $(DESTDIR)$(PREFIX)/lib/libsv2.a
+	install -m 755 target/$(PROFILE)/libsv2.so $(DESTDIR)$(PREFIX)/lib/libsv2.so.$(VERSION)
+	ln -sf libsv2.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsv2.so
+	install -m 644 include/sv2.h $(DESTDIR)$(PREFIX)/include/sv2.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@LIBS_PRIVATE@|$(SV2_LIBS_PRIVATE)|g' sv2.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sv2.pc
+
+# Everything C: header hygiene, tests and examples under ASan+UBSan and under valgrind, the
+# exported symbols, and an install consumed through pkg-config.
+test-c: test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install
+	@echo "test-c: all C checks passed"
+
+# The debug library, with the SONAME file name the programs look for at run time.
+$(C_OUT)/lib/.stamp: capi-debug
+	@mkdir -p $(C_OUT)/lib
+	cp target/debug/libsv2.so $(C_OUT)/lib/libsv2.so.$(VERSION)
+	ln -sf libsv2.so.$(VERSION) $(C_OUT)/lib/libsv2.so
+	cp target/debug/libsv2.a $(C_OUT)/lib/libsv2.a
+	@touch $@
+
+.PHONY: capi-debug
+capi-debug:
+	$(CARGO) build --lib
+
+test-c-header:
+	@mkdir -p $(C_OUT)
+	$(CC) -std=c99 $(C_WARN) -fsyntax-only -x c include/sv2.h
+	$(CXX) -std=c++11 $(C_WARN) -fsyntax-only -x c++ include/sv2.h
+	@echo "sv2.h compiles alone as C99 and C++11"
+
+C_STD_test_version := -std=c11 -DCARGO_VERSION_MAJOR=$(VERSION_MAJOR) -DCARGO_VERSION_MINOR=$(VERSION_MINOR) -DCARGO_VERSION_PATCH=$(VERSION_PATCH)
+
+# ASan+UBSan builds link the shared library; valgrind builds link the static one.
+test-c-asan: $(C_OUT)/lib/.stamp
+	@for p in $(C_TESTS) $(C_EXAMPLES); do \
+	  case $$p in test_version) std="$(C_STD_test_version)";; *) std=-std=c99;; esac; \
+	  src=tests/c/$$p.c; [ -f $$src ] || src=examples/c/$$p.c; \
+	  echo "CC (asan) $$src"; \
+	  $(CC) $$std $(C_WARN) $(C_SAN) -Iinclude -Itests/c $$src -o $(C_OUT)/$$p-asan \
+	    -L$(C_OUT)/lib -lsv2 -Wl,-rpath,$(CURDIR)/$(C_OUT)/lib || exit 1; \
+	done
+	nm $(C_OUT)/test_misuse-asan | grep -q __asan_init
+	nm $(C_OUT)/test_misuse-asan | grep -q __ubsan_handle
+	@echo "test_codec-asan tests/vectors/messages/**/*.hex"; ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_codec-asan $(VECTORS)
+	@for p in test_keys test_session test_misuse test_version; do \
+	  ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/$$p-asan || exit 1; done
+	$(C_OUT)/decode-asan examples/captures/mining-session.hex > $(C_OUT)/decode.out
+	$(C_OUT)/loopback-asan
+
+test-c-valgrind: $(C_OUT)/lib/.stamp
+	@for p in $(C_TESTS) $(C_EXAMPLES); do \
+	  case $$p in test_version) std="$(C_STD_test_version)";; *) std=-std=c99;; esac; \
+	  src=tests/c/$$p.c; [ -f $$src ] || src=examples/c/$$p.c; \
+	  echo "CC (static) $$src"; \
+	  $(CC) $$std $(C_WARN) -g -O1 -Iinclude -Itests/c $$src -o $(C_OUT)/$$p-static \
+	    $(C_OUT)/lib/libsv2.a $(SV2_LIBS_PRIVATE) || exit 1; \
+	done
+	@echo "valgrind test_codec tests/vectors/messages/**/*.hex"; $(VALGRIND) $(C_OUT)/test_codec-static $(VECTORS)
+	@for p in test_keys test_session test_misuse test_version; do \
+	  echo "valgrind $$p"; $(VALGRIND) $(C_OUT)/$$p-static || exit 1; done
+	$(VALGRIND) $(C_OUT)/decode-static examples/captures/mining-session.hex > /dev/null
+	$(VALGRIND) $(C_OUT)/loopback-static
+
+# Only sv2_ symbols are exported, and the SONAME is versioned.
+test-c-symbols: $(C_OUT)/lib/.stamp
+	@bad=$$(nm -D --defined-only $(C_OUT)/lib/libsv2.so | awk '{print $$3}' | grep -v '^sv2_' || true); \
+	  if [ -n "$$bad" ]; then echo "non-sv2_ symbols exported:"; echo "$$bad"; exit 1; fi
+	@n=$$(nm -D --defined-only $(C_OUT)/lib/libsv2.so | grep -c ' sv2_'); echo "libsv2.so exports $$n sv2_ symbols and nothing else"
+	readelf -d $(C_OUT)/lib/libsv2.so | grep -q 'SONAME.*libsv2.so.$(VERSION)'
+
+# `make install` into a temporary prefix, then a program built with pkg-config.
+test-c-install:
+	rm -rf $(C_OUT)/prefix
+	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(C_OUT)/prefix PROFILE=debug
+	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
+	  '$(CC) -std=c99 $(C_WARN) tests/c/miner.c -o $(C_OUT)/miner $$(pkg-config --cflags --libs sv2)'
+	LD_LIBRARY_PATH=$(CURDIR)/$(C_OUT)/prefix/lib $(C_OUT)/miner
+	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
+	  '$(CC) -std=c99 $(C_WARN) tests/c/miner.c -o $(C_OUT)/miner-static $$(pkg-config --cflags sv2) \
+	    $(CURDIR)/$(C_OUT)/prefix/lib/libsv2.a $$(pkg-config --libs-only-other --static sv2) $$(pkg-config --libs-only-l --static sv2 | sed "s/-lsv2//")'
+	$(C_OUT)/miner-static

@@ -14,6 +14,10 @@
 #![warn(missing_docs)]
 
 pub mod codec;
+/// The C API (`include/sv2.h`): the only module allowed to use `unsafe`.
+#[cfg(feature = "capi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod keys;
 pub mod messages;
 pub mod mining;

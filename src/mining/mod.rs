@@ -8,6 +8,8 @@
 //!   rolling (R148, R149), search-space sizes (R84, R85) and nTime windows (R96, R146, R147);
 //! * [`merkle`]: merkle root from a coinbase txid and a branch (R81), and the branch of the
 //!   coinbase for pools;
+//! * [`pool`]: the pool engine, the upstream side of the Mining Protocol (channels, jobs from
+//!   templates, share validation, vardiff, accounting);
 //! * [`coinbase`]: coinbase assembly from job pieces (R80), streaming coinbase txids, the
 //!   pool-side coinbase builder (E29, R88) and TxOut lists (E55).
 //!
@@ -19,6 +21,7 @@ pub mod coinbase;
 pub mod header;
 pub mod merkle;
 pub mod miner;
+pub mod pool;
 pub mod target;
 
 mod arith;

@@ -1,13 +1,16 @@
 //! `cargo xtask codegen` writes the message code from the one message table;
-//! `cargo xtask check` fails if the committed generated files differ from a fresh run.
+//! `cargo xtask header` writes `include/sv2.h` from `src/ffi/` with the pinned cbindgen;
+//! `cargo xtask check` fails if the committed generated files or header differ from a fresh run,
+//! or if an item of the header lacks documentation.
 //!
 //! Inputs: `messages/messages.json` (the spec's messages, errata resolved),
 //! `messages/profiles/*.json` (the wire dialects of deployed implementations) and
 //! `messages/dialects.json` (which dialects exist and their behaviour flags).
 //! Output: `src/messages/generated.rs` (structs, codecs, the `Message` enum, dialect tables)
-//! and `tests/common/arbitrary_generated.rs` (proptest strategies for every message); for the
-//! Python bindings `bindings/python/src/messages_generated.rs` (one PyO3 class per message) and
-//! the generated regions of `bindings/python/python/sv2/_sv2.pyi` (the message half of the
+//! `tests/common/arbitrary_generated.rs` (proptest strategies for every message) and
+//! `src/ffi/messages.rs` (the C views, accessors, senders and encoders of every message); for
+//! the Python bindings `bindings/python/src/messages_generated.rs` (one PyO3 class per message)
+//! and the generated regions of `bindings/python/python/sv2/_sv2.pyi` (the message half of the
 //! stub) and `bindings/python/python/sv2/__init__.py` (`__all__`).
 
 use serde_json::Value as Json;
@@ -24,8 +27,9 @@ fn main() -> ExitCode {
         .to_path_buf();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&root, false),
-        Some("check") => codegen(&root, true),
-        _ => Err("usage: cargo xtask codegen|check".to_string()),
+        Some("check") => codegen(&root, true).and_then(|()| header(&root, true)),
+        Some("header") => header(&root, false),
+        _ => Err("usage: cargo xtask codegen|header|check".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1075,6 +1079,329 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     (o, t)
 }
 
+// ---------------------------------------------------------------------------------------------
+// C views (src/ffi/messages.rs)
+
+/// How one field type appears in a C view: the Rust (repr(C)) type of the view field, the
+/// expression building it from `x.<field>` (`aux` holds copies where needed), the expression
+/// building the Rust value back from `v.<field>` (may use `?`), and its C description.
+struct CField {
+    view_ty: &'static str,
+    to_view: String,
+    from_view: String,
+    c_doc: &'static str,
+}
+
+fn c_field(ty: &str, name: &str) -> CField {
+    let x = format!("x.{name}");
+    let v = format!("v.{name}");
+    let scalar = |view_ty: &'static str, c_doc: &'static str| CField {
+        view_ty,
+        to_view: x.clone(),
+        from_view: v.clone(),
+        c_doc,
+    };
+    match ty {
+        "BOOL" => scalar("bool", "bool"),
+        "U8" => scalar("u8", "uint8_t"),
+        "U16" => scalar("u16", "uint16_t"),
+        "U32" => scalar("u32", "uint32_t"),
+        "U64" => scalar("u64", "uint64_t"),
+        "F32" => scalar("f32", "float"),
+        "U256" | "B32" => CField {
+            view_ty: "[u8; 32]",
+            to_view: format!("{x}.0"),
+            from_view: format!("U256({v})"),
+            c_doc: "32 bytes, little-endian (wire order)",
+        },
+        "STR0_255" | "STR0_32" => CField {
+            view_ty: "sv2_bytes",
+            to_view: format!("bytes_view({x}.as_bytes())"),
+            from_view: format!("Str0255::from_bytes(in_vec(&{v}, \"{name}\")?)"),
+            c_doc: "string bytes, not NUL-terminated, not necessarily UTF-8",
+        },
+        "B0_32" => CField {
+            view_ty: "sv2_bytes",
+            to_view: format!("bytes_view({x}.as_slice())"),
+            from_view: format!("in_b032(&{v}, \"{name}\")?"),
+            c_doc: "at most 32 bytes",
+        },
+        "B0_255" | "B0_64K" | "B0_16M" | "BYTES" => CField {
+            view_ty: "sv2_bytes",
+            to_view: format!("bytes_view(&{x})"),
+            from_view: format!("in_vec(&{v}, \"{name}\")?"),
+            c_doc: "bytes",
+        },
+        "OPTION[U32]" => CField {
+            view_ty: "sv2_option_u32",
+            to_view: format!("option_view({x})"),
+            from_view: format!("option_from_view({v})"),
+            c_doc: "optional uint32_t",
+        },
+        "SEQ0_255[U256]" | "SEQ0_64K[U256]" => CField {
+            view_ty: "sv2_u256_seq",
+            to_view: format!("aux.u256_seq(&{x})"),
+            from_view: format!("in_u256_seq(&{v}, \"{name}\")?"),
+            c_doc: "sequence of 32-byte values",
+        },
+        "SEQ0_64K[B0_64K]" | "SEQ0_64K[B0_16M]" | "SEQ0_255[B0_255]" => CField {
+            view_ty: "sv2_bytes_seq",
+            to_view: format!("aux.bytes_seq(&{x})"),
+            from_view: format!("in_bytes_seq(&{v}, \"{name}\")?"),
+            c_doc: "sequence of byte strings",
+        },
+        "SEQ0_64K[U32]" | "SEQ0_255[U32]" => CField {
+            view_ty: "sv2_u32_seq",
+            to_view: format!("u32_seq_view(&{x})"),
+            from_view: format!("in_u32_seq(&{v}, \"{name}\")?"),
+            c_doc: "sequence of uint32_t",
+        },
+        "SEQ0_64K[U16]" | "SEQ0_255[U16]" => CField {
+            view_ty: "sv2_u16_seq",
+            to_view: format!("u16_seq_view(&{x})"),
+            from_view: format!("in_u16_seq(&{v}, \"{name}\")?"),
+            c_doc: "sequence of uint16_t",
+        },
+        "SEQ0_64K[SHORT_TX_ID]" => CField {
+            view_ty: "sv2_short_tx_id_seq",
+            to_view: format!("aux.short_tx_id_seq(&{x})"),
+            from_view: format!("in_short_tx_id_seq(&{v}, \"{name}\")?"),
+            c_doc: "sequence of 6-byte short transaction ids",
+        },
+        other => panic!("no C view for type {other}"),
+    }
+}
+
+/// The fields of a message as the Rust struct has them (the opaque message keeps its bytes).
+fn struct_fields(m: &Msg) -> Vec<(String, String, Option<String>)> {
+    if m.opaque {
+        return vec![("payload".into(), "BYTES".into(), None)];
+    }
+    m.fields
+        .iter()
+        .map(|f| (f.rust_name.clone(), f.ty.clone(), f.note.clone()))
+        .collect()
+}
+
+fn generate_ffi(msgs: &[Msg]) -> String {
+    let mut o = String::new();
+    o.push_str("// @generated by `cargo xtask codegen` from messages/messages.json and messages/profiles/*.json.\n");
+    o.push_str("// Do not edit: change the table or xtask/src/main.rs and regenerate.\n");
+    o.push_str("//! Read-only C views of every message, the typed accessors `sv2_message_as_<msg>()`, the\n");
+    o.push_str("//! typed senders `sv2_session_send_<msg>()` and the typed encoders `sv2_encode_<msg>()`.\n\n");
+    o.push_str("use super::*;\n");
+    o.push_str("use crate::codec::{Str0255, U256};\n");
+    o.push_str("use crate::messages::{self as m, Message, MessageKind};\n\n");
+
+    o.push_str("/// Number of message kinds: kinds are `0 .. SV2_MESSAGE_KIND_COUNT - 1`.\n");
+    let _ = writeln!(
+        o,
+        "pub const SV2_MESSAGE_KIND_COUNT: u32 = {};\n",
+        msgs.len()
+    );
+    for (i, m) in msgs.iter().enumerate() {
+        let upper = snake(&m.rust_name).to_ascii_uppercase();
+        let _ = writeln!(
+            o,
+            "/// Kind of `{}` ({} {}, {}); see `sv2_message_kind()`.",
+            m.spec_name, m.protocol, m.section, m.direction
+        );
+        let _ = writeln!(o, "pub const SV2_MESSAGE_{upper}: u32 = {i};");
+        let _ = writeln!(
+            o,
+            "const _: () = assert!(MessageKind::{} as u32 == SV2_MESSAGE_{upper});\n",
+            m.rust_name
+        );
+    }
+
+    o.push_str("/// The spec name of each kind, as C strings (`sv2_message_kind_name()`).\n");
+    let _ = writeln!(
+        o,
+        "pub(crate) static KIND_NAMES: [&std::ffi::CStr; {}] = [",
+        msgs.len()
+    );
+    for m in msgs {
+        let _ = writeln!(o, "    c\"{}\",", m.spec_name);
+    }
+    o.push_str("];\n\n");
+
+    // View structs.
+    for m in msgs {
+        let c = snake(&m.rust_name);
+        let _ = writeln!(
+            o,
+            "/// `{}` ({} {}, {}): its fields as C values.",
+            m.spec_name, m.protocol, m.section, m.direction
+        );
+        o.push_str("///\n/// Read from a received message with `sv2_message_as_");
+        let _ = writeln!(o, "{c}()`: every pointer in it (`sv2_bytes` and");
+        o.push_str("/// sequences) borrows from the message and is valid as long as the message is (for a\n");
+        o.push_str("/// message of a session event: until the next mutating call on this session). Filled by the\n");
+        let _ = writeln!(
+            o,
+            "/// caller for `sv2_session_send_{c}()` or `sv2_encode_{c}()`: the library only reads it"
+        );
+        o.push_str("/// during the call and copies what it keeps.\n");
+        if let Some(note) = &m.note {
+            o.push_str("///\n");
+            doc_lines(&mut o, "", note);
+        }
+        o.push_str("#[repr(C)]\n#[derive(Clone, Copy, Debug)]\n");
+        let _ = writeln!(o, "pub struct sv2_{c} {{");
+        for (name, ty, note) in struct_fields(m) {
+            let cf = c_field(&ty, &name);
+            let mut doc = format!("`{name}`: `{ty}` ({}).", cf.c_doc);
+            if let Some(n) = note {
+                doc.push(' ');
+                doc.push_str(&n);
+            }
+            doc_lines(&mut o, "    ", &doc);
+            let _ = writeln!(o, "    pub {name}: {},", cf.view_ty);
+        }
+        o.push_str("}\n\n");
+    }
+
+    // The view of any message.
+    o.push_str("/// The view of one message, built once when the message is wrapped.\n");
+    o.push_str("#[derive(Debug)]\npub(crate) enum View {\n");
+    for m in msgs {
+        let _ = writeln!(o, "    {}(sv2_{}),", m.rust_name, snake(&m.rust_name));
+    }
+    o.push_str("}\n\n");
+
+    o.push_str(
+        "/// Builds the view of `message`. Pointers in it borrow from `message` and `aux`, which\n",
+    );
+    o.push_str("/// must not move or change while the view is in use.\n");
+    o.push_str("pub(crate) fn make_view(message: &Message, aux: &mut Aux) -> View {\n");
+    o.push_str("    let _ = &aux;\n    match message {\n");
+    for m in msgs {
+        let c = snake(&m.rust_name);
+        let _ = writeln!(
+            o,
+            "        Message::{}(x) => {{ let _ = x; View::{}(sv2_{c} {{",
+            m.rust_name, m.rust_name
+        );
+        for (name, ty, _) in struct_fields(m) {
+            let _ = writeln!(o, "            {name}: {},", c_field(&ty, &name).to_view);
+        }
+        o.push_str("        })}\n");
+    }
+    o.push_str("    }\n}\n\n");
+
+    o.push_str("/// Rebuilds the message a view describes (copying everything it points to).\n");
+    o.push_str("///\n/// # Safety\n/// Every pointer in the view must be valid for its length (or NULL with length 0).\n");
+    o.push_str("#[cfg_attr(not(test), allow(dead_code))]\n");
+    o.push_str("pub(crate) unsafe fn message_from_view(view: &View) -> Result<Message, Error> {\n");
+    o.push_str(
+        "    // SAFETY: forwarded from the caller.\n    unsafe {\n        Ok(match view {\n",
+    );
+    for m in msgs {
+        let _ = writeln!(
+            o,
+            "            View::{0}(v) => Message::{0}(from_view_{1}(v)?),",
+            m.rust_name,
+            snake(&m.rust_name)
+        );
+    }
+    o.push_str("        })\n    }\n}\n\n");
+
+    for m in msgs {
+        let c = snake(&m.rust_name);
+        let r = &m.rust_name;
+        let _ = writeln!(
+            o,
+            "/// # Safety\n/// Every pointer in `v` must be valid for its length (or NULL with length 0).\nunsafe fn from_view_{c}(v: &sv2_{c}) -> Result<m::{r}, Error> {{"
+        );
+        let fields: Vec<(String, String)> = struct_fields(m)
+            .into_iter()
+            .map(|(name, ty, _)| {
+                let from = c_field(&ty, &name).from_view;
+                (name, from)
+            })
+            .collect();
+        let needs_unsafe = fields.iter().any(|(_, f)| f.contains("(&v."));
+        o.push_str("    let _ = v;\n");
+        if needs_unsafe {
+            o.push_str("    // SAFETY: forwarded from the caller.\n    unsafe {\n");
+        } else {
+            o.push_str("    {\n");
+        }
+        let _ = writeln!(o, "        Ok(m::{r} {{");
+        for (name, from) in fields {
+            let _ = writeln!(o, "            {name}: {from},");
+        }
+        o.push_str("        })\n    }\n}\n\n");
+    }
+
+    // Exported functions.
+    for m in msgs {
+        let c = snake(&m.rust_name);
+        let r = &m.rust_name;
+        let name = &m.spec_name;
+        let _ = writeln!(
+            o,
+            "/// The `{name}` view of a message, or NULL if `message` is NULL or another kind."
+        );
+        o.push_str("///\n/// Returns: a pointer into `message`, valid as long as `message` is: for a message of a\n");
+        o.push_str(
+            "/// session event, until the next mutating call on this session; for a message from\n",
+        );
+        o.push_str("/// `sv2_frame_decode()`, until `sv2_message_free()`. Do not free it.\n");
+        o.push_str("/// Args: `message`: a message (NULL allowed).\n/// Allocates: no.\n");
+        o.push_str("#[no_mangle]\n");
+        let _ = writeln!(
+            o,
+            "pub extern \"C\" fn sv2_message_as_{c}(message: *const sv2_message) -> *const sv2_{c} {{"
+        );
+        let _ = writeln!(
+            o,
+            "    view_of(message, |view| match view {{ View::{r}(v) => Some(v as *const sv2_{c}), _ => None }})"
+        );
+        o.push_str("}\n\n");
+
+        let _ = writeln!(o, "/// Queues a `{name}` for the peer (encrypted with Noise); then drain `sv2_session_data_to_send()`.");
+        o.push_str("///\n/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_WRONG_STATE` before setup completed;\n");
+        o.push_str("/// `SV2_ERR_CLOSED` after the session ended; `SV2_ERR_NOT_SENDABLE` if this message does not\n");
+        o.push_str("/// travel this way on this connection; `SV2_ERR_ENCODE_*` if a value does not fit its type;\n");
+        o.push_str("/// `SV2_ERR_OUTPUT_BUFFER_FULL`. On error nothing is queued and the session stays usable.\n");
+        let _ = writeln!(o, "/// Args: `session`: the session. In: `msg`: the message, read during the call only. `now_ms`: the caller's monotonic clock.\n/// Allocates: yes (the queued bytes).");
+        o.push_str("#[no_mangle]\n#[must_use]\n");
+        let _ = writeln!(
+            o,
+            "pub extern \"C\" fn sv2_session_send_{c}(session: *mut sv2_session, msg: *const sv2_{c}, now_ms: u64) -> sv2_result {{"
+        );
+        let _ = writeln!(
+            o,
+            "    // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the\n    // documented contract); it is only read during the call.\n    send_typed(session, msg, now_ms, |v| unsafe {{ from_view_{c}(v) }}.map(Message::{r}))"
+        );
+        o.push_str("}\n\n");
+
+        let _ = writeln!(
+            o,
+            "/// Encodes a `{name}` frame (header and payload) in `dialect` into `buf`."
+        );
+        o.push_str("///\n/// Returns: `SV2_OK` with the frame length in `*len_out`; `SV2_ERR_BUFFER_TOO_SMALL` with\n");
+        o.push_str(
+            "/// the required length in `*len_out` (nothing else written); `SV2_ERR_NULL_ARG`;\n",
+        );
+        o.push_str("/// `SV2_ERR_INVALID_ARG` for an unknown dialect; `SV2_ERR_NOT_IN_DIALECT`; `SV2_ERR_ENCODE_*`.\n");
+        o.push_str("/// In: `msg`: the message. `dialect`: `SV2_DIALECT_*`. Out: `buf`/`cap`: the caller's buffer\n");
+        o.push_str("/// (NULL allowed with `cap` 0, to ask for the size). `len_out`: bytes written or needed.\n/// Allocates: yes (temporarily).\n");
+        o.push_str("#[no_mangle]\n#[must_use]\n");
+        let _ = writeln!(
+            o,
+            "pub extern \"C\" fn sv2_encode_{c}(msg: *const sv2_{c}, dialect: sv2_dialect, buf: *mut u8, cap: usize, len_out: *mut usize) -> sv2_result {{"
+        );
+        let _ = writeln!(
+            o,
+            "    // SAFETY: as for `sv2_session_send_{c}`: `msg` is NULL or a valid view (documented contract).\n    encode_typed(msg, dialect, buf, cap, len_out, |v| unsafe {{ from_view_{c}(v) }}.map(Message::{r}))"
+        );
+        o.push_str("}\n\n");
+    }
+    o
+}
+
 fn rustfmt(path: &Path) -> Result<(), String> {
     let status = Command::new("rustfmt")
         .args(["--edition", "2021"])
@@ -1091,9 +1418,11 @@ fn rustfmt(path: &Path) -> Result<(), String> {
 fn codegen(root: &Path, check: bool) -> Result<(), String> {
     let (msgs, dialects) = load(root)?;
     let (code, strategies) = generate(&msgs, &dialects);
-    let outputs: [(PathBuf, String); 2] = [
+    let ffi = generate_ffi(&msgs);
+    let outputs: [(PathBuf, String); 3] = [
         (root.join("src/messages/generated.rs"), code),
         (root.join("tests/common/arbitrary_generated.rs"), strategies),
+        (root.join("src/ffi/messages.rs"), ffi),
     ];
     let tmp = std::env::temp_dir().join(format!("sv2-xtask-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
@@ -1506,5 +1835,104 @@ fn codegen_python(
         let spliced = splice_region(&current, &region, &path)?;
         update(path, spliced)?;
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// include/sv2.h
+
+/// The `[package]` version of the root Cargo.toml, split into numbers.
+fn package_version(root: &Path) -> Result<(String, [u32; 3]), String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if let (true, Some(rest)) = (in_package, line.strip_prefix("version")) {
+            let value = rest.trim().trim_start_matches('=').trim().trim_matches('"');
+            let core = value.split(['-', '+']).next().unwrap_or("");
+            let parts: Vec<u32> = core.split('.').filter_map(|p| p.parse().ok()).collect();
+            if let [major, minor, patch] = parts[..] {
+                return Ok((value.to_string(), [major, minor, patch]));
+            }
+            return Err(format!("Cargo.toml: cannot read version `{value}`"));
+        }
+    }
+    Err("Cargo.toml: no [package] version".into())
+}
+
+fn render_header(root: &Path) -> Result<String, String> {
+    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
+        .map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let (version, [major, minor, patch]) = package_version(root)?;
+    let mut after = config.after_includes.take().unwrap_or_default();
+    let _ = write!(
+        after,
+        "\n/** Major version of this header (the library's Cargo.toml version {version}). */\n\
+         #define SV2_VERSION_MAJOR {major}\n\
+         /** Minor version of this header. */\n\
+         #define SV2_VERSION_MINOR {minor}\n\
+         /** Patch version of this header. */\n\
+         #define SV2_VERSION_PATCH {patch}\n\
+         /** The version as a string, as in sv2_version(). */\n\
+         #define SV2_VERSION_STRING \"{version}\"\n"
+    );
+    config.after_includes = Some(after);
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(root.join("src/ffi/mod.rs"))
+        .generate()
+        .map_err(|e| format!("cbindgen: {e}"))?;
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Every declaration of the header must be preceded by a documentation comment.
+fn check_documented(header: &str) -> Result<(), String> {
+    let lines: Vec<&str> = header.lines().collect();
+    let mut missing = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let starts_item = line.starts_with("#define SV2_")
+            || line.starts_with("typedef ")
+            || (line.starts_with("SV2_MUST_USE ")
+                || line.contains(" sv2_") && line.ends_with(");"))
+                && !line.starts_with(' ');
+        if !starts_item || *line == "#define SV2_H" || line.starts_with("#define SV2_MUST_USE") {
+            continue;
+        }
+        let previous = lines[..i].iter().rev().find(|l| !l.trim().is_empty());
+        let documented = previous.is_some_and(|p| p.trim_end().ends_with("*/"));
+        if !documented {
+            missing.push(format!("{}: {}", i + 1, line));
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "include/sv2.h: undocumented items:\n  {}",
+            missing.join("\n  ")
+        ))
+    }
+}
+
+fn header(root: &Path, check: bool) -> Result<(), String> {
+    let text = render_header(root)?;
+    check_documented(&text)?;
+    let path = root.join("include/sv2.h");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current == text {
+        return Ok(());
+    }
+    if check {
+        return Err("include/sv2.h is stale, run `cargo xtask header`".into());
+    }
+    std::fs::create_dir_all(root.join("include")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    println!("wrote {}", path.display());
     Ok(())
 }
