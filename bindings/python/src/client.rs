@@ -28,7 +28,7 @@ fn usage(py: Python<'_>, e: UsageError) -> PyErr {
         UsageError::ExtendedChannelsRequired
         | UsageError::NotExtended(_)
         | UsageError::WorkSelectionNotNegotiated => ResultCode::WRONG_STATE,
-        _ => ResultCode::INVALID_ARGUMENT,
+        _ => ResultCode::INVALID_ARG,
     };
     error(py, code, e.to_string())
 }
@@ -45,7 +45,7 @@ fn work_error(py: Python<'_>, e: WorkError) -> PyErr {
     let code = match e {
         WorkError::NotExtended => ResultCode::WRONG_STATE,
         WorkError::BufferTooSmall { .. } => ResultCode::BUFFER_TOO_SMALL,
-        _ => ResultCode::INVALID_ARGUMENT,
+        _ => ResultCode::INVALID_ARG,
     };
     error(py, code, e.to_string())
 }
@@ -208,7 +208,7 @@ impl PyWork {
             _ => {
                 return Err(error(
                     py,
-                    ResultCode::INVALID_ARGUMENT,
+                    ResultCode::INVALID_ARG,
                     "count must be 1, 2 or 4",
                 ))
             }

@@ -1,11 +1,13 @@
 //! Result codes and the exception hierarchy.
 //!
-//! [`ResultCode`] is the one numbering of everything that can fail, grouped by hundreds as
-//! DESIGN §3.4 asks of the C API's `sv2_result`: 1xx caller misuse, 2xx framing and codec,
-//! 3xx Noise, certificates and keys, 4xx protocol, 9xx panics. `src/ffi/result.rs` did not
-//! exist when this was written; the table is self-contained (no PyO3 in `ResultCode` or the
-//! `code_of_*` functions) so that the C API can adopt it as is and the bindings then import
-//! it from there. Numbers are never reused.
+//! [`ResultCode`] is the C API's `sv2_result` numbering (`src/ffi/result.rs`, which the
+//! bindings cannot link: they use the core without the `capi` feature), grouped by hundreds:
+//! 1xx caller misuse, 2xx framing and codec, 3xx Noise, certificates and keys, 4xx protocol,
+//! 9xx panics. The `code_of_*` functions map the core's errors exactly as the C API's `From`
+//! impls do. A test (`tests/test_messages.py::test_result_codes_match_the_c_api`) parses
+//! `src/ffi/result.rs` and fails if a number or name differs. The few codes the C API has no
+//! use for yet (mining client and key files: 110-113, and 410 for a refused setup) are marked
+//! "proposed for the C table".
 //!
 //! In Python every error is an `Sv2Error` subclass chosen by the hundreds digit
 //! (`UsageError`, `CodecError`, `NoiseError`, `ProtocolError`) with `.code` set to the number.
@@ -51,162 +53,153 @@ macro_rules! result_codes {
 result_codes! {
     /// Success.
     OK = 0,
-    /// A required pointer argument was NULL (C API only).
+    /// A required pointer argument was NULL (or a buffer pointer was NULL with a non-zero
+    /// length).
     NULL_ARG = 100,
-    /// The caller's output buffer is too small.
+    /// The caller's buffer is too small; the required size was written to the size
+    /// out-parameter.
     BUFFER_TOO_SMALL = 101,
-    /// The call is not valid in the object's current state.
+    /// The call is not valid in the object's current state (e.g. sending before setup
+    /// completed).
     WRONG_STATE = 102,
-    /// The configuration is invalid.
-    INVALID_CONFIG = 103,
-    /// An argument is out of range or malformed.
-    INVALID_ARGUMENT = 104,
-    /// The session has ended.
+    /// An argument has an invalid value (unknown constant, string too long, bad length, ...).
+    INVALID_ARG = 103,
+    /// The configuration is incomplete or inconsistent (e.g. neither Noise nor plaintext
+    /// chosen).
+    INVALID_CONFIG = 104,
+    /// The session has ended: nothing more can be received or sent.
     CLOSED = 105,
-    /// The message cannot be sent on this connection (wrong protocol or direction).
-    NOT_SENDABLE = 106,
-    /// Too much received input is buffered: drain events first.
-    INPUT_BUFFER_FULL = 107,
-    /// Too much output is queued: send pending data first.
-    OUTPUT_BUFFER_FULL = 108,
-    /// A channel limit was reached.
-    TOO_MANY_CHANNELS = 109,
-    /// No open channel (or connection) has this id.
+    /// `sv2_session_receive_data()` would buffer too much: drain `sv2_session_next_event()` and
+    /// retry with the same bytes (nothing was consumed).
+    INPUT_BUFFER_FULL = 106,
+    /// A send would queue too much: drain `sv2_session_data_to_send()` and retry (nothing was
+    /// queued).
+    OUTPUT_BUFFER_FULL = 107,
+    /// This message cannot be sent on this connection (other protocol or direction).
+    NOT_SENDABLE = 108,
+    /// No open channel (or connection) has this id. (Python bindings; proposed for the C
+    /// table.)
     UNKNOWN_CHANNEL = 110,
-    /// A share failed the local checks (stale, duplicate, above target, bad nTime...).
+    /// A share failed the local checks (stale, duplicate, above target, bad nTime or version);
+    /// nothing was sent. (Python bindings; proposed for the C table.)
     SHARE_REFUSED = 111,
-    /// A pool URL is malformed.
-    INVALID_URL = 112,
-    /// The operating system's random number generator failed.
-    ENTROPY = 113,
-    /// The message has no place here (e.g. a client-bound message given to a pool).
-    UNEXPECTED_MESSAGE = 114,
-    /// Reading or writing a key or certificate file failed.
-    IO = 115,
-    /// A payload ended before a field did.
-    DECODE_TRUNCATED = 200,
-    /// A length prefix or count exceeds its type's maximum.
-    DECODE_TOO_LONG = 201,
-    /// Bytes were left after the last field.
-    DECODE_TRAILING_BYTES = 202,
-    /// A BOOL byte other than 0 or 1.
-    DECODE_INVALID_BOOL = 203,
-    /// A string that is not UTF-8 where the dialect requires UTF-8.
-    DECODE_INVALID_UTF8 = 204,
-    /// A fixed-size value with a wrong length prefix.
-    DECODE_WRONG_LENGTH = 205,
+    /// The message has no place here (e.g. a client-bound message given to a pool engine).
+    /// (Python bindings; proposed for the C table.)
+    UNEXPECTED_MESSAGE = 112,
+    /// Reading or writing a key or certificate file failed. (Python bindings; proposed for the
+    /// C table.)
+    IO = 113,
+    /// A frame or field ended early.
+    TRUNCATED = 200,
+    /// A length prefix or count exceeds what its type allows.
+    TOO_LONG = 201,
+    /// Bytes were left over after a message's last field.
+    TRAILING_BYTES = 202,
+    /// A BOOL byte other than 0 or 1 (strict dialects).
+    INVALID_BOOL = 203,
+    /// A string that is not UTF-8 (dialects requiring UTF-8).
+    INVALID_UTF8 = 204,
+    /// A fixed-size value carried with a length prefix had the wrong length.
+    WRONG_LENGTH = 205,
     /// Well-formed bytes that describe no valid value.
-    DECODE_INVALID_VALUE = 206,
-    /// The frame is of a message type this dialect does not define.
-    DECODE_UNKNOWN_MESSAGE = 207,
-    /// A value is longer than its type allows.
-    ENCODE_TOO_LONG = 210,
-    /// A value does not fit the dialect's narrower type.
-    ENCODE_OUT_OF_RANGE = 211,
-    /// The dialect does not define this message.
-    ENCODE_NOT_IN_DIALECT = 212,
-    /// A value cannot be expressed in the dialect's layout.
-    ENCODE_INVALID_VALUE = 213,
-    /// The payload exceeds the 16 MiB frame limit.
-    ENCODE_FRAME_TOO_LARGE = 214,
-    /// A frame header announced a payload above the configured maximum.
-    FRAME_TOO_LARGE = 220,
-    /// A Noise message with length prefix 0.
-    NOISE_ZERO_LENGTH = 300,
-    /// A Noise message longer than allowed at this point.
-    NOISE_MESSAGE_TOO_LONG = 301,
-    /// A transport message shorter than the AEAD tag.
-    NOISE_MESSAGE_TOO_SHORT = 302,
-    /// A handshake message of the wrong length for its step.
-    NOISE_HANDSHAKE_LENGTH = 303,
-    /// A malformed cipher negotiation message.
-    NOISE_MALFORMED_NEGOTIATION = 304,
-    /// The initiator skipped negotiation, which this responder refuses.
-    NOISE_NEGOTIATION_REQUIRED = 305,
-    /// No cipher in common with the peer.
-    NOISE_NO_COMMON_CIPHER = 306,
-    /// The responder chose a cipher that was not offered.
-    NOISE_UNOFFERED_CIPHER = 307,
-    /// A handshake message failed authentication.
-    NOISE_HANDSHAKE_DECRYPT = 308,
-    /// A transport message failed authentication.
-    NOISE_TRANSPORT_DECRYPT = 309,
-    /// The peer's ephemeral key is a low-order point.
-    NOISE_INVALID_PUBLIC_KEY = 310,
-    /// The nonce space is exhausted: reconnect.
-    NOISE_NONCE_EXHAUSTED = 311,
-    /// A frame exceeds what the peer's Noise dialect can carry.
-    NOISE_FRAME_TOO_LARGE = 312,
-    /// Frame boundaries do not partition the plaintext.
-    NOISE_INVALID_FRAME_BOUNDARIES = 313,
-    /// The Noise configuration is invalid.
-    NOISE_INVALID_CONFIG = 314,
-    /// The random number generator failed during the handshake.
-    NOISE_RNG = 315,
-    /// The handshake is not complete.
-    NOISE_HANDSHAKE_INCOMPLETE = 316,
-    /// An earlier error closed the secure channel.
-    NOISE_CLOSED = 317,
-    /// Internal Noise backend error.
-    NOISE_INTERNAL = 318,
-    /// The certificate signature does not verify under the authority key.
+    INVALID_VALUE = 206,
+    /// A frame larger than the configured or protocol maximum.
+    FRAME_TOO_LARGE = 207,
+    /// A frame of a message type the dialect does not know (decoding a standalone frame).
+    UNKNOWN_MESSAGE = 208,
+    /// Encoding: a value is longer than its type allows (never silently truncated).
+    ENCODE_TOO_LONG = 209,
+    /// Encoding: a value does not fit the narrower integer of the dialect.
+    ENCODE_OUT_OF_RANGE = 210,
+    /// Encoding: the dialect does not define this message.
+    NOT_IN_DIALECT = 211,
+    /// Noise: a malformed message (bad length, bad negotiation bytes).
+    NOISE_MALFORMED = 300,
+    /// Noise: algorithm negotiation failed (no common cipher, negotiation refused or
+    /// unexpected).
+    NOISE_NEGOTIATION = 301,
+    /// Noise: a handshake message failed authentication (tampering, other dialect).
+    NOISE_HANDSHAKE_DECRYPT = 302,
+    /// Noise: a transport message failed authentication (tampering, loss, reordering).
+    NOISE_TRANSPORT_DECRYPT = 303,
+    /// Noise: the peer's key is a low-order point.
+    NOISE_INVALID_PUBLIC_KEY = 304,
+    /// Noise: the nonce space is exhausted; reconnect.
+    NOISE_NONCE_EXHAUSTED = 305,
+    /// Noise: internal or configuration error of the secure channel.
+    NOISE_INTERNAL = 306,
+    /// The operating system's random number generator failed.
+    RNG = 307,
+    /// Certificate: the signature does not verify under the authority key.
     CERT_BAD_SIGNATURE = 320,
-    /// The authority key is not a valid Ed25519 public key.
+    /// Certificate: the authority key is not a valid Ed25519 public key.
     CERT_INVALID_AUTHORITY_KEY = 321,
-    /// The certificate is not valid yet.
+    /// Certificate: not valid yet.
     CERT_NOT_YET_VALID = 322,
-    /// The certificate has expired.
+    /// Certificate: expired.
     CERT_EXPIRED = 323,
-    /// The certificate message is malformed.
+    /// Certificate: malformed (message layout, file text, server key not matching).
     CERT_MALFORMED = 324,
-    /// The certificate is signed by another authority than the trusted one.
+    /// Certificate: signed by another authority than the trusted one.
     CERT_AUTHORITY_MISMATCH = 325,
-    /// A key text is malformed (character, checksum, length, format).
+    /// Certificate: `valid_from` is after `not_valid_after`.
+    CERT_EMPTY_VALIDITY = 326,
+    /// Key text: empty, a character outside base58, or the wrong decoded length.
     KEY_TEXT = 330,
-    /// A key or certificate file is malformed.
-    KEY_FILE = 331,
-    /// The first message was not SetupConnection.
-    FIRST_MESSAGE_NOT_SETUP = 400,
-    /// A second SetupConnection on a connection already set up.
-    SECOND_SETUP = 401,
-    /// The server answered SetupConnection with something else.
-    UNEXPECTED_SETUP_REPLY = 402,
-    /// The server chose a version that was not offered.
-    VERSION_NOT_OFFERED = 403,
-    /// A message of another protocol than the negotiated one.
-    WRONG_PROTOCOL = 404,
-    /// A message that travels only the other way.
-    WRONG_DIRECTION = 405,
-    /// The peer sent a frame that does not decode.
-    MALFORMED_MESSAGE = 406,
-    /// The Noise handshake timed out.
-    TIMEOUT_HANDSHAKE = 410,
-    /// SetupConnection timed out.
-    TIMEOUT_SETUP = 411,
-    /// Nothing was received for too long.
-    TIMEOUT_IDLE = 412,
-    /// The peer closed the connection in the middle of a frame.
-    PEER_CLOSED_MID_FRAME = 413,
-    /// The peer closed the connection before setup completed.
-    PEER_CLOSED_BEFORE_SETUP = 414,
-    /// SetupConnection was refused with SetupConnection.Error.
-    SETUP_REJECTED = 415,
-    /// A Rust panic was caught at the boundary (C API only).
+    /// Key text: the checksum does not match (mistyped or truncated key).
+    KEY_CHECKSUM = 331,
+    /// Key text: a secp256k1 key of the newer spec, which this 2022 implementation does not
+    /// speak.
+    KEY_SECP256K1 = 332,
+    /// Key: not a valid Ed25519 public key.
+    KEY_INVALID = 333,
+    /// Pool URL: missing or unsupported scheme, user info, query or fragment.
+    URL_SCHEME = 340,
+    /// Pool URL: empty or invalid host.
+    URL_HOST = 341,
+    /// Pool URL: missing or invalid port (the spec defines no default port).
+    URL_PORT = 342,
+    /// Pool URL: missing, invalid or misplaced authority key (or a path on a plaintext URL).
+    URL_KEY = 343,
+    /// The peer broke the protocol (first message not SetupConnection, unexpected reply, ...).
+    PROTOCOL = 400,
+    /// The peer sent a message of another protocol than the negotiated one.
+    WRONG_PROTOCOL = 401,
+    /// The peer sent a message that only travels the other way.
+    WRONG_DIRECTION = 402,
+    /// The server chose a protocol version the client did not offer.
+    VERSION = 403,
+    /// The Noise handshake did not complete in time.
+    TIMEOUT_HANDSHAKE = 404,
+    /// SetupConnection did not complete in time.
+    TIMEOUT_SETUP = 405,
+    /// Nothing was received for longer than the idle timeout.
+    TIMEOUT_IDLE = 406,
+    /// The peer closed the connection inside a frame.
+    PEER_CLOSED_MID_FRAME = 407,
+    /// The peer closed the connection before the handshake and setup completed.
+    PEER_CLOSED_BEFORE_SETUP = 408,
+    /// Opening one more channel would exceed the configured maximum.
+    TOO_MANY_CHANNELS = 409,
+    /// SetupConnection was refused with SetupConnection.Error (the code of a `Closed` event).
+    /// (Python bindings; proposed for the C table.)
+    SETUP_REJECTED = 410,
+    /// A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
     PANIC = 900,
-    /// The handle is unusable after an earlier panic (C API only).
+    /// The handle was poisoned by an earlier `SV2_ERR_PANIC`; only `_free` is still valid.
     POISONED = 901,
 }
 
-/// The code of a decode error.
+/// The code of a decode error (as the C API's `decode_kind_code`).
 pub fn code_of_decode(e: &DecodeError) -> ResultCode {
     match e.kind {
-        DecodeErrorKind::Truncated { .. } => ResultCode::DECODE_TRUNCATED,
-        DecodeErrorKind::TooLong { .. } => ResultCode::DECODE_TOO_LONG,
-        DecodeErrorKind::TrailingBytes(_) => ResultCode::DECODE_TRAILING_BYTES,
-        DecodeErrorKind::InvalidBool(_) => ResultCode::DECODE_INVALID_BOOL,
-        DecodeErrorKind::InvalidUtf8 => ResultCode::DECODE_INVALID_UTF8,
-        DecodeErrorKind::WrongLength { .. } => ResultCode::DECODE_WRONG_LENGTH,
-        DecodeErrorKind::InvalidValue(_) => ResultCode::DECODE_INVALID_VALUE,
+        DecodeErrorKind::Truncated { .. } => ResultCode::TRUNCATED,
+        DecodeErrorKind::TooLong { .. } => ResultCode::TOO_LONG,
+        DecodeErrorKind::TrailingBytes(_) => ResultCode::TRAILING_BYTES,
+        DecodeErrorKind::InvalidBool(_) => ResultCode::INVALID_BOOL,
+        DecodeErrorKind::InvalidUtf8 => ResultCode::INVALID_UTF8,
+        DecodeErrorKind::WrongLength { .. } => ResultCode::WRONG_LENGTH,
+        DecodeErrorKind::InvalidValue(_) => ResultCode::INVALID_VALUE,
     }
 }
 
@@ -215,9 +208,9 @@ pub fn code_of_encode(e: &EncodeError) -> ResultCode {
     match e.kind {
         EncodeErrorKind::TooLong { .. } => ResultCode::ENCODE_TOO_LONG,
         EncodeErrorKind::OutOfRange => ResultCode::ENCODE_OUT_OF_RANGE,
-        EncodeErrorKind::NotInDialect(_) => ResultCode::ENCODE_NOT_IN_DIALECT,
-        EncodeErrorKind::InvalidValue(_) => ResultCode::ENCODE_INVALID_VALUE,
-        EncodeErrorKind::FrameTooLarge(_) => ResultCode::ENCODE_FRAME_TOO_LARGE,
+        EncodeErrorKind::NotInDialect(_) => ResultCode::NOT_IN_DIALECT,
+        EncodeErrorKind::InvalidValue(_) => ResultCode::INVALID_VALUE,
+        EncodeErrorKind::FrameTooLarge(_) => ResultCode::FRAME_TOO_LARGE,
     }
 }
 
@@ -243,26 +236,26 @@ pub fn code_of_certificate_check(e: &CertificateCheckError) -> ResultCode {
 /// The code of a Noise error.
 pub fn code_of_noise(e: &CoreNoiseError) -> ResultCode {
     match e {
-        CoreNoiseError::ZeroLengthMessage => ResultCode::NOISE_ZERO_LENGTH,
-        CoreNoiseError::MessageTooLong { .. } => ResultCode::NOISE_MESSAGE_TOO_LONG,
-        CoreNoiseError::MessageTooShort { .. } => ResultCode::NOISE_MESSAGE_TOO_SHORT,
-        CoreNoiseError::UnexpectedHandshakeLength { .. } => ResultCode::NOISE_HANDSHAKE_LENGTH,
-        CoreNoiseError::MalformedNegotiation(_) => ResultCode::NOISE_MALFORMED_NEGOTIATION,
-        CoreNoiseError::NegotiationRequired => ResultCode::NOISE_NEGOTIATION_REQUIRED,
-        CoreNoiseError::NoCommonCipher => ResultCode::NOISE_NO_COMMON_CIPHER,
-        CoreNoiseError::UnofferedCipher(_) => ResultCode::NOISE_UNOFFERED_CIPHER,
+        CoreNoiseError::ZeroLengthMessage
+        | CoreNoiseError::MessageTooLong { .. }
+        | CoreNoiseError::MessageTooShort { .. }
+        | CoreNoiseError::UnexpectedHandshakeLength { .. }
+        | CoreNoiseError::MalformedNegotiation(_) => ResultCode::NOISE_MALFORMED,
+        CoreNoiseError::NegotiationRequired
+        | CoreNoiseError::NoCommonCipher
+        | CoreNoiseError::UnofferedCipher(_) => ResultCode::NOISE_NEGOTIATION,
         CoreNoiseError::HandshakeDecrypt => ResultCode::NOISE_HANDSHAKE_DECRYPT,
         CoreNoiseError::TransportDecrypt => ResultCode::NOISE_TRANSPORT_DECRYPT,
         CoreNoiseError::InvalidPublicKey => ResultCode::NOISE_INVALID_PUBLIC_KEY,
         CoreNoiseError::Certificate(c) => code_of_certificate(c),
         CoreNoiseError::NonceExhausted => ResultCode::NOISE_NONCE_EXHAUSTED,
-        CoreNoiseError::FrameTooLarge { .. } => ResultCode::NOISE_FRAME_TOO_LARGE,
-        CoreNoiseError::InvalidFrameBoundaries => ResultCode::NOISE_INVALID_FRAME_BOUNDARIES,
-        CoreNoiseError::InvalidConfig(_) => ResultCode::NOISE_INVALID_CONFIG,
-        CoreNoiseError::Rng => ResultCode::NOISE_RNG,
-        CoreNoiseError::HandshakeIncomplete => ResultCode::NOISE_HANDSHAKE_INCOMPLETE,
-        CoreNoiseError::Closed => ResultCode::NOISE_CLOSED,
-        CoreNoiseError::Internal(_) => ResultCode::NOISE_INTERNAL,
+        CoreNoiseError::FrameTooLarge { .. } => ResultCode::FRAME_TOO_LARGE,
+        CoreNoiseError::Rng => ResultCode::RNG,
+        CoreNoiseError::Closed => ResultCode::CLOSED,
+        CoreNoiseError::InvalidFrameBoundaries
+        | CoreNoiseError::InvalidConfig(_)
+        | CoreNoiseError::HandshakeIncomplete
+        | CoreNoiseError::Internal(_) => ResultCode::NOISE_INTERNAL,
     }
 }
 
@@ -271,16 +264,16 @@ pub fn code_of_session(e: &SessionError) -> ResultCode {
     match e {
         SessionError::Noise(n) => code_of_noise(n),
         SessionError::Frame(FrameError::TooLarge { .. }) => ResultCode::FRAME_TOO_LARGE,
-        SessionError::Protocol(v) => match v {
-            ProtocolViolation::FirstMessageNotSetup(_) => ResultCode::FIRST_MESSAGE_NOT_SETUP,
-            ProtocolViolation::SecondSetup => ResultCode::SECOND_SETUP,
-            ProtocolViolation::UnexpectedSetupReply(_) => ResultCode::UNEXPECTED_SETUP_REPLY,
-            ProtocolViolation::VersionNotOffered(_) => ResultCode::VERSION_NOT_OFFERED,
+        SessionError::Encode(x) => code_of_encode(x),
+        SessionError::Protocol(p) => match p {
+            ProtocolViolation::Decode(d) => code_of_decode(d),
             ProtocolViolation::WrongProtocol { .. } => ResultCode::WRONG_PROTOCOL,
             ProtocolViolation::WrongDirection(_) => ResultCode::WRONG_DIRECTION,
-            ProtocolViolation::Decode(_) => ResultCode::MALFORMED_MESSAGE,
+            ProtocolViolation::VersionNotOffered(_) => ResultCode::VERSION,
+            ProtocolViolation::FirstMessageNotSetup(_)
+            | ProtocolViolation::SecondSetup
+            | ProtocolViolation::UnexpectedSetupReply(_) => ResultCode::PROTOCOL,
         },
-        SessionError::Encode(e) => code_of_encode(e),
         SessionError::Timeout(TimeoutKind::Handshake) => ResultCode::TIMEOUT_HANDSHAKE,
         SessionError::Timeout(TimeoutKind::Setup) => ResultCode::TIMEOUT_SETUP,
         SessionError::Timeout(TimeoutKind::Idle) => ResultCode::TIMEOUT_IDLE,
@@ -296,15 +289,38 @@ pub fn code_of_session(e: &SessionError) -> ResultCode {
     }
 }
 
-/// The code of a key file error.
+/// The code of a key text error.
+pub fn code_of_key_text(e: &KeyTextError) -> ResultCode {
+    match e {
+        KeyTextError::BadChecksum { .. } => ResultCode::KEY_CHECKSUM,
+        KeyTextError::Secp256k1Format => ResultCode::KEY_SECP256K1,
+        KeyTextError::InvalidEd25519Key => ResultCode::KEY_INVALID,
+        _ => ResultCode::KEY_TEXT,
+    }
+}
+
+/// The code of a pool URL error.
+pub fn code_of_url(e: &UrlError) -> ResultCode {
+    match e {
+        UrlError::MissingScheme
+        | UrlError::UnsupportedScheme { .. }
+        | UrlError::UserInfo
+        | UrlError::QueryOrFragment => ResultCode::URL_SCHEME,
+        UrlError::EmptyHost | UrlError::InvalidHost { .. } => ResultCode::URL_HOST,
+        UrlError::MissingPort | UrlError::InvalidPort { .. } => ResultCode::URL_PORT,
+        _ => ResultCode::URL_KEY,
+    }
+}
+
+/// The code of a key file error (file format errors are CERT_MALFORMED, as in the C API).
 pub fn code_of_key_file(e: &KeyFileError) -> ResultCode {
     match e {
         KeyFileError::Io { .. } | KeyFileError::AlreadyExists { .. } => ResultCode::IO,
-        KeyFileError::SamePath { .. } => ResultCode::INVALID_ARGUMENT,
-        KeyFileError::Entropy(_) => ResultCode::ENTROPY,
-        KeyFileError::EmptyValidity(_) => ResultCode::INVALID_ARGUMENT,
+        KeyFileError::SamePath { .. } => ResultCode::INVALID_ARG,
+        KeyFileError::Entropy(_) => ResultCode::RNG,
+        KeyFileError::EmptyValidity(_) => ResultCode::CERT_EMPTY_VALIDITY,
         KeyFileError::Verify { source, .. } => code_of_certificate_check(source),
-        _ => ResultCode::KEY_FILE,
+        _ => ResultCode::CERT_MALFORMED,
     }
 }
 
@@ -380,13 +396,15 @@ to_pyerr!(CoreNoiseError, code_of_noise);
 to_pyerr!(CertificateError, code_of_certificate);
 to_pyerr!(CertificateCheckError, code_of_certificate_check);
 to_pyerr!(KeyFileError, code_of_key_file);
-to_pyerr!(KeyTextError, |_: &KeyTextError| ResultCode::KEY_TEXT);
-to_pyerr!(FileFormatError, |_: &FileFormatError| ResultCode::KEY_FILE);
-to_pyerr!(UrlError, |_: &UrlError| ResultCode::INVALID_URL);
-to_pyerr!(ValueError, |_: &ValueError| ResultCode::INVALID_ARGUMENT);
+to_pyerr!(KeyTextError, code_of_key_text);
+to_pyerr!(FileFormatError, |_: &FileFormatError| {
+    ResultCode::CERT_MALFORMED
+});
+to_pyerr!(UrlError, code_of_url);
+to_pyerr!(ValueError, |_: &ValueError| ResultCode::INVALID_ARG);
 to_pyerr!(FrameError, |_: &FrameError| ResultCode::FRAME_TOO_LARGE);
 to_pyerr!(sv2::mining::MathError, |_: &sv2::mining::MathError| {
-    ResultCode::INVALID_ARGUMENT
+    ResultCode::INVALID_ARG
 });
 
 /// `result.map_err(|e| e.to_pyerr(py))` in one call.

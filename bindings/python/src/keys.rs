@@ -118,7 +118,7 @@ macro_rules! secret_key {
                 let seed = self::seed(seed)?;
                 <$core>::generate_with(seed)
                     .map(Self)
-                    .map_err(|e| error(py, ResultCode::ENTROPY, e.to_string()))
+                    .map_err(|e| error(py, ResultCode::RNG, e.to_string()))
             }
             /// Parses the key text (Base58Check).
             #[staticmethod]
@@ -229,7 +229,7 @@ impl PyCertificate {
             not_valid_after,
         )
         .map(Self)
-        .map_err(|e| error(py, ResultCode::INVALID_ARGUMENT, e.to_string()))
+        .map_err(|e| error(py, ResultCode::INVALID_ARG, e.to_string()))
     }
 
     /// Checks the signature against the trusted authority key and the validity window at
@@ -318,7 +318,7 @@ pub struct PyPoolUrl(pub PoolUrl);
 
 #[pymethods]
 impl PyPoolUrl {
-    /// Parses a URL; raises UsageError (INVALID_URL) with what to fix.
+    /// Parses a URL; raises NoiseError (URL_SCHEME/HOST/PORT/KEY, 340-343) saying what to fix.
     #[new]
     fn new(py: Python<'_>, url: &str) -> PyResult<Self> {
         PoolUrl::parse(url).py(py).map(Self)

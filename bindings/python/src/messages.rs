@@ -31,7 +31,7 @@ pub fn dialect(py: Python<'_>, name: &str) -> PyResult<&'static Dialect> {
         let known: Vec<&str> = DIALECTS.iter().map(|d| d.name()).collect();
         error(
             py,
-            ResultCode::INVALID_ARGUMENT,
+            ResultCode::INVALID_ARG,
             format!("unknown dialect {name:?}; known: {}", known.join(", ")),
         )
     })
@@ -145,7 +145,7 @@ impl PyFrameHeader {
             .ok_or_else(|| {
                 error(
                     py,
-                    ResultCode::DECODE_TRUNCATED,
+                    ResultCode::TRUNCATED,
                     format!("a frame header needs 6 bytes, got {}", data.len()),
                 )
             })?;
@@ -309,7 +309,7 @@ fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<Frame> {
     if used != data.len() {
         return Err(error(
             py,
-            ResultCode::DECODE_TRAILING_BYTES,
+            ResultCode::TRAILING_BYTES,
             format!(
                 "{} bytes after the frame (use decode_frame or StreamDecoder for several frames)",
                 data.len() - used
@@ -371,7 +371,7 @@ pub fn message_class<'py>(
     let kind = MessageKind::from_name(protocol, name).ok_or_else(|| {
         error(
             py,
-            ResultCode::INVALID_ARGUMENT,
+            ResultCode::INVALID_ARG,
             format!("no message {name:?} (protocol {protocol:?})"),
         )
     })?;

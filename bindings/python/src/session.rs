@@ -39,7 +39,7 @@ fn protocol_arg(py: Python<'_>, name: &str) -> PyResult<Protocol> {
         other => {
             return Err(error(
                 py,
-                ResultCode::INVALID_ARGUMENT,
+                ResultCode::INVALID_ARG,
                 format!(
                     "unknown protocol {other:?}: mining, job-negotiation or template-distribution"
                 ),
@@ -54,7 +54,7 @@ fn profile_arg(py: Python<'_>, name: &str) -> PyResult<NoiseProfile> {
         "braiins-2021" => Ok(NoiseProfile::Braiins2021),
         other => Err(error(
             py,
-            ResultCode::INVALID_ARGUMENT,
+            ResultCode::INVALID_ARG,
             format!("unknown Noise profile {other:?}: sri-2023 or braiins-2021"),
         )),
     }
@@ -77,7 +77,7 @@ fn ciphers_arg(py: Python<'_>, names: Option<Vec<String>>) -> PyResult<Option<Ve
                     "aesgcm" => Ok(Cipher::AesGcm),
                     other => Err(error(
                         py,
-                        ResultCode::INVALID_ARGUMENT,
+                        ResultCode::INVALID_ARG,
                         format!("unknown cipher {other:?}: chachapoly or aesgcm"),
                     )),
                 })

@@ -101,7 +101,7 @@ def test_wrong_authority_key_raises_noise_error() -> None:
             other = sv2.AuthoritySecretKey.generate(bytes(32)).public_key()
             with pytest.raises(sv2.NoiseError) as info:
                 await sv2.aio.connect(host="127.0.0.1", port=server.port, authority_key=other)
-            assert info.value.code == 320
+            assert info.value.code == sv2.ResultCode.CERT_BAD_SIGNATURE
 
     asyncio.run(main())
 
@@ -113,7 +113,7 @@ def test_plaintext_setup_rejected() -> None:
         async with server:
             with pytest.raises(sv2.ProtocolError) as info:
                 await sv2.aio.connect(f"stratum2+tcp+plain://127.0.0.1:{server.port}")
-            assert info.value.code == 415
+            assert info.value.code == sv2.ResultCode.SETUP_REJECTED
 
     asyncio.run(main())
 

@@ -58,7 +58,7 @@ def test_work_helpers_match_hashlib() -> None:
     assert work.max_ntime(10) == 1_700_000_000 and work.max_ntime(5010) == 1_700_000_005
     with pytest.raises(sv2.UsageError) as info:
         work.coinbase(b"")
-    assert info.value.code == 102
+    assert info.value.code == sv2.ResultCode.WRONG_STATE
     assert "Work(channel_id=7" in repr(work)
 
 
@@ -78,13 +78,13 @@ def test_mine_submit_and_ack() -> None:
     # The same share again is refused locally, and nothing is queued.
     with pytest.raises(sv2.UsageError) as info:
         client.submit_standard(7, work.job_id, nonce, work.min_ntime, work.version, now_ms=21)
-    assert info.value.code == 111
+    assert info.value.code == sv2.ResultCode.SHARE_REFUSED
     with pytest.raises(sv2.UsageError) as info:
         client.submit_standard(8, work.job_id, nonce, work.min_ntime, work.version, now_ms=21)
-    assert info.value.code == 110
+    assert info.value.code == sv2.ResultCode.UNKNOWN_CHANNEL
     with pytest.raises(sv2.UsageError) as info:  # nTime beyond min_ntime + elapsed seconds
         client.submit_standard(7, work.job_id, nonce, work.min_ntime + 100, work.version, now_ms=21)
-    assert info.value.code == 111
+    assert info.value.code == sv2.ResultCode.SHARE_REFUSED
     assert client.next_outgoing() is None
     client.handle_message(
         sv2.SubmitSharesSuccess(channel_id=7, last_sequence_number=0, new_submits_accepted_count=1, new_shares_sum=1),
@@ -115,7 +115,7 @@ def test_rejections_and_protocol_errors() -> None:
     assert isinstance(err, sv2.ClientProtocolError) and err.channel_id == 99
     with pytest.raises(sv2.UsageError) as info:
         client.handle_message(sv2.SetupConnectionSuccess(), 0)
-    assert info.value.code == 114
+    assert info.value.code == sv2.ResultCode.UNEXPECTED_MESSAGE
     with pytest.raises(TypeError):
         client.handle_message(b"not a message")  # type: ignore[arg-type]
     client.close_channel(7, "bye")
@@ -124,10 +124,10 @@ def test_rejections_and_protocol_errors() -> None:
     assert isinstance(closed, sv2.ChannelClosed) and closed.reason == "local"
     with pytest.raises(sv2.UsageError) as info:
         client.close_channel(7)
-    assert info.value.code == 110
+    assert info.value.code == sv2.ResultCode.UNKNOWN_CHANNEL
     with pytest.raises(sv2.UsageError) as info:
         client.open_standard_channel("x", float("nan"))
-    assert info.value.code == 104
+    assert info.value.code == sv2.ResultCode.INVALID_ARG
 
 
 def test_extended_channel_work() -> None:
@@ -180,7 +180,7 @@ def test_target_helpers() -> None:
     for bad in (0.0, -1.0, float("nan")):
         with pytest.raises(sv2.UsageError) as info:
             sv2.difficulty_to_target(bad)
-        assert info.value.code == 104
+        assert info.value.code == sv2.ResultCode.INVALID_ARG
     with pytest.raises(sv2.UsageError):
         sv2.nbits_to_target(0x1D800001)  # negative
     with pytest.raises(ValueError):

@@ -36,10 +36,14 @@ def test_key_text_round_trip_and_errors() -> None:
     # The spec's example key.
     spec = sv2.AuthorityPublicKey("u95GEReVMjK6k5YqiSFNqqTnKU4ypU2Wm8awa6tmbmDmk1bWt")
     assert spec.to_bytes().hex() == "76637000979c1c11af0c300bcd8c7fe48610fce9b9c11e3daee35ae0b08a7455"
-    for bad in ["", "0OIl", "u95GEReVMjK6k5YqiSFNqqTnKU4ypU2Wm8awa6tmbmDmk1bWu"]:
+    for bad, code in [
+        ("", sv2.ResultCode.KEY_TEXT),
+        ("0OIl", sv2.ResultCode.KEY_TEXT),
+        ("u95GEReVMjK6k5YqiSFNqqTnKU4ypU2Wm8awa6tmbmDmk1bWu", sv2.ResultCode.KEY_CHECKSUM),
+    ]:
         with pytest.raises(sv2.NoiseError) as info:
             sv2.AuthorityPublicKey(bad)
-        assert info.value.code == 330
+        assert info.value.code == code
     with pytest.raises(ValueError):
         sv2.AuthoritySecretKey.generate(b"short")
 
@@ -53,14 +57,14 @@ def test_certificate(tmp_path: pathlib.Path) -> None:
     assert sv2.Certificate.from_text(cert.to_text()) == cert
     with pytest.raises(sv2.NoiseError) as info:
         cert.verify(authority.public_key(), now_unix=cert.not_valid_after + 1)
-    assert info.value.code == 323
+    assert info.value.code == sv2.ResultCode.CERT_EXPIRED
     with pytest.raises(sv2.NoiseError) as info:
         cert.verify(authority.public_key(), now_unix=cert.valid_from - 1)
-    assert info.value.code == 322
+    assert info.value.code == sv2.ResultCode.CERT_NOT_YET_VALID
     other = sv2.AuthoritySecretKey.generate(bytes(32)).public_key()
     with pytest.raises(sv2.NoiseError) as info:
         cert.verify(other)
-    assert info.value.code == 325
+    assert info.value.code == sv2.ResultCode.CERT_AUTHORITY_MISMATCH
     with pytest.raises(sv2.UsageError):
         sv2.Certificate.sign(authority, server.public_key(), 10, 5)
     # Files.
@@ -82,7 +86,7 @@ def test_certificate(tmp_path: pathlib.Path) -> None:
         sv2.AuthorityPublicKey.read_file(str(tmp_path / "missing"))
     with pytest.raises(sv2.NoiseError) as info:
         sv2.StaticPublicKey.read_file(str(pub_path))  # an authority key file
-    assert info.value.code == 331
+    assert info.value.code == sv2.ResultCode.CERT_MALFORMED
     tampered = cert.to_text().replace(f"valid_from = {cert.valid_from}", f"valid_from = {cert.valid_from - 1}")
     with pytest.raises(sv2.NoiseError):
         sv2.Certificate.from_text(tampered)
@@ -95,10 +99,16 @@ def test_pool_url() -> None:
     assert str(url) == f"stratum2+tcp://pool.example.com:3336/{key}"
     plain = sv2.PoolUrl("stratum2+tcp+plain://[::1]:34254")
     assert plain.host == "::1" and plain.authority_key is None and plain.plaintext
-    for bad in ["pool:3336", "stratum2+tcp://pool:3336", "stratum2+tcp://pool/KEY", "http://x:1"]:
-        with pytest.raises(sv2.UsageError) as info:
+    for bad, code in [
+        ("pool:3336", sv2.ResultCode.URL_SCHEME),
+        ("http://x:1", sv2.ResultCode.URL_SCHEME),
+        ("stratum2+tcp://:1/x", sv2.ResultCode.URL_HOST),
+        ("stratum2+tcp://pool/KEY", sv2.ResultCode.URL_PORT),
+        ("stratum2+tcp://pool:3336", sv2.ResultCode.URL_KEY),
+    ]:
+        with pytest.raises(sv2.NoiseError) as info:
             sv2.PoolUrl(bad)
-        assert info.value.code == 112
+        assert info.value.code == code, bad
 
 
 def pump(a: sv2.Session, b: sv2.Session, now: int) -> None:
@@ -162,7 +172,7 @@ def test_session_pair_exchanges_messages(noise: bool) -> None:
     # Sending in the wrong direction is refused and nothing is queued.
     with pytest.raises(sv2.UsageError) as info:
         client.send(sv2.SetTarget(channel_id=7))
-    assert info.value.code == 106
+    assert info.value.code == sv2.ResultCode.NOT_SENDABLE
     # Close: the peer sees end of file.
     client.close()
     server.peer_closed()
@@ -171,14 +181,14 @@ def test_session_pair_exchanges_messages(noise: bool) -> None:
     assert server.is_closed
     with pytest.raises(sv2.UsageError) as info:
         server.receive_data(b"x", 5)
-    assert info.value.code == 105
+    assert info.value.code == sv2.ResultCode.CLOSED
 
 
 def test_send_before_setup_is_wrong_state() -> None:
     client, server, _ = pair()
     with pytest.raises(sv2.UsageError) as info:
         client.send(sv2.SetTarget())
-    assert info.value.code == 102
+    assert info.value.code == sv2.ResultCode.WRONG_STATE
 
 
 def test_wrong_authority_key_fails_handshake() -> None:
@@ -188,9 +198,9 @@ def test_wrong_authority_key_fails_handshake() -> None:
     client = sv2.Session.client(sv2.ClientConfig(authority_key=other), now_ms=0)
     with pytest.raises(sv2.NoiseError) as info:
         pump(client, server, 0)
-    assert info.value.code == 320
+    assert info.value.code == sv2.ResultCode.CERT_BAD_SIGNATURE
     closed = client.events()[-1]
-    assert isinstance(closed, sv2.Closed) and closed.reason == "error" and closed.code == 320
+    assert isinstance(closed, sv2.Closed) and closed.reason == "error" and closed.code == sv2.ResultCode.CERT_BAD_SIGNATURE
 
 
 def test_expired_certificate_is_refused() -> None:
@@ -201,7 +211,7 @@ def test_expired_certificate_is_refused() -> None:
     )
     with pytest.raises(sv2.NoiseError) as info:
         pump(client, server, 0)
-    assert info.value.code == 323
+    assert info.value.code == sv2.ResultCode.CERT_EXPIRED
 
 
 def test_tampered_transport_is_refused() -> None:
@@ -213,7 +223,7 @@ def test_tampered_transport_is_refused() -> None:
     data[-1] ^= 1
     with pytest.raises(sv2.NoiseError) as info:
         server.receive_data(bytes(data), 2)
-    assert info.value.code == 309
+    assert info.value.code == sv2.ResultCode.NOISE_TRANSPORT_DECRYPT
 
 
 def test_setup_check_refuses_clients() -> None:
@@ -227,7 +237,7 @@ def test_setup_check_refuses_clients() -> None:
     pump(client, server, 1)
     closed = client.events()[-1]
     assert isinstance(closed, sv2.Closed) and closed.reason == "setup-rejected"
-    assert closed.error_code == "unsupported-vendor" and closed.code == 415
+    assert closed.error_code == "unsupported-vendor" and closed.code == sv2.ResultCode.SETUP_REJECTED
     assert len(seen) == 1 and seen[0].vendor == "test"
 
 
@@ -244,7 +254,7 @@ def test_first_message_must_be_setup() -> None:
     server = sv2.Session.server(sv2.ServerConfig(plaintext=True), now_ms=0)
     with pytest.raises(sv2.ProtocolError) as info:
         server.receive_data(sv2.SetTarget().encode(), 0)
-    assert info.value.code == 400
+    assert info.value.code == sv2.ResultCode.PROTOCOL
 
 
 def test_garbage_frame_is_protocol_error() -> None:
@@ -256,7 +266,7 @@ def test_garbage_frame_is_protocol_error() -> None:
     frame[3] -= 1
     server.receive_data(bytes(frame[:-1]), 2)
     ev = server.next_event()
-    assert isinstance(ev, sv2.Closed) and ev.code == 406
+    assert isinstance(ev, sv2.Closed) and ev.code == sv2.ResultCode.TRUNCATED
 
 
 def test_timeouts() -> None:
@@ -266,7 +276,7 @@ def test_timeouts() -> None:
     assert not client.is_closed
     client.handle_timeout(1500)
     ev = client.events()[-1]
-    assert isinstance(ev, sv2.Closed) and ev.code == 411
+    assert isinstance(ev, sv2.Closed) and ev.code == sv2.ResultCode.TIMEOUT_SETUP
     # now_ms defaults to the monotonic clock.
     s = sv2.Session.client(sv2.ClientConfig(plaintext=True))
     timeout = s.poll_timeout()
@@ -277,7 +287,7 @@ def test_config_errors() -> None:
     key = sv2.AuthoritySecretKey.generate(SEED_A).public_key()
     with pytest.raises(sv2.UsageError) as info:
         sv2.ClientConfig()
-    assert info.value.code == 103
+    assert info.value.code == sv2.ResultCode.INVALID_CONFIG
     with pytest.raises(sv2.UsageError):
         sv2.ClientConfig(authority_key=key, plaintext=True)
     with pytest.raises(sv2.UsageError):

@@ -3,6 +3,7 @@
 import json
 import pathlib
 import pickle
+import re
 from typing import Any
 
 import pytest
@@ -158,14 +159,14 @@ def test_encode_errors_carry_codes() -> None:
     too_long = sv2.SetupConnection(vendor="x" * 256)
     with pytest.raises(sv2.CodecError) as info:
         too_long.encode()
-    assert info.value.code == 210 and isinstance(info.value, sv2.Sv2Error)
+    assert info.value.code == sv2.ResultCode.ENCODE_TOO_LONG and isinstance(info.value, sv2.Sv2Error)
     # Telemetry exists only in braiins-2021.
     with pytest.raises(sv2.CodecError) as info:
         sv2.OpenTelemetryChannel().encode("spec")
-    assert info.value.code == 212
+    assert info.value.code == sv2.ResultCode.NOT_IN_DIALECT
     with pytest.raises(sv2.UsageError) as uinfo:
         sv2.SetTarget().encode("no-such-dialect")
-    assert uinfo.value.code == 104
+    assert uinfo.value.code == sv2.ResultCode.INVALID_ARG
     with pytest.raises(TypeError):
         sv2.encode(b"bytes")  # type: ignore[arg-type]
 
@@ -173,9 +174,9 @@ def test_encode_errors_carry_codes() -> None:
 def test_decode_errors_carry_codes() -> None:
     frame = sv2.SubmitSharesStandard(channel_id=1).encode()
     cases = [
-        (frame[:-1], 200),  # truncated payload
-        (frame[:3], 200),  # truncated header
-        (frame + b"\x00", 202),  # trailing bytes after the frame
+        (frame[:-1], sv2.ResultCode.TRUNCATED),  # truncated payload
+        (frame[:3], sv2.ResultCode.TRUNCATED),  # truncated header
+        (frame + b"\x00", sv2.ResultCode.TRAILING_BYTES),  # trailing bytes after the frame
         (bytes([0x00, 0x80, 0x1A, 0x19, 0x00, 0x00]) + frame[6:] + b"\x00", 202),  # payload too long
     ]
     for data, code in cases:
@@ -189,20 +190,20 @@ def test_decode_errors_carry_codes() -> None:
     assert isinstance(sv2.decode(bytes(job)), sv2.NewMiningJob)
     with pytest.raises(sv2.CodecError) as info:
         sv2.decode(bytes(job), "braiins-2021")
-    assert info.value.code == 203
+    assert info.value.code == sv2.ResultCode.INVALID_BOOL
     with pytest.raises(sv2.CodecError) as info:
         sv2.SetupConnection(vendor=b"\xff").encode("braiins-2021")
-    assert info.value.code == 213
+    assert info.value.code == sv2.ResultCode.INVALID_VALUE
     bad_utf8 = sv2.SetupConnection(vendor=b"\xff").encode("spec")
     with pytest.raises(sv2.CodecError) as info:
         sv2.decode(bad_utf8, "braiins-2021")
-    assert info.value.code == 204
+    assert info.value.code == sv2.ResultCode.INVALID_UTF8
     # A SEQ0_255 count larger than the payload.
     ext = bytearray(sv2.NewExtendedMiningJob().encode())
     ext[6 + 14] = 5
     with pytest.raises(sv2.CodecError) as info:
         sv2.decode(bytes(ext))
-    assert info.value.code == 200
+    assert info.value.code == sv2.ResultCode.TRUNCATED
     with pytest.raises(sv2.CodecError):
         sv2.FrameHeader.parse(b"\x00")
 
@@ -238,7 +239,7 @@ def test_stream_decoder() -> None:
     small.push(messages[0].encode())
     with pytest.raises(sv2.CodecError) as info:
         small.next_frame()
-    assert info.value.code == 220
+    assert info.value.code == sv2.ResultCode.FRAME_TOO_LARGE
     with pytest.raises(sv2.UsageError):
         sv2.StreamDecoder(dialect="nope")
 
@@ -248,14 +249,30 @@ def test_result_codes_table() -> None:
     numbers = [c for c, _, _ in codes]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
     names = {name: code for code, name, _ in codes}
-    assert names["OK"] == 0 and names["DECODE_TRUNCATED"] == 200
-    assert sv2.result_str(200) == "A payload ended before a field did."
+    assert names["OK"] == 0 and names["TRUNCATED"] == 200
+    assert sv2.result_str(200) == "A frame or field ended early."
     assert sv2.result_str(12345) == "unknown result code"
     assert {int(c) for c in sv2.ResultCode} == set(numbers)
     for code, name, _ in codes:
         assert sv2.ResultCode(code).name == name
     assert sv2.CodecError.code == 200 and sv2.Sv2Error("x").code == 0
     assert issubclass(sv2.ProtocolError, sv2.Sv2Error)
+
+
+def test_result_codes_match_the_c_api() -> None:
+    """Every `SV2_ERR_*` constant of the C API has the same number and name here."""
+    source = (ROOT / "src" / "ffi" / "result.rs").read_text()
+    c_codes = {
+        name: int(number)
+        for name, number in re.findall(r"pub const SV2_(?:ERR_)?([A-Z0-9_]+): sv2_result = (\d+);", source)
+    }
+    assert len(c_codes) > 40
+    ours = {name: code for code, name, _ in sv2.result_codes()}
+    for name, number in c_codes.items():
+        assert ours.get(name) == number, name
+    # Codes only the bindings use must not collide with C numbers.
+    assert set(ours.values()) >= set(c_codes.values())
+    assert len(set(ours.values())) == len(ours)
 
 
 def test_every_message_class_is_exported() -> None:
