@@ -15,6 +15,7 @@ mod events;
 mod keys;
 mod messages;
 mod messages_generated;
+mod pool;
 mod session;
 
 use pyo3::prelude::*;
@@ -29,6 +30,7 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     keys::register(m)?;
     session::register(m)?;
     client::register(m)?;
+    pool::register(m)?;
     m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }

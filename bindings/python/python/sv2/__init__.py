@@ -7,6 +7,7 @@ private module ``sv2._sv2`` and is re-exported here; ``sv2.aio`` adds asyncio st
 from sv2._sv2 import *  # noqa: F401,F403
 from sv2._sv2 import __version__
 from sv2._codes import ResultCode
+from sv2._policy import PoolPolicy
 
 from typing import Union
 
@@ -33,6 +34,11 @@ ClientEvent = Union[
     CustomJobAccepted,
     CustomJobRejected,
     ClientProtocolError,
+]
+
+#: What `PoolEngine.next_event()` returns (besides None).
+PoolEvent = Union[
+    PoolChannelOpened, PoolChannelClosed, PoolShareAccepted, PoolShareRejected, BlockFound, PoolTargetChanged
 ]
 
 __all__ = [
@@ -104,6 +110,19 @@ __all__ = [
     "hashrate_from_share_rate",
     "target_for_share_rate",
     "double_sha256",
+    "PoolEngine",
+    "PoolPolicy",
+    "SyntheticTemplateSource",
+    "REGTEST_NBITS",
+    "ChannelStats",
+    "PoolSnapshot",
+    "PoolChannelOpened",
+    "PoolChannelClosed",
+    "PoolShareAccepted",
+    "PoolShareRejected",
+    "BlockFound",
+    "PoolTargetChanged",
+    "PoolEvent",
 ]
 # --- BEGIN GENERATED MESSAGES (cargo xtask codegen; do not edit) ---
 __all__ += [

@@ -97,6 +97,7 @@ class Connection:
         self.setup_complete: Optional[SetupComplete] = None
         self.handshake: Optional[HandshakeComplete] = None
         self.closed: Optional[Closed] = None
+        self._input_handler: Optional[Callable[[Connection], list[Event]]] = None
         self._pump_task = asyncio.ensure_future(self._pump())
 
     # Properties ---------------------------------------------------------------------------
@@ -164,6 +165,39 @@ class Connection:
             except ConnectionClosed:
                 return
 
+    # Driving the session directly (pools, proxies) ---------------------------------------
+
+    def set_input_handler(self, handler: Optional[Callable[[Connection], list[Event]]]) -> None:
+        """From now on, after received bytes (or a timer) the pump calls `handler(conn)`
+        instead of queuing the session's events: the handler drains `conn.session` itself
+        (e.g. `PoolEngine.receive(conn_id, conn.session)`) and returns the events it did not
+        consume, which the connection records (`setup_complete`, `closed`) and drops. Use
+        `take_pending()` first for events queued before the switch."""
+        self._input_handler = handler
+
+    def take_pending(self) -> list[Event]:
+        """The events queued and not yet read (without waiting)."""
+        out: list[Event] = []
+        while True:
+            try:
+                item = self._events.get_nowait()
+            except asyncio.QueueEmpty:
+                return out
+            if item is _END:
+                self._events.put_nowait(_END)
+                return out
+            assert isinstance(item, (Message, RawFrame, HandshakeComplete, SetupComplete, Closed))
+            out.append(item)
+
+    def write_pending(self) -> None:
+        """Writes what the session has queued (without waiting for the transport)."""
+        self._write()
+
+    async def wait_closed(self) -> None:
+        """Waits until the connection has ended."""
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(self._pump_task)
+
     # Closing ------------------------------------------------------------------------------
 
     async def close(self) -> None:
@@ -203,20 +237,28 @@ class Connection:
         self._write()
         await self._writer.drain()
 
+    def _note(self, event: Event) -> None:
+        if isinstance(event, HandshakeComplete):
+            self.handshake = event
+        elif isinstance(event, SetupComplete):
+            self.setup_complete = event
+            if not self._ready.done():
+                self._ready.set_result(event)
+        elif isinstance(event, Closed):
+            self.closed = event
+            if not self._ready.done():
+                self._ready.set_exception(error_for(event))
+
     async def _dispatch(self) -> None:
         # Events may produce bytes (e.g. the server's SetupConnection.Success): write first.
         self._write()
+        if self._input_handler is not None:
+            for event in self._input_handler(self):
+                self._note(event)
+            self._write()
+            return
         for event in self.session.events():
-            if isinstance(event, HandshakeComplete):
-                self.handshake = event
-            elif isinstance(event, SetupComplete):
-                self.setup_complete = event
-                if not self._ready.done():
-                    self._ready.set_result(event)
-            elif isinstance(event, Closed):
-                self.closed = event
-                if not self._ready.done():
-                    self._ready.set_exception(error_for(event))
+            self._note(event)
             await self._events.put(event)
         self._write()
 
