@@ -303,6 +303,30 @@ pub fn decode(
     frame_to_py(py, frame)
 }
 
+/// Decodes every frame of `data` (which must hold whole frames) in one call: the batch form
+/// of `decode`, for captures and buffers holding many frames.
+#[pyfunction]
+#[pyo3(signature = (data, dialect = None))]
+pub fn decode_all(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    dialect: Option<&str>,
+) -> PyResult<Vec<PyObject>> {
+    let d = match dialect {
+        None => Dialect::default(),
+        Some(name) => self::dialect(py, name)?,
+    };
+    let data = conv::bytes_in(data)?;
+    let mut rest: &[u8] = &data;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let (frame, used) = messages::decode_frame(d, rest).py(py)?;
+        out.push(frame_to_py(py, frame)?);
+        rest = &rest[used..];
+    }
+    Ok(out)
+}
+
 #[inline]
 fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<Frame> {
     let (frame, used) = messages::decode_frame(d, data).py(py)?;
@@ -451,6 +475,7 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<PyStreamDecoder>()?;
     module.add_function(wrap_pyfunction!(decode, module)?)?;
     module.add_function(wrap_pyfunction!(decode_frame, module)?)?;
+    module.add_function(wrap_pyfunction!(decode_all, module)?)?;
     module.add_function(wrap_pyfunction!(decode_payload, module)?)?;
     module.add_function(wrap_pyfunction!(encode, module)?)?;
     module.add_function(wrap_pyfunction!(message_class, module)?)?;

@@ -171,6 +171,6 @@ def test_setup_timeout_closes_silent_clients() -> None:
     asyncio.run(main())
 
 
-@pytest.mark.skip(reason="C miner from examples/c: the C API is on another branch (ffi); enable when merged")
+@pytest.mark.skip(reason="TODO: Python pool with the C miner of examples/c; examples/c has no miner yet (the C API has no sv2_miner); enable when it lands")
 def test_python_pool_with_c_miner() -> None:
     raise NotImplementedError

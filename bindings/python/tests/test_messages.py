@@ -235,6 +235,10 @@ def test_stream_decoder() -> None:
     assert got == messages and dec.buffered == 0
     dec.push(stream[:10])
     assert dec.next_message() is None and dec.buffered == 10
+    assert sv2.decode_all(stream) == messages
+    with pytest.raises(sv2.CodecError) as dinfo:
+        sv2.decode_all(stream[:-1])
+    assert dinfo.value.code == sv2.ResultCode.TRUNCATED
     small = sv2.StreamDecoder(max_payload=16)
     small.push(messages[0].encode())
     with pytest.raises(sv2.CodecError) as info:

@@ -58,6 +58,7 @@ __all__ = [
     "StreamDecoder",
     "decode",
     "decode_frame",
+    "decode_all",
     "decode_payload",
     "encode",
     "message_class",
