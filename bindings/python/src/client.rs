@@ -20,17 +20,7 @@ fn bytes(py: Python<'_>, b: &[u8]) -> Py<PyBytes> {
 }
 
 fn usage(py: Python<'_>, e: UsageError) -> PyErr {
-    let code = match e {
-        UsageError::TooManyChannels(_) | UsageError::TooManyPendingCustomJobs => {
-            ResultCode::TOO_MANY_CHANNELS
-        }
-        UsageError::UnknownChannel(_) => ResultCode::UNKNOWN_CHANNEL,
-        UsageError::ExtendedChannelsRequired
-        | UsageError::NotExtended(_)
-        | UsageError::WorkSelectionNotNegotiated => ResultCode::WRONG_STATE,
-        _ => ResultCode::INVALID_ARG,
-    };
-    error(py, code, e.to_string())
+    error(py, usage_code(&e), e.to_string())
 }
 
 fn submit_error(py: Python<'_>, e: SubmitError) -> PyErr {
@@ -1016,5 +1006,300 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(target_for_share_rate, module)?)?;
     module.add_function(wrap_pyfunction!(double_sha256, module)?)?;
     module.add("BIP320_VERSION_MASK", sv2::mining::BIP320_VERSION_MASK)?;
+    register_miner(module)?;
+    Ok(())
+}
+
+// The composed miner (session + mining client) ------------------------------------------------
+
+use crate::session::{closed_event, PyClientConfig};
+use sv2::mining::miner::{ChannelRequest, Miner, MinerConfig, MinerError, MinerEvent};
+
+/// A channel a `Miner` opens after every successful setup (and re-opens after a reconnect):
+/// standard unless `min_extranonce_size` is given (extended).
+#[pyclass(frozen, eq, module = "sv2._sv2", name = "ChannelRequest")]
+#[derive(Clone, PartialEq)]
+pub struct PyChannelRequest(pub ChannelRequest);
+
+#[pymethods]
+impl PyChannelRequest {
+    #[new]
+    #[pyo3(signature = (user_identity, nominal_hash_rate = 0.0, max_target = None, *, extended = false, min_extranonce_size = 0))]
+    fn new(
+        user_identity: String,
+        nominal_hash_rate: f32,
+        max_target: Option<&Bound<'_, PyAny>>,
+        extended: bool,
+        min_extranonce_size: u16,
+    ) -> PyResult<Self> {
+        let max_target = max_target
+            .map(conv::u256_in)
+            .transpose()?
+            .unwrap_or(U256::MAX);
+        Ok(Self(if extended {
+            ChannelRequest::Extended {
+                user_identity,
+                nominal_hash_rate,
+                max_target,
+                min_extranonce_size,
+            }
+        } else {
+            ChannelRequest::Standard {
+                user_identity,
+                nominal_hash_rate,
+                max_target,
+            }
+        }))
+    }
+    /// The user identity.
+    #[getter]
+    fn user_identity(&self) -> String {
+        match &self.0 {
+            ChannelRequest::Standard { user_identity, .. }
+            | ChannelRequest::Extended { user_identity, .. } => user_identity.clone(),
+        }
+    }
+    /// True for an extended channel.
+    #[getter]
+    fn extended(&self) -> bool {
+        matches!(self.0, ChannelRequest::Extended { .. })
+    }
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.0)
+    }
+}
+
+event_class!(
+    /// The miner's SetupConnection succeeded; its channels are being opened.
+    MinerSetupComplete, "MinerSetupComplete" { success_flags: u32 }
+);
+event_class!(
+    /// A configured channel could not be opened on this connection.
+    ChannelRefused, "ChannelRefused" { user_identity: String, extended: bool, code: u32, detail: String }
+);
+
+fn miner_error(py: Python<'_>, e: MinerError) -> PyErr {
+    match e {
+        MinerError::Session(e) => crate::errors::ToPyErr::to_pyerr(&e, py),
+        MinerError::Submit(e) => submit_error(py, e),
+        MinerError::Usage(e) => usage(py, e),
+    }
+}
+
+fn usage_code(e: &UsageError) -> ResultCode {
+    match e {
+        UsageError::TooManyChannels(_) | UsageError::TooManyPendingCustomJobs => {
+            ResultCode::TOO_MANY_CHANNELS
+        }
+        UsageError::UnknownChannel(_) => ResultCode::UNKNOWN_CHANNEL,
+        UsageError::ExtendedChannelsRequired
+        | UsageError::NotExtended(_)
+        | UsageError::WorkSelectionNotNegotiated => ResultCode::WRONG_STATE,
+        _ => ResultCode::INVALID_ARG,
+    }
+}
+
+fn miner_event_to_py(py: Python<'_>, e: MinerEvent) -> PyResult<PyObject> {
+    match e {
+        MinerEvent::HandshakeComplete { cipher } => crate::session::HandshakeComplete {
+            cipher: match cipher {
+                sv2::noise::Cipher::ChaChaPoly => "chachapoly",
+                sv2::noise::Cipher::AesGcm => "aesgcm",
+            }
+            .into(),
+            form: String::new(),
+        }
+        .into_py_any(py),
+        MinerEvent::SetupComplete { success_flags } => {
+            MinerSetupComplete { success_flags }.into_py_any(py)
+        }
+        MinerEvent::ChannelRefused { request, error } => ChannelRefused {
+            user_identity: PyChannelRequest(request.clone()).user_identity(),
+            extended: matches!(request, ChannelRequest::Extended { .. }),
+            code: usage_code(&error) as u32,
+            detail: error.to_string(),
+        }
+        .into_py_any(py),
+        MinerEvent::Client(e) => client_event_to_py(py, e),
+        MinerEvent::Closed(reason) => closed_event(reason).into_py_any(py),
+    }
+}
+
+/// Session and mining client in one sans-I/O object (what firmware uses through the C API):
+/// bytes and time in; work, share results and bytes to send out. It sets the connection
+/// flags, opens the configured channels after setup, and after `reconnect()` (on a new
+/// socket) runs a new handshake with the same authority key and re-opens them.
+#[pyclass(module = "sv2._sv2", name = "Miner")]
+pub struct PyMiner {
+    inner: Mutex<Miner>,
+}
+
+impl PyMiner {
+    fn get(&self) -> std::sync::MutexGuard<'_, Miner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[pymethods]
+impl PyMiner {
+    #[new]
+    #[pyo3(signature = (config, channels, now_ms = None))]
+    fn new(
+        py: Python<'_>,
+        config: &PyClientConfig,
+        channels: Vec<PyChannelRequest>,
+        now_ms: Option<u64>,
+    ) -> PyResult<Self> {
+        let mut session = config.config.clone();
+        if let sv2::session::ClientSecurity::Noise(noise) = &mut session.security {
+            noise.now_unix = config.now_unix.unwrap_or_else(crate::keys::unix_now);
+        }
+        let cfg = MinerConfig {
+            session,
+            client: ClientConfig::default(),
+            channels: channels.into_iter().map(|c| c.0).collect(),
+        };
+        let now = self::now_ms(py, now_ms)?;
+        let miner = Miner::new(cfg, now).py(py)?;
+        Ok(Self {
+            inner: Mutex::new(miner),
+        })
+    }
+
+    /// Bytes received from the socket.
+    #[pyo3(signature = (data, now_ms = None))]
+    fn receive_data(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        now_ms: Option<u64>,
+    ) -> PyResult<()> {
+        let now = self::now_ms(py, now_ms)?;
+        let data = conv::bytes_in(data)?;
+        self.get().receive_data(&data, now).py(py)
+    }
+    /// Fires expired timers.
+    #[pyo3(signature = (now_ms = None))]
+    fn handle_timeout(&self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<()> {
+        let now = self::now_ms(py, now_ms)?;
+        self.get().handle_timeout(now);
+        Ok(())
+    }
+    /// When `handle_timeout` must be called next, if ever.
+    fn poll_timeout(&self) -> Option<u64> {
+        self.get().poll_timeout()
+    }
+    /// The socket reached end of file.
+    fn peer_closed(&self) {
+        self.get().peer_closed();
+    }
+    /// True when bytes are waiting to be sent.
+    #[getter]
+    fn wants_write(&self) -> bool {
+        self.get().wants_write()
+    }
+    /// Every pending byte for the socket.
+    fn data_to_send<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let mut out = Vec::new();
+        self.get().take_data_to_send(&mut out);
+        PyBytes::new(py, &out)
+    }
+    /// The next event (`HandshakeComplete`, `MinerSetupComplete`, `ChannelRefused`, the
+    /// mining client's events, `Closed`), or None.
+    fn next_event(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        let e = self.get().next_event();
+        e.map(|e| miner_event_to_py(py, e)).transpose()
+    }
+    /// Every pending event.
+    fn events(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
+        let mut miner = self.get();
+        let mut out = Vec::new();
+        while let Some(e) = miner.next_event() {
+            out.push(miner_event_to_py(py, e)?);
+        }
+        Ok(out)
+    }
+    /// Opens another channel now (also re-opened after a reconnect); returns its request id.
+    fn open_channel(&self, py: Python<'_>, request: PyChannelRequest) -> PyResult<u32> {
+        self.get()
+            .open_channel(request.0)
+            .map_err(|e| miner_error(py, e))
+    }
+    /// Checks and submits a standard share.
+    #[pyo3(signature = (channel_id, job_id, nonce, ntime, version, now_ms = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit_standard(
+        &self,
+        py: Python<'_>,
+        channel_id: u32,
+        job_id: u32,
+        nonce: u32,
+        ntime: u32,
+        version: u32,
+        now_ms: Option<u64>,
+    ) -> PyResult<PySubmitReceipt> {
+        let now = self::now_ms(py, now_ms)?;
+        let r = self
+            .get()
+            .submit_standard(channel_id, job_id, nonce, ntime, version, now)
+            .map_err(|e| miner_error(py, e))?;
+        Ok(receipt(py, r))
+    }
+    /// Checks and submits an extended share.
+    #[pyo3(signature = (channel_id, job_id, extranonce, nonce, ntime, version, now_ms = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn submit_extended(
+        &self,
+        py: Python<'_>,
+        channel_id: u32,
+        job_id: u32,
+        extranonce: &Bound<'_, PyAny>,
+        nonce: u32,
+        ntime: u32,
+        version: u32,
+        now_ms: Option<u64>,
+    ) -> PyResult<PySubmitReceipt> {
+        let now = self::now_ms(py, now_ms)?;
+        let extranonce = conv::bytes_in(extranonce)?;
+        let r = self
+            .get()
+            .submit_extended(channel_id, job_id, &extranonce, nonce, ntime, version, now)
+            .map_err(|e| miner_error(py, e))?;
+        Ok(receipt(py, r))
+    }
+    /// After the connection closed and a new socket is open: a new session with the same
+    /// authority key; channels are re-opened after setup.
+    #[pyo3(signature = (now_ms = None))]
+    fn reconnect(&self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<()> {
+        let now = self::now_ms(py, now_ms)?;
+        self.get().reconnect(now).py(py)
+    }
+    /// The channel's newest active work, if any.
+    fn current_work(&self, channel_id: u32) -> Option<PyWork> {
+        self.get().client().current_work(channel_id).map(PyWork)
+    }
+    /// Snapshots of every open channel.
+    fn channels(&self, py: Python<'_>) -> Vec<PyChannelInfo> {
+        let list = self.get().client().channels();
+        list.into_iter().map(|c| channel_info(py, c)).collect()
+    }
+    /// True once the session is set up and until it closes.
+    #[getter]
+    fn is_ready(&self) -> bool {
+        self.get().session().is_ready()
+    }
+    /// True once the session has ended.
+    #[getter]
+    fn is_closed(&self) -> bool {
+        self.get().session().is_closed()
+    }
+}
+
+/// Adds the miner classes.
+pub fn register_miner(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<PyMiner>()?;
+    module.add_class::<PyChannelRequest>()?;
+    module.add_class::<MinerSetupComplete>()?;
+    module.add_class::<ChannelRefused>()?;
     Ok(())
 }

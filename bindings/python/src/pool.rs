@@ -71,11 +71,21 @@ struct PyPolicy {
 impl PyPolicy {
     fn new(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Self> {
         let base = py.import("sv2._policy")?.getattr("PoolPolicy")?;
-        let ty = obj.bind(py).get_type();
+        let bound = obj.bind(py);
+        let ty = bound.get_type();
+        // Used when the object has the method (any object with these methods works, also
+        // one with callables as instance attributes), unless it is `PoolPolicy`'s default.
         let overrides = |name: &str| -> PyResult<bool> {
+            if !bound.hasattr(name)? {
+                return Ok(false);
+            }
+            let on_instance = bound
+                .getattr("__dict__")
+                .and_then(|d| d.contains(name))
+                .unwrap_or(false);
             match ty.getattr(name) {
-                Ok(m) => Ok(!m.is(&base.getattr(name)?)),
-                Err(_) => Ok(false),
+                Ok(m) if !on_instance => Ok(!m.is(&base.getattr(name)?)),
+                _ => Ok(true),
             }
         };
         Ok(Self {

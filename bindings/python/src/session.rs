@@ -492,39 +492,41 @@ pub fn event_to_py(py: Python<'_>, event: Event) -> PyResult<PyObject> {
             )?,
         }
         .into_py_any(py),
-        Event::Closed(reason) => {
-            let closed = match reason {
-                CloseReason::SetupRejected { flags, error_code } => Closed {
-                    reason: "setup-rejected".into(),
-                    code: ResultCode::SETUP_REJECTED as u32,
-                    detail: format!("SetupConnection.Error: {error_code}"),
-                    error_code: Some(error_code.to_string_lossy()),
-                    flags,
-                },
-                CloseReason::PeerClosed => Closed {
-                    reason: "peer-closed".into(),
-                    code: 0,
-                    detail: "the peer closed the connection".into(),
-                    error_code: None,
-                    flags: 0,
-                },
-                CloseReason::LocalClose => Closed {
-                    reason: "local-close".into(),
-                    code: 0,
-                    detail: "closed locally".into(),
-                    error_code: None,
-                    flags: 0,
-                },
-                CloseReason::Error(e) => Closed {
-                    reason: "error".into(),
-                    code: code_of_session(&e) as u32,
-                    detail: e.to_string(),
-                    error_code: None,
-                    flags: 0,
-                },
-            };
-            closed.into_py_any(py)
-        }
+        Event::Closed(reason) => closed_event(reason).into_py_any(py),
+    }
+}
+
+/// The `Closed` event for a close reason.
+pub fn closed_event(reason: CloseReason) -> Closed {
+    match reason {
+        CloseReason::SetupRejected { flags, error_code } => Closed {
+            reason: "setup-rejected".into(),
+            code: ResultCode::SETUP_REJECTED as u32,
+            detail: format!("SetupConnection.Error: {error_code}"),
+            error_code: Some(error_code.to_string_lossy()),
+            flags,
+        },
+        CloseReason::PeerClosed => Closed {
+            reason: "peer-closed".into(),
+            code: 0,
+            detail: "the peer closed the connection".into(),
+            error_code: None,
+            flags: 0,
+        },
+        CloseReason::LocalClose => Closed {
+            reason: "local-close".into(),
+            code: 0,
+            detail: "closed locally".into(),
+            error_code: None,
+            flags: 0,
+        },
+        CloseReason::Error(e) => Closed {
+            reason: "error".into(),
+            code: code_of_session(&e) as u32,
+            detail: e.to_string(),
+            error_code: None,
+            flags: 0,
+        },
     }
 }
 

@@ -231,3 +231,77 @@ def test_example_pool_main_shuts_down_on_sigint() -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_duck_typed_policy_with_instance_callables() -> None:
+    from types import SimpleNamespace
+
+    policy = SimpleNamespace(authorize=lambda conn, user, kind: user == "alice")
+    engine, _ = engine_with_block(policy=policy)
+    engine.connection_opened(1, 0)
+    engine.handle_messages(
+        1,
+        [
+            sv2.OpenStandardMiningChannel(request_id=1, user_identity="alice", max_target=b"\xff" * 32),
+            sv2.OpenStandardMiningChannel(request_id=2, user_identity="eve", max_target=b"\xff" * 32),
+        ],
+    )
+    kinds = [type(m).__name__ for _, m in engine.drain_outgoing()]
+    assert "OpenStandardMiningChannelSuccess" in kinds and "OpenStandardMiningChannelError" in kinds
+
+
+def test_miner_against_pool_engine_in_memory() -> None:
+    """The composed Miner (session + client) against a server Session and the engine, with
+    Noise, all in memory; the batch calls move shares without Python objects."""
+    authority = sv2.AuthoritySecretKey.generate(bytes(32))
+    static = sv2.StaticSecretKey.generate(bytes(range(32)))
+    now = int(time.time())
+    cert = sv2.Certificate.sign(authority, static.public_key(), now - 60, now + 3600)
+    engine, source = engine_with_block(vardiff=False, ack_batch_size=1)
+    server = sv2.Session.server(sv2.ServerConfig(static_key=static, certificate=cert), now_ms=0)
+    miner = sv2.Miner(
+        sv2.ClientConfig(authority_key=authority.public_key()),
+        [sv2.ChannelRequest("alice.asic", 10.0)],
+        now_ms=0,
+    )
+    sessions = {1: server}
+    events: list[object] = []
+
+    def pump(now: int) -> None:
+        for _ in range(10):
+            up = miner.data_to_send()
+            if up:
+                server.receive_data(up, now)
+            engine.receive(1, server, now_ms=now)
+            engine.send_outgoing(sessions)
+            down = server.data_to_send()
+            if down:
+                miner.receive_data(down, now)
+            events.extend(miner.events())
+            if not up and not down:
+                return
+
+    pump(1)
+    assert any(isinstance(e, sv2.HandshakeComplete) for e in events)
+    assert any(isinstance(e, sv2.MinerSetupComplete) for e in events)
+    work = [e.work for e in events if isinstance(e, sv2.NewWork)][-1]
+    assert miner.is_ready and miner.current_work(work.channel_id) is not None
+    nonce = 0
+    for _ in range(3):
+        found = work.scan(nonce, 1 << 20)
+        assert found is not None
+        nonce = found[0] + 1
+        miner.submit_standard(work.channel_id, work.job_id, found[0], work.min_ntime, work.version, now_ms=2)
+    pump(3)
+    assert sum(isinstance(e, sv2.ShareAccepted) for e in events) == 3
+    with pytest.raises(sv2.UsageError) as info:
+        miner.submit_standard(work.channel_id, work.job_id, nonce - 1, work.min_ntime, work.version, now_ms=4)
+    assert info.value.code == sv2.ResultCode.SHARE_REFUSED
+    stats = engine.channel_stats(1, work.channel_id, now_ms=5)
+    assert stats is not None and stats.shares_accepted == 3 and stats.user_identity == "alice.asic"
+    # The pool goes away: the miner reports Closed and can reconnect on a new "socket".
+    miner.peer_closed()
+    closed = [e for e in miner.events() if isinstance(e, sv2.Closed)]
+    assert closed and closed[0].reason == "peer-closed"
+    miner.reconnect(now_ms=6)
+    assert miner.data_to_send()  # a new handshake starts

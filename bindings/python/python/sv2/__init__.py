@@ -124,6 +124,10 @@ __all__ = [
     "BlockFound",
     "PoolTargetChanged",
     "PoolEvent",
+    "Miner",
+    "ChannelRequest",
+    "MinerSetupComplete",
+    "ChannelRefused",
 ]
 # --- BEGIN GENERATED MESSAGES (cargo xtask codegen; do not edit) ---
 __all__ += [

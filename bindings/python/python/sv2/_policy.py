@@ -12,7 +12,8 @@ class PoolPolicy:
     """Base class of pool policies given to `PoolEngine(policy)`.
 
     Override any of the methods. The engine calls only the methods a subclass overrides;
-    the others keep the engine's defaults and cost nothing. Hooks run synchronously inside
+    the others keep the engine's defaults and cost nothing. Any other object with some of
+    these methods (or callables as attributes) works as a policy too. Hooks run synchronously inside
     the engine call that needs the answer and must not call back into the engine. A hook
     that raises is reported through `sys.unraisablehook` and answered conservatively
     (refuse the user or the token, default target and outputs).
