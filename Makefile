@@ -3,7 +3,8 @@ CARGO ?= cargo
 SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
-	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install
+	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	test-python bench-python python-env python-develop
 
 all: build
 
@@ -22,7 +23,7 @@ demo:
 	@sh examples/c/demo.sh
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated lint test-rust test-vectors test-c demo fuzz
+test: check-generated lint test-rust test-vectors test-c test-python demo fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -33,6 +34,35 @@ test-rust:
 
 test-vectors: build
 	python3 tests/vectors/check_vectors.py
+
+# The Python package (bindings/python, import name `sv2`): built into a venv under the repo,
+# then pytest, the stub check (stubtest), mypy --strict on the package and the examples, and
+# an abi3 wheel build.
+VENV ?= .venv
+VENV_ABS := $(abspath $(VENV))
+PY := $(VENV_ABS)/bin/python
+PY_CRATE := bindings/python
+
+$(PY):
+	python3 -m venv $(VENV)
+
+python-env: $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check maturin pytest mypy
+
+python-develop: python-env
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin develop -q -m $(PY_CRATE)/Cargo.toml $(MATURIN_FLAGS)
+
+test-python: python-develop
+	cd $(PY_CRATE) && $(PY) -m pytest -q tests
+	cd $(PY_CRATE)/python && $(PY) -m mypy.stubtest sv2._sv2 --allowlist ../.stubtest-allowlist
+	$(PY) -m mypy --strict $(PY_CRATE)/python/sv2 examples/python
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --profile dev -m $(PY_CRATE)/Cargo.toml -o target/wheels
+	ls target/wheels/libsv2-*-cp39-abi3-*.whl
+
+# Figures for the README: decode cost vs a no-op call, shares/s through the pool engine.
+bench-python:
+	$(MAKE) python-develop MATURIN_FLAGS=--release
+	$(PY) $(PY_CRATE)/bench.py
 
 # Coverage-guided fuzzing of the wire core for a bounded time (about 60 s).
 fuzz:
