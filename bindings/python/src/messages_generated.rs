@@ -1526,7 +1526,7 @@ impl PyNewMiningJob {
         conv::u256_out(py, &m.merkle_root)
     }
 
-    /// `min_ntime`: OPTION[U32]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+    /// `min_ntime`: OPTION\[U32\]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
     #[getter]
     fn min_ntime(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -1638,7 +1638,7 @@ impl PyNewExtendedMiningJob {
         m.version_rolling_allowed.into_py_any(py)
     }
 
-    /// `merkle_path`: SEQ0_255[U256]. section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
+    /// `merkle_path`: SEQ0_255\[U256\]. section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
     #[getter]
     fn merkle_path(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -1662,7 +1662,7 @@ impl PyNewExtendedMiningJob {
         conv::bytes_out(py, &m.coinbase_tx_suffix)
     }
 
-    /// `min_ntime`: OPTION[U32]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+    /// `min_ntime`: OPTION\[U32\]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
     #[getter]
     fn min_ntime(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -1979,7 +1979,7 @@ impl PySetCustomMiningJob {
         m.coinbase_tx_value_remaining.into_py_any(py)
     }
 
-    /// `coinbase_tx_outputs`: SEQ0_64K[B0_64K]. each element is one serialized output (NewTemplate uses a flat B0_64K instead)
+    /// `coinbase_tx_outputs`: SEQ0_64K\[B0_64K\]. each element is one serialized output (NewTemplate uses a flat B0_64K instead)
     #[getter]
     fn coinbase_tx_outputs(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -1995,7 +1995,7 @@ impl PySetCustomMiningJob {
         m.coinbase_tx_locktime.into_py_any(py)
     }
 
-    /// `merkle_path`: SEQ0_255[U256].
+    /// `merkle_path`: SEQ0_255\[U256\].
     #[getter]
     fn merkle_path(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -2281,7 +2281,7 @@ impl PySetGroupChannel {
         m.group_channel_id.into_py_any(py)
     }
 
-    /// `channel_ids`: SEQ0_64K[U32].
+    /// `channel_ids`: SEQ0_64K\[U32\].
     #[getter]
     fn channel_ids(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -2565,7 +2565,7 @@ impl PyIdentifyTransactionsSuccess {
         m.request_id.into_py_any(py)
     }
 
-    /// `tx_data_hashes`: SEQ0_64K[U256]. this field has no name in the section; name taken from later spec (3beb0e4)
+    /// `tx_data_hashes`: SEQ0_64K\[U256\]. this field has no name in the section; name taken from later spec (3beb0e4)
     #[getter]
     fn tx_data_hashes(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -2617,7 +2617,7 @@ impl PyProvideMissingTransactions {
         m.request_id.into_py_any(py)
     }
 
-    /// `unknown_tx_position_list`: SEQ0_64K[U16].
+    /// `unknown_tx_position_list`: SEQ0_64K\[U16\].
     #[getter]
     fn unknown_tx_position_list(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -2669,7 +2669,7 @@ impl PyProvideMissingTransactionsSuccess {
         m.request_id.into_py_any(py)
     }
 
-    /// `transaction_list`: SEQ0_64K[B0_16M].
+    /// `transaction_list`: SEQ0_64K\[B0_16M\].
     #[getter]
     fn transaction_list(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -2812,7 +2812,7 @@ impl PyCommitMiningJob {
         m.coinbase_tx_value_remaining.into_py_any(py)
     }
 
-    /// `coinbase_tx_outputs`: SEQ0_64K[B0_64K].
+    /// `coinbase_tx_outputs`: SEQ0_64K\[B0_64K\].
     #[getter]
     fn coinbase_tx_outputs(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -2844,7 +2844,7 @@ impl PyCommitMiningJob {
         m.tx_short_hash_nonce.into_py_any(py)
     }
 
-    /// `tx_short_hash_list`: SEQ0_64K[SHORT_TX_ID].
+    /// `tx_short_hash_list`: SEQ0_64K\[SHORT_TX_ID\].
     #[getter]
     fn tx_short_hash_list(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -3160,7 +3160,7 @@ impl PyNewTemplate {
         m.coinbase_tx_outputs_count.into_py_any(py)
     }
 
-    /// `coinbase_tx_outputs`: B0_64K. flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+    /// `coinbase_tx_outputs`: B0_64K. flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K\[B0_64K\] used in CommitMiningJob/SetCustomMiningJob
     #[getter]
     fn coinbase_tx_outputs(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -3176,7 +3176,7 @@ impl PyNewTemplate {
         m.coinbase_tx_locktime.into_py_any(py)
     }
 
-    /// `merkle_path`: SEQ0_255[U256].
+    /// `merkle_path`: SEQ0_255\[U256\].
     #[getter]
     fn merkle_path(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
@@ -3373,7 +3373,7 @@ impl PyRequestTransactionDataSuccess {
         conv::bytes_out(py, &m.excess_data)
     }
 
-    /// `transaction_list`: SEQ0_64K[B0_16M]. description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
+    /// `transaction_list`: SEQ0_64K\[B0_16M\]. description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
     #[getter]
     fn transaction_list(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
         let py = slf.py();
