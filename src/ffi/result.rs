@@ -140,6 +140,10 @@ pub const SV2_ERR_PEER_CLOSED_BEFORE_SETUP: sv2_result = 408;
 /// Opening one more channel would exceed the configured maximum.
 pub const SV2_ERR_TOO_MANY_CHANNELS: sv2_result = 409;
 
+// Reserved for the Python and Node bindings (never reuse): 111 SHARE_REFUSED (a local share
+// refusal without its own code), 112 UNEXPECTED_MESSAGE, 113 IO (key or certificate file),
+// 410 SETUP_REJECTED (SetupConnection.Error received or sent).
+
 /// Mining: no open channel has this id (on this connection).
 pub const SV2_ERR_UNKNOWN_CHANNEL: sv2_result = 450;
 /// Mining: a standard submit on an extended channel or the reverse.

@@ -24,8 +24,19 @@ fn usage(py: Python<'_>, e: UsageError) -> PyErr {
 }
 
 fn submit_error(py: Python<'_>, e: SubmitError) -> PyErr {
+    // The same numbers as the C API's `From<SubmitError>`.
     let code = match e {
         SubmitError::UnknownChannel(_) => ResultCode::UNKNOWN_CHANNEL,
+        SubmitError::WrongChannelKind(_) => ResultCode::WRONG_CHANNEL_KIND,
+        SubmitError::UnknownJob(_) => ResultCode::UNKNOWN_JOB,
+        SubmitError::FutureJob(_) => ResultCode::FUTURE_JOB,
+        SubmitError::StaleJob(_) => ResultCode::STALE_JOB,
+        SubmitError::VersionNotAllowed { .. } => ResultCode::VERSION_NOT_ALLOWED,
+        SubmitError::NtimeOutOfRange { .. } => ResultCode::NTIME_OUT_OF_RANGE,
+        SubmitError::ExtranonceLength { .. } => ResultCode::EXTRANONCE_LENGTH,
+        SubmitError::BelowTarget { .. } => ResultCode::BELOW_TARGET,
+        SubmitError::Duplicate => ResultCode::DUPLICATE_SHARE,
+        #[allow(unreachable_patterns)]
         _ => ResultCode::SHARE_REFUSED,
     };
     error(py, code, e.to_string())
@@ -1268,11 +1279,18 @@ impl PyMiner {
         Ok(receipt(py, r))
     }
     /// After the connection closed and a new socket is open: a new session with the same
-    /// authority key; channels are re-opened after setup.
-    #[pyo3(signature = (now_ms = None))]
-    fn reconnect(&self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<()> {
+    /// authority key (its certificate checked at `now_unix`, default the current time);
+    /// channels are re-opened after setup.
+    #[pyo3(signature = (now_ms = None, now_unix = None))]
+    fn reconnect(
+        &self,
+        py: Python<'_>,
+        now_ms: Option<u64>,
+        now_unix: Option<u64>,
+    ) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
-        self.get().reconnect(now).py(py)
+        let unix = now_unix.unwrap_or_else(crate::keys::unix_now);
+        self.get().reconnect(now, unix).py(py)
     }
     /// The channel's newest active work, if any.
     fn current_work(&self, channel_id: u32) -> Option<PyWork> {

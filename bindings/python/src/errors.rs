@@ -5,12 +5,12 @@
 //! 1xx caller misuse, 2xx framing and codec, 3xx Noise, certificates and keys, 4xx protocol,
 //! 9xx panics. The `code_of_*` functions map the core's errors exactly as the C API's `From`
 //! impls do. A test (`tests/test_messages.py::test_result_codes_match_the_c_api`) parses
-//! `src/ffi/result.rs` and fails if a number or name differs. The few codes the C API has no
-//! use for yet (mining client and key files: 110-113, and 410 for a refused setup) are marked
-//! "proposed for the C table".
+//! `src/ffi/result.rs` and fails if a number or name differs. The few codes only the bindings
+//! use (111-113 and 410) are reserved in the C table.
 //!
 //! In Python every error is an `Sv2Error` subclass chosen by the hundreds digit
-//! (`UsageError`, `CodecError`, `NoiseError`, `ProtocolError`) with `.code` set to the number.
+//! (`UsageError`, `CodecError`, `NoiseError`, `ProtocolError`) with `.code` set to the number;
+//! the mining-role codes 450-499 (local share refusals, unknown channels) are `UsageError`s.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -77,11 +77,8 @@ result_codes! {
     OUTPUT_BUFFER_FULL = 107,
     /// This message cannot be sent on this connection (other protocol or direction).
     NOT_SENDABLE = 108,
-    /// No open channel (or connection) has this id. (Python bindings; proposed for the C
-    /// table.)
-    UNKNOWN_CHANNEL = 110,
-    /// A share failed the local checks (stale, duplicate, above target, bad nTime or version);
-    /// nothing was sent. (Python bindings; proposed for the C table.)
+    /// A share failed the local checks for a reason without its own code; nothing was sent.
+    /// (Bindings only; reserved in the C table.)
     SHARE_REFUSED = 111,
     /// The message has no place here (e.g. a client-bound message given to a pool engine).
     /// (Python bindings; proposed for the C table.)
@@ -184,6 +181,42 @@ result_codes! {
     /// SetupConnection was refused with SetupConnection.Error (the code of a `Closed` event).
     /// (Python bindings; proposed for the C table.)
     SETUP_REJECTED = 410,
+    /// Mining: no open channel has this id (on this connection).
+    UNKNOWN_CHANNEL = 450,
+    /// Mining: a standard submit on an extended channel or the reverse.
+    WRONG_CHANNEL_KIND = 451,
+    /// Mining share refused locally: the job is unknown (never received or forgotten).
+    UNKNOWN_JOB = 452,
+    /// Mining share refused locally: the job is a future job no SetNewPrevHash activated yet.
+    FUTURE_JOB = 453,
+    /// Mining share refused locally: a newer prevhash made the job stale.
+    STALE_JOB = 454,
+    /// Mining share refused locally: the version changes bits outside the allowed mask.
+    VERSION_NOT_ALLOWED = 455,
+    /// Mining share refused locally: nTime outside `min_ntime ..= min_ntime + elapsed seconds`.
+    NTIME_OUT_OF_RANGE = 456,
+    /// Mining: the extranonce is not the channel's `extranonce_size` bytes long.
+    EXTRANONCE_LENGTH = 457,
+    /// Mining share refused locally: the header hash does not meet the job's target.
+    BELOW_TARGET = 458,
+    /// Mining share refused locally: the same share was submitted before.
+    DUPLICATE_SHARE = 459,
+    /// Mining: the operation needs extended-channel work or an extended channel.
+    NOT_EXTENDED = 460,
+    /// Mining: the server accepts only extended channels (REQUIRES_EXTENDED_CHANNELS).
+    EXTENDED_CHANNELS_REQUIRED = 461,
+    /// Mining: the work's version mask allows fewer rolled versions than asked for.
+    ROLLING_NOT_ALLOWED = 462,
+    /// Pool: no such connection (never accepted, or removed).
+    UNKNOWN_CONNECTION = 470,
+    /// Pool: a non-future template arrived before any prevhash.
+    NO_PREV_HASH = 471,
+    /// Pool: SetNewPrevHash names a template that is not a pending future template.
+    UNKNOWN_TEMPLATE = 472,
+    /// Pool: the template's coinbase cannot be built.
+    INVALID_TEMPLATE = 473,
+    /// Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
+    EXHAUSTED = 474,
     /// A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
     PANIC = 900,
     /// The handle was poisoned by an earlier `SV2_ERR_PANIC`; only `_free` is still valid.
@@ -362,7 +395,10 @@ pub fn error(py: Python<'_>, code: ResultCode, message: impl Into<String>) -> Py
         100..=199 => UsageError::new_err(message),
         200..=299 => CodecError::new_err(message),
         300..=399 => NoiseError::new_err(message),
-        400..=499 => ProtocolError::new_err(message),
+        // Mining-role refusals and misuse (a share refused locally, an unknown channel): the
+        // caller's mistake, not the peer's, whatever their C range.
+        450..=499 => UsageError::new_err(message),
+        400..=449 => ProtocolError::new_err(message),
         _ => Sv2Error::new_err(message),
     };
     // Setting an attribute on a fresh exception instance cannot fail in practice; if it did,

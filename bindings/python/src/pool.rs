@@ -27,15 +27,17 @@ use sv2::session::Event;
 fn engine_error(py: Python<'_>, e: EngineError) -> PyErr {
     let code = match &e {
         EngineError::InvalidConfig(_) => ResultCode::INVALID_CONFIG,
-        EngineError::UnknownConnection(_) | EngineError::UnknownChannel(_) => {
-            ResultCode::UNKNOWN_CHANNEL
-        }
+        EngineError::UnknownConnection(_) => ResultCode::UNKNOWN_CONNECTION,
+        EngineError::UnknownChannel(_) => ResultCode::UNKNOWN_CHANNEL,
         EngineError::UnsupportedFlags(_) => ResultCode::SETUP_REJECTED,
         EngineError::UnexpectedMessage(_) => ResultCode::UNEXPECTED_MESSAGE,
-        EngineError::ConnectionExists(_)
-        | EngineError::NoPrevHash
-        | EngineError::JobIdsExhausted
-        | EngineError::ExtranonceSpaceExhausted => ResultCode::WRONG_STATE,
+        EngineError::ConnectionExists(_) => ResultCode::WRONG_STATE,
+        EngineError::NoPrevHash => ResultCode::NO_PREV_HASH,
+        EngineError::UnknownTemplate(_) => ResultCode::UNKNOWN_TEMPLATE,
+        EngineError::InvalidTemplate(_) => ResultCode::INVALID_TEMPLATE,
+        EngineError::JobIdsExhausted | EngineError::ExtranonceSpaceExhausted => {
+            ResultCode::EXHAUSTED
+        }
         _ => ResultCode::INVALID_ARG,
     };
     let err = error(py, code, e.to_string());

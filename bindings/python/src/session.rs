@@ -269,6 +269,7 @@ impl PyClientConfig {
                 dialect: self::dialect(py, dialect)?,
                 limits,
                 timeouts,
+                send_policy: None,
             },
             now_unix,
         })

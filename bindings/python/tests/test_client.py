@@ -78,13 +78,13 @@ def test_mine_submit_and_ack() -> None:
     # The same share again is refused locally, and nothing is queued.
     with pytest.raises(sv2.UsageError) as info:
         client.submit_standard(7, work.job_id, nonce, work.min_ntime, work.version, now_ms=21)
-    assert info.value.code == sv2.ResultCode.SHARE_REFUSED
+    assert info.value.code == sv2.ResultCode.DUPLICATE_SHARE
     with pytest.raises(sv2.UsageError) as info:
         client.submit_standard(8, work.job_id, nonce, work.min_ntime, work.version, now_ms=21)
     assert info.value.code == sv2.ResultCode.UNKNOWN_CHANNEL
     with pytest.raises(sv2.UsageError) as info:  # nTime beyond min_ntime + elapsed seconds
         client.submit_standard(7, work.job_id, nonce, work.min_ntime + 100, work.version, now_ms=21)
-    assert info.value.code == sv2.ResultCode.SHARE_REFUSED
+    assert info.value.code == sv2.ResultCode.NTIME_OUT_OF_RANGE
     assert client.next_outgoing() is None
     client.handle_message(
         sv2.SubmitSharesSuccess(channel_id=7, last_sequence_number=0, new_submits_accepted_count=1, new_shares_sum=1),

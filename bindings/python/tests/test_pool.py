@@ -100,7 +100,7 @@ def test_engine_errors() -> None:
     engine, _ = engine_with_block()
     with pytest.raises(sv2.UsageError) as info:
         engine.handle_message(5, sv2.OpenStandardMiningChannel(request_id=1, user_identity="x"))
-    assert info.value.code == sv2.ResultCode.UNKNOWN_CHANNEL
+    assert info.value.code == sv2.ResultCode.UNKNOWN_CONNECTION
     engine.connection_opened(5, 0)
     with pytest.raises(sv2.UsageError) as info:
         engine.connection_opened(5, 0)
@@ -296,7 +296,7 @@ def test_miner_against_pool_engine_in_memory() -> None:
     assert sum(isinstance(e, sv2.ShareAccepted) for e in events) == 3
     with pytest.raises(sv2.UsageError) as info:
         miner.submit_standard(work.channel_id, work.job_id, nonce - 1, work.min_ntime, work.version, now_ms=4)
-    assert info.value.code == sv2.ResultCode.SHARE_REFUSED
+    assert info.value.code == sv2.ResultCode.DUPLICATE_SHARE
     stats = engine.channel_stats(1, work.channel_id, now_ms=5)
     assert stats is not None and stats.shares_accepted == 3 and stats.user_identity == "alice.asic"
     # The pool goes away: the miner reports Closed and can reconnect on a new "socket".

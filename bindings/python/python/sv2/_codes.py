@@ -30,8 +30,6 @@ class ResultCode(IntEnum):
     """A send would queue too much: drain `sv2_session_data_to_send()` and retry (nothing was queued)."""
     NOT_SENDABLE = 108
     """This message cannot be sent on this connection (other protocol or direction)."""
-    UNKNOWN_CHANNEL = 110
-    """No open channel (or connection) has this id. (Python bindings; proposed for the C table.)"""
     SHARE_REFUSED = 111
     """A share failed the local checks (stale, duplicate, above target, bad nTime or version); nothing was sent. (Python bindings; proposed for the C table.)"""
     UNEXPECTED_MESSAGE = 112
@@ -130,6 +128,42 @@ class ResultCode(IntEnum):
     """Opening one more channel would exceed the configured maximum."""
     SETUP_REJECTED = 410
     """SetupConnection was refused with SetupConnection.Error (the code of a `Closed` event). (Python bindings; proposed for the C table.)"""
+    UNKNOWN_CHANNEL = 450
+    """Mining: no open channel has this id (on this connection)."""
+    WRONG_CHANNEL_KIND = 451
+    """Mining: a standard submit on an extended channel or the reverse."""
+    UNKNOWN_JOB = 452
+    """Mining share refused locally: the job is unknown (never received or forgotten)."""
+    FUTURE_JOB = 453
+    """Mining share refused locally: the job is a future job no SetNewPrevHash activated yet."""
+    STALE_JOB = 454
+    """Mining share refused locally: a newer prevhash made the job stale."""
+    VERSION_NOT_ALLOWED = 455
+    """Mining share refused locally: the version changes bits outside the allowed mask."""
+    NTIME_OUT_OF_RANGE = 456
+    """Mining share refused locally: nTime outside `min_ntime ..= min_ntime + elapsed seconds`."""
+    EXTRANONCE_LENGTH = 457
+    """Mining: the extranonce is not the channel's `extranonce_size` bytes long."""
+    BELOW_TARGET = 458
+    """Mining share refused locally: the header hash does not meet the job's target."""
+    DUPLICATE_SHARE = 459
+    """Mining share refused locally: the same share was submitted before."""
+    NOT_EXTENDED = 460
+    """Mining: the operation needs extended-channel work or an extended channel."""
+    EXTENDED_CHANNELS_REQUIRED = 461
+    """Mining: the server accepts only extended channels (REQUIRES_EXTENDED_CHANNELS)."""
+    ROLLING_NOT_ALLOWED = 462
+    """Mining: the work's version mask allows fewer rolled versions than asked for."""
+    UNKNOWN_CONNECTION = 470
+    """Pool: no such connection (never accepted, or removed)."""
+    NO_PREV_HASH = 471
+    """Pool: a non-future template arrived before any prevhash."""
+    UNKNOWN_TEMPLATE = 472
+    """Pool: SetNewPrevHash names a template that is not a pending future template."""
+    INVALID_TEMPLATE = 473
+    """Pool: the template's coinbase cannot be built."""
+    EXHAUSTED = 474
+    """Pool: job ids or extranonce prefixes are exhausted (restart with a new server id)."""
     PANIC = 900
     """A bug inside libsv2 was caught at the API boundary; the handle is now poisoned."""
     POISONED = 901
