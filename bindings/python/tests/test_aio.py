@@ -171,6 +171,41 @@ def test_setup_timeout_closes_silent_clients() -> None:
     asyncio.run(main())
 
 
-@pytest.mark.skip(reason="TODO: Python pool with the C miner of examples/c; examples/c has no miner yet (the C API has no sv2_miner); enable when it lands")
-def test_python_pool_with_c_miner() -> None:
-    raise NotImplementedError
+def test_python_pool_with_c_miner(tmp_path: "pathlib.Path") -> None:
+    """examples/python/pool.py serves the C CPU miner of examples/c over Noise; the miner's
+    shares are accepted and the pool's accounting shows them."""
+    import os
+    import pathlib
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[3]
+    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    subprocess.run(["cargo", "build", "-q", "-p", "sv2"], cwd=root, check=True)
+    miner = tmp_path / "miner"
+    subprocess.run(
+        [cc, "-std=c99", "-O2", "-I", str(root / "include"), str(root / "examples/c/miner.c"), "-o", str(miner),
+         str(root / "target/debug/libsv2.a"), "-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"],
+        check=True,
+    )
+    pool = subprocess.Popen(
+        [sys.executable, str(root / "examples/python/pool.py"), "--port", "0", "--report-every", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert pool.stdout is not None
+        line = pool.stdout.readline()
+        assert line.startswith("pool listening: "), line
+        url = line.split(": ", 1)[1].strip()
+        run = subprocess.run([str(miner), "--seconds", "20", "--shares", "3", url], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "accepted" in run.stdout + run.stderr
+    finally:
+        pool.send_signal(signal.SIGINT)
+        out, _ = pool.communicate(timeout=20)
+    assert pool.returncode == 0, out
+    assert "accepted" in out
