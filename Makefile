@@ -4,6 +4,7 @@ SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	test-python bench-python python-env python-develop \
 	test-node node node-dashboard
 
 all: build
@@ -11,17 +12,19 @@ all: build
 build:
 	$(CARGO) build --workspace
 
-# Until the pool/miner demo exists (C API issue), the demo decodes a sample Mining session
-# capture with the sv2 tool and round-trips it through the encoder.
-demo: build
-	@echo "== sv2 decode examples/captures/mining-session.hex"
-	@$(SV2) decode examples/captures/mining-session.hex
-	@echo "== round trip: decode | encode reproduces the capture byte for byte"
-	@$(SV2) decode examples/captures/mining-session.hex | $(SV2) encode > target/demo-roundtrip.hex
-	@grep -v '^#' examples/captures/mining-session.hex | diff - target/demo-roundtrip.hex && echo "identical"
+# The C pool (examples/c/pool.c) and the C CPU miner (examples/c/miner.c) over Noise on
+# 127.0.0.1, keys from `sv2 key`; stops by itself and fails unless shares were accepted.
+# Needs only the Rust toolchain and a C compiler.
+DEMO_OUT := target/demo
+demo:
+	$(CARGO) build -p sv2 -p sv2-cli
+	@mkdir -p $(DEMO_OUT)
+	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/pool.c -o $(DEMO_OUT)/pool target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
+	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
+	@sh examples/c/demo.sh
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated test-rust test-vectors test-c test-node fuzz
+test: check-generated lint test-rust test-vectors test-c test-python test-node demo fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -33,6 +36,35 @@ test-rust:
 test-vectors: build
 	python3 tests/vectors/check_vectors.py
 
+# The Python package (bindings/python, import name `sv2`): built into a venv under the repo,
+# then pytest, the stub check (stubtest), mypy --strict on the package and the examples, and
+# an abi3 wheel build.
+VENV ?= .venv
+VENV_ABS := $(abspath $(VENV))
+PY := $(VENV_ABS)/bin/python
+PY_CRATE := bindings/python
+
+$(PY):
+	python3 -m venv $(VENV)
+
+python-env: $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check maturin pytest mypy
+
+python-develop: python-env
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin develop -q -m $(PY_CRATE)/Cargo.toml $(MATURIN_FLAGS)
+
+test-python: python-develop
+	cd $(PY_CRATE) && $(PY) -m pytest -q tests
+	cd $(PY_CRATE)/python && $(PY) -m mypy.stubtest sv2._sv2 --allowlist ../.stubtest-allowlist
+	$(PY) -m mypy --strict $(PY_CRATE)/python/sv2 examples/python
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --profile dev -m $(PY_CRATE)/Cargo.toml -o target/wheels
+	ls target/wheels/libsv2-*-cp39-abi3-*.whl
+
+# Figures for the README: decode cost vs a no-op call, shares/s through the pool engine.
+bench-python:
+	$(MAKE) python-develop MATURIN_FLAGS=--release
+	$(PY) $(PY_CRATE)/bench.py
+
 # Coverage-guided fuzzing of the wire core for a bounded time (about 60 s).
 fuzz:
 	bash scripts/fuzz.sh 30
@@ -40,6 +72,7 @@ fuzz:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps -p sv2 -q
 
 bench:
 	$(CARGO) bench --bench codec
@@ -63,8 +96,8 @@ CARGO_PROFILE_FLAG := $(if $(filter release,$(PROFILE)),--release,)
 C_WARN := -Wall -Wextra -Werror -pedantic
 C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 C_OUT := target/c
-C_TESTS := test_codec test_keys test_session test_misuse test_version
-C_EXAMPLES := decode loopback
+C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining
+C_EXAMPLES := decode loopback miner pool
 VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
@@ -121,10 +154,11 @@ test-c-asan: $(C_OUT)/lib/.stamp
 	nm $(C_OUT)/test_misuse-asan | grep -q __asan_init
 	nm $(C_OUT)/test_misuse-asan | grep -q __ubsan_handle
 	@echo "test_codec-asan tests/vectors/messages/**/*.hex"; ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_codec-asan $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version; do \
+	@for p in test_keys test_session test_misuse test_version test_mining; do \
 	  ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/$$p-asan || exit 1; done
 	$(C_OUT)/decode-asan examples/captures/mining-session.hex > $(C_OUT)/decode.out
 	$(C_OUT)/loopback-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 
 test-c-valgrind: $(C_OUT)/lib/.stamp
 	@for p in $(C_TESTS) $(C_EXAMPLES); do \
@@ -135,10 +169,11 @@ test-c-valgrind: $(C_OUT)/lib/.stamp
 	    $(C_OUT)/lib/libsv2.a $(SV2_LIBS_PRIVATE) || exit 1; \
 	done
 	@echo "valgrind test_codec tests/vectors/messages/**/*.hex"; $(VALGRIND) $(C_OUT)/test_codec-static $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version; do \
+	@for p in test_keys test_session test_misuse test_version test_mining; do \
 	  echo "valgrind $$p"; $(VALGRIND) $(C_OUT)/$$p-static || exit 1; done
 	$(VALGRIND) $(C_OUT)/decode-static examples/captures/mining-session.hex > /dev/null
 	$(VALGRIND) $(C_OUT)/loopback-static
+	sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-valgrind "$(VALGRIND) $(C_OUT)/pool-static" "$(VALGRIND) $(C_OUT)/miner-static --extended"
 
 # Only sv2_ symbols are exported, and the SONAME is versioned.
 test-c-symbols: $(C_OUT)/lib/.stamp
@@ -152,12 +187,12 @@ test-c-install:
 	rm -rf $(C_OUT)/prefix
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(C_OUT)/prefix PROFILE=debug
 	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
-	  '$(CC) -std=c99 $(C_WARN) tests/c/miner.c -o $(C_OUT)/miner $$(pkg-config --cflags --libs sv2)'
-	LD_LIBRARY_PATH=$(CURDIR)/$(C_OUT)/prefix/lib $(C_OUT)/miner
+	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke $$(pkg-config --cflags --libs sv2)'
+	LD_LIBRARY_PATH=$(CURDIR)/$(C_OUT)/prefix/lib $(C_OUT)/smoke
 	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
-	  '$(CC) -std=c99 $(C_WARN) tests/c/miner.c -o $(C_OUT)/miner-static $$(pkg-config --cflags sv2) \
+	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-static $$(pkg-config --cflags sv2) \
 	    $(CURDIR)/$(C_OUT)/prefix/lib/libsv2.a $$(pkg-config --libs-only-other --static sv2) $$(pkg-config --libs-only-l --static sv2 | sed "s/-lsv2//")'
-	$(C_OUT)/miner-static
+	$(C_OUT)/smoke-static
 
 # ---------------------------------------------------------------------------------------------
 # Node bindings (bindings/node, npm package `libsv2`). `npm ci` installs the pinned dev tools

@@ -17,18 +17,21 @@
  *  - A bug inside the library (a Rust panic) is caught at the boundary: the call returns
  *    SV2_ERR_PANIC and the handle is poisoned (every later call returns SV2_ERR_POISONED;
  *    only _free is still useful).
- *  - Events are polled (sv2_session_next_event), never called back.
+ *  - Events are polled (sv2_session_next_event, sv2_miner_next_event, sv2_pool_next_event),
+ *    never called back.
  *
  * LIFETIMES
- *  Pointers the library returns into a session (event messages, views, frames, error texts)
- *  stay valid until the next mutating call on the same session (a call taking a non-const
- *  sv2_session *). Copy what you need to keep. Nothing returned needs freeing except handles.
+ *  Pointers the library returns into a handle (event messages, views, frames, works, error
+ *  texts of an sv2_session, sv2_miner or sv2_pool) stay valid until the next mutating call on
+ *  the same handle (a call taking it as non-const). Copy what you need to keep
+ *  (sv2_work_clone() for a work). Nothing returned needs freeing except handles and clones.
  *
  * THREADS
  *  An sv2_client_config or sv2_server_config may be used from many threads at once by the
  *  functions taking it as const (session creation), as long as no thread changes it meanwhile.
- *  An sv2_session must not be used by two threads at the same time; distinct sessions are
- *  independent. The library starts no threads and holds no global mutable state.
+ *  An sv2_session, sv2_miner or sv2_pool must not be used by two threads at the same time
+ *  (one thread owns it); distinct handles are independent. A cloned sv2_work may be handed to
+ *  another thread. The library starts no threads and holds no global mutable state.
  *
  * MEMORY
  *  The library allocates with the system allocator for handles, queued bytes and decoded
@@ -339,6 +342,285 @@
 #define SV2_MESSAGE_SUBMIT_TELEMETRY_DATA_ERROR 49
 
 /**
+ * Mining SetupConnection flag (spec bit layout): the client wants NewMiningJob for its
+ * standard channels and no group-addressed extended jobs (header-only devices).
+ */
+#define SV2_MINING_REQUIRES_STANDARD_JOBS (1 << 0)
+
+/**
+ * Mining SetupConnection flag: the client will send SetCustomMiningJob (work selection).
+ */
+#define SV2_MINING_REQUIRES_WORK_SELECTION (1 << 1)
+
+/**
+ * Mining SetupConnection flag: the client needs version rolling (BIP320).
+ */
+#define SV2_MINING_REQUIRES_VERSION_ROLLING (1 << 2)
+
+/**
+ * Mining SetupConnection.Success flag: the pool accepts no change to the version.
+ */
+#define SV2_MINING_SUCCESS_REQUIRES_FIXED_VERSION (1 << 0)
+
+/**
+ * Mining SetupConnection.Success flag: the pool accepts only extended channels.
+ */
+#define SV2_MINING_SUCCESS_REQUIRES_EXTENDED_CHANNELS (1 << 1)
+
+/**
+ * No event: the miner is idle (`sv2_miner_event.type`).
+ */
+#define SV2_MINER_EVENT_NONE 0
+
+/**
+ * The Noise handshake completed (`cipher`).
+ */
+#define SV2_MINER_EVENT_HANDSHAKE_COMPLETE 1
+
+/**
+ * SetupConnection succeeded (`success_flags`); the configured channels are being opened.
+ */
+#define SV2_MINER_EVENT_SETUP_COMPLETE 2
+
+/**
+ * A channel opened (`request_id`, `channel_id`, `extended`, `target`, `extranonce_prefix`,
+ * `extranonce_size`, `has_group_channel_id`/`group_channel_id`).
+ */
+#define SV2_MINER_EVENT_CHANNEL_OPENED 3
+
+/**
+ * A channel could not be opened: refused by the server (`request_id`; `text`: its error code)
+ * or locally before sending (`request_id` 0; `error`: the code; `text`: why).
+ */
+#define SV2_MINER_EVENT_CHANNEL_OPEN_FAILED 4
+
+/**
+ * A job became active: hash `work` (`channel_id`, `job_id`). If `work->clean`, abandon all
+ * earlier work of the channel.
+ */
+#define SV2_MINER_EVENT_NEW_WORK 5
+
+/**
+ * Every job of `channel_id` is stale: stop hashing it and wait for NEW_WORK.
+ */
+#define SV2_MINER_EVENT_WORK_INVALIDATED 6
+
+/**
+ * The pool changed `channel_id`'s `target`; `active_work_updated` tells whether the current
+ * work takes it (otherwise it applies from the next work).
+ */
+#define SV2_MINER_EVENT_TARGET_CHANGED 7
+
+/**
+ * A share was accepted (`channel_id`, `sequence_number`, `job_id`, `latency_ms`).
+ */
+#define SV2_MINER_EVENT_SHARE_ACCEPTED 8
+
+/**
+ * A share was rejected (`channel_id`, `sequence_number`, `job_id`, `latency_ms`; `text`: the
+ * pool's error code, e.g. `stale-share`).
+ */
+#define SV2_MINER_EVENT_SHARE_REJECTED 9
+
+/**
+ * One SubmitShares.Success after its SHARE_ACCEPTED events (`channel_id`,
+ * `sequence_number`: its last sequence number, `accepted_count`, `shares_sum`).
+ */
+#define SV2_MINER_EVENT_SHARES_ACKNOWLEDGED 10
+
+/**
+ * A pending share was given up without an answer (`channel_id`, `sequence_number`, `job_id`).
+ */
+#define SV2_MINER_EVENT_SHARE_EXPIRED 11
+
+/**
+ * A channel is gone (`channel_id`, `pending_dropped`; `text`: the server's reason code, empty
+ * when the connection closed).
+ */
+#define SV2_MINER_EVENT_CHANNEL_CLOSED 12
+
+/**
+ * New extranonce prefix for the channel's next jobs (`channel_id`, `extranonce_prefix`,
+ * `extranonce_size`).
+ */
+#define SV2_MINER_EVENT_EXTRANONCE_PREFIX_CHANGED 13
+
+/**
+ * A standard channel moved into a group (`channel_id`, `group_channel_id`).
+ */
+#define SV2_MINER_EVENT_GROUP_CHANGED 14
+
+/**
+ * UpdateChannel.Error (`channel_id`, `text`: the error code).
+ */
+#define SV2_MINER_EVENT_UPDATE_CHANNEL_FAILED 15
+
+/**
+ * The pool asks to move (`host`: empty for the current host, `port`: 0 for the current
+ * port): connect a new socket there, then call `sv2_miner_reconnect()`.
+ */
+#define SV2_MINER_EVENT_RECONNECT 16
+
+/**
+ * ChannelEndpointChanged (`channel_id`): reset extension state for the channel.
+ */
+#define SV2_MINER_EVENT_ENDPOINT_CHANGED 17
+
+/**
+ * The pool broke a rule; the message was ignored or clamped (`text`: what; not fatal).
+ */
+#define SV2_MINER_EVENT_PROTOCOL_ERROR 18
+
+/**
+ * The connection ended (`close_reason`: `SV2_CLOSE_*`, `error`; `text` and
+ * `sv2_miner_last_error()`: why). Send what `sv2_miner_data_to_send()` still holds, close the
+ * socket; to go on, connect again and call `sv2_miner_reconnect()`.
+ */
+#define SV2_MINER_EVENT_CLOSED 19
+
+/**
+ * An event of a newer library version this header does not describe; ignore it.
+ */
+#define SV2_MINER_EVENT_OTHER 20
+
+/**
+ * Number of `SV2_REJECT_*` reasons (size of `sv2_channel_stats.shares_rejected_by_reason`).
+ */
+#define SV2_REJECT_REASON_COUNT 8
+
+/**
+ * Share rejected: `invalid-channel-id`.
+ */
+#define SV2_REJECT_INVALID_CHANNEL_ID 0
+
+/**
+ * Share rejected: `stale-share`.
+ */
+#define SV2_REJECT_STALE_SHARE 1
+
+/**
+ * Share rejected: `invalid-job-id`.
+ */
+#define SV2_REJECT_INVALID_JOB_ID 2
+
+/**
+ * Share rejected: `ntime-out-of-range`.
+ */
+#define SV2_REJECT_NTIME_OUT_OF_RANGE 3
+
+/**
+ * Share rejected: `version-not-allowed`.
+ */
+#define SV2_REJECT_VERSION_NOT_ALLOWED 4
+
+/**
+ * Share rejected: `invalid-extranonce-size`.
+ */
+#define SV2_REJECT_INVALID_EXTRANONCE_SIZE 5
+
+/**
+ * Share rejected: `difficulty-too-low`.
+ */
+#define SV2_REJECT_DIFFICULTY_TOO_LOW 6
+
+/**
+ * Share rejected: `duplicate-share`.
+ */
+#define SV2_REJECT_DUPLICATE_SHARE 7
+
+/**
+ * No event (`sv2_pool_event.type`).
+ */
+#define SV2_POOL_EVENT_NONE 0
+
+/**
+ * A connection completed SetupConnection (`conn`; `setup`: its SetupConnection, read with
+ * `sv2_message_as_setup_connection()`: vendor, firmware, device id, flags).
+ */
+#define SV2_POOL_EVENT_CONNECTED 1
+
+/**
+ * A channel opened (`conn`, `channel_id`, `extended`, `has_group_channel_id`/
+ * `group_channel_id`, `user_identity`, `target`, `extranonce_prefix`).
+ */
+#define SV2_POOL_EVENT_CHANNEL_OPENED 2
+
+/**
+ * A channel closed (`conn`, `channel_id`, `cause`: `SV2_CHANNEL_CLOSE_*`, `text`: the reason
+ * code, `stats`: its final totals).
+ */
+#define SV2_POOL_EVENT_CHANNEL_CLOSED 3
+
+/**
+ * A share was accepted (`conn`, `channel_id`, `user_identity`, `job_id`, `sequence_number`,
+ * `credited_difficulty`, `share_difficulty`).
+ */
+#define SV2_POOL_EVENT_SHARE_ACCEPTED 4
+
+/**
+ * A share was rejected and the error queued for the miner (`conn`, `channel_id`,
+ * `sequence_number`, `reject_reason`: `SV2_REJECT_*`, `text`: the error code sent).
+ */
+#define SV2_POOL_EVENT_SHARE_REJECTED 5
+
+/**
+ * A share met the network target (`conn`, `channel_id`, `user_identity`, `job_id`, `header`,
+ * `block_hash`, `coinbase_tx`, `has_template_id`/`template_id`). Broadcast the block (header,
+ * coinbase, the template's transactions); with the synthetic source, call
+ * `sv2_template_source_advance()` and `sv2_pool_next_synthetic_block()`.
+ */
+#define SV2_POOL_EVENT_BLOCK_FOUND 6
+
+/**
+ * A channel's target changed and SetTarget was queued (`conn`, `channel_id`, `target`,
+ * `cause`: `SV2_TARGET_CAUSE_*`).
+ */
+#define SV2_POOL_EVENT_TARGET_CHANGED 7
+
+/**
+ * The engine refused a message or action of this connection (`conn`, `error`; `text` and
+ * `sv2_pool_last_error()`: why). Logged, not fatal (a refused SetupConnection closes the
+ * connection: a CLOSED event follows).
+ */
+#define SV2_POOL_EVENT_ENGINE_ERROR 8
+
+/**
+ * A connection ended (`conn`, `close_reason`: `SV2_CLOSE_*`, `error`, `text`). Send what
+ * `sv2_pool_data_to_send()` still holds for it, close the socket, then `sv2_pool_remove()`.
+ */
+#define SV2_POOL_EVENT_CLOSED 9
+
+/**
+ * `sv2_pool_event.cause` of CHANNEL_CLOSED: the miner sent CloseChannel.
+ */
+#define SV2_CHANNEL_CLOSE_CLIENT 1
+
+/**
+ * `sv2_pool_event.cause` of CHANNEL_CLOSED: the pool closed it.
+ */
+#define SV2_CHANNEL_CLOSE_SERVER 2
+
+/**
+ * `sv2_pool_event.cause` of CHANNEL_CLOSED: the connection closed.
+ */
+#define SV2_CHANNEL_CLOSE_CONNECTION 3
+
+/**
+ * `sv2_pool_event.cause` of TARGET_CHANGED: the vardiff controller.
+ */
+#define SV2_TARGET_CAUSE_VARDIFF 1
+
+/**
+ * `sv2_pool_event.cause` of TARGET_CHANGED: the miner's UpdateChannel.
+ */
+#define SV2_TARGET_CAUSE_UPDATE_CHANNEL 2
+
+/**
+ * `sv2_pool_event.cause` of TARGET_CHANGED: `sv2_pool_set_target()`.
+ */
+#define SV2_TARGET_CAUSE_API 3
+
+/**
  * `SetupConnection.protocol` of the Mining Protocol (also `sv2_event.protocol`).
  */
 #define SV2_PROTOCOL_MINING 0
@@ -457,6 +739,48 @@ typedef struct sv2_client_config sv2_client_config;
 typedef struct sv2_message sv2_message;
 
 /**
+ * A mining device's connection to its pool: the sans-I/O session (Noise, SetupConnection)
+ * and the mining client (channels, jobs, shares) in one handle. It opens no socket, reads no
+ * clock and starts no threads.
+ *
+ * Loop: write what `sv2_miner_data_to_send()` gives to the socket; wait for the socket or
+ * `sv2_miner_poll_timeout()`; feed bytes with `sv2_miner_receive_data()` (or call
+ * `sv2_miner_handle_timeout()`); drain `sv2_miner_next_event()` until
+ * `SV2_MINER_EVENT_NONE`; submit shares with `sv2_miner_submit_*()`. One thread owns the
+ * miner; hashing threads work on `sv2_work_clone()` copies.
+ */
+typedef struct sv2_miner sv2_miner;
+
+/**
+ * Configuration of a miner: the pool (URL or key), the device, the SetupConnection flags and
+ * the channels to open after every (re)connection. Made by `sv2_miner_config_new()`, freed by
+ * `sv2_miner_config_free()`; a miner copies it, so it may be freed once the miner exists.
+ */
+typedef struct sv2_miner_config sv2_miner_config;
+
+/**
+ * A pool: the sessions of many downstream connections and the pool engine (channels, jobs
+ * from templates, share validation, acknowledgements, vardiff, accounting) in one handle. It
+ * opens no socket, reads no clock and starts no threads.
+ *
+ * Loop: on accept, `sv2_pool_accept()` names the connection; feed each socket's bytes with
+ * `sv2_pool_receive_data()` (end of file: `sv2_pool_peer_closed()`); call
+ * `sv2_pool_handle_timeout()` at `sv2_pool_poll_timeout()`; drain `sv2_pool_next_event()`;
+ * then, for every connection, write what `sv2_pool_data_to_send()` gives. Templates come from
+ * `sv2_pool_new_template()` / `sv2_pool_set_prev_hash()` (a template provider) or
+ * `sv2_pool_next_synthetic_block()`.
+ */
+typedef struct sv2_pool sv2_pool;
+
+/**
+ * Configuration of a pool: security (Noise key and certificate, or plaintext), wire dialect,
+ * timeouts, and the engine's settings (vardiff, target bounds, acknowledgement batching,
+ * coinbase). Made by `sv2_pool_config_new()`, freed by `sv2_pool_config_free()`; a pool
+ * copies it.
+ */
+typedef struct sv2_pool_config sv2_pool_config;
+
+/**
  * Configuration of server sessions: what `sv2_session_new_server()` copies. Same rules as
  * `sv2_client_config`.
  */
@@ -472,6 +796,17 @@ typedef struct sv2_server_config sv2_server_config;
  * `sv2_session_next_event()` until `SV2_EVENT_NONE`.
  */
 typedef struct sv2_session sv2_session;
+
+/**
+ * A made-up template provider for demos and tests: regtest difficulty (about every other
+ * hash is a block), invented prevhashes, valid BIP34 heights. Deterministic from its seed.
+ */
+typedef struct sv2_template_source sv2_template_source;
+
+/**
+ * Library-private part of an `sv2_work` (the coinbase pieces of extended work).
+ */
+typedef struct sv2_work_internal sv2_work_internal;
 
 /**
  * A borrowed byte string: `len` bytes at `ptr`.
@@ -757,7 +1092,7 @@ typedef struct sv2_open_standard_mining_channel_error {
  * caller for `sv2_session_send_open_extended_mining_channel()` or `sv2_encode_open_extended_mining_channel()`: the library only reads it
  * during the call and copies what it keeps.
  *
- * Section says '<All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
+ * Section says '&lt;All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
  */
 typedef struct sv2_open_extended_mining_channel {
   /**
@@ -965,7 +1300,7 @@ typedef struct sv2_submit_shares_standard {
  * caller for `sv2_session_send_submit_shares_extended()` or `sv2_encode_submit_shares_extended()`: the library only reads it
  * during the call and copies what it keeps.
  *
- * Section says '<SubmitSharesStandard message fields>' followed by extranonce; expanded here.
+ * Section says '&lt;SubmitSharesStandard message fields>' followed by extranonce; expanded here.
  */
 typedef struct sv2_submit_shares_extended {
   /**
@@ -1073,7 +1408,7 @@ typedef struct sv2_option_u32 {
  * caller for `sv2_session_send_new_mining_job()` or `sv2_encode_new_mining_job()`: the library only reads it
  * during the call and copies what it keeps.
  *
- * The '<Bitcoin specific part>' row in the section table is a separator, not a field.
+ * The '&lt;Bitcoin specific part>' row in the section table is a separator, not a field.
  */
 typedef struct sv2_new_mining_job {
   /**
@@ -1777,7 +2112,7 @@ typedef struct sv2_new_template {
    */
   uint32_t coinbase_tx_outputs_count;
   /**
-   * `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+   * `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K\[B0_64K\] used in CommitMiningJob/SetCustomMiningJob
    */
   struct sv2_bytes coinbase_tx_outputs;
   /**
@@ -2055,6 +2390,438 @@ typedef struct sv2_submit_telemetry_data_error {
    */
   struct sv2_bytes code;
 } sv2_submit_telemetry_data_error;
+
+/**
+ * One unit of work for a mining device: an active job of one channel. Plain data plus one
+ * library-private pointer.
+ *
+ * The work of an `SV2_MINER_EVENT_NEW_WORK` event belongs to the miner and is valid until the
+ * next mutating call on that miner. `sv2_work_clone()` makes a caller-owned copy (freed with
+ * `sv2_work_free()`), for example to hand to a hashing thread. A by-value copy of the struct
+ * (`sv2_work w = *ev.work;`) is enough for `sv2_work_header()`, `sv2_work_hash()`,
+ * `sv2_work_meets_target()` and the midstate functions, which read only `header`, `target` and
+ * `version_mask`; `sv2_work_set_extranonce()` also reads `internal`, so it needs a clone (or a
+ * copy whose original is still valid).
+ *
+ * Hash the header with any `nonce`, any `ntime` from `min_ntime` to `sv2_work_max_ntime()`,
+ * and any `version` that differs from `version` only in `version_mask` bits; submit what meets
+ * `target` with `sv2_miner_submit_standard()` (standard channels) or
+ * `sv2_miner_submit_extended()` (extended channels, with the extranonce used).
+ */
+typedef struct sv2_work {
+  /**
+   * The channel (a standard or extended channel, never a group id).
+   */
+  uint32_t channel_id;
+  /**
+   * The job id to submit.
+   */
+  uint32_t job_id;
+  /**
+   * The 80-byte header template in block-header byte order: the job's version, the
+   * prevhash, the merkle root (extended: for `extranonce`), `ntime = min_ntime`, nBits and
+   * nonce 0.
+   */
+  uint8_t header[80];
+  /**
+   * Shares must hash to at most this target (32 bytes, little-endian like the hash).
+   */
+  uint8_t target[32];
+  /**
+   * The job's version (the base for rolling).
+   */
+  uint32_t version;
+  /**
+   * Version bits the miner may change (BIP320 `0x1fffe000`), or 0 when rolling is not
+   * allowed.
+   */
+  uint32_t version_mask;
+  /**
+   * Smallest nTime allowed.
+   */
+  uint32_t min_ntime;
+  /**
+   * nBits of the block (the network target).
+   */
+  uint32_t nbits;
+  /**
+   * `now_ms` at which the nTime window opened: nTime may grow by one per second from here.
+   */
+  uint64_t ntime_base_ms;
+  /**
+   * True when this work follows a new prevhash: abandon all earlier work of the channel at
+   * once. False for a new job on the same prevhash (earlier work stays valid).
+   */
+  bool clean;
+  /**
+   * True for extended-channel work (the miner chooses an extranonce).
+   */
+  bool extended;
+  /**
+   * Extended: bytes of extranonce the miner supplies.
+   */
+  uint16_t extranonce_size;
+  /**
+   * Extended: length of `extranonce_prefix`.
+   */
+  uint8_t extranonce_prefix_len;
+  /**
+   * Extended: the channel's extranonce prefix (first `extranonce_prefix_len` bytes).
+   */
+  uint8_t extranonce_prefix[32];
+  /**
+   * Extended: the extranonce (first `extranonce_size` bytes) that `header`'s merkle root
+   * commits to: zeros until `sv2_work_set_extranonce()`.
+   */
+  uint8_t extranonce[32];
+  /**
+   * Library-private; do not touch.
+   */
+  const struct sv2_work_internal *internal;
+} sv2_work;
+
+/**
+ * One event of a miner, filled by `sv2_miner_next_event()` into caller storage. Fields not
+ * listed for the event's `type` are zero (pointers NULL). Pointers borrow from the miner and
+ * are valid until the next mutating call on this miner; nothing needs freeing.
+ */
+typedef struct sv2_miner_event {
+  /**
+   * `SV2_MINER_EVENT_*`.
+   */
+  uint32_t type;
+  /**
+   * The channel the event is about.
+   */
+  uint32_t channel_id;
+  /**
+   * CHANNEL_OPENED, CHANNEL_OPEN_FAILED: the id `sv2_miner_open_*_channel()` returned
+   * (channels from the config get 1, 2, … in order on each connection).
+   */
+  uint32_t request_id;
+  /**
+   * NEW_WORK, SHARE_*: the job.
+   */
+  uint32_t job_id;
+  /**
+   * SHARE_*: the share's sequence number (from its `sv2_share_receipt`);
+   * SHARES_ACKNOWLEDGED: the last one acknowledged.
+   */
+  uint32_t sequence_number;
+  /**
+   * SHARE_ACCEPTED, SHARE_REJECTED: milliseconds from the submit to the answer.
+   */
+  uint64_t latency_ms;
+  /**
+   * CHANNEL_OPENED: true for an extended channel.
+   */
+  bool extended;
+  /**
+   * CHANNEL_OPENED, TARGET_CHANGED: the target (32 bytes, little-endian).
+   */
+  uint8_t target[32];
+  /**
+   * TARGET_CHANGED: whether the current work already uses the new target.
+   */
+  bool active_work_updated;
+  /**
+   * CHANNEL_OPENED, EXTRANONCE_PREFIX_CHANGED: the extranonce prefix.
+   */
+  struct sv2_bytes extranonce_prefix;
+  /**
+   * CHANNEL_OPENED, EXTRANONCE_PREFIX_CHANGED: bytes of extranonce the miner supplies.
+   */
+  uint16_t extranonce_size;
+  /**
+   * CHANNEL_OPENED, GROUP_CHANGED: whether the standard channel is in a group.
+   */
+  bool has_group_channel_id;
+  /**
+   * CHANNEL_OPENED, GROUP_CHANGED: the group.
+   */
+  uint32_t group_channel_id;
+  /**
+   * NEW_WORK: the work, owned by the miner (read-only; `sv2_work_clone()` to keep it).
+   */
+  const struct sv2_work *work;
+  /**
+   * Text per event type (not NUL-terminated): server error codes, reasons, descriptions.
+   */
+  struct sv2_bytes text;
+  /**
+   * RECONNECT: the new host (not NUL-terminated; empty: the current host).
+   */
+  struct sv2_bytes host;
+  /**
+   * RECONNECT: the new port (0: the current port).
+   */
+  uint16_t port;
+  /**
+   * HANDSHAKE_COMPLETE: `SV2_CIPHER_*`.
+   */
+  uint32_t cipher;
+  /**
+   * SETUP_COMPLETE: the SetupConnection.Success flags (`SV2_MINING_SUCCESS_*`).
+   */
+  uint32_t success_flags;
+  /**
+   * SHARES_ACKNOWLEDGED: `new_submits_accepted_count`.
+   */
+  uint32_t accepted_count;
+  /**
+   * SHARES_ACKNOWLEDGED: `new_shares_sum`.
+   */
+  uint64_t shares_sum;
+  /**
+   * CHANNEL_CLOSED: shares that were still awaiting an answer.
+   */
+  uint32_t pending_dropped;
+  /**
+   * CLOSED: `SV2_CLOSE_*`.
+   */
+  uint32_t close_reason;
+  /**
+   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally: the error code.
+   */
+  sv2_result error;
+} sv2_miner_event;
+
+/**
+ * A share that passed the local checks and was queued for the pool.
+ */
+typedef struct sv2_share_receipt {
+  /**
+   * The channel.
+   */
+  uint32_t channel_id;
+  /**
+   * The sequence number the miner assigned; its SHARE_ACCEPTED / SHARE_REJECTED event
+   * carries the same number.
+   */
+  uint32_t sequence_number;
+  /**
+   * The job.
+   */
+  uint32_t job_id;
+  /**
+   * The header hash (internal byte order).
+   */
+  uint8_t hash[32];
+  /**
+   * True if the hash also meets the network target (a block; the pool propagates it).
+   */
+  bool is_block;
+} sv2_share_receipt;
+
+/**
+ * Accounting for one channel (payouts, dashboards). `user_identity` borrows from the pool:
+ * valid until the next mutating call on it.
+ */
+typedef struct sv2_channel_stats {
+  /**
+   * Connection.
+   */
+  uint64_t conn;
+  /**
+   * Channel id.
+   */
+  uint32_t channel_id;
+  /**
+   * True for an extended channel.
+   */
+  bool extended;
+  /**
+   * Whether the standard channel is in a group.
+   */
+  bool has_group_channel_id;
+  /**
+   * Its group.
+   */
+  uint32_t group_channel_id;
+  /**
+   * `user_identity` (not NUL-terminated).
+   */
+  struct sv2_bytes user_identity;
+  /**
+   * Current target (32 bytes, little-endian).
+   */
+  uint8_t target[32];
+  /**
+   * Accepted shares.
+   */
+  uint64_t shares_accepted;
+  /**
+   * Rejected shares, all reasons.
+   */
+  uint64_t shares_rejected;
+  /**
+   * Rejected shares by `SV2_REJECT_*` reason.
+   */
+  uint64_t shares_rejected_by_reason[SV2_REJECT_REASON_COUNT];
+  /**
+   * Sum of the credited difficulty of accepted shares.
+   */
+  double accepted_difficulty;
+  /**
+   * Estimated hash rate over the rolling window (hashes per second).
+   */
+  double hashrate;
+  /**
+   * Highest difficulty a share of this channel reached.
+   */
+  double best_share_difficulty;
+  /**
+   * Blocks found.
+   */
+  uint32_t blocks_found;
+} sv2_channel_stats;
+
+/**
+ * One event of a pool, filled by `sv2_pool_next_event()` into caller storage. Fields not
+ * listed for the event's `type` are zero (pointers NULL). Pointers borrow from the pool and
+ * are valid until the next mutating call on it; nothing needs freeing.
+ */
+typedef struct sv2_pool_event {
+  /**
+   * `SV2_POOL_EVENT_*`.
+   */
+  uint32_t type;
+  /**
+   * The connection (the id `sv2_pool_accept()` returned).
+   */
+  uint64_t conn;
+  /**
+   * The channel.
+   */
+  uint32_t channel_id;
+  /**
+   * CHANNEL_OPENED: true for an extended channel.
+   */
+  bool extended;
+  /**
+   * CHANNEL_OPENED: whether the standard channel is in a group.
+   */
+  bool has_group_channel_id;
+  /**
+   * CHANNEL_OPENED: its group.
+   */
+  uint32_t group_channel_id;
+  /**
+   * CHANNEL_OPENED, SHARE_ACCEPTED, BLOCK_FOUND: who gets credit (not NUL-terminated).
+   */
+  struct sv2_bytes user_identity;
+  /**
+   * CHANNEL_OPENED, TARGET_CHANGED: the target (32 bytes, little-endian).
+   */
+  uint8_t target[32];
+  /**
+   * CHANNEL_OPENED: the channel's extranonce prefix.
+   */
+  struct sv2_bytes extranonce_prefix;
+  /**
+   * SHARE_ACCEPTED, BLOCK_FOUND: the job.
+   */
+  uint32_t job_id;
+  /**
+   * SHARE_ACCEPTED, SHARE_REJECTED: the submit's sequence number.
+   */
+  uint32_t sequence_number;
+  /**
+   * SHARE_ACCEPTED: the difficulty credited (of the target the share was checked against).
+   */
+  double credited_difficulty;
+  /**
+   * SHARE_ACCEPTED: the difficulty the hash reached.
+   */
+  double share_difficulty;
+  /**
+   * SHARE_REJECTED: `SV2_REJECT_*`.
+   */
+  uint32_t reject_reason;
+  /**
+   * SHARE_REJECTED: the error code sent; CHANNEL_CLOSED: the reason code; ENGINE_ERROR,
+   * CLOSED: a description (not NUL-terminated).
+   */
+  struct sv2_bytes text;
+  /**
+   * CHANNEL_CLOSED: `SV2_CHANNEL_CLOSE_*`; TARGET_CHANGED: `SV2_TARGET_CAUSE_*`.
+   */
+  uint32_t cause;
+  /**
+   * CHANNEL_CLOSED: the channel's final totals.
+   */
+  struct sv2_channel_stats stats;
+  /**
+   * BLOCK_FOUND: the 80-byte block header.
+   */
+  uint8_t header[80];
+  /**
+   * BLOCK_FOUND: SHA256d of the header, internal byte order.
+   */
+  uint8_t block_hash[32];
+  /**
+   * BLOCK_FOUND: the full coinbase transaction.
+   */
+  struct sv2_bytes coinbase_tx;
+  /**
+   * BLOCK_FOUND: whether the job came from a template (false for a custom job).
+   */
+  bool has_template_id;
+  /**
+   * BLOCK_FOUND: the template's id.
+   */
+  uint64_t template_id;
+  /**
+   * CONNECTED: the client's SetupConnection; never free it.
+   */
+  const struct sv2_message *setup;
+  /**
+   * CLOSED: `SV2_CLOSE_*`.
+   */
+  uint32_t close_reason;
+  /**
+   * CLOSED with `SV2_CLOSE_ERROR`, ENGINE_ERROR: the error code.
+   */
+  sv2_result error;
+} sv2_pool_event;
+
+/**
+ * The whole pool at one instant (`sv2_pool_snapshot()`).
+ */
+typedef struct sv2_pool_summary {
+  /**
+   * Open connections.
+   */
+  size_t connections;
+  /**
+   * Open channels.
+   */
+  size_t channels;
+  /**
+   * Whether a prevhash is set.
+   */
+  bool has_prev_hash;
+  /**
+   * The current prevhash (internal byte order).
+   */
+  uint8_t prev_hash[32];
+  /**
+   * Whether a job is active.
+   */
+  bool has_active_job;
+  /**
+   * The newest active job.
+   */
+  uint32_t active_job_id;
+  /**
+   * Sum of the channels' hash rate estimates (hashes per second).
+   */
+  double total_hashrate;
+  /**
+   * Blocks found since the pool started.
+   */
+  uint64_t blocks_found;
+} sv2_pool_summary;
 
 /**
  * One event of a session, filled by `sv2_session_next_event()` into caller storage. Fields not
@@ -2421,6 +3188,96 @@ typedef struct sv2_event {
  * Opening one more channel would exceed the configured maximum.
  */
 #define SV2_ERR_TOO_MANY_CHANNELS 409
+
+/**
+ * Mining: no open channel has this id (on this connection).
+ */
+#define SV2_ERR_UNKNOWN_CHANNEL 450
+
+/**
+ * Mining: a standard submit on an extended channel or the reverse.
+ */
+#define SV2_ERR_WRONG_CHANNEL_KIND 451
+
+/**
+ * Mining share refused locally: the job is unknown (never received or forgotten).
+ */
+#define SV2_ERR_UNKNOWN_JOB 452
+
+/**
+ * Mining share refused locally: the job is a future job no SetNewPrevHash activated yet.
+ */
+#define SV2_ERR_FUTURE_JOB 453
+
+/**
+ * Mining share refused locally: a newer prevhash made the job stale.
+ */
+#define SV2_ERR_STALE_JOB 454
+
+/**
+ * Mining share refused locally: the version changes bits outside the allowed mask.
+ */
+#define SV2_ERR_VERSION_NOT_ALLOWED 455
+
+/**
+ * Mining share refused locally: nTime outside `min_ntime ..= min_ntime + elapsed seconds`.
+ */
+#define SV2_ERR_NTIME_OUT_OF_RANGE 456
+
+/**
+ * Mining: the extranonce is not the channel's `extranonce_size` bytes long.
+ */
+#define SV2_ERR_EXTRANONCE_LENGTH 457
+
+/**
+ * Mining share refused locally: the header hash does not meet the job's target.
+ */
+#define SV2_ERR_BELOW_TARGET 458
+
+/**
+ * Mining share refused locally: the same share was submitted before.
+ */
+#define SV2_ERR_DUPLICATE_SHARE 459
+
+/**
+ * Mining: the operation needs extended-channel work or an extended channel.
+ */
+#define SV2_ERR_NOT_EXTENDED 460
+
+/**
+ * Mining: the server accepts only extended channels (REQUIRES_EXTENDED_CHANNELS).
+ */
+#define SV2_ERR_EXTENDED_CHANNELS_REQUIRED 461
+
+/**
+ * Mining: the work's version mask allows fewer rolled versions than asked for.
+ */
+#define SV2_ERR_ROLLING_NOT_ALLOWED 462
+
+/**
+ * Pool: no such connection (never accepted, or removed).
+ */
+#define SV2_ERR_UNKNOWN_CONNECTION 470
+
+/**
+ * Pool: a non-future template arrived before any prevhash.
+ */
+#define SV2_ERR_NO_PREV_HASH 471
+
+/**
+ * Pool: SetNewPrevHash names a template that is not a pending future template.
+ */
+#define SV2_ERR_UNKNOWN_TEMPLATE 472
+
+/**
+ * Pool: the template's coinbase cannot be built.
+ */
+#define SV2_ERR_INVALID_TEMPLATE 473
+
+/**
+ * Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
+ */
+#define SV2_ERR_EXHAUSTED 474
 
 /**
  * A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
@@ -4375,6 +5232,853 @@ SV2_MUST_USE sv2_result sv2_session_send_submit_telemetry_data_error(struct sv2_
  * Allocates: yes (temporarily).
  */
 SV2_MUST_USE sv2_result sv2_encode_submit_telemetry_data_error(const struct sv2_submit_telemetry_data_error *msg, sv2_dialect dialect, uint8_t *buf, size_t cap, size_t *len_out);
+
+/**
+ * The header template with `nonce`, `ntime` and `version` in place (no hashing).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * In: `work` (only `header` is read). Out: `header_out`: 80 bytes.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_work_header(const struct sv2_work *work, uint32_t nonce, uint32_t ntime, uint32_t version, uint8_t *header_out);
+
+/**
+ * SHA256d of the header with `nonce`, `ntime` and `version`, in internal byte order (the
+ * order `target` uses: compare with `sv2_work_meets_target()`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * In: `work` (only `header` is read). Out: `hash_out`: 32 bytes.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_work_hash(const struct sv2_work *work, uint32_t nonce, uint32_t ntime, uint32_t version, uint8_t *hash_out);
+
+/**
+ * Whether `hash` (from `sv2_work_hash()` or the caller's own SHA256d, internal byte order)
+ * meets the work's share target.
+ *
+ * Returns: true if the hash, read as a little-endian 256-bit number, is at most `target`;
+ * false otherwise and if an argument is NULL.
+ * Allocates: no.
+ */
+bool sv2_work_meets_target(const struct sv2_work *work, const uint8_t *hash);
+
+/**
+ * Whether `hash` also meets the network target of the header's nBits (a block).
+ *
+ * Returns: true if so; false otherwise and if an argument is NULL.
+ * Allocates: no.
+ */
+bool sv2_work_is_block(const struct sv2_work *work, const uint8_t *hash);
+
+/**
+ * The largest nTime a share may carry at `now_ms`: `min_ntime` plus the whole seconds since
+ * `ntime_base_ms`.
+ *
+ * Returns: the nTime; 0 if `work` is NULL.
+ * Allocates: no.
+ */
+uint32_t sv2_work_max_ntime(const struct sv2_work *work, uint64_t now_ms);
+
+/**
+ * The SHA-256 midstate of the header template (the state after its first 64 bytes, which
+ * nonce and nTime do not touch): what an ASIC is loaded with.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * In: `work`. Out: `midstate_out`: 32 bytes, the eight state words each little-endian (the
+ * layout most ASIC drivers load; on a little-endian CPU it reads as `uint32_t[8]`).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_work_midstate(const struct sv2_work *work, uint8_t *midstate_out);
+
+/**
+ * `count` versions reachable by rolling `version_mask` (the job's own version first) and the
+ * midstate of each, for AsicBoost-style drivers that load several midstates per job.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `count` is not 1, 2, 4 or
+ * 8; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask allows fewer versions (e.g. `count` > 1 on a
+ * work with `version_mask` 0).
+ * In: `work`, `count`. Out: `versions_out`: `count` versions. `midstates_out`: `count` × 32
+ * bytes, laid out as `sv2_work_midstate()`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_work_rolled_midstates(const struct sv2_work *work, size_t count, uint32_t *versions_out, uint8_t *midstates_out);
+
+/**
+ * Extended work: switches the header template to `extranonce` (recomputes the merkle root
+ * from the coinbase pieces: one coinbase txid and one SHA256d per merkle level). The new
+ * `header` and `extranonce` fields are written into `work`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a work without its library-private part);
+ * `SV2_ERR_NOT_EXTENDED` for standard-channel work; `SV2_ERR_EXTRANONCE_LENGTH` if `len` is
+ * not `extranonce_size` (the work is unchanged on error).
+ * Args: `work`: a clone from `sv2_work_clone()` (the event's work is read-only), or a
+ * by-value copy whose original is still valid. In: `extranonce`/`len`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_work_set_extranonce(struct sv2_work *work, const uint8_t *extranonce, size_t len);
+
+/**
+ * Copies a work into caller-owned memory (valid until `sv2_work_free()`), e.g. to keep
+ * hashing it after the next miner call or to hand it to another thread.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a work without its library-private part).
+ * In: `work`. Out: `clone_out`: the copy (its `internal` is its own).
+ * Allocates: yes (the work; the coinbase pieces of extended work are shared, not copied).
+ */
+SV2_MUST_USE sv2_result sv2_work_clone(const struct sv2_work *work, struct sv2_work **clone_out);
+
+/**
+ * Frees a work made by `sv2_work_clone()`. NULL is a no-op, and so is a miner-owned work
+ * (an event's) or a by-value copy.
+ * Allocates: no.
+ */
+void sv2_work_free(struct sv2_work *work);
+
+/**
+ * The difficulty of a target (difficulty 1 = `0x00000000ffff0000…`); targets easier than
+ * difficulty 1 (regtest) give values below 1.
+ *
+ * Returns: the difficulty; `INFINITY` for target 0; 0 if `target` is NULL.
+ * In: `target`: 32 bytes, little-endian.
+ * Allocates: no.
+ */
+double sv2_target_to_difficulty(const uint8_t *target);
+
+/**
+ * The target of a difficulty (clamped to 1 ..= 2^256 − 1).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for 0, negative, NaN or
+ * infinite difficulty.
+ * Out: `target_out`: 32 bytes, little-endian.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_target_from_difficulty(double difficulty, uint8_t *target_out);
+
+/**
+ * The target of compact nBits (as in a block header).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for negative or overflowing
+ * nBits.
+ * Out: `target_out`: 32 bytes, little-endian.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_target_from_nbits(uint32_t nbits, uint8_t *target_out);
+
+/**
+ * The target at which `hashrate` hashes per second yield `shares_per_second` shares on
+ * average (a hash rate of 0 gives the easiest target).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for a negative, NaN or
+ * infinite hash rate or a share rate that is not finite and > 0.
+ * Out: `target_out`: 32 bytes, little-endian.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_target_from_share_rate(double hashrate, double shares_per_second, uint8_t *target_out);
+
+/**
+ * Expected shares per second from `hashrate` hashes per second on `target`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for a negative, NaN or
+ * infinite hash rate.
+ * In: `target`: 32 bytes. Out: `shares_per_second_out`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_target_share_rate(const uint8_t *target, double hashrate, double *shares_per_second_out);
+
+/**
+ * The hash rate implied by observing `shares_per_second` shares on `target`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for a negative, NaN or
+ * infinite share rate.
+ * In: `target`: 32 bytes. Out: `hashrate_out`: hashes per second.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_target_hashrate(const uint8_t *target, double shares_per_second, double *hashrate_out);
+
+/**
+ * Makes a miner configuration: vendor `"libsv2"`, no flags, the spec dialect, default
+ * timeouts (10 s handshake, 10 s setup), no channel and no pool yet: call
+ * `sv2_miner_config_set_pool_url()` (or `_set_authority_key()` / `_set_plaintext()`) and add
+ * at least one channel before `sv2_miner_new()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Out: `config_out`: to free with `sv2_miner_config_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_new(struct sv2_miner_config **config_out);
+
+/**
+ * Frees a miner configuration. NULL is a no-op. Miners made from it are not affected.
+ */
+void sv2_miner_config_free(struct sv2_miner_config *config);
+
+/**
+ * The text of the last error a `sv2_miner_config_*` call returned.
+ *
+ * Returns: a NUL-terminated string owned by the config (`""` if none), valid until the next
+ * mutating call on this config; a fixed text if `config` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_miner_config_last_error(const struct sv2_miner_config *config);
+
+/**
+ * Sets the pool from its URL: `stratum2+tcp://HOST:PORT/<authority key>` (Noise, the server
+ * must prove that authority) or `stratum2+tcp+plain://HOST:PORT` (plaintext, local networks
+ * only). Host and port go into SetupConnection; the caller connects the socket itself
+ * (`sv2_pool_url_parse()` gives host and port).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_URL_*` (nothing is changed then).
+ * In: `url`: NUL-terminated.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_pool_url(struct sv2_miner_config *config, const char *url);
+
+/**
+ * Uses Noise, trusting only servers certified by `authority_key` (replaces the URL's key).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_KEY_INVALID`.
+ * In: `authority_key`: 32 bytes.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_authority_key(struct sv2_miner_config *config, const uint8_t *authority_key);
+
+/**
+ * Disables encryption (trusted local networks only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_plaintext(struct sv2_miner_config *config);
+
+/**
+ * Sets the device description sent in SetupConnection.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` if a
+ * string is longer than 255 bytes (nothing is changed then).
+ * In: NUL-terminated strings, each NULL for empty; copied.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_device(struct sv2_miner_config *config, const char *vendor, const char *hardware_version, const char *firmware, const char *device_id);
+
+/**
+ * Sets the Mining SetupConnection flags in the spec's bit layout (`SV2_MINING_REQUIRES_*`);
+ * the miner translates them for the dialect on the wire.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_flags(struct sv2_miner_config *config, uint32_t flags);
+
+/**
+ * Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
+ * Braiins 2021 Noise negotiation).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *config, sv2_dialect dialect);
+
+/**
+ * Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_timeouts(struct sv2_miner_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * Seeds the Noise ephemeral keys instead of the OS random source (tests only; see
+ * `sv2_client_config_set_rng_seed()`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL.
+ * In: `seed`: 32 bytes, or NULL for the OS random source.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_rng_seed(struct sv2_miner_config *config, const uint8_t *seed);
+
+/**
+ * Adds a standard (header-only) channel, opened after every successful setup.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` (identity over 255 bytes or
+ * not UTF-8, hash rate negative or not finite).
+ * In: `user_identity`: NUL-terminated (e.g. `"account.worker1"`), copied.
+ * `nominal_hash_rate`: hashes per second the device expects to do (the pool's first target
+ * follows from it). `max_target`: 32 bytes, the easiest target the device accepts, or NULL
+ * for any.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_add_standard_channel(struct sv2_miner_config *config, const char *user_identity, float nominal_hash_rate, const uint8_t *max_target);
+
+/**
+ * Adds an extended channel (the device rolls an extranonce), opened after every successful
+ * setup.
+ *
+ * Returns: as `sv2_miner_config_add_standard_channel()`; also `SV2_ERR_INVALID_ARG` for a
+ * `min_extranonce_size` above 32.
+ * In: as `sv2_miner_config_add_standard_channel()`, and `min_extranonce_size`: the smallest
+ * extranonce the device needs.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_add_extended_channel(struct sv2_miner_config *config, const char *user_identity, float nominal_hash_rate, const uint8_t *max_target, uint16_t min_extranonce_size);
+
+/**
+ * Makes a miner and starts its first connection: the Noise handshake (or, in plaintext, the
+ * SetupConnection) is ready in `sv2_miner_data_to_send()` once the socket is connected.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_CONFIG` if no
+ * pool security was chosen or no channel was added; `SV2_ERR_RNG`.
+ * In: `config`: copied. `now_unix_s`: wall-clock unix seconds, to check the server
+ * certificate's validity; reconnects check it against this same time, so a device running for
+ * longer than certificates live should make a new miner now and then. `now_ms`: the caller's
+ * monotonic clock.
+ * Out: `miner_out`: to free with `sv2_miner_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_new(const struct sv2_miner_config *config, uint64_t now_unix_s, uint64_t now_ms, struct sv2_miner **miner_out);
+
+/**
+ * Frees a miner and everything it owns (the current event's work included; clones made with
+ * `sv2_work_clone()` stay valid). NULL is a no-op.
+ */
+void sv2_miner_free(struct sv2_miner *miner);
+
+/**
+ * A readable description of the last error on this miner: the last error a call returned, or
+ * why the connection closed.
+ *
+ * Returns: a NUL-terminated string owned by the miner (`""` if none), valid until the next
+ * mutating call on this miner; a fixed text if `miner` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_miner_last_error(const struct sv2_miner *miner);
+
+/**
+ * Feeds bytes received from the socket.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_CLOSED` if the
+ * connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing consumed: drain events and
+ * retry). Another code means the bytes broke the protocol and the connection closed: drain
+ * `sv2_miner_next_event()` for `SV2_MINER_EVENT_CLOSED`.
+ * In: `data`/`len`: copied. `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_receive_data(struct sv2_miner *miner, const uint8_t *data, size_t len, uint64_t now_ms);
+
+/**
+ * Copies up to `cap` pending bytes (for the socket) into `buf`; call until `*n_out` is 0.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `buf` with `cap` > 0);
+ * `SV2_ERR_POISONED`.
+ * Out: `buf`/`cap`, `n_out`: bytes copied.
+ * Allocates: possibly.
+ */
+SV2_MUST_USE sv2_result sv2_miner_data_to_send(struct sv2_miner *miner, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Whether bytes are waiting in `sv2_miner_data_to_send()`.
+ *
+ * Returns: true if so; false otherwise and for a NULL or poisoned miner.
+ * Allocates: no.
+ */
+bool sv2_miner_wants_write(const struct sv2_miner *miner);
+
+/**
+ * Whether the connection is set up (shares may be submitted) and has not ended.
+ *
+ * Returns: true if so; false otherwise and for a NULL or poisoned miner.
+ * Allocates: no.
+ */
+bool sv2_miner_is_ready(const struct sv2_miner *miner);
+
+/**
+ * When `sv2_miner_handle_timeout()` must next be called.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `deadline_ms_out`: a time on the caller's monotonic clock, or `SV2_NO_TIMEOUT`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_poll_timeout(const struct sv2_miner *miner, uint64_t *deadline_ms_out);
+
+/**
+ * Fires expired timers (an expired handshake, setup or idle timer closes the connection).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_handle_timeout(struct sv2_miner *miner, uint64_t now_ms);
+
+/**
+ * Tells the miner the socket reached end of file; an `SV2_MINER_EVENT_CLOSED` follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_peer_closed(struct sv2_miner *miner);
+
+/**
+ * Sets the host and port announced in SetupConnection on the next connection (call it before
+ * `sv2_miner_reconnect()` when a Reconnect moved the miner to another host). `host` is a
+ * NUL-terminated string, copied.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` (host not UTF-8 or longer than
+ * 255 bytes); `SV2_ERR_POISONED`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_set_endpoint(struct sv2_miner *miner, const char *host, uint16_t port);
+
+/**
+ * Starts over on a new socket the caller has connected (after `SV2_MINER_EVENT_RECONNECT` or
+ * `SV2_MINER_EVENT_CLOSED`): a fresh handshake that must prove the same pool authority, then
+ * the configured channels (and those opened since) are opened again. Shares still pending on
+ * the old connection are reported lost (CHANNEL_CLOSED with `pending_dropped`). `now_unix_s`
+ * (wall-clock seconds) is the time the new server's certificate is checked at.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_RNG`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_reconnect(struct sv2_miner *miner, uint64_t now_unix_s, uint64_t now_ms);
+
+/**
+ * The next event, or `SV2_MINER_EVENT_NONE` when idle.
+ *
+ * Returns: `SV2_OK` (also when idle: check `event_out->type`); `SV2_ERR_NULL_ARG`;
+ * `SV2_ERR_POISONED`.
+ * Out: `event_out`: caller storage. Pointers in it (the work, texts) are valid until the next
+ * mutating call on this miner.
+ * Allocates: yes (the work of NEW_WORK).
+ */
+SV2_MUST_USE sv2_result sv2_miner_next_event(struct sv2_miner *miner, struct sv2_miner_event *event_out);
+
+/**
+ * Submits a share found on standard-channel work. It is checked locally first (job active,
+ * version within the mask, nTime window, target, duplicates) and only then queued.
+ *
+ * Returns: `SV2_OK` (the answer comes later as SHARE_ACCEPTED or SHARE_REJECTED with the
+ * receipt's sequence number); `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_WRONG_STATE`
+ * before setup or after the connection closed; a local refusal: `SV2_ERR_BELOW_TARGET`,
+ * `SV2_ERR_STALE_JOB`, `SV2_ERR_DUPLICATE_SHARE`, `SV2_ERR_UNKNOWN_JOB`,
+ * `SV2_ERR_FUTURE_JOB`, `SV2_ERR_VERSION_NOT_ALLOWED`, `SV2_ERR_NTIME_OUT_OF_RANGE`,
+ * `SV2_ERR_UNKNOWN_CHANNEL`, `SV2_ERR_WRONG_CHANNEL_KIND` (nothing was sent then).
+ * In: the work's `channel_id` and `job_id`, the `nonce`, `ntime` and `version` hashed,
+ * `now_ms`. Out: `receipt_out`: may be NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_submit_standard(struct sv2_miner *miner, uint32_t channel_id, uint32_t job_id, uint32_t nonce, uint32_t ntime, uint32_t version, uint64_t now_ms, struct sv2_share_receipt *receipt);
+
+/**
+ * Submits a share found on extended-channel work with `extranonce` (the bytes given to
+ * `sv2_work_set_extranonce()`). Checked locally as `sv2_miner_submit_standard()`.
+ *
+ * Returns: as `sv2_miner_submit_standard()`, plus `SV2_ERR_EXTRANONCE_LENGTH`.
+ * In: as `sv2_miner_submit_standard()`, and `extranonce`/`len`: `extranonce_size` bytes.
+ * Out: `receipt_out`: may be NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_submit_extended(struct sv2_miner *miner, uint32_t channel_id, uint32_t job_id, const uint8_t *extranonce, size_t len, uint32_t nonce, uint32_t ntime, uint32_t version, uint64_t now_ms, struct sv2_share_receipt *receipt);
+
+/**
+ * Opens another standard channel now (and after every reconnect).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG`;
+ * `SV2_ERR_TOO_MANY_CHANNELS`; `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`.
+ * In: as `sv2_miner_config_add_standard_channel()`. Out: `request_id_out`: the id the
+ * CHANNEL_OPENED / CHANNEL_OPEN_FAILED event will carry.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_open_standard_channel(struct sv2_miner *miner, const char *user_identity, float nominal_hash_rate, const uint8_t *max_target, uint32_t *request_id_out);
+
+/**
+ * Opens another extended channel now (and after every reconnect).
+ *
+ * Returns: as `sv2_miner_open_standard_channel()`.
+ * In: as `sv2_miner_config_add_extended_channel()`. Out: `request_id_out`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_open_extended_channel(struct sv2_miner *miner, const char *user_identity, float nominal_hash_rate, const uint8_t *max_target, uint16_t min_extranonce_size, uint32_t *request_id_out);
+
+/**
+ * Shares of `channel_id` awaiting the pool's answer.
+ *
+ * Returns: the count; 0 for an unknown channel and for a NULL or poisoned miner.
+ * Allocates: no.
+ */
+size_t sv2_miner_pending_shares(const struct sv2_miner *miner, uint32_t channel_id);
+
+/**
+ * Makes a pool configuration with the engine's defaults (vardiff on at 10 shares per minute,
+ * acknowledgements batched by 32 or 1 s, any difficulty, payout to `OP_TRUE` (regtest only),
+ * coinbase tag `/libsv2/`) and no security choice yet: call `sv2_pool_config_set_noise()` or
+ * `sv2_pool_config_set_plaintext()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Out: `config_out`: to free with `sv2_pool_config_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_new(struct sv2_pool_config **config_out);
+
+/**
+ * Frees a pool configuration. NULL is a no-op. Pools made from it are not affected.
+ */
+void sv2_pool_config_free(struct sv2_pool_config *config);
+
+/**
+ * The text of the last error a `sv2_pool_config_*` call returned.
+ *
+ * Returns: a NUL-terminated string owned by the config (`""` if none), valid until the next
+ * mutating call on this config; a fixed text if `config` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_pool_config_last_error(const struct sv2_pool_config *config);
+
+/**
+ * Secures connections with Noise NX: the server's static secret key and the certificate the
+ * pool authority signed for it (`sv2 key gen-server` / `sv2 key sign`, or
+ * `sv2_server_key_generate()` / `sv2_certificate_sign()`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_CERT_MALFORMED` if the certificate was not
+ * issued for this key.
+ * In: `static_secret`: 32 bytes (copied; wiped when the config and the pool are freed).
+ * `certificate`: copied.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_noise(struct sv2_pool_config *config, const uint8_t *static_secret, const struct sv2_certificate *certificate);
+
+/**
+ * Disables encryption (trusted local networks only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_plaintext(struct sv2_pool_config *config);
+
+/**
+ * Sets the miners' wire dialect (`SV2_DIALECT_*`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_dialect(struct sv2_pool_config *config, sv2_dialect dialect);
+
+/**
+ * Sets the session timeouts in milliseconds (0 disables one), as
+ * `sv2_server_config_set_timeouts()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_timeouts(struct sv2_pool_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * Seeds the Noise ephemeral keys (tests only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL.
+ * In: `seed`: 32 bytes, or NULL for the OS random source.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_rng_seed(struct sv2_pool_config *config, const uint8_t *seed);
+
+/**
+ * Variable difficulty: on or off, and the share rate each channel is steered to. A channel's
+ * first target follows from its nominal hash rate and this rate.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `shares_per_minute` is not
+ * finite and > 0.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_vardiff(struct sv2_pool_config *config, bool enabled, double shares_per_minute);
+
+/**
+ * The easiest (`max_target`, the pool's minimum difficulty) and hardest (`min_target`)
+ * targets the pool ever sets.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_target` is 0 or above
+ * `max_target`.
+ * In: `min_target`, `max_target`: 32 bytes each, little-endian.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_target_bounds(struct sv2_pool_config *config, const uint8_t *min_target, const uint8_t *max_target);
+
+/**
+ * Acknowledgement batching: one SubmitShares.Success per `batch_size` accepted shares, at
+ * most `flush_ms` after the first of them (1 acknowledges every share at once).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `batch_size` is 0.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_ack_batch(struct sv2_pool_config *config, uint32_t batch_size, uint64_t flush_ms);
+
+/**
+ * The SetupConnection.Success flags the pool sends (`SV2_MINING_SUCCESS_REQUIRES_*`: fixed
+ * version, extended channels only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for unknown bits.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_success_flags(struct sv2_pool_config *config, uint32_t flags);
+
+/**
+ * The coinbase: the tag placed in the scriptSig and the script paid when no policy splits the
+ * reward (the default `OP_TRUE` is for regtest only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for an empty payout script.
+ * (A tag too long for the scriptSig is refused by `sv2_pool_new()`.)
+ * In: `tag`/`tag_len`, `payout_script`/`script_len`: copied.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_coinbase(struct sv2_pool_config *config, const uint8_t *tag, size_t tag_len, const uint8_t *payout_script, size_t script_len);
+
+/**
+ * Fixed leading bytes of every extranonce prefix (a server id, so that several pool servers
+ * never share search space).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`. (Lengths are checked by `sv2_pool_new()`.)
+ * In: `server_id`/`len`: copied.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_server_id(struct sv2_pool_config *config, const uint8_t *server_id, size_t len);
+
+/**
+ * Whether every accepted share produces an `SV2_POOL_EVENT_SHARE_ACCEPTED` (default true;
+ * pools that only need totals can read `sv2_pool_snapshot()` instead).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_share_events(struct sv2_pool_config *config, bool enabled);
+
+/**
+ * Makes a synthetic template source building block `height` on a made-up tip.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Out: `source_out`: to free with `sv2_template_source_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_source_new(uint64_t seed, uint32_t height, struct sv2_template_source **source_out);
+
+/**
+ * Frees a template source. NULL is a no-op.
+ */
+void sv2_template_source_free(struct sv2_template_source *source);
+
+/**
+ * A block was found (or the made-up network found one): the next
+ * `sv2_pool_next_synthetic_block()` builds on `block_hash` at the next height.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * In: `block_hash`: 32 bytes, internal byte order (`sv2_pool_event.block_hash`).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_source_advance(struct sv2_template_source *source, const uint8_t *block_hash);
+
+/**
+ * The height of the block the source's templates build.
+ *
+ * Returns: the height; 0 for a NULL or poisoned source.
+ * Allocates: no.
+ */
+uint32_t sv2_template_source_height(const struct sv2_template_source *source);
+
+/**
+ * Makes a pool. It has no job until it gets a template and a prevhash.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_CONFIG` if
+ * neither Noise nor plaintext was chosen or the engine settings are inconsistent (the config
+ * is `const`, so no error text is recorded: the settings' limits are documented with their
+ * setters and in `PoolConfig::validate`).
+ * In: `config`: copied.
+ * Out: `pool_out`: to free with `sv2_pool_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_new(const struct sv2_pool_config *config, struct sv2_pool **pool_out);
+
+/**
+ * Frees a pool and everything it owns. NULL is a no-op.
+ */
+void sv2_pool_free(struct sv2_pool *pool);
+
+/**
+ * A readable description of the last error on this pool (the last error a call returned, or
+ * the last ENGINE_ERROR / CLOSED event's reason).
+ *
+ * Returns: a NUL-terminated string owned by the pool (`""` if none), valid until the next
+ * mutating call on it; a fixed text if `pool` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_pool_last_error(const struct sv2_pool *pool);
+
+/**
+ * A new downstream connection (the caller accepted its socket).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_NOISE_INTERNAL`.
+ * In: `now_ms`. Out: `conn_out`: the connection's id (never reused).
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_accept(struct sv2_pool *pool, uint64_t now_ms, uint64_t *conn_out);
+
+/**
+ * Feeds bytes received on `conn`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`;
+ * `SV2_ERR_CLOSED` if the connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing
+ * consumed: drain events and retry). Another code means the bytes broke the protocol and the
+ * connection closed: a CLOSED event follows.
+ * In: `conn`, `data`/`len`: copied, `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_receive_data(struct sv2_pool *pool, uint64_t conn, const uint8_t *data, size_t len, uint64_t now_ms);
+
+/**
+ * `conn`'s socket reached end of file; a CLOSED event follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_peer_closed(struct sv2_pool *pool, uint64_t conn);
+
+/**
+ * Closes `conn` from the pool's side; a CLOSED event follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_close(struct sv2_pool *pool, uint64_t conn);
+
+/**
+ * Forgets a connection (after its CLOSED event and its last bytes; also to drop a connection
+ * at once). Its id is never reused.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_remove(struct sv2_pool *pool, uint64_t conn);
+
+/**
+ * Copies up to `cap` of `conn`'s pending bytes into `buf`; call until `*n_out` is 0.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `buf` with `cap` > 0);
+ * `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Out: `buf`/`cap`, `n_out`: bytes copied.
+ * Allocates: possibly.
+ */
+SV2_MUST_USE sv2_result sv2_pool_data_to_send(struct sv2_pool *pool, uint64_t conn, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Whether `conn` has bytes waiting in `sv2_pool_data_to_send()` (messages the engine queued
+ * since the last `sv2_pool_next_event()` or `sv2_pool_data_to_send()` may not be counted yet).
+ *
+ * Returns: true if so; false otherwise, for an unknown connection and a NULL or poisoned pool.
+ * Allocates: no.
+ */
+bool sv2_pool_wants_write(const struct sv2_pool *pool, uint64_t conn);
+
+/**
+ * Open connections.
+ *
+ * Returns: the count; 0 for a NULL or poisoned pool.
+ * Allocates: no.
+ */
+size_t sv2_pool_connection_count(const struct sv2_pool *pool);
+
+/**
+ * When `sv2_pool_handle_timeout()` must next be called (session timeouts, vardiff,
+ * acknowledgement batches).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `deadline_ms_out`: a time on the caller's monotonic clock, or `SV2_NO_TIMEOUT`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_poll_timeout(const struct sv2_pool *pool, uint64_t *deadline_ms_out);
+
+/**
+ * Fires expired timers.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: possibly.
+ */
+SV2_MUST_USE sv2_result sv2_pool_handle_timeout(struct sv2_pool *pool, uint64_t now_ms);
+
+/**
+ * The next event, or `SV2_POOL_EVENT_NONE` when idle. Also moves messages between the
+ * sessions and the engine.
+ *
+ * Returns: `SV2_OK` (also when idle); `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `event_out`: caller storage. Pointers in it are valid until the next mutating call on
+ * this pool.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_next_event(struct sv2_pool *pool, struct sv2_pool_event *event_out);
+
+/**
+ * A block template (Template Distribution NewTemplate) for every channel: a future template
+ * waits for its `sv2_pool_set_prev_hash()`, a non-future one is mined at once.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_NO_PREV_HASH` (a
+ * non-future template before any prevhash); `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`;
+ * `SV2_ERR_ENCODE_TOO_LONG` for fields over their wire size. Nothing changes on error.
+ * In: `template_`: a view filled by the caller or `sv2_message_as_new_template()` of a
+ * message from a template provider session; read during the call only. `now_ms`.
+ * Out: `job_id_out`: the pool job made from it (may be NULL).
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_new_template(struct sv2_pool *pool, const struct sv2_new_template *template_, uint64_t now_ms, uint32_t *job_id_out);
+
+/**
+ * A new chain tip (Template Distribution SetNewPrevHash) activating a future template: every
+ * earlier job is stale from now on.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_TEMPLATE`.
+ * In: `prev_hash`: a view (caller-filled or `sv2_message_as_tdp_set_new_prev_hash()`), read
+ * during the call only. `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_set_prev_hash(struct sv2_pool *pool, const struct sv2_tdp_set_new_prev_hash *prev_hash, uint64_t now_ms);
+
+/**
+ * The next block from a synthetic source: a future template and the prevhash that activates
+ * it, given to the pool (every channel gets a new clean job).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED` (pool or source);
+ * `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`.
+ * In: `source`: changed (its template counter). `unix_time`: the block time to start from
+ * (`header_timestamp`, the miners' `min_ntime`). `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_next_synthetic_block(struct sv2_pool *pool, struct sv2_template_source *source, uint32_t unix_time, uint64_t now_ms);
+
+/**
+ * Sends Reconnect to `conn` (empty `host` / port 0: the same host / port). Close the
+ * connection once its bytes are written.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`;
+ * `SV2_ERR_INVALID_ARG` for a host over 255 bytes.
+ * In: `host`: NUL-terminated, or NULL for the same host. `port`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_reconnect(struct sv2_pool *pool, uint64_t conn, const char *host, uint16_t port);
+
+/**
+ * Sets a channel's target (clamped to the pool's and the miner's bounds) and sends SetTarget.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`;
+ * `SV2_ERR_UNKNOWN_CHANNEL`.
+ * In: `target`: 32 bytes. Out: `applied_out`: the target set after clamping (may be NULL).
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_set_target(struct sv2_pool *pool, uint64_t conn, uint32_t channel_id, const uint8_t *target, uint64_t now_ms, uint8_t *applied_out);
+
+/**
+ * A snapshot of every open channel's statistics, ordered by connection and channel id, and
+ * the pool's totals.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_BUFFER_TOO_SMALL`
+ * (`*count_out` tells the number of channels). Pass a NULL
+ * `stats` and 0 to ask for the count.
+ * In: `now_ms` (for the hash rate window). Out: `stats`/`cap`: room for `cap` entries, whose
+ * `user_identity` pointers are valid until the next mutating call on this pool. `count_out`:
+ * entries written. `summary_out`: may be NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_snapshot(struct sv2_pool *pool, uint64_t now_ms, struct sv2_channel_stats *stats, size_t cap, size_t *count_out, struct sv2_pool_summary *summary_out);
 
 /**
  * A short static description of `result`.

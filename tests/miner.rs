@@ -204,7 +204,7 @@ fn run(noise: bool) {
     );
     let (_, second_security) = security(noise, 3);
     let mut second = self::server(second_security);
-    miner.reconnect(20).unwrap();
+    miner.reconnect(20, 1_700_000_100).unwrap();
     let mut events = pump(&mut miner, &mut second, 20);
     miner_events(&mut miner);
     events.extend(pump(&mut miner, &mut second, 21));

@@ -36,8 +36,16 @@ export declare class HashrateEstimator {
 export declare class Miner {
   /** A miner; it runs the handshake and SetupConnection, then opens `config.channels`. */
   constructor(config: MinerConfig, nowMs?: number | undefined | null)
-  /** Starts over on a new socket (same authority key), re-opening the channels. */
-  reconnect(nowMs?: number | undefined | null): void
+  /**
+   * Starts over on a new socket (same authority key), re-opening the channels. `nowUnix`
+   * (default: the system clock) is when the new server's certificate is checked.
+   */
+  reconnect(nowMs?: number | undefined | null, nowUnix?: number | undefined | null): void
+  /**
+   * The host and port announced in SetupConnection on the next connection (after a
+   * Reconnect to another host).
+   */
+  setEndpoint(host: string, port: number): void
   /** Bytes received from the socket. */
   receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
   /** Bytes to write to the socket. */

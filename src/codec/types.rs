@@ -14,9 +14,9 @@
 //! | PUBKEY         | `[u8; 32]`         | certificates only                                  |
 //! | SIGNATURE      | `[u8; 64]`         | certificates only                                  |
 //! | SHORT_TX_ID    | [`ShortTxId`]      | 6 bytes                                            |
-//! | SEQ0_255[T]    | `Vec<T>`           | U8 count (R5)                                      |
-//! | SEQ0_64K[T]    | `Vec<T>`           | U16 count (R5)                                     |
-//! | OPTION[T]      | `Option<T>`        | dialects only: U8 count 0/1 then T                 |
+//! | SEQ0_255\[T\]  | `Vec<T>`           | U8 count (R5)                                      |
+//! | SEQ0_64K\[T\]  | `Vec<T>`           | U16 count (R5)                                     |
+//! | OPTION\[T\]    | `Option<T>`        | dialects only: U8 count 0/1 then T                 |
 
 use super::error::DecodeErrorKind;
 use super::error::EncodeErrorKind;
@@ -361,7 +361,7 @@ impl<'a> Reader<'a> {
         }
         Ok(Str0255(bytes.to_vec()))
     }
-    /// OPTION[U32]: U8 count 0 or 1, then the value when 1.
+    /// `OPTION[U32]`: U8 count 0 or 1, then the value when 1.
     pub fn option_u32(&mut self) -> Read<Option<u32>> {
         match self.u8()? {
             0 => Ok(None),
@@ -494,7 +494,7 @@ impl<'a> Writer<'a> {
         }
         self.prefixed(&v.0, max, 1)
     }
-    /// OPTION[U32].
+    /// `OPTION[U32]`.
     pub fn option_u32(&mut self, v: Option<u32>) {
         match v {
             None => self.u8(0),

@@ -468,7 +468,7 @@ pub struct sv2_open_standard_mining_channel_error {
 /// caller for `sv2_session_send_open_extended_mining_channel()` or `sv2_encode_open_extended_mining_channel()`: the library only reads it
 /// during the call and copies what it keeps.
 ///
-/// Section says '<All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
+/// Section says '&lt;All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_open_extended_mining_channel {
@@ -622,7 +622,7 @@ pub struct sv2_submit_shares_standard {
 /// caller for `sv2_session_send_submit_shares_extended()` or `sv2_encode_submit_shares_extended()`: the library only reads it
 /// during the call and copies what it keeps.
 ///
-/// Section says '<SubmitSharesStandard message fields>' followed by extranonce; expanded here.
+/// Section says '&lt;SubmitSharesStandard message fields>' followed by extranonce; expanded here.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_submit_shares_extended {
@@ -688,7 +688,7 @@ pub struct sv2_submit_shares_error {
 /// caller for `sv2_session_send_new_mining_job()` or `sv2_encode_new_mining_job()`: the library only reads it
 /// during the call and copies what it keeps.
 ///
-/// The '<Bitcoin specific part>' row in the section table is a separator, not a field.
+/// The '&lt;Bitcoin specific part>' row in the section table is a separator, not a field.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_new_mining_job {
@@ -1132,7 +1132,7 @@ pub struct sv2_new_template {
     pub coinbase_tx_value_remaining: u64,
     /// `coinbase_tx_outputs_count`: `U32` (uint32_t).
     pub coinbase_tx_outputs_count: u32,
-    /// `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+    /// `coinbase_tx_outputs`: `B0_64K` (bytes). flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K\[B0_64K\] used in CommitMiningJob/SetCustomMiningJob
     pub coinbase_tx_outputs: sv2_bytes,
     /// `coinbase_tx_locktime`: `U32` (uint32_t).
     pub coinbase_tx_locktime: u32,

@@ -5,9 +5,9 @@
 //! * every symbol, type and macro starts with `sv2_`/`SV2_`;
 //! * objects are opaque handles made by `sv2_<object>_new…` and freed by `sv2_<object>_free`
 //!   (NULL is a no-op); all handles are `Box`-backed (one owner, freed exactly once);
-//! * fallible functions return an [`sv2_result`] (`SV2_OK` = 0); outputs are written only on
+//! * fallible functions return an `sv2_result` (`SV2_OK` = 0); outputs are written only on
 //!   success, except the size reported with `SV2_ERR_BUFFER_TOO_SMALL`;
-//! * NULL arguments return `SV2_ERR_NULL_ARG`; every body runs inside [`boundary`]-style
+//! * NULL arguments return `SV2_ERR_NULL_ARG`; every body runs inside `boundary`-style
 //!   helpers that catch panics, return `SV2_ERR_PANIC` and poison the handle (later calls
 //!   return `SV2_ERR_POISONED`);
 //! * events are polled; borrowed pointers are valid until the next mutating call on the same
@@ -19,12 +19,16 @@
 
 mod keys;
 mod messages;
+mod miner;
+mod pool;
 mod result;
 mod session;
 mod version;
 
 pub use keys::*;
 pub use messages::*;
+pub use miner::*;
+pub use pool::*;
 pub use result::*;
 pub use session::*;
 pub use version::*;

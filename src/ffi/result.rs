@@ -2,8 +2,8 @@
 //! error types onto it.
 //!
 //! Codes are grouped by hundreds: 1xx caller misuse, 2xx framing and codec, 3xx Noise, keys and
-//! certificates, 4xx protocol, 9xx panic and poisoning. A number is never reused: a code that is
-//! removed stays here as a "reserved" comment.
+//! certificates, 4xx protocol (450–499: the mining roles), 9xx panic and poisoning. A number
+//! is never reused: a code that is removed stays here as a "reserved" comment.
 
 use super::Error;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FrameError};
@@ -11,6 +11,10 @@ use crate::keys::{
     CertificateCheckError, CertificateError, EmptyValidityError, EntropyError, FileFormatError,
     KeyTextError, UrlError,
 };
+use crate::mining::client::{SubmitError, UsageError, WorkError};
+use crate::mining::miner::MinerError;
+use crate::mining::pool::EngineError;
+use crate::mining::MathError;
 use crate::noise::NoiseError;
 use crate::session::{ProtocolViolation, SessionError, TimeoutKind};
 use std::ffi::{c_char, CStr};
@@ -135,6 +139,47 @@ pub const SV2_ERR_PEER_CLOSED_MID_FRAME: sv2_result = 407;
 pub const SV2_ERR_PEER_CLOSED_BEFORE_SETUP: sv2_result = 408;
 /// Opening one more channel would exceed the configured maximum.
 pub const SV2_ERR_TOO_MANY_CHANNELS: sv2_result = 409;
+
+// Reserved for the Python and Node bindings (never reuse): 111 SHARE_REFUSED (a local share
+// refusal without its own code), 112 UNEXPECTED_MESSAGE, 113 IO (key or certificate file),
+// 410 SETUP_REJECTED (SetupConnection.Error received or sent).
+
+/// Mining: no open channel has this id (on this connection).
+pub const SV2_ERR_UNKNOWN_CHANNEL: sv2_result = 450;
+/// Mining: a standard submit on an extended channel or the reverse.
+pub const SV2_ERR_WRONG_CHANNEL_KIND: sv2_result = 451;
+/// Mining share refused locally: the job is unknown (never received or forgotten).
+pub const SV2_ERR_UNKNOWN_JOB: sv2_result = 452;
+/// Mining share refused locally: the job is a future job no SetNewPrevHash activated yet.
+pub const SV2_ERR_FUTURE_JOB: sv2_result = 453;
+/// Mining share refused locally: a newer prevhash made the job stale.
+pub const SV2_ERR_STALE_JOB: sv2_result = 454;
+/// Mining share refused locally: the version changes bits outside the allowed mask.
+pub const SV2_ERR_VERSION_NOT_ALLOWED: sv2_result = 455;
+/// Mining share refused locally: nTime outside `min_ntime ..= min_ntime + elapsed seconds`.
+pub const SV2_ERR_NTIME_OUT_OF_RANGE: sv2_result = 456;
+/// Mining: the extranonce is not the channel's `extranonce_size` bytes long.
+pub const SV2_ERR_EXTRANONCE_LENGTH: sv2_result = 457;
+/// Mining share refused locally: the header hash does not meet the job's target.
+pub const SV2_ERR_BELOW_TARGET: sv2_result = 458;
+/// Mining share refused locally: the same share was submitted before.
+pub const SV2_ERR_DUPLICATE_SHARE: sv2_result = 459;
+/// Mining: the operation needs extended-channel work or an extended channel.
+pub const SV2_ERR_NOT_EXTENDED: sv2_result = 460;
+/// Mining: the server accepts only extended channels (REQUIRES_EXTENDED_CHANNELS).
+pub const SV2_ERR_EXTENDED_CHANNELS_REQUIRED: sv2_result = 461;
+/// Mining: the work's version mask allows fewer rolled versions than asked for.
+pub const SV2_ERR_ROLLING_NOT_ALLOWED: sv2_result = 462;
+/// Pool: no such connection (never accepted, or removed).
+pub const SV2_ERR_UNKNOWN_CONNECTION: sv2_result = 470;
+/// Pool: a non-future template arrived before any prevhash.
+pub const SV2_ERR_NO_PREV_HASH: sv2_result = 471;
+/// Pool: SetNewPrevHash names a template that is not a pending future template.
+pub const SV2_ERR_UNKNOWN_TEMPLATE: sv2_result = 472;
+/// Pool: the template's coinbase cannot be built.
+pub const SV2_ERR_INVALID_TEMPLATE: sv2_result = 473;
+/// Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
+pub const SV2_ERR_EXHAUSTED: sv2_result = 474;
 
 /// A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
 pub const SV2_ERR_PANIC: sv2_result = 900;
@@ -285,6 +330,60 @@ static DESCRIPTIONS: &[(sv2_result, &CStr)] = &[
         c"peer closed the connection before setup completed",
     ),
     (SV2_ERR_TOO_MANY_CHANNELS, c"channel limit reached"),
+    (SV2_ERR_UNKNOWN_CHANNEL, c"no open channel with this id"),
+    (
+        SV2_ERR_WRONG_CHANNEL_KIND,
+        c"wrong submit kind for the channel (standard/extended)",
+    ),
+    (SV2_ERR_UNKNOWN_JOB, c"share refused: unknown job"),
+    (
+        SV2_ERR_FUTURE_JOB,
+        c"share refused: future job not yet activated",
+    ),
+    (SV2_ERR_STALE_JOB, c"share refused: stale job"),
+    (
+        SV2_ERR_VERSION_NOT_ALLOWED,
+        c"share refused: version bits outside the allowed mask",
+    ),
+    (
+        SV2_ERR_NTIME_OUT_OF_RANGE,
+        c"share refused: ntime out of range",
+    ),
+    (
+        SV2_ERR_EXTRANONCE_LENGTH,
+        c"extranonce length differs from the channel's extranonce_size",
+    ),
+    (
+        SV2_ERR_BELOW_TARGET,
+        c"share refused: hash does not meet the target",
+    ),
+    (SV2_ERR_DUPLICATE_SHARE, c"share refused: duplicate share"),
+    (
+        SV2_ERR_NOT_EXTENDED,
+        c"needs extended-channel work or an extended channel",
+    ),
+    (
+        SV2_ERR_EXTENDED_CHANNELS_REQUIRED,
+        c"the server accepts only extended channels",
+    ),
+    (
+        SV2_ERR_ROLLING_NOT_ALLOWED,
+        c"the version mask allows fewer rolled versions",
+    ),
+    (SV2_ERR_UNKNOWN_CONNECTION, c"unknown pool connection"),
+    (
+        SV2_ERR_NO_PREV_HASH,
+        c"non-future template before any prevhash",
+    ),
+    (
+        SV2_ERR_UNKNOWN_TEMPLATE,
+        c"SetNewPrevHash for an unknown future template",
+    ),
+    (SV2_ERR_INVALID_TEMPLATE, c"invalid template"),
+    (
+        SV2_ERR_EXHAUSTED,
+        c"job ids or extranonce prefixes exhausted",
+    ),
     (
         SV2_ERR_PANIC,
         c"internal error (panic) caught: the handle is poisoned",
@@ -487,5 +586,88 @@ impl From<UrlError> for Error {
             | UrlError::PlaintextWithPath => SV2_ERR_URL_KEY,
         };
         Error::new(code, e.to_string())
+    }
+}
+
+impl From<SubmitError> for Error {
+    fn from(e: SubmitError) -> Self {
+        let code = match e {
+            SubmitError::UnknownChannel(_) => SV2_ERR_UNKNOWN_CHANNEL,
+            SubmitError::WrongChannelKind(_) => SV2_ERR_WRONG_CHANNEL_KIND,
+            SubmitError::UnknownJob(_) => SV2_ERR_UNKNOWN_JOB,
+            SubmitError::FutureJob(_) => SV2_ERR_FUTURE_JOB,
+            SubmitError::StaleJob(_) => SV2_ERR_STALE_JOB,
+            SubmitError::VersionNotAllowed { .. } => SV2_ERR_VERSION_NOT_ALLOWED,
+            SubmitError::NtimeOutOfRange { .. } => SV2_ERR_NTIME_OUT_OF_RANGE,
+            SubmitError::ExtranonceLength { .. } => SV2_ERR_EXTRANONCE_LENGTH,
+            SubmitError::BelowTarget { .. } => SV2_ERR_BELOW_TARGET,
+            SubmitError::Duplicate => SV2_ERR_DUPLICATE_SHARE,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<UsageError> for Error {
+    fn from(e: UsageError) -> Self {
+        let code = match e {
+            UsageError::TooManyChannels(_) => SV2_ERR_TOO_MANY_CHANNELS,
+            UsageError::ExtendedChannelsRequired => SV2_ERR_EXTENDED_CHANNELS_REQUIRED,
+            UsageError::UnknownChannel(_) => SV2_ERR_UNKNOWN_CHANNEL,
+            UsageError::NotExtended(_) => SV2_ERR_NOT_EXTENDED,
+            UsageError::WorkSelectionNotNegotiated | UsageError::TooManyPendingCustomJobs => {
+                SV2_ERR_WRONG_STATE
+            }
+            _ => SV2_ERR_INVALID_ARG,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<MinerError> for Error {
+    fn from(e: MinerError) -> Self {
+        match e {
+            MinerError::Session(s) => s.into(),
+            MinerError::Submit(s) => s.into(),
+            MinerError::Usage(u) => u.into(),
+        }
+    }
+}
+
+impl From<WorkError> for Error {
+    fn from(e: WorkError) -> Self {
+        let code = match e {
+            WorkError::NotExtended => SV2_ERR_NOT_EXTENDED,
+            WorkError::ExtranonceLength { .. } => SV2_ERR_EXTRANONCE_LENGTH,
+            WorkError::BufferTooSmall { .. } => SV2_ERR_BUFFER_TOO_SMALL,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<EngineError> for Error {
+    fn from(e: EngineError) -> Self {
+        let code = match &e {
+            EngineError::InvalidConfig(_) => SV2_ERR_INVALID_CONFIG,
+            EngineError::UnknownConnection(_) => SV2_ERR_UNKNOWN_CONNECTION,
+            EngineError::ConnectionExists(_) => SV2_ERR_WRONG_STATE,
+            EngineError::UnsupportedFlags(_) | EngineError::UnexpectedMessage(_) => {
+                SV2_ERR_PROTOCOL
+            }
+            EngineError::UnknownChannel(_) => SV2_ERR_UNKNOWN_CHANNEL,
+            EngineError::NoPrevHash => SV2_ERR_NO_PREV_HASH,
+            EngineError::UnknownTemplate(_) => SV2_ERR_UNKNOWN_TEMPLATE,
+            EngineError::InvalidTemplate(_) => SV2_ERR_INVALID_TEMPLATE,
+            EngineError::JobIdsExhausted | EngineError::ExtranonceSpaceExhausted => {
+                SV2_ERR_EXHAUSTED
+            }
+            _ => SV2_ERR_INVALID_ARG,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<MathError> for Error {
+    fn from(e: MathError) -> Self {
+        Error::new(SV2_ERR_INVALID_ARG, e.to_string())
     }
 }

@@ -24,7 +24,7 @@ fn protocol_arg(protocol: u32) -> Result<Protocol, Error> {
         .ok_or_else(|| Error::new(SV2_ERR_INVALID_ARG, format!("unknown protocol {protocol}")))
 }
 
-fn str0255_arg(ptr: *const c_char, what: &str) -> Result<Str0255, Error> {
+pub(crate) fn str0255_arg(ptr: *const c_char, what: &str) -> Result<Str0255, Error> {
     if ptr.is_null() {
         return Ok(Str0255::default());
     }
@@ -38,7 +38,7 @@ fn str0255_arg(ptr: *const c_char, what: &str) -> Result<Str0255, Error> {
     Ok(Str0255::from_bytes(bytes.to_vec()))
 }
 
-fn seed_arg(seed: *const u8) -> Result<Option<[u8; 32]>, Error> {
+pub(crate) fn seed_arg(seed: *const u8) -> Result<Option<[u8; 32]>, Error> {
     if seed.is_null() {
         Ok(None)
     } else {
@@ -46,7 +46,7 @@ fn seed_arg(seed: *const u8) -> Result<Option<[u8; 32]>, Error> {
     }
 }
 
-fn timeout_arg(ms: u64) -> Option<u64> {
+pub(crate) fn timeout_arg(ms: u64) -> Option<u64> {
     (ms != 0).then_some(ms)
 }
 
@@ -54,7 +54,7 @@ fn timeout_arg(ms: u64) -> Option<u64> {
 // Client configuration
 
 #[derive(Debug, Clone, Copy)]
-enum ClientSecurityChoice {
+pub(crate) enum ClientSecurityChoice {
     Unset,
     Plaintext,
     Noise(AuthorityPublicKey),

@@ -1281,7 +1281,7 @@ pub static SPEC: Dialect = Dialect {
     ]),
 };
 
-/// Dialect `sri-2023`: SRI (stratum-mining/stratum) as of 2023-05: NewMiningJob at 0x15 with min_ntime as OPTION[U32], B0_32 merkle_root, one open-channel error at 0x12, flat coinbase outputs.
+/// Dialect `sri-2023`: SRI (stratum-mining/stratum) as of 2023-05: NewMiningJob at 0x15 with min_ntime as OPTION\[U32\], B0_32 merkle_root, one open-channel error at 0x12, flat coinbase outputs.
 pub static SRI_2023: Dialect = Dialect {
     name: "sri-2023",
     rules: DecodeRules {
@@ -2758,7 +2758,7 @@ impl From<OpenStandardMiningChannelError> for Message {
 
 /// `OpenExtendedMiningChannel`: Mining protocol, 04 §4.3.4, Client->Server.
 ///
-/// Section says '<All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
+/// Section says '&lt;All fields from OpenStandardMiningChannel>' followed by min_extranonce_size; expanded here.
 ///
 /// msg_type per dialect: `spec` 0x13, `sri-2023` 0x13, `braiins-2021` 0x13.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -3822,7 +3822,7 @@ impl From<SubmitSharesStandard> for Message {
 
 /// `SubmitSharesExtended`: Mining protocol, 04 §4.3.12, Client->Server.
 ///
-/// Section says '<SubmitSharesStandard message fields>' followed by extranonce; expanded here.
+/// Section says '&lt;SubmitSharesStandard message fields>' followed by extranonce; expanded here.
 ///
 /// msg_type per dialect: `spec` 0x1b (channel_msg), `sri-2023` 0x1b (channel_msg), `braiins-2021` 0x1b (channel_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4312,7 +4312,7 @@ impl From<SubmitSharesError> for Message {
 
 /// `NewMiningJob`: Mining protocol, 04 §4.3.15, Server->Client.
 ///
-/// The '<Bitcoin specific part>' row in the section table is a separator, not a field.
+/// The '&lt;Bitcoin specific part>' row in the section table is a separator, not a field.
 ///
 /// msg_type per dialect: `spec` 0x1e (channel_msg), `sri-2023` 0x15 (channel_msg), `braiins-2021` 0x1e (channel_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4327,7 +4327,7 @@ pub struct NewMiningJob {
     pub version: u32,
     /// `merkle_root`: B32. B32 is not defined in 03 §3.1: 32 raw bytes, no length prefix (identical on the wire to U256; later spec changed the type to U256). (B32AsB032 on the wire in sri-2023)
     pub merkle_root: U256,
-    /// `min_ntime`: OPTION[U32]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+    /// `min_ntime`: OPTION\[U32\]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
     pub min_ntime: Option<u32>,
 }
 
@@ -4541,13 +4541,13 @@ pub struct NewExtendedMiningJob {
     pub version: u32,
     /// `version_rolling_allowed`: BOOL.
     pub version_rolling_allowed: bool,
-    /// `merkle_path`: SEQ0_255[U256]. section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
+    /// `merkle_path`: SEQ0_255\[U256\]. section description is a copy-paste error ('Valid version field ...'); it is the merkle branch, ordered from deepest (cf. 04 §4.3.18, 06 §6.2)
     pub merkle_path: Vec<U256>,
     /// `coinbase_tx_prefix`: B0_64K.
     pub coinbase_tx_prefix: Vec<u8>,
     /// `coinbase_tx_suffix`: B0_64K.
     pub coinbase_tx_suffix: Vec<u8>,
-    /// `min_ntime`: OPTION[U32]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
+    /// `min_ntime`: OPTION\[U32\]. sri-2023 dialect only: carried instead of `future_job` (None means a future job).
     pub min_ntime: Option<u32>,
 }
 
@@ -5081,11 +5081,11 @@ pub struct SetCustomMiningJob {
     pub coinbase_tx_input_n_sequence: u32,
     /// `coinbase_tx_value_remaining`: U64.
     pub coinbase_tx_value_remaining: u64,
-    /// `coinbase_tx_outputs`: SEQ0_64K[B0_64K]. each element is one serialized output (NewTemplate uses a flat B0_64K instead) (TxOutListAsFlat on the wire in sri-2023)
+    /// `coinbase_tx_outputs`: SEQ0_64K\[B0_64K\]. each element is one serialized output (NewTemplate uses a flat B0_64K instead) (TxOutListAsFlat on the wire in sri-2023)
     pub coinbase_tx_outputs: Vec<Vec<u8>>,
     /// `coinbase_tx_locktime`: U32.
     pub coinbase_tx_locktime: u32,
-    /// `merkle_path`: SEQ0_255[U256].
+    /// `merkle_path`: SEQ0_255\[U256\].
     pub merkle_path: Vec<U256>,
     /// `extranonce_size`: U16.
     pub extranonce_size: u16,
@@ -5931,7 +5931,7 @@ impl From<Reconnect> for Message {
 pub struct SetGroupChannel {
     /// `group_channel_id`: U32.
     pub group_channel_id: u32,
-    /// `channel_ids`: SEQ0_64K[U32].
+    /// `channel_ids`: SEQ0_64K\[U32\].
     pub channel_ids: Vec<u32>,
 }
 
@@ -6506,7 +6506,7 @@ impl From<IdentifyTransactions> for Message {
 pub struct IdentifyTransactionsSuccess {
     /// `request_id`: U32.
     pub request_id: u32,
-    /// `tx_data_hashes`: SEQ0_64K[U256]. this field has no name in the section; name taken from later spec (3beb0e4)
+    /// `tx_data_hashes`: SEQ0_64K\[U256\]. this field has no name in the section; name taken from later spec (3beb0e4)
     pub tx_data_hashes: Vec<U256>,
 }
 
@@ -6625,7 +6625,7 @@ impl From<IdentifyTransactionsSuccess> for Message {
 pub struct ProvideMissingTransactions {
     /// `request_id`: U32.
     pub request_id: u32,
-    /// `unknown_tx_position_list`: SEQ0_64K[U16].
+    /// `unknown_tx_position_list`: SEQ0_64K\[U16\].
     pub unknown_tx_position_list: Vec<u16>,
 }
 
@@ -6744,7 +6744,7 @@ impl From<ProvideMissingTransactions> for Message {
 pub struct ProvideMissingTransactionsSuccess {
     /// `request_id`: U32.
     pub request_id: u32,
-    /// `transaction_list`: SEQ0_64K[B0_16M].
+    /// `transaction_list`: SEQ0_64K\[B0_16M\].
     pub transaction_list: Vec<Vec<u8>>,
 }
 
@@ -6880,7 +6880,7 @@ pub struct CommitMiningJob {
     pub coinbase_tx_input_n_sequence: u32,
     /// `coinbase_tx_value_remaining`: U64. (`coninbase_tx_value_remaining` in sri-2023)
     pub coinbase_tx_value_remaining: u64,
-    /// `coinbase_tx_outputs`: SEQ0_64K[B0_64K]. (TxOutListAsFlat on the wire in sri-2023)
+    /// `coinbase_tx_outputs`: SEQ0_64K\[B0_64K\]. (TxOutListAsFlat on the wire in sri-2023)
     pub coinbase_tx_outputs: Vec<Vec<u8>>,
     /// `coinbase_tx_locktime`: U32.
     pub coinbase_tx_locktime: u32,
@@ -6888,7 +6888,7 @@ pub struct CommitMiningJob {
     pub min_extranonce_size: u16,
     /// `tx_short_hash_nonce`: U64.
     pub tx_short_hash_nonce: u64,
-    /// `tx_short_hash_list`: SEQ0_64K[SHORT_TX_ID].
+    /// `tx_short_hash_list`: SEQ0_64K\[SHORT_TX_ID\].
     pub tx_short_hash_list: Vec<ShortTxId>,
     /// `tx_hash_list_hash`: U256.
     pub tx_hash_list_hash: U256,
@@ -7616,11 +7616,11 @@ pub struct NewTemplate {
     pub coinbase_tx_value_remaining: u64,
     /// `coinbase_tx_outputs_count`: U32.
     pub coinbase_tx_outputs_count: u32,
-    /// `coinbase_tx_outputs`: B0_64K. flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K[B0_64K] used in CommitMiningJob/SetCustomMiningJob
+    /// `coinbase_tx_outputs`: B0_64K. flat concatenation of serialized outputs (count given by coinbase_tx_outputs_count); differs from SEQ0_64K\[B0_64K\] used in CommitMiningJob/SetCustomMiningJob
     pub coinbase_tx_outputs: Vec<u8>,
     /// `coinbase_tx_locktime`: U32.
     pub coinbase_tx_locktime: u32,
-    /// `merkle_path`: SEQ0_255[U256].
+    /// `merkle_path`: SEQ0_255\[U256\].
     pub merkle_path: Vec<U256>,
 }
 
@@ -8126,7 +8126,7 @@ pub struct RequestTransactionDataSuccess {
     pub template_id: u64,
     /// `excess_data`: B0_64K.
     pub excess_data: Vec<u8>,
-    /// `transaction_list`: SEQ0_64K[B0_16M]. description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
+    /// `transaction_list`: SEQ0_64K\[B0_16M\]. description copy-pasted from ProvideMissingTransactions.Success; it is the full tx data of the template (excluding coinbase)
     pub transaction_list: Vec<Vec<u8>>,
 }
 

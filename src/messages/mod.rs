@@ -157,9 +157,9 @@ pub enum FieldWire {
     U64AsU32,
     /// A STR0_255 limited to 32 bytes.
     Str032,
-    /// A SEQ0_64K[B0_64K] of transaction outputs sent as one B0_64K concatenation.
+    /// A `SEQ0_64K[B0_64K]` of transaction outputs sent as one B0_64K concatenation.
     TxOutListAsFlat,
-    /// A BOOL `future_job` replaced by OPTION[U32] `min_ntime` (absent = future job).
+    /// A BOOL `future_job` replaced by `OPTION[U32]` `min_ntime` (absent = future job).
     FlagAsOptionU32,
 }
 

@@ -1,7 +1,7 @@
 //! Transaction outputs as a list or as one concatenation (CHECKLIST E55).
 //!
 //! NewTemplate carries the coinbase outputs as one flat B0_64K while SetCustomMiningJob and
-//! CommitMiningJob carry a SEQ0_64K[B0_64K] with one serialized output per element; the
+//! CommitMiningJob carry a `SEQ0_64K[B0_64K]` with one serialized output per element; the
 //! sri-2023 dialect uses the flat form in all three. Each output is consensus-serialized:
 //! `value U64 LE ‖ CompactSize script length ‖ script`.
 

@@ -26,7 +26,7 @@ pub enum Value {
     Str(Str0255),
     /// SHORT_TX_ID.
     ShortTxId(ShortTxId),
-    /// OPTION[U32].
+    /// `OPTION[U32]`.
     OptionU32(Option<u32>),
     /// SEQ0_255 / SEQ0_64K.
     Seq(Vec<Value>),

@@ -16,7 +16,7 @@
 //!         match event {
 //!             MinerEvent::Client(ClientEvent::NewWork(work)) => { /* hash it */ }
 //!             MinerEvent::Client(ClientEvent::Reconnect { host, port }) => {
-//!                 /* connect a new socket, then */ miner.reconnect(now_ms)?;
+//!                 /* connect a new socket, then */ miner.reconnect(now_ms, now_unix)?;
 //!             }
 //!             MinerEvent::Closed(reason) => { /* reconnect or stop */ }
 //!             _ => {}
@@ -33,7 +33,9 @@ use super::client::{
 use crate::codec::U256;
 use crate::messages::Dialect;
 use crate::noise::Cipher;
-use crate::session::{ClientConfig as SessionConfig, CloseReason, Event, Session, SessionError};
+use crate::session::{
+    ClientConfig as SessionConfig, ClientSecurity, CloseReason, Event, Session, SessionError,
+};
 use std::collections::VecDeque;
 
 /// A channel the miner opens after every successful setup.
@@ -185,11 +187,22 @@ impl Miner {
     /// Starts over on a new socket: a fresh session with the same security configuration (so
     /// the new server must prove the same authority, R119); the channels are re-opened once it
     /// is set up (R116). Pending shares of the old connection are reported as lost.
-    pub fn reconnect(&mut self, now_ms: u64) -> Result<(), SessionError> {
+    /// `now_unix` (wall-clock seconds) is the time the new server's certificate is checked at.
+    pub fn reconnect(&mut self, now_ms: u64, now_unix: u64) -> Result<(), SessionError> {
         self.now_ms = now_ms;
+        if let ClientSecurity::Noise(noise) = &mut self.config.session.security {
+            noise.now_unix = now_unix;
+        }
         self.client.connection_closed();
         self.session = Self::open_session(&self.config, now_ms)?;
         Ok(())
+    }
+
+    /// The host and port announced in SetupConnection on the next connection (after a
+    /// Reconnect to another host, 3.4).
+    pub fn set_endpoint(&mut self, host: &str, port: u16) {
+        self.config.session.setup.endpoint_host = host.into();
+        self.config.session.setup.endpoint_port = port;
     }
 
     /// The mining client, for inspection (`current_work`, `channels`, `pending_shares`).

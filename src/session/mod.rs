@@ -36,7 +36,7 @@ use crate::messages::{
 };
 use crate::noise::{
     Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseTransport,
-    ResponderConfig,
+    ResponderConfig, SendPolicy,
 };
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -121,6 +121,10 @@ pub struct ClientConfig {
     pub limits: Limits,
     /// Timeouts.
     pub timeouts: Timeouts,
+    /// How frames map onto Noise messages; `None` keeps the negotiated dialect's default (one
+    /// frame per message). [`SendPolicy::Stream`] packs a batch of frames into as few messages
+    /// as possible, for peers known to reassemble a stream (E8) such as libsv2 itself.
+    pub send_policy: Option<SendPolicy>,
 }
 
 impl ClientConfig {
@@ -139,6 +143,7 @@ impl ClientConfig {
             dialect: Dialect::default(),
             limits: Limits::default(),
             timeouts: Timeouts::default(),
+            send_policy: None,
         }
     }
 }
@@ -158,6 +163,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Timeouts.
     pub timeouts: Timeouts,
+    /// How frames map onto Noise messages (see [`ClientConfig::send_policy`]).
+    pub send_policy: Option<SendPolicy>,
 }
 
 impl ServerConfig {
@@ -170,6 +177,7 @@ impl ServerConfig {
             dialect: Dialect::default(),
             limits: Limits::default(),
             timeouts: Timeouts::default(),
+            send_policy: None,
         }
     }
 }
@@ -386,6 +394,7 @@ pub struct Session {
     last_receive_ms: u64,
     discarded_frames: u64,
     peer_eof: bool,
+    send_policy: Option<SendPolicy>,
 }
 
 impl fmt::Debug for Session {
@@ -446,6 +455,7 @@ impl Session {
             last_receive_ms: now_ms,
             discarded_frames: 0,
             peer_eof: false,
+            send_policy: None,
         };
         if let Phase::Handshake(hs) = &mut session.phase {
             hs.data_to_send(&mut session.outbound_wire);
@@ -472,6 +482,7 @@ impl Session {
             handshake,
             now_ms,
         );
+        session.send_policy = config.send_policy;
         if plaintext {
             session.send_setup()?;
         }
@@ -489,7 +500,7 @@ impl Session {
             ServerSecurity::Plaintext => None,
             ServerSecurity::Noise(noise) => Some(NoiseHandshake::responder(noise)?),
         };
-        Ok(Session::new(
+        let mut session = Session::new(
             Role::Server,
             Side::Server {
                 protocols: config.protocols,
@@ -500,7 +511,9 @@ impl Session {
             config.timeouts,
             handshake,
             now_ms,
-        ))
+        );
+        session.send_policy = config.send_policy;
+        Ok(session)
     }
 
     /// Client or server.
@@ -599,7 +612,10 @@ impl Session {
         };
         let cipher = hs.cipher();
         let form = hs.negotiation_form();
-        let (transport, rest) = hs.into_transport()?;
+        let (mut transport, rest) = hs.into_transport()?;
+        if let Some(policy) = self.send_policy {
+            transport.set_send_policy(policy);
+        }
         self.transport = Some(transport);
         if let (Some(cipher), Some(form)) = (cipher, form) {
             self.events

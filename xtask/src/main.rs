@@ -8,7 +8,10 @@
 //! `messages/dialects.json` (which dialects exist and their behaviour flags).
 //! Output: `src/messages/generated.rs` (structs, codecs, the `Message` enum, dialect tables)
 //! `tests/common/arbitrary_generated.rs` (proptest strategies for every message) and
-//! `src/ffi/messages.rs` (the C views, accessors, senders and encoders of every message).
+//! `src/ffi/messages.rs` (the C views, accessors, senders and encoders of every message); for
+//! the Python bindings `bindings/python/src/messages_generated.rs` (one PyO3 class per message)
+//! and the generated regions of `bindings/python/python/sv2/_sv2.pyi` (the message half of the
+//! stub) and `bindings/python/python/sv2/__init__.py` (`__all__`).
 //! For the Node bindings: `bindings/node/src/messages_generated.rs` (the napi `Message` union
 //! and its conversions; `napi build` turns it into the message half of `index.d.ts`).
 
@@ -515,8 +518,30 @@ fn decode_alt(w: Wire, f: &Field) -> String {
     }
 }
 
+/// Escapes what rustdoc would read as links or HTML (`[`, `]`, `<`) outside backtick spans.
+fn escape_doc(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn doc_lines(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
+        let line = escape_doc(line);
         if line.is_empty() {
             let _ = writeln!(out, "{indent}///");
         } else {
@@ -1446,11 +1471,394 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
     }
     codegen_node(root, &msgs, &dialects, &tmp, check, &mut stale)?;
     let _ = std::fs::remove_dir_all(&tmp);
+    codegen_python(root, &msgs, check, &mut stale)?;
     if !stale.is_empty() {
         return Err(format!(
             "generated files are stale, run `cargo xtask codegen`: {}",
             stale.join(", ")
         ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python bindings (bindings/python): PyO3 classes and the message half of the type stub
+
+/// How one spec type crosses into Python: the Rust parameter type of the generated
+/// constructor, its default, the stub's parameter and property types, and the getter.
+struct PyType {
+    /// Parameter type of `#[new]`.
+    param: String,
+    /// Default value (Rust expression) in `#[pyo3(signature)]`.
+    default: String,
+    /// Expression turning the parameter `p` into the field's Rust value.
+    take: String,
+    /// Type in the stub for the constructor argument.
+    stub_in: String,
+    /// Default in the stub (`...` when not a plain literal).
+    stub_default: &'static str,
+    /// Type in the stub for the property.
+    stub_out: String,
+    /// Return type of the getter, and the expression producing it from `m.<field>`.
+    getter_ret: &'static str,
+    getter: String,
+}
+
+/// Element conversion of a SEQ type: (Rust element type for `SeqArg`, output function, stub type).
+fn py_seq_elem(ty: &str) -> (&'static str, &'static str, &'static str) {
+    match ty {
+        "U16" => ("u16", "conv::int_out", "int"),
+        "U32" => ("u32", "conv::int_out", "int"),
+        "U256" | "B32" => ("U256", "conv::u256_out", "bytes"),
+        "B0_64K" | "B0_16M" | "B0_255" => ("Vec<u8>", "conv::bytes_out", "bytes"),
+        "SHORT_TX_ID" => ("ShortTxId", "conv::short_tx_id_out", "bytes"),
+        other => panic!("no Python mapping for sequence element {other}"),
+    }
+}
+
+fn py_type(ty: &str, field: &str) -> PyType {
+    let plain = |param: &str, default: &str, stub: &str, stub_default: &'static str| PyType {
+        param: param.into(),
+        default: default.into(),
+        take: "p".into(),
+        stub_in: stub.into(),
+        stub_default,
+        stub_out: stub.into(),
+        getter_ret: "PyObject",
+        getter: format!("m.{field}.into_py_any(py)"),
+    };
+    let wrapped = |arg: &str, stub: &str, out: &str| PyType {
+        param: arg.into(),
+        default: format!("{arg}::default()"),
+        take: "p.0".into(),
+        stub_in: stub.into(),
+        stub_default: "...",
+        stub_out: stub.into(),
+        getter_ret: "PyObject",
+        getter: format!("{out}(py, &m.{field})"),
+    };
+    for prefix in ["SEQ0_255[", "SEQ0_64K["] {
+        if let Some(inner) = ty.strip_prefix(prefix) {
+            let (elem, out, stub) = py_seq_elem(inner.trim_end_matches(']'));
+            return PyType {
+                param: format!("SeqArg<{elem}>"),
+                default: "SeqArg::default()".into(),
+                take: "p.0".into(),
+                stub_in: format!("Sequence[{stub}]"),
+                stub_default: "...",
+                stub_out: format!("tuple[{stub}, ...]"),
+                getter_ret: "PyObject",
+                getter: format!("conv::seq_out(py, &m.{field}, {out})"),
+            };
+        }
+    }
+    match ty {
+        "BOOL" => plain("bool", "false", "bool", "False"),
+        "U8" => plain("u8", "0", "int", "0"),
+        "U16" => plain("u16", "0", "int", "0"),
+        "U32" => plain("u32", "0", "int", "0"),
+        "U64" => plain("u64", "0", "int", "0"),
+        "F32" => plain("f32", "0.0", "float", "0.0"),
+        "OPTION[U32]" => plain("Option<u32>", "None", "int | None", "None"),
+        "U256" | "B32" => wrapped("U256Arg", "bytes", "conv::u256_out"),
+        "STR0_255" | "STR0_32" => PyType {
+            stub_in: "str | bytes".into(),
+            stub_out: "str".into(),
+            ..wrapped("StrArg", "str", "conv::str_out")
+        },
+        "B0_32" => wrapped("B032Arg", "bytes", "conv::b032_out"),
+        "B0_255" | "B0_64K" | "B0_16M" | "BYTES" => wrapped("BytesArg", "bytes", "conv::bytes_out"),
+        "SHORT_TX_ID" => wrapped("ShortTxIdArg", "bytes", "conv::short_tx_id_out"),
+        other => panic!("no Python mapping for {other}"),
+    }
+}
+
+const PY_KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Escapes text for a Python string literal in double quotes.
+fn py_str(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// `(Rust module, stub region, __init__ region)` for the Python bindings.
+fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
+    let mut o = String::new();
+    o.push_str("// @generated by `cargo xtask codegen` from messages/messages.json and messages/profiles/*.json.\n");
+    o.push_str(
+        "// Do not edit: change the table and regenerate. One frozen Python class per message,\n",
+    );
+    o.push_str("// a subclass of `Message` whose payload it reads (see messages.rs).\n");
+    o.push_str(
+        "#![allow(clippy::too_many_arguments, clippy::new_ret_no_self, non_snake_case)]\n\n",
+    );
+    o.push_str("#[allow(unused_imports)]\nuse crate::conv::{self, B032Arg, BytesArg, SeqArg, ShortTxIdArg, StrArg, U256Arg};\n");
+    o.push_str("use crate::messages::PyMessage;\n");
+    o.push_str("use pyo3::prelude::*;\nuse pyo3::IntoPyObjectExt;\n");
+    o.push_str("use pyo3::pyclass_init::PyClassInitializer;\n");
+    o.push_str("use sv2::codec::{ShortTxId, U256};\nuse sv2::messages::{self as m, Message, MessageKind};\n\n");
+
+    let mut stub = String::new();
+    for msg in msgs {
+        let cls = &msg.rust_name;
+        // Opaque messages carry their payload as one BYTES field (as in generated.rs).
+        let fields: Vec<Field> = if msg.opaque {
+            vec![Field {
+                spec_name: "payload".into(),
+                rust_name: "payload".into(),
+                ty: "BYTES".into(),
+                note: Some("The payload bytes, uninterpreted.".into()),
+                companion_of: None,
+            }]
+        } else {
+            msg.fields.clone()
+        };
+        for f in &fields {
+            if PY_KEYWORDS.contains(&f.spec_name.as_str()) {
+                return Err(format!("{cls}.{} is a Python keyword", f.spec_name));
+            }
+        }
+        let mut doc = format!(
+            "`{}`: {} protocol, {}, {}.",
+            msg.spec_name,
+            msg.protocol,
+            if msg.section.is_empty() {
+                "extension"
+            } else {
+                msg.section.as_str()
+            },
+            if msg.direction.is_empty() {
+                "both directions"
+            } else {
+                msg.direction.as_str()
+            }
+        );
+        if msg.opaque {
+            doc.push_str(" The spec defines no payload: it is kept as opaque bytes.");
+        }
+        doc_lines(&mut o, "", &doc);
+        let _ = writeln!(
+            o,
+            "#[pyclass(extends = PyMessage, frozen, module = \"sv2._sv2\", name = \"{cls}\")]\npub struct Py{cls};\n"
+        );
+        let _ = writeln!(o, "#[pymethods]\nimpl Py{cls} {{");
+        // Constructor: keyword-only, every field defaulted.
+        let types: Vec<PyType> = fields
+            .iter()
+            .map(|f| py_type(&f.ty, &f.rust_name))
+            .collect();
+        let sig: Vec<String> = fields
+            .iter()
+            .zip(&types)
+            .map(|(f, t)| format!("{} = {}", f.spec_name, t.default))
+            .collect();
+        let _ = writeln!(o, "    #[new]");
+        if sig.is_empty() {
+            let _ = writeln!(o, "    #[pyo3(signature = ())]");
+        } else {
+            let _ = writeln!(o, "    #[pyo3(signature = (*, {}))]", sig.join(", "));
+        }
+        let params: Vec<String> = fields
+            .iter()
+            .zip(&types)
+            .map(|(f, t)| format!("{}: {}", f.spec_name, t.param))
+            .collect();
+        let _ = writeln!(
+            o,
+            "    fn new({}) -> (Self, PyMessage) {{",
+            params.join(", ")
+        );
+        let inits: Vec<String> = fields
+            .iter()
+            .zip(&types)
+            .map(|(f, t)| {
+                let take = t.take.replace('p', &f.spec_name);
+                if take == f.rust_name {
+                    f.rust_name.clone()
+                } else {
+                    format!("{}: {take}", f.rust_name)
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "        (Self, PyMessage(Message::{cls}(m::{cls} {{ {} }})))\n    }}\n",
+            inits.join(", ")
+        );
+        // Class attributes.
+        let names: Vec<String> = fields
+            .iter()
+            .map(|f| format!("\"{}\"", f.spec_name))
+            .collect();
+        let _ = writeln!(
+            o,
+            "    /// Field names in order, for positional patterns in `match`.\n    #[classattr]\n    fn __match_args__(py: Python<'_>) -> PyResult<PyObject> {{\n        pyo3::types::PyTuple::new(py, [{}]).map(|t| t.into_any().unbind())\n    }}\n",
+            names.join(", ")
+        );
+        let _ = writeln!(
+            o,
+            "    /// The spec's name of the message.\n    #[classattr]\n    const SPEC_NAME: &'static str = \"{}\";\n\n    /// The sub-protocol.\n    #[classattr]\n    const PROTOCOL: &'static str = \"{}\";\n",
+            msg.spec_name, msg.protocol
+        );
+        // Getters.
+        for (f, t) in fields.iter().zip(&types) {
+            if let Some(note) = &f.note {
+                doc_lines(
+                    &mut o,
+                    "    ",
+                    &format!("`{}`: {}. {note}", f.spec_name, f.ty),
+                );
+            } else {
+                doc_lines(&mut o, "    ", &format!("`{}`: {}.", f.spec_name, f.ty));
+            }
+            let _ = writeln!(
+                o,
+                "    #[getter]\n    fn {name}(slf: &Bound<'_, Self>) -> PyResult<{ret}> {{\n        let py = slf.py();\n        let m = crate::inner!(slf, {cls});\n        {get}\n    }}\n",
+                name = f.spec_name,
+                ret = t.getter_ret,
+                get = t.getter
+            );
+            if f.ty.starts_with("STR0_") {
+                let _ = writeln!(
+                    o,
+                    "    /// `{0}` as the bytes on the wire.\n    #[getter]\n    fn {0}_bytes(slf: &Bound<'_, Self>) -> PyResult<PyObject> {{\n        let py = slf.py();\n        let m = crate::inner!(slf, {cls});\n        conv::str_bytes_out(py, &m.{1})\n    }}\n",
+                    f.spec_name, f.rust_name
+                );
+            }
+        }
+        o.push_str("}\n\n");
+
+        // Stub.
+        let _ = writeln!(stub, "@final\nclass {cls}(Message):");
+        let _ = writeln!(stub, "    \"\"\"{}\"\"\"\n", py_str(&doc));
+        let _ = writeln!(
+            stub,
+            "    __match_args__ = ({}{})",
+            names.join(", "),
+            if names.len() == 1 { "," } else { "" }
+        );
+        let _ = writeln!(
+            stub,
+            "    SPEC_NAME: ClassVar[str]\n    PROTOCOL: ClassVar[str]"
+        );
+        let args: Vec<String> = fields
+            .iter()
+            .zip(&types)
+            .map(|(f, t)| format!("{}: {} = {}", f.spec_name, t.stub_in, t.stub_default))
+            .collect();
+        if args.is_empty() {
+            let _ = writeln!(stub, "    def __new__(cls) -> Self: ...");
+        } else {
+            let _ = writeln!(stub, "    def __new__(\n        cls,\n        *,");
+            for a in &args {
+                let _ = writeln!(stub, "        {a},");
+            }
+            let _ = writeln!(stub, "    ) -> Self: ...");
+        }
+        for (f, t) in fields.iter().zip(&types) {
+            let _ = writeln!(
+                stub,
+                "    @property\n    def {}(self) -> {}: ...",
+                f.spec_name, t.stub_out
+            );
+            if f.ty.starts_with("STR0_") {
+                let _ = writeln!(
+                    stub,
+                    "    @property\n    def {}_bytes(self) -> bytes: ...",
+                    f.spec_name
+                );
+            }
+        }
+        stub.push('\n');
+    }
+
+    // wrap(): a decoded message as an instance of its class.
+    o.push_str("/// A decoded message as an instance of its Python class.\npub fn wrap(py: Python<'_>, message: Message) -> PyResult<PyObject> {\n    let kind = message.kind();\n    let init = PyClassInitializer::from(PyMessage(message));\n    match kind {\n");
+    for msg in msgs {
+        let _ = writeln!(
+            o,
+            "        MessageKind::{0} => Py::new(py, init.add_subclass(Py{0})).map(Py::into_any),",
+            msg.rust_name
+        );
+    }
+    o.push_str("    }\n}\n\n");
+    o.push_str("/// Adds every message class to the module.\npub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {\n");
+    for msg in msgs {
+        let _ = writeln!(o, "    module.add_class::<Py{}>()?;", msg.rust_name);
+    }
+    o.push_str("    Ok(())\n}\n");
+    // The unused-import guard: `U256` and `ShortTxId` appear only in some generic arguments.
+    o.push_str("\n#[allow(dead_code)]\nfn _types(_: U256, _: ShortTxId) {}\n");
+
+    let mut init = String::from("__all__ += [\n");
+    for msg in msgs {
+        let _ = writeln!(init, "    \"{}\",", msg.rust_name);
+    }
+    init.push_str("]\n");
+    Ok((o, stub, init))
+}
+
+const PY_BEGIN: &str = "# --- BEGIN GENERATED MESSAGES (cargo xtask codegen; do not edit) ---\n";
+const PY_END: &str = "# --- END GENERATED MESSAGES ---\n";
+
+/// Replaces the text between the generated-region markers of `current`.
+fn splice_region(current: &str, region: &str, path: &Path) -> Result<String, String> {
+    let start = current
+        .find(PY_BEGIN)
+        .ok_or_else(|| format!("{}: no `{}` marker", path.display(), PY_BEGIN.trim()))?
+        + PY_BEGIN.len();
+    let end = current[start..]
+        .find(PY_END)
+        .ok_or_else(|| format!("{}: no `{}` marker", path.display(), PY_END.trim()))?
+        + start;
+    Ok(format!(
+        "{}{}{}",
+        &current[..start],
+        region,
+        &current[end..]
+    ))
+}
+
+/// Writes (or, with `check`, compares) the Python bindings' generated files.
+fn codegen_python(
+    root: &Path,
+    msgs: &[Msg],
+    check: bool,
+    stale: &mut Vec<String>,
+) -> Result<(), String> {
+    let (code, stub, init) = generate_python(msgs)?;
+    let mut update = |path: PathBuf, formatted: String| -> Result<(), String> {
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current != formatted {
+            if check {
+                stale.push(path.display().to_string());
+            } else {
+                std::fs::write(&path, formatted).map_err(|e| format!("{}: {e}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+        }
+        Ok(())
+    };
+    let rust = root.join("bindings/python/src/messages_generated.rs");
+    let scratch = std::env::temp_dir().join(format!("sv2-xtask-py-{}.rs", std::process::id()));
+    std::fs::write(&scratch, code).map_err(|e| e.to_string())?;
+    rustfmt(&scratch)?;
+    let formatted = std::fs::read_to_string(&scratch).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_file(&scratch);
+    update(rust, formatted)?;
+    for (rel, region) in [
+        ("bindings/python/python/sv2/_sv2.pyi", stub),
+        ("bindings/python/python/sv2/__init__.py", init),
+    ] {
+        let path = root.join(rel);
+        let current =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let spliced = splice_region(&current, &region, &path)?;
+        update(path, spliced)?;
     }
     Ok(())
 }

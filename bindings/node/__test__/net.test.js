@@ -87,8 +87,11 @@ test('configuration errors are UsageErrors', () => {
   assert.throws(() => new sv2.Miner({ connection: { plaintext: true }, channels: [{ kind: 'huge', userIdentity: 'x', nominalHashRate: 1 }] }), sv2.UsageError)
   const pool = new sv2.PoolServer({ plaintext: true })
   assert.throws(() => pool.receiveData(99, Buffer.alloc(1)), (e) => e.code === 'SV2_ERR_CLOSED')
-  assert.throws(() => pool.newTemplate({ type: 'CloseChannel', channelId: 1, reasonCode: '' }), (e) => e.code === 'SV2_ERR_UNEXPECTED_MESSAGE' && e.errno === 112)
-  assert.throws(() => pool.setTarget(1, 1, new Uint8Array(32)), (e) => e.code === 'SV2_ERR_UNKNOWN_CHANNEL' && e.errno === 110)
+  assert.throws(() => pool.newTemplate({ type: 'CloseChannel', channelId: 1, reasonCode: '' }), (e) => e instanceof sv2.UsageError && e.code === 'SV2_ERR_UNEXPECTED_MESSAGE' && e.errno === 112)
+  assert.throws(() => pool.setTarget(1, 1, new Uint8Array(32)), (e) => e instanceof sv2.ProtocolError && e.code === 'SV2_ERR_UNKNOWN_CHANNEL' && e.errno === 450)
+  const miner = new sv2.Miner({ connection: { plaintext: true }, channels: [] })
+  assert.throws(() => miner.submitStandard(9, 1, 0, 0, 0), (e) => e instanceof sv2.ProtocolError && e.code === 'SV2_ERR_UNKNOWN_CHANNEL')
+  assert.throws(() => miner.scan(9, { startNonce: 0, count: 1 }), (e) => e.code === 'SV2_ERR_WRONG_STATE')
 })
 
 async function startPool(extra = {}) {
@@ -178,9 +181,11 @@ const C_MINER = path.join(ROOT, 'examples', 'c', 'miner.c')
 test('the C miner (examples/c/miner.c) against the Node pool', { skip: !fs.existsSync(C_MINER) && 'examples/c/miner.c is not in this tree yet' }, async () => {
   const out = path.join(ROOT, 'target', 'node-test')
   fs.mkdirSync(out, { recursive: true })
-  execFileSync('cargo', ['build', '--lib'], { cwd: ROOT, stdio: 'inherit' })
+  // As `make demo` builds it: the static library and its system libraries.
+  execFileSync('cargo', ['build', '-p', 'sv2', '--lib'], { cwd: ROOT, stdio: 'inherit' })
   const exe = path.join(out, 'c-miner')
-  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, `-L${path.join(ROOT, 'target', 'debug')}`, '-lsv2', `-Wl,-rpath,${path.join(ROOT, 'target', 'debug')}`], { stdio: 'inherit' })
+  const libs = ['-lgcc_s', '-lutil', '-lrt', '-lpthread', '-lm', '-ldl', '-lc']
+  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, path.join(ROOT, 'target', 'debug', 'libsv2.a'), ...libs], { stdio: 'inherit' })
   const pool = await startPool()
   const accepted = []
   pool.on('event', (e) => e.type === 'ShareAccepted' && accepted.push(e))

@@ -5,8 +5,8 @@
 //! Native calls throw a JS `Error` whose `code` is the C name (`'SV2_ERR_TRUNCATED'`); the
 //! package's JavaScript layer (`ts/errors.ts`) turns it into the matching `Error` subclass
 //! (`UsageError` 1xx, `CodecError` 2xx, `NoiseError` 3xx, `ProtocolError` 4xx) and adds
-//! `errno`, the number. The few codes the C API has no use for yet (110-113, 410) are the ones
-//! the Python bindings proposed for the C table, so both bindings agree.
+//! `errno`, the number. Codes 111-113 and 410 are binding-only; the C table reserves them for the
+//! Python and Node bindings.
 
 use napi_derive::napi;
 use sv2::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FrameError};
@@ -14,7 +14,7 @@ use sv2::keys::{
     CertificateCheckError, CertificateError, EmptyValidityError, EntropyError, FileFormatError,
     KeyTextError, UrlError,
 };
-use sv2::mining::client::{SubmitError, UsageError};
+use sv2::mining::client::{SubmitError, UsageError, WorkError};
 use sv2::mining::pool::EngineError;
 use sv2::mining::MathError;
 use sv2::noise::NoiseError;
@@ -54,10 +54,9 @@ codes! {
     INPUT_BUFFER_FULL = 106, "input buffer full: drain events and retry";
     OUTPUT_BUFFER_FULL = 107, "output buffer full: send pending data and retry";
     NOT_SENDABLE = 108, "message not sendable on this connection";
-    UNKNOWN_CHANNEL = 110, "no open channel or connection has this id (bindings; proposed for the C table)";
-    SHARE_REFUSED = 111, "a share failed the local checks; nothing was sent (bindings; proposed for the C table)";
-    UNEXPECTED_MESSAGE = 112, "the message has no place here (bindings; proposed for the C table)";
-    IO = 113, "reading or writing a file failed (bindings; proposed for the C table)";
+    SHARE_REFUSED = 111, "a share failed the local checks; nothing was sent (bindings only; reserved in the C table)";
+    UNEXPECTED_MESSAGE = 112, "the message has no place here (bindings only; reserved in the C table)";
+    IO = 113, "reading or writing a file failed (bindings only; reserved in the C table)";
     TRUNCATED = 200, "truncated frame or field";
     TOO_LONG = 201, "length or count exceeds its type's maximum";
     TRAILING_BYTES = 202, "unexpected bytes after the last field";
@@ -103,7 +102,25 @@ codes! {
     PEER_CLOSED_MID_FRAME = 407, "peer closed the connection inside a frame";
     PEER_CLOSED_BEFORE_SETUP = 408, "peer closed the connection before setup completed";
     TOO_MANY_CHANNELS = 409, "channel limit reached";
-    SETUP_REJECTED = 410, "SetupConnection was refused (bindings; proposed for the C table)";
+    SETUP_REJECTED = 410, "SetupConnection was refused (bindings only; reserved in the C table)";
+    UNKNOWN_CHANNEL = 450, "no open channel with this id";
+    WRONG_CHANNEL_KIND = 451, "wrong submit kind for the channel (standard/extended)";
+    UNKNOWN_JOB = 452, "share refused: unknown job";
+    FUTURE_JOB = 453, "share refused: future job not yet activated";
+    STALE_JOB = 454, "share refused: stale job";
+    VERSION_NOT_ALLOWED = 455, "share refused: version bits outside the allowed mask";
+    NTIME_OUT_OF_RANGE = 456, "share refused: ntime out of range";
+    EXTRANONCE_LENGTH = 457, "extranonce length differs from the channel's extranonce_size";
+    BELOW_TARGET = 458, "share refused: hash does not meet the target";
+    DUPLICATE_SHARE = 459, "share refused: duplicate share";
+    NOT_EXTENDED = 460, "needs extended-channel work or an extended channel";
+    EXTENDED_CHANNELS_REQUIRED = 461, "the server accepts only extended channels";
+    ROLLING_NOT_ALLOWED = 462, "the version mask allows fewer rolled versions";
+    UNKNOWN_CONNECTION = 470, "unknown pool connection";
+    NO_PREV_HASH = 471, "non-future template before any prevhash";
+    UNKNOWN_TEMPLATE = 472, "SetNewPrevHash for an unknown future template";
+    INVALID_TEMPLATE = 473, "invalid template";
+    EXHAUSTED = 474, "job ids or extranonce prefixes exhausted";
     PANIC = 900, "internal error (panic) caught";
     POISONED = 901, "handle poisoned by an earlier panic";
 }
@@ -342,10 +359,12 @@ impl ToJsError for UsageError {
     fn js(&self) -> Error {
         let code = match self {
             UsageError::TooManyChannels(_) => TOO_MANY_CHANNELS,
+            UsageError::ExtendedChannelsRequired => EXTENDED_CHANNELS_REQUIRED,
             UsageError::UnknownChannel(_) => UNKNOWN_CHANNEL,
-            UsageError::ExtendedChannelsRequired
-            | UsageError::NotExtended(_)
-            | UsageError::WorkSelectionNotNegotiated => WRONG_STATE,
+            UsageError::NotExtended(_) => NOT_EXTENDED,
+            UsageError::WorkSelectionNotNegotiated | UsageError::TooManyPendingCustomJobs => {
+                WRONG_STATE
+            }
             _ => INVALID_ARG,
         };
         err(code, self)
@@ -354,10 +373,31 @@ impl ToJsError for UsageError {
 
 impl ToJsError for SubmitError {
     fn js(&self) -> Error {
-        match self {
-            SubmitError::UnknownChannel(_) => err(UNKNOWN_CHANNEL, self),
-            _ => err(SHARE_REFUSED, self),
-        }
+        let code = match self {
+            SubmitError::UnknownChannel(_) => UNKNOWN_CHANNEL,
+            SubmitError::WrongChannelKind(_) => WRONG_CHANNEL_KIND,
+            SubmitError::UnknownJob(_) => UNKNOWN_JOB,
+            SubmitError::FutureJob(_) => FUTURE_JOB,
+            SubmitError::StaleJob(_) => STALE_JOB,
+            SubmitError::VersionNotAllowed { .. } => VERSION_NOT_ALLOWED,
+            SubmitError::NtimeOutOfRange { .. } => NTIME_OUT_OF_RANGE,
+            SubmitError::ExtranonceLength { .. } => EXTRANONCE_LENGTH,
+            SubmitError::BelowTarget { .. } => BELOW_TARGET,
+            SubmitError::Duplicate => DUPLICATE_SHARE,
+            _ => SHARE_REFUSED,
+        };
+        err(code, self)
+    }
+}
+
+impl ToJsError for WorkError {
+    fn js(&self) -> Error {
+        let code = match self {
+            WorkError::NotExtended => NOT_EXTENDED,
+            WorkError::ExtranonceLength { .. } => EXTRANONCE_LENGTH,
+            _ => BUFFER_TOO_SMALL,
+        };
+        err(code, self)
     }
 }
 
@@ -365,10 +405,14 @@ impl ToJsError for EngineError {
     fn js(&self) -> Error {
         let code = match self {
             EngineError::InvalidConfig(_) => INVALID_CONFIG,
-            EngineError::UnknownConnection(_) | EngineError::UnknownChannel(_) => UNKNOWN_CHANNEL,
-            EngineError::UnexpectedMessage(_) => UNEXPECTED_MESSAGE,
-            EngineError::UnsupportedFlags(_) => SETUP_REJECTED,
-            EngineError::NoPrevHash | EngineError::UnknownTemplate(_) => WRONG_STATE,
+            EngineError::UnknownConnection(_) => UNKNOWN_CONNECTION,
+            EngineError::ConnectionExists(_) => WRONG_STATE,
+            EngineError::UnsupportedFlags(_) | EngineError::UnexpectedMessage(_) => PROTOCOL,
+            EngineError::UnknownChannel(_) => UNKNOWN_CHANNEL,
+            EngineError::NoPrevHash => NO_PREV_HASH,
+            EngineError::UnknownTemplate(_) => UNKNOWN_TEMPLATE,
+            EngineError::InvalidTemplate(_) => INVALID_TEMPLATE,
+            EngineError::JobIdsExhausted | EngineError::ExtranonceSpaceExhausted => EXHAUSTED,
             _ => INVALID_ARG,
         };
         err(code, self)

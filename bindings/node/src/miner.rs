@@ -497,10 +497,22 @@ impl Miner {
         })
     }
 
-    /// Starts over on a new socket (same authority key), re-opening the channels.
+    /// Starts over on a new socket (same authority key), re-opening the channels. `nowUnix`
+    /// (default: the system clock) is when the new server's certificate is checked.
     #[napi]
-    pub fn reconnect(&mut self, now_ms: Option<f64>) -> Result<()> {
-        self.inner.reconnect(now_or(now_ms)).map_err(js)
+    pub fn reconnect(&mut self, now_ms: Option<f64>, now_unix: Option<f64>) -> Result<()> {
+        let unix = now_unix.map_or_else(crate::unix_now, |n| n as u64);
+        self.inner.reconnect(now_or(now_ms), unix).map_err(js)
+    }
+
+    /// The host and port announced in SetupConnection on the next connection (after a
+    /// Reconnect to another host).
+    #[napi]
+    pub fn set_endpoint(&mut self, host: String, port: u32) -> Result<()> {
+        let port =
+            u16::try_from(port).map_err(|_| crate::errors::invalid("port must be <= 65535"))?;
+        self.inner.set_endpoint(&host, port);
+        Ok(())
     }
 
     /// Bytes received from the socket.
@@ -588,8 +600,7 @@ impl Miner {
                 Some(e) => e.to_vec(),
                 None => vec![0u8; usize::from(ext.extranonce_size)],
             };
-            work.set_extranonce(&bytes)
-                .map_err(|e| crate::errors::invalid(e.to_string()))?;
+            work.set_extranonce(&bytes).map_err(js)?;
             extranonce = Some(bytes);
         }
         let mut nonce = options.start_nonce;

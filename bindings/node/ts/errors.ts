@@ -7,7 +7,7 @@ import native = require('../index.js')
 export type Sv2ErrorCode =
   | 'SV2_ERR_NULL_ARG' | 'SV2_ERR_BUFFER_TOO_SMALL' | 'SV2_ERR_WRONG_STATE' | 'SV2_ERR_INVALID_ARG'
   | 'SV2_ERR_INVALID_CONFIG' | 'SV2_ERR_CLOSED' | 'SV2_ERR_INPUT_BUFFER_FULL'
-  | 'SV2_ERR_OUTPUT_BUFFER_FULL' | 'SV2_ERR_NOT_SENDABLE' | 'SV2_ERR_UNKNOWN_CHANNEL'
+  | 'SV2_ERR_OUTPUT_BUFFER_FULL' | 'SV2_ERR_NOT_SENDABLE'
   | 'SV2_ERR_SHARE_REFUSED' | 'SV2_ERR_UNEXPECTED_MESSAGE' | 'SV2_ERR_IO'
   | 'SV2_ERR_TRUNCATED' | 'SV2_ERR_TOO_LONG' | 'SV2_ERR_TRAILING_BYTES' | 'SV2_ERR_INVALID_BOOL'
   | 'SV2_ERR_INVALID_UTF8' | 'SV2_ERR_WRONG_LENGTH' | 'SV2_ERR_INVALID_VALUE'
@@ -24,7 +24,13 @@ export type Sv2ErrorCode =
   | 'SV2_ERR_PROTOCOL' | 'SV2_ERR_WRONG_PROTOCOL' | 'SV2_ERR_WRONG_DIRECTION' | 'SV2_ERR_VERSION'
   | 'SV2_ERR_TIMEOUT_HANDSHAKE' | 'SV2_ERR_TIMEOUT_SETUP' | 'SV2_ERR_TIMEOUT_IDLE'
   | 'SV2_ERR_PEER_CLOSED_MID_FRAME' | 'SV2_ERR_PEER_CLOSED_BEFORE_SETUP'
-  | 'SV2_ERR_TOO_MANY_CHANNELS' | 'SV2_ERR_SETUP_REJECTED' | 'SV2_ERR_PANIC' | 'SV2_ERR_POISONED'
+  | 'SV2_ERR_TOO_MANY_CHANNELS' | 'SV2_ERR_SETUP_REJECTED'
+  | 'SV2_ERR_UNKNOWN_CHANNEL' | 'SV2_ERR_WRONG_CHANNEL_KIND' | 'SV2_ERR_UNKNOWN_JOB' | 'SV2_ERR_FUTURE_JOB'
+  | 'SV2_ERR_STALE_JOB' | 'SV2_ERR_VERSION_NOT_ALLOWED' | 'SV2_ERR_NTIME_OUT_OF_RANGE'
+  | 'SV2_ERR_EXTRANONCE_LENGTH' | 'SV2_ERR_BELOW_TARGET' | 'SV2_ERR_DUPLICATE_SHARE' | 'SV2_ERR_NOT_EXTENDED'
+  | 'SV2_ERR_EXTENDED_CHANNELS_REQUIRED' | 'SV2_ERR_ROLLING_NOT_ALLOWED' | 'SV2_ERR_UNKNOWN_CONNECTION'
+  | 'SV2_ERR_NO_PREV_HASH' | 'SV2_ERR_UNKNOWN_TEMPLATE' | 'SV2_ERR_INVALID_TEMPLATE' | 'SV2_ERR_EXHAUSTED'
+  | 'SV2_ERR_PANIC' | 'SV2_ERR_POISONED'
 
 /** C name → C number, for every code. */
 export const ErrorCodes: Readonly<Record<Sv2ErrorCode, number>> = Object.freeze(
@@ -54,7 +60,8 @@ CodecError.prototype.name = 'CodecError'
 /** Noise handshake or transport, certificate, key or URL failure (3xx). */
 export class NoiseError extends Sv2Error {}
 NoiseError.prototype.name = 'NoiseError'
-/** The peer broke the protocol, a timer expired or setup was refused (4xx). */
+/** The peer broke the protocol, a timer expired, setup was refused, or a mining role refused
+ * a request (4xx; 450-499 the mining roles: unknown channel, share refused locally…). */
 export class ProtocolError extends Sv2Error {}
 ProtocolError.prototype.name = 'ProtocolError'
 

@@ -102,10 +102,11 @@ test('dashboard: a Node miner shows up with rising accepted shares', { skip: noB
 
 test('dashboard: the C miner shows up with rising accepted shares', { skip: noBrowser || (!fs.existsSync(C_MINER) && 'examples/c/miner.c is not in this tree yet'), timeout: 180000 }, async () => {
   fs.mkdirSync(OUT, { recursive: true })
-  execFileSync('cargo', ['build', '--lib'], { cwd: ROOT, stdio: 'inherit' })
+  // As `make demo` builds it: the static library and its system libraries.
+  execFileSync('cargo', ['build', '-p', 'sv2', '--lib'], { cwd: ROOT, stdio: 'inherit' })
   const exe = path.join(OUT, 'c-miner')
-  const lib = path.join(ROOT, 'target', 'debug')
-  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, `-L${lib}`, '-lsv2', `-Wl,-rpath,${lib}`], { stdio: 'inherit' })
+  const libs = ['-lgcc_s', '-lutil', '-lrt', '-lpthread', '-lm', '-ldl', '-lc']
+  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, path.join(ROOT, 'target', 'debug', 'libsv2.a'), ...libs], { stdio: 'inherit' })
   const dash = await startDashboard()
   const child = spawn(exe, ['--user', 'c.cpu0', '--seconds', '60', '--quiet', dash.pool], { stdio: 'ignore' })
   let browser

@@ -1,5 +1,5 @@
 /* The smallest program using an installed libsv2 through pkg-config (`make test-c-install`):
- * cc miner.c $(pkg-config --cflags --libs sv2) */
+ * cc smoke.c $(pkg-config --cflags --libs sv2) */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,0 +1,211 @@
+"""asyncio layer: a Python server answering by hand and a Python miner, over loopback TCP
+with Noise; cancellation and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+import sv2
+import sv2.aio
+
+NBITS = 0x207FFFFF
+
+
+def noise_config() -> tuple[sv2.ServerConfig, sv2.AuthorityPublicKey]:
+    authority = sv2.AuthoritySecretKey.generate(bytes(range(32)))
+    key = sv2.StaticSecretKey.generate()
+    now = int(time.time())
+    cert = sv2.Certificate.sign(authority, key.public_key(), now - 60, now + 3600)
+    return sv2.ServerConfig(static_key=key, certificate=cert), authority.public_key()
+
+
+async def hand_pool(conn: sv2.aio.Connection) -> None:
+    """A tiny pool by hand: opens standard channels, sends one job, acks every share."""
+    shares = 0
+    async for msg in conn:
+        if isinstance(msg, sv2.OpenStandardMiningChannel):
+            await conn.send_all(
+                [
+                    sv2.OpenStandardMiningChannelSuccess(
+                        request_id=msg.request_id, channel_id=1, target=b"\xff" * 32, group_channel_id=100
+                    ),
+                    sv2.NewMiningJob(channel_id=1, job_id=1, future_job=True, version=0x20000000, merkle_root=b"\x42" * 32),
+                    sv2.MiningSetNewPrevHash(channel_id=1, job_id=1, prev_hash=b"\x07" * 32, min_ntime=1, nbits=NBITS),
+                ]
+            )
+        elif isinstance(msg, sv2.SubmitSharesStandard):
+            shares += 1
+            await conn.send(
+                sv2.SubmitSharesSuccess(
+                    channel_id=1, last_sequence_number=msg.sequence_number, new_submits_accepted_count=1, new_shares_sum=shares
+                )
+            )
+
+
+async def mine(conn: sv2.aio.Connection, shares: int) -> list[sv2.ShareAccepted]:
+    """A Python miner over the mining client: finds and submits `shares` shares."""
+    client = sv2.MiningClient()
+    assert conn.setup_complete is not None
+    client.set_connection_flags(conn.setup_complete.requested_flags, conn.setup_complete.success_flags)
+    client.open_standard_channel("alice.rig1", 1e9)
+    await conn.send_all(client.drain_outgoing())
+    accepted: list[sv2.ShareAccepted] = []
+    nonce = 0
+    async for msg in conn:
+        client.handle_message(msg)
+        for event in client.events():
+            if isinstance(event, sv2.NewWork):
+                work = event.work
+                for _ in range(shares):
+                    found = work.scan(nonce, 1 << 16)
+                    assert found is not None
+                    nonce = found[0] + 1
+                    client.submit_standard(work.channel_id, work.job_id, found[0], work.min_ntime, work.version)
+                await conn.send_all(client.drain_outgoing())
+            elif isinstance(event, sv2.ShareAccepted):
+                accepted.append(event)
+        if len(accepted) == shares:
+            return accepted
+    raise AssertionError("connection ended early")
+
+
+def test_python_pool_and_miner_over_tcp_with_noise() -> None:
+    async def main() -> None:
+        config, authority = noise_config()
+        server = await sv2.aio.serve(hand_pool, "127.0.0.1", 0, config=config)
+        async with server:
+            url = f"stratum2+tcp://127.0.0.1:{server.port}/{authority}"
+            async with sv2.aio.connect(url, vendor="test-miner") as conn:
+                assert conn.handshake is not None and conn.handshake.cipher == "chachapoly"
+                accepted = await asyncio.wait_for(mine(conn, 5), 10)
+                assert [a.sequence_number for a in accepted] == [0, 1, 2, 3, 4]
+                assert len(server.connections) == 1
+            # The server notices the close and drops the connection.
+            for _ in range(100):
+                if not server.connections:
+                    break
+                await asyncio.sleep(0.01)
+            assert not server.connections
+
+    asyncio.run(main())
+
+
+def test_wrong_authority_key_raises_noise_error() -> None:
+    async def main() -> None:
+        config, _ = noise_config()
+        server = await sv2.aio.serve(hand_pool, "127.0.0.1", 0, config=config)
+        async with server:
+            other = sv2.AuthoritySecretKey.generate(bytes(32)).public_key()
+            with pytest.raises(sv2.NoiseError) as info:
+                await sv2.aio.connect(host="127.0.0.1", port=server.port, authority_key=other)
+            assert info.value.code == sv2.ResultCode.CERT_BAD_SIGNATURE
+
+    asyncio.run(main())
+
+
+def test_plaintext_setup_rejected() -> None:
+    async def main() -> None:
+        config = sv2.ServerConfig(plaintext=True, setup_check=lambda s: "go-away")
+        server = await sv2.aio.serve(hand_pool, "127.0.0.1", 0, config=config)
+        async with server:
+            with pytest.raises(sv2.ProtocolError) as info:
+                await sv2.aio.connect(f"stratum2+tcp+plain://127.0.0.1:{server.port}")
+            assert info.value.code == sv2.ResultCode.SETUP_REJECTED
+
+    asyncio.run(main())
+
+
+def test_server_close_ends_client_iteration_and_cancellation_is_clean() -> None:
+    async def main() -> None:
+        config, authority = noise_config()
+        server = await sv2.aio.serve(hand_pool, "127.0.0.1", 0, config=config)
+        conn = await sv2.aio.connect(host="127.0.0.1", port=server.port, authority_key=authority)
+        received: list[object] = []
+
+        async def reader() -> None:
+            async for msg in conn:
+                received.append(msg)
+
+        task = asyncio.create_task(reader())
+        await asyncio.sleep(0.05)
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), 5)
+        # The client's iteration ends: the server closed the socket at a frame boundary.
+        await asyncio.wait_for(task, 5)
+        assert conn.closed is not None and conn.closed.reason == "peer-closed"
+        with pytest.raises(sv2.aio.ConnectionClosed):
+            await conn.recv()
+        await conn.close()
+
+        # Cancelling a task blocked in recv() leaves nothing running.
+        server = await sv2.aio.serve(hand_pool, "127.0.0.1", 0, config=config)
+        async with server:
+            conn = await sv2.aio.connect(host="127.0.0.1", port=server.port, authority_key=authority)
+            blocked = asyncio.create_task(conn.recv())
+            await asyncio.sleep(0.05)
+            blocked.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await blocked
+            await conn.close()
+            assert conn.is_closed
+        leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert leftover == []
+
+    asyncio.run(main())
+
+
+def test_setup_timeout_closes_silent_clients() -> None:
+    async def main() -> None:
+        config = sv2.ServerConfig(plaintext=True, setup_timeout_ms=100)
+        server = await sv2.aio.serve(hand_pool, "127.0.0.1", 0, config=config)
+        async with server:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            data = await asyncio.wait_for(reader.read(), 5)  # EOF once the server gives up
+            assert data == b""
+            writer.close()
+            await writer.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_python_pool_with_c_miner(tmp_path: "pathlib.Path") -> None:
+    """examples/python/pool.py serves the C CPU miner of examples/c over Noise; the miner's
+    shares are accepted and the pool's accounting shows them."""
+    import os
+    import pathlib
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[3]
+    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    subprocess.run(["cargo", "build", "-q", "-p", "sv2"], cwd=root, check=True)
+    miner = tmp_path / "miner"
+    subprocess.run(
+        [cc, "-std=c99", "-O2", "-I", str(root / "include"), str(root / "examples/c/miner.c"), "-o", str(miner),
+         str(root / "target/debug/libsv2.a"), "-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"],
+        check=True,
+    )
+    pool = subprocess.Popen(
+        [sys.executable, str(root / "examples/python/pool.py"), "--port", "0", "--report-every", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert pool.stdout is not None
+        line = pool.stdout.readline()
+        assert line.startswith("pool listening: "), line
+        url = line.split(": ", 1)[1].strip()
+        run = subprocess.run([str(miner), "--seconds", "20", "--shares", "3", url], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "accepted" in run.stdout + run.stderr
+    finally:
+        pool.send_signal(signal.SIGINT)
+        out, _ = pool.communicate(timeout=20)
+    assert pool.returncode == 0, out
+    assert "accepted" in out
