@@ -185,7 +185,7 @@ test('the C miner (examples/c/miner.c) against the Node pool', { skip: !fs.exist
   execFileSync('cargo', ['build', '-p', 'sv2', '--lib'], { cwd: ROOT, stdio: 'inherit' })
   const exe = path.join(out, 'c-miner')
   const libs = ['-lgcc_s', '-lutil', '-lrt', '-lpthread', '-lm', '-ldl', '-lc']
-  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, path.join(ROOT, 'target', 'debug', 'libsv2.a'), ...libs], { stdio: 'inherit' })
+  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, path.join(process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target'), 'debug', 'libsv2.a'), ...libs], { stdio: 'inherit' })
   const pool = await startPool()
   const accepted = []
   pool.on('event', (e) => e.type === 'ShareAccepted' && accepted.push(e))

@@ -106,7 +106,7 @@ test('dashboard: the C miner shows up with rising accepted shares', { skip: noBr
   execFileSync('cargo', ['build', '-p', 'sv2', '--lib'], { cwd: ROOT, stdio: 'inherit' })
   const exe = path.join(OUT, 'c-miner')
   const libs = ['-lgcc_s', '-lutil', '-lrt', '-lpthread', '-lm', '-ldl', '-lc']
-  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, path.join(ROOT, 'target', 'debug', 'libsv2.a'), ...libs], { stdio: 'inherit' })
+  execFileSync('cc', ['-std=c99', '-O2', `-I${path.join(ROOT, 'include')}`, C_MINER, '-o', exe, path.join(process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target'), 'debug', 'libsv2.a'), ...libs], { stdio: 'inherit' })
   const dash = await startDashboard()
   const child = spawn(exe, ['--user', 'c.cpu0', '--seconds', '60', '--quiet', dash.pool], { stdio: 'ignore' })
   let browser
