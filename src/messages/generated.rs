@@ -9268,6 +9268,32 @@ pub enum Message {
 }
 
 impl Message {
+    /// The channel a message is addressed to, for messages whose first field is `channel_id`.
+    pub fn channel_id(&self) -> Option<u32> {
+        match self {
+            Message::ChannelEndpointChanged(m) => Some(m.channel_id),
+            Message::UpdateChannel(m) => Some(m.channel_id),
+            Message::UpdateChannelError(m) => Some(m.channel_id),
+            Message::CloseChannel(m) => Some(m.channel_id),
+            Message::SetExtranoncePrefix(m) => Some(m.channel_id),
+            Message::SubmitSharesStandard(m) => Some(m.channel_id),
+            Message::SubmitSharesExtended(m) => Some(m.channel_id),
+            Message::SubmitSharesSuccess(m) => Some(m.channel_id),
+            Message::SubmitSharesError(m) => Some(m.channel_id),
+            Message::NewMiningJob(m) => Some(m.channel_id),
+            Message::NewExtendedMiningJob(m) => Some(m.channel_id),
+            Message::MiningSetNewPrevHash(m) => Some(m.channel_id),
+            Message::SetTarget(m) => Some(m.channel_id),
+            Message::SetCustomMiningJob(m) => Some(m.channel_id),
+            Message::SetCustomMiningJobSuccess(m) => Some(m.channel_id),
+            Message::SetCustomMiningJobError(m) => Some(m.channel_id),
+            Message::SubmitTelemetryData(m) => Some(m.channel_id),
+            Message::SubmitTelemetryDataSuccess(m) => Some(m.channel_id),
+            Message::SubmitTelemetryDataError(m) => Some(m.channel_id),
+            _ => None,
+        }
+    }
+
     /// The kind of this message.
     pub fn kind(&self) -> MessageKind {
         match self {

@@ -318,14 +318,6 @@ impl Message {
         out[start..start + HEADER_LEN].copy_from_slice(&header.to_bytes());
         Ok(())
     }
-
-    /// The channel a message is addressed to, for messages whose first field is `channel_id`.
-    pub fn channel_id(&self) -> Option<u32> {
-        match self.fields(&SPEC).first() {
-            Some(("channel_id", Value::U32(id))) => Some(*id),
-            _ => None,
-        }
-    }
 }
 
 /// Decodes one payload given its header: a message of the dialect, or a raw frame for an

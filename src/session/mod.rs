@@ -834,11 +834,7 @@ impl Session {
     /// Counts channels from the messages that open and close them; `opener` is the side that
     /// sends the Success.
     fn track_channels(&mut self, message: &Message, sender: Role) -> Result<(), SessionError> {
-        let opened = match message {
-            Message::OpenStandardMiningChannelSuccess(m) => Some(m.channel_id),
-            Message::OpenExtendedMiningChannelSuccess(m) => Some(m.channel_id),
-            _ => None,
-        };
+        let opened = message.channel_id_of_success();
         if let (Some(id), Role::Server) = (opened, sender) {
             if !self.channels.contains(&id) && self.channels.len() >= self.limits.max_channels {
                 return Err(SessionError::TooManyChannels {

@@ -977,6 +977,21 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         );
     }
     o.push_str("}\n\nimpl Message {\n");
+    // A direct field read: the C session asks for it on every event, so no dynamic values.
+    o.push_str("    /// The channel a message is addressed to, for messages whose first field is `channel_id`.\n    pub fn channel_id(&self) -> Option<u32> {\n        match self {\n");
+    for m in msgs {
+        if m.fields
+            .first()
+            .is_some_and(|f| f.rust_name == "channel_id" && f.ty == "U32")
+        {
+            let _ = writeln!(
+                o,
+                "            Message::{}(m) => Some(m.channel_id),",
+                m.rust_name
+            );
+        }
+    }
+    o.push_str("            _ => None,\n        }\n    }\n\n");
     o.push_str("    /// The kind of this message.\n    pub fn kind(&self) -> MessageKind {\n        match self {\n");
     for m in msgs {
         let _ = writeln!(
