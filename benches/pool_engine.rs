@@ -51,7 +51,7 @@ fn one_channel(extended: bool) -> (PoolEngine, Vec<(u64, Message)>) {
     let mut e = engine(bench_cfg());
     e.connection_opened(1, 0).unwrap();
     let open = if extended {
-        Message::OpenExtendedMiningChannel(OpenExtendedMiningChannel {
+        Message::from(OpenExtendedMiningChannel {
             request_id: 1,
             user_identity: Str0255::from("proxy"),
             nominal_hash_rate: 0.0,
@@ -59,7 +59,7 @@ fn one_channel(extended: bool) -> (PoolEngine, Vec<(u64, Message)>) {
             min_extranonce_size: 8,
         })
     } else {
-        Message::OpenStandardMiningChannel(OpenStandardMiningChannel {
+        Message::from(OpenStandardMiningChannel {
             request_id: 1,
             user_identity: Str0255::from("miner"),
             nominal_hash_rate: 0.0,
@@ -234,7 +234,7 @@ fn many_channels(flags: u32) -> PoolEngine {
     for i in 0..N {
         e.handle_message(
             1,
-            Message::OpenStandardMiningChannel(OpenStandardMiningChannel {
+            Message::from(OpenStandardMiningChannel {
                 request_id: i,
                 user_identity: Str0255::from("w"),
                 nominal_hash_rate: 0.0,
@@ -308,7 +308,7 @@ fn broadcast(c: &mut Criterion) {
         e.connection_opened(1, 0).unwrap();
         e.handle_message(
             1,
-            Message::OpenExtendedMiningChannel(OpenExtendedMiningChannel {
+            Message::from(OpenExtendedMiningChannel {
                 request_id: 1,
                 user_identity: Str0255::from("p"),
                 nominal_hash_rate: 0.0,

@@ -63,7 +63,7 @@ fn checklist_a2_setup_connection() {
     assert_eq!(encode(m.clone(), Dialect::default()), expected);
     assert_eq!(
         decode_message(Dialect::default(), &expected),
-        Message::SetupConnection(m)
+        Message::from(m)
     );
 }
 
@@ -581,4 +581,31 @@ proptest! {
             let _ = Message::decode_payload(kind, d, &payload);
         }
     }
+}
+
+/// `Message` is moved on every decode, event and send: the large, rare messages are boxed
+/// (xtask's MAX_INLINE_MESSAGE_SIZE) so that it stays the size of the frequent ones. The hot
+/// messages stay inline, so decoding a share allocates nothing (tests/alloc_free_decode.rs).
+#[test]
+fn message_enum_stays_small_and_hot_messages_inline() {
+    assert!(
+        std::mem::size_of::<Message>() <= 72,
+        "Message grew to {} bytes",
+        std::mem::size_of::<Message>()
+    );
+    let share = SubmitSharesStandard::default();
+    let extended = SubmitSharesExtended::default();
+    // Inline variants hold the struct itself; a boxed one would not compile here.
+    let _: SubmitSharesStandard = match Message::from(share) {
+        Message::SubmitSharesStandard(m) => m,
+        _ => unreachable!(),
+    };
+    let _: SubmitSharesExtended = match Message::from(extended) {
+        Message::SubmitSharesExtended(m) => m,
+        _ => unreachable!(),
+    };
+    let _: NewMiningJob = match Message::from(NewMiningJob::default()) {
+        Message::NewMiningJob(m) => m,
+        _ => unreachable!(),
+    };
 }

@@ -101,7 +101,7 @@ fn run(noise: bool) {
     });
     server
         .send(
-            &Message::OpenStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess {
+            &Message::from(OpenStandardMiningChannelSuccess {
                 request_id: open.request_id,
                 channel_id: 5,
                 target,

@@ -55,7 +55,7 @@ fn open_many(e: &mut PoolEngine, conn: u64) {
     for i in 0..N {
         e.handle_message(
             conn,
-            Message::OpenStandardMiningChannel(OpenStandardMiningChannel {
+            Message::from(OpenStandardMiningChannel {
                 request_id: i,
                 // A realistic worker name (heap-allocated per channel, counted).
                 user_identity: Str0255::from(format!("account{}.worker{i}", i % 977).as_str()),

@@ -40,7 +40,7 @@ fn mining_pair(client_security: ClientSecurity, server_security: ServerSecurity)
 }
 
 fn open_channel() -> Message {
-    Message::OpenStandardMiningChannel(OpenStandardMiningChannel {
+    Message::from(OpenStandardMiningChannel {
         request_id: 1,
         user_identity: "alice".into(),
         nominal_hash_rate: 1e12,
@@ -49,7 +49,7 @@ fn open_channel() -> Message {
 }
 
 fn open_success(channel_id: u32) -> Message {
-    Message::OpenStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess {
+    Message::from(OpenStandardMiningChannelSuccess {
         request_id: 1,
         channel_id,
         target: U256::MAX,
@@ -293,7 +293,7 @@ fn plaintext_server() -> Session {
 }
 
 fn setup_frame() -> Vec<u8> {
-    frame(&Message::SetupConnection(
+    frame(&Message::from(
         ClientConfig::new(ClientSecurity::Plaintext, Protocol::Mining, 0, "t").setup,
     ))
 }
@@ -638,7 +638,7 @@ fn data_to_send_copies_in_pieces() {
 }
 
 fn setup_frame_with_vendor(vendor: &str) -> Vec<u8> {
-    frame(&Message::SetupConnection(
+    frame(&Message::from(
         ClientConfig::new(ClientSecurity::Plaintext, Protocol::Mining, 0, vendor).setup,
     ))
 }

@@ -38,15 +38,13 @@ fn run_pool(
         loop {
             match conn.recv() {
                 Ok(Event::Message(Message::OpenStandardMiningChannel(open))) => {
-                    conn.send(&Message::OpenStandardMiningChannelSuccess(
-                        OpenStandardMiningChannelSuccess {
-                            request_id: open.request_id,
-                            channel_id: 1,
-                            target: U256::MAX,
-                            extranonce_prefix: Default::default(),
-                            group_channel_id: 0,
-                        },
-                    ))?;
+                    conn.send(&Message::from(OpenStandardMiningChannelSuccess {
+                        request_id: open.request_id,
+                        channel_id: 1,
+                        target: U256::MAX,
+                        extranonce_prefix: Default::default(),
+                        group_channel_id: 0,
+                    }))?;
                 }
                 Ok(Event::Message(Message::SubmitSharesStandard(share))) => {
                     shares += 1;
@@ -100,14 +98,12 @@ fn mine_over_tcp(noise: bool, profile: NoiseProfile, nonblocking: bool) {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
     };
-    conn.send(&Message::OpenStandardMiningChannel(
-        OpenStandardMiningChannel {
-            request_id: 9,
-            user_identity: "bob".into(),
-            nominal_hash_rate: 1.0,
-            max_target: U256::MAX,
-        },
-    ))
+    conn.send(&Message::from(OpenStandardMiningChannel {
+        request_id: 9,
+        user_identity: "bob".into(),
+        nominal_hash_rate: 1.0,
+        max_target: U256::MAX,
+    }))
     .unwrap();
     assert!(
         matches!(next(&mut conn), Event::Message(Message::OpenStandardMiningChannelSuccess(s)) if s.request_id == 9)

@@ -295,7 +295,7 @@ pub fn session_receive(data: &[u8]) {
     )
     .setup;
     let mut frame = Vec::new();
-    if Message::SetupConnection(setup)
+    if Message::from(setup)
         .encode_frame(Dialect::default(), &mut frame)
         .is_err()
         || server.receive_data(&frame, 0).is_err()

@@ -1861,137 +1861,105 @@ pub(crate) unsafe fn message_from_view(view: &View) -> Result<Message, Error> {
     // SAFETY: forwarded from the caller.
     unsafe {
         Ok(match view {
-            View::SetupConnection(v) => Message::SetupConnection(from_view_setup_connection(v)?),
+            View::SetupConnection(v) => Message::from(from_view_setup_connection(v)?),
             View::SetupConnectionSuccess(v) => {
-                Message::SetupConnectionSuccess(from_view_setup_connection_success(v)?)
+                Message::from(from_view_setup_connection_success(v)?)
             }
-            View::SetupConnectionError(v) => {
-                Message::SetupConnectionError(from_view_setup_connection_error(v)?)
-            }
+            View::SetupConnectionError(v) => Message::from(from_view_setup_connection_error(v)?),
             View::ChannelEndpointChanged(v) => {
-                Message::ChannelEndpointChanged(from_view_channel_endpoint_changed(v)?)
+                Message::from(from_view_channel_endpoint_changed(v)?)
             }
             View::OpenStandardMiningChannel(v) => {
-                Message::OpenStandardMiningChannel(from_view_open_standard_mining_channel(v)?)
+                Message::from(from_view_open_standard_mining_channel(v)?)
             }
-            View::OpenStandardMiningChannelSuccess(v) => Message::OpenStandardMiningChannelSuccess(
-                from_view_open_standard_mining_channel_success(v)?,
-            ),
-            View::OpenStandardMiningChannelError(v) => Message::OpenStandardMiningChannelError(
-                from_view_open_standard_mining_channel_error(v)?,
-            ),
+            View::OpenStandardMiningChannelSuccess(v) => {
+                Message::from(from_view_open_standard_mining_channel_success(v)?)
+            }
+            View::OpenStandardMiningChannelError(v) => {
+                Message::from(from_view_open_standard_mining_channel_error(v)?)
+            }
             View::OpenExtendedMiningChannel(v) => {
-                Message::OpenExtendedMiningChannel(from_view_open_extended_mining_channel(v)?)
+                Message::from(from_view_open_extended_mining_channel(v)?)
             }
-            View::OpenExtendedMiningChannelSuccess(v) => Message::OpenExtendedMiningChannelSuccess(
-                from_view_open_extended_mining_channel_success(v)?,
-            ),
-            View::OpenExtendedMiningChannelError(v) => Message::OpenExtendedMiningChannelError(
-                from_view_open_extended_mining_channel_error(v)?,
-            ),
-            View::UpdateChannel(v) => Message::UpdateChannel(from_view_update_channel(v)?),
-            View::UpdateChannelError(v) => {
-                Message::UpdateChannelError(from_view_update_channel_error(v)?)
+            View::OpenExtendedMiningChannelSuccess(v) => {
+                Message::from(from_view_open_extended_mining_channel_success(v)?)
             }
-            View::CloseChannel(v) => Message::CloseChannel(from_view_close_channel(v)?),
-            View::SetExtranoncePrefix(v) => {
-                Message::SetExtranoncePrefix(from_view_set_extranonce_prefix(v)?)
+            View::OpenExtendedMiningChannelError(v) => {
+                Message::from(from_view_open_extended_mining_channel_error(v)?)
             }
-            View::SubmitSharesStandard(v) => {
-                Message::SubmitSharesStandard(from_view_submit_shares_standard(v)?)
-            }
-            View::SubmitSharesExtended(v) => {
-                Message::SubmitSharesExtended(from_view_submit_shares_extended(v)?)
-            }
-            View::SubmitSharesSuccess(v) => {
-                Message::SubmitSharesSuccess(from_view_submit_shares_success(v)?)
-            }
-            View::SubmitSharesError(v) => {
-                Message::SubmitSharesError(from_view_submit_shares_error(v)?)
-            }
-            View::NewMiningJob(v) => Message::NewMiningJob(from_view_new_mining_job(v)?),
-            View::NewExtendedMiningJob(v) => {
-                Message::NewExtendedMiningJob(from_view_new_extended_mining_job(v)?)
-            }
-            View::MiningSetNewPrevHash(v) => {
-                Message::MiningSetNewPrevHash(from_view_mining_set_new_prev_hash(v)?)
-            }
-            View::SetTarget(v) => Message::SetTarget(from_view_set_target(v)?),
-            View::SetCustomMiningJob(v) => {
-                Message::SetCustomMiningJob(from_view_set_custom_mining_job(v)?)
-            }
+            View::UpdateChannel(v) => Message::from(from_view_update_channel(v)?),
+            View::UpdateChannelError(v) => Message::from(from_view_update_channel_error(v)?),
+            View::CloseChannel(v) => Message::from(from_view_close_channel(v)?),
+            View::SetExtranoncePrefix(v) => Message::from(from_view_set_extranonce_prefix(v)?),
+            View::SubmitSharesStandard(v) => Message::from(from_view_submit_shares_standard(v)?),
+            View::SubmitSharesExtended(v) => Message::from(from_view_submit_shares_extended(v)?),
+            View::SubmitSharesSuccess(v) => Message::from(from_view_submit_shares_success(v)?),
+            View::SubmitSharesError(v) => Message::from(from_view_submit_shares_error(v)?),
+            View::NewMiningJob(v) => Message::from(from_view_new_mining_job(v)?),
+            View::NewExtendedMiningJob(v) => Message::from(from_view_new_extended_mining_job(v)?),
+            View::MiningSetNewPrevHash(v) => Message::from(from_view_mining_set_new_prev_hash(v)?),
+            View::SetTarget(v) => Message::from(from_view_set_target(v)?),
+            View::SetCustomMiningJob(v) => Message::from(from_view_set_custom_mining_job(v)?),
             View::SetCustomMiningJobSuccess(v) => {
-                Message::SetCustomMiningJobSuccess(from_view_set_custom_mining_job_success(v)?)
+                Message::from(from_view_set_custom_mining_job_success(v)?)
             }
             View::SetCustomMiningJobError(v) => {
-                Message::SetCustomMiningJobError(from_view_set_custom_mining_job_error(v)?)
+                Message::from(from_view_set_custom_mining_job_error(v)?)
             }
-            View::Reconnect(v) => Message::Reconnect(from_view_reconnect(v)?),
-            View::SetGroupChannel(v) => Message::SetGroupChannel(from_view_set_group_channel(v)?),
+            View::Reconnect(v) => Message::from(from_view_reconnect(v)?),
+            View::SetGroupChannel(v) => Message::from(from_view_set_group_channel(v)?),
             View::AllocateMiningJobToken(v) => {
-                Message::AllocateMiningJobToken(from_view_allocate_mining_job_token(v)?)
+                Message::from(from_view_allocate_mining_job_token(v)?)
             }
-            View::AllocateMiningJobTokenSuccess(v) => Message::AllocateMiningJobTokenSuccess(
-                from_view_allocate_mining_job_token_success(v)?,
-            ),
+            View::AllocateMiningJobTokenSuccess(v) => {
+                Message::from(from_view_allocate_mining_job_token_success(v)?)
+            }
             View::AllocateMiningJobTokenError(v) => {
-                Message::AllocateMiningJobTokenError(from_view_allocate_mining_job_token_error(v)?)
+                Message::from(from_view_allocate_mining_job_token_error(v)?)
             }
-            View::IdentifyTransactions(v) => {
-                Message::IdentifyTransactions(from_view_identify_transactions(v)?)
-            }
+            View::IdentifyTransactions(v) => Message::from(from_view_identify_transactions(v)?),
             View::IdentifyTransactionsSuccess(v) => {
-                Message::IdentifyTransactionsSuccess(from_view_identify_transactions_success(v)?)
+                Message::from(from_view_identify_transactions_success(v)?)
             }
             View::ProvideMissingTransactions(v) => {
-                Message::ProvideMissingTransactions(from_view_provide_missing_transactions(v)?)
+                Message::from(from_view_provide_missing_transactions(v)?)
             }
             View::ProvideMissingTransactionsSuccess(v) => {
-                Message::ProvideMissingTransactionsSuccess(
-                    from_view_provide_missing_transactions_success(v)?,
-                )
+                Message::from(from_view_provide_missing_transactions_success(v)?)
             }
-            View::CommitMiningJob(v) => Message::CommitMiningJob(from_view_commit_mining_job(v)?),
+            View::CommitMiningJob(v) => Message::from(from_view_commit_mining_job(v)?),
             View::CommitMiningJobSuccess(v) => {
-                Message::CommitMiningJobSuccess(from_view_commit_mining_job_success(v)?)
+                Message::from(from_view_commit_mining_job_success(v)?)
             }
-            View::CommitMiningJobError(v) => {
-                Message::CommitMiningJobError(from_view_commit_mining_job_error(v)?)
-            }
+            View::CommitMiningJobError(v) => Message::from(from_view_commit_mining_job_error(v)?),
             View::CoinbaseOutputDataSize(v) => {
-                Message::CoinbaseOutputDataSize(from_view_coinbase_output_data_size(v)?)
+                Message::from(from_view_coinbase_output_data_size(v)?)
             }
-            View::NewTemplate(v) => Message::NewTemplate(from_view_new_template(v)?),
-            View::TdpSetNewPrevHash(v) => {
-                Message::TdpSetNewPrevHash(from_view_tdp_set_new_prev_hash(v)?)
-            }
+            View::NewTemplate(v) => Message::from(from_view_new_template(v)?),
+            View::TdpSetNewPrevHash(v) => Message::from(from_view_tdp_set_new_prev_hash(v)?),
             View::RequestTransactionData(v) => {
-                Message::RequestTransactionData(from_view_request_transaction_data(v)?)
+                Message::from(from_view_request_transaction_data(v)?)
             }
-            View::RequestTransactionDataSuccess(v) => Message::RequestTransactionDataSuccess(
-                from_view_request_transaction_data_success(v)?,
-            ),
+            View::RequestTransactionDataSuccess(v) => {
+                Message::from(from_view_request_transaction_data_success(v)?)
+            }
             View::RequestTransactionDataError(v) => {
-                Message::RequestTransactionDataError(from_view_request_transaction_data_error(v)?)
+                Message::from(from_view_request_transaction_data_error(v)?)
             }
-            View::SubmitSolution(v) => Message::SubmitSolution(from_view_submit_solution(v)?),
-            View::OpenTelemetryChannel(v) => {
-                Message::OpenTelemetryChannel(from_view_open_telemetry_channel(v)?)
-            }
+            View::SubmitSolution(v) => Message::from(from_view_submit_solution(v)?),
+            View::OpenTelemetryChannel(v) => Message::from(from_view_open_telemetry_channel(v)?),
             View::OpenTelemetryChannelSuccess(v) => {
-                Message::OpenTelemetryChannelSuccess(from_view_open_telemetry_channel_success(v)?)
+                Message::from(from_view_open_telemetry_channel_success(v)?)
             }
             View::OpenTelemetryChannelError(v) => {
-                Message::OpenTelemetryChannelError(from_view_open_telemetry_channel_error(v)?)
+                Message::from(from_view_open_telemetry_channel_error(v)?)
             }
-            View::SubmitTelemetryData(v) => {
-                Message::SubmitTelemetryData(from_view_submit_telemetry_data(v)?)
-            }
+            View::SubmitTelemetryData(v) => Message::from(from_view_submit_telemetry_data(v)?),
             View::SubmitTelemetryDataSuccess(v) => {
-                Message::SubmitTelemetryDataSuccess(from_view_submit_telemetry_data_success(v)?)
+                Message::from(from_view_submit_telemetry_data_success(v)?)
             }
             View::SubmitTelemetryDataError(v) => {
-                Message::SubmitTelemetryDataError(from_view_submit_telemetry_data_error(v)?)
+                Message::from(from_view_submit_telemetry_data_error(v)?)
             }
         })
     }
@@ -2850,7 +2818,7 @@ pub extern "C" fn sv2_session_send_setup_connection(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_setup_connection(v) }.map(Message::SetupConnection)
+        unsafe { from_view_setup_connection(v) }.map(Message::from)
     })
 }
 
@@ -2873,7 +2841,7 @@ pub extern "C" fn sv2_encode_setup_connection(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_setup_connection`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_setup_connection(v) }.map(Message::SetupConnection)
+        unsafe { from_view_setup_connection(v) }.map(Message::from)
     })
 }
 
@@ -2912,7 +2880,7 @@ pub extern "C" fn sv2_session_send_setup_connection_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_setup_connection_success(v) }.map(Message::SetupConnectionSuccess)
+        unsafe { from_view_setup_connection_success(v) }.map(Message::from)
     })
 }
 
@@ -2935,7 +2903,7 @@ pub extern "C" fn sv2_encode_setup_connection_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_setup_connection_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_setup_connection_success(v) }.map(Message::SetupConnectionSuccess)
+        unsafe { from_view_setup_connection_success(v) }.map(Message::from)
     })
 }
 
@@ -2974,7 +2942,7 @@ pub extern "C" fn sv2_session_send_setup_connection_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_setup_connection_error(v) }.map(Message::SetupConnectionError)
+        unsafe { from_view_setup_connection_error(v) }.map(Message::from)
     })
 }
 
@@ -2997,7 +2965,7 @@ pub extern "C" fn sv2_encode_setup_connection_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_setup_connection_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_setup_connection_error(v) }.map(Message::SetupConnectionError)
+        unsafe { from_view_setup_connection_error(v) }.map(Message::from)
     })
 }
 
@@ -3036,7 +3004,7 @@ pub extern "C" fn sv2_session_send_channel_endpoint_changed(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_channel_endpoint_changed(v) }.map(Message::ChannelEndpointChanged)
+        unsafe { from_view_channel_endpoint_changed(v) }.map(Message::from)
     })
 }
 
@@ -3059,7 +3027,7 @@ pub extern "C" fn sv2_encode_channel_endpoint_changed(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_channel_endpoint_changed`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_channel_endpoint_changed(v) }.map(Message::ChannelEndpointChanged)
+        unsafe { from_view_channel_endpoint_changed(v) }.map(Message::from)
     })
 }
 
@@ -3098,7 +3066,7 @@ pub extern "C" fn sv2_session_send_open_standard_mining_channel(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_standard_mining_channel(v) }.map(Message::OpenStandardMiningChannel)
+        unsafe { from_view_open_standard_mining_channel(v) }.map(Message::from)
     })
 }
 
@@ -3121,7 +3089,7 @@ pub extern "C" fn sv2_encode_open_standard_mining_channel(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_standard_mining_channel`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_standard_mining_channel(v) }.map(Message::OpenStandardMiningChannel)
+        unsafe { from_view_open_standard_mining_channel(v) }.map(Message::from)
     })
 }
 
@@ -3162,8 +3130,7 @@ pub extern "C" fn sv2_session_send_open_standard_mining_channel_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_standard_mining_channel_success(v) }
-            .map(Message::OpenStandardMiningChannelSuccess)
+        unsafe { from_view_open_standard_mining_channel_success(v) }.map(Message::from)
     })
 }
 
@@ -3186,8 +3153,7 @@ pub extern "C" fn sv2_encode_open_standard_mining_channel_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_standard_mining_channel_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_standard_mining_channel_success(v) }
-            .map(Message::OpenStandardMiningChannelSuccess)
+        unsafe { from_view_open_standard_mining_channel_success(v) }.map(Message::from)
     })
 }
 
@@ -3228,8 +3194,7 @@ pub extern "C" fn sv2_session_send_open_standard_mining_channel_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_standard_mining_channel_error(v) }
-            .map(Message::OpenStandardMiningChannelError)
+        unsafe { from_view_open_standard_mining_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -3252,8 +3217,7 @@ pub extern "C" fn sv2_encode_open_standard_mining_channel_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_standard_mining_channel_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_standard_mining_channel_error(v) }
-            .map(Message::OpenStandardMiningChannelError)
+        unsafe { from_view_open_standard_mining_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -3292,7 +3256,7 @@ pub extern "C" fn sv2_session_send_open_extended_mining_channel(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_extended_mining_channel(v) }.map(Message::OpenExtendedMiningChannel)
+        unsafe { from_view_open_extended_mining_channel(v) }.map(Message::from)
     })
 }
 
@@ -3315,7 +3279,7 @@ pub extern "C" fn sv2_encode_open_extended_mining_channel(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_extended_mining_channel`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_extended_mining_channel(v) }.map(Message::OpenExtendedMiningChannel)
+        unsafe { from_view_open_extended_mining_channel(v) }.map(Message::from)
     })
 }
 
@@ -3356,8 +3320,7 @@ pub extern "C" fn sv2_session_send_open_extended_mining_channel_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_extended_mining_channel_success(v) }
-            .map(Message::OpenExtendedMiningChannelSuccess)
+        unsafe { from_view_open_extended_mining_channel_success(v) }.map(Message::from)
     })
 }
 
@@ -3380,8 +3343,7 @@ pub extern "C" fn sv2_encode_open_extended_mining_channel_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_extended_mining_channel_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_extended_mining_channel_success(v) }
-            .map(Message::OpenExtendedMiningChannelSuccess)
+        unsafe { from_view_open_extended_mining_channel_success(v) }.map(Message::from)
     })
 }
 
@@ -3422,8 +3384,7 @@ pub extern "C" fn sv2_session_send_open_extended_mining_channel_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_extended_mining_channel_error(v) }
-            .map(Message::OpenExtendedMiningChannelError)
+        unsafe { from_view_open_extended_mining_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -3446,8 +3407,7 @@ pub extern "C" fn sv2_encode_open_extended_mining_channel_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_extended_mining_channel_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_extended_mining_channel_error(v) }
-            .map(Message::OpenExtendedMiningChannelError)
+        unsafe { from_view_open_extended_mining_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -3486,7 +3446,7 @@ pub extern "C" fn sv2_session_send_update_channel(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_update_channel(v) }.map(Message::UpdateChannel)
+        unsafe { from_view_update_channel(v) }.map(Message::from)
     })
 }
 
@@ -3509,7 +3469,7 @@ pub extern "C" fn sv2_encode_update_channel(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_update_channel`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_update_channel(v) }.map(Message::UpdateChannel)
+        unsafe { from_view_update_channel(v) }.map(Message::from)
     })
 }
 
@@ -3548,7 +3508,7 @@ pub extern "C" fn sv2_session_send_update_channel_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_update_channel_error(v) }.map(Message::UpdateChannelError)
+        unsafe { from_view_update_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -3571,7 +3531,7 @@ pub extern "C" fn sv2_encode_update_channel_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_update_channel_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_update_channel_error(v) }.map(Message::UpdateChannelError)
+        unsafe { from_view_update_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -3610,7 +3570,7 @@ pub extern "C" fn sv2_session_send_close_channel(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_close_channel(v) }.map(Message::CloseChannel)
+        unsafe { from_view_close_channel(v) }.map(Message::from)
     })
 }
 
@@ -3633,7 +3593,7 @@ pub extern "C" fn sv2_encode_close_channel(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_close_channel`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_close_channel(v) }.map(Message::CloseChannel)
+        unsafe { from_view_close_channel(v) }.map(Message::from)
     })
 }
 
@@ -3672,7 +3632,7 @@ pub extern "C" fn sv2_session_send_set_extranonce_prefix(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_set_extranonce_prefix(v) }.map(Message::SetExtranoncePrefix)
+        unsafe { from_view_set_extranonce_prefix(v) }.map(Message::from)
     })
 }
 
@@ -3695,7 +3655,7 @@ pub extern "C" fn sv2_encode_set_extranonce_prefix(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_set_extranonce_prefix`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_set_extranonce_prefix(v) }.map(Message::SetExtranoncePrefix)
+        unsafe { from_view_set_extranonce_prefix(v) }.map(Message::from)
     })
 }
 
@@ -3734,7 +3694,7 @@ pub extern "C" fn sv2_session_send_submit_shares_standard(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_shares_standard(v) }.map(Message::SubmitSharesStandard)
+        unsafe { from_view_submit_shares_standard(v) }.map(Message::from)
     })
 }
 
@@ -3757,7 +3717,7 @@ pub extern "C" fn sv2_encode_submit_shares_standard(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_shares_standard`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_shares_standard(v) }.map(Message::SubmitSharesStandard)
+        unsafe { from_view_submit_shares_standard(v) }.map(Message::from)
     })
 }
 
@@ -3796,7 +3756,7 @@ pub extern "C" fn sv2_session_send_submit_shares_extended(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_shares_extended(v) }.map(Message::SubmitSharesExtended)
+        unsafe { from_view_submit_shares_extended(v) }.map(Message::from)
     })
 }
 
@@ -3819,7 +3779,7 @@ pub extern "C" fn sv2_encode_submit_shares_extended(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_shares_extended`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_shares_extended(v) }.map(Message::SubmitSharesExtended)
+        unsafe { from_view_submit_shares_extended(v) }.map(Message::from)
     })
 }
 
@@ -3858,7 +3818,7 @@ pub extern "C" fn sv2_session_send_submit_shares_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_shares_success(v) }.map(Message::SubmitSharesSuccess)
+        unsafe { from_view_submit_shares_success(v) }.map(Message::from)
     })
 }
 
@@ -3881,7 +3841,7 @@ pub extern "C" fn sv2_encode_submit_shares_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_shares_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_shares_success(v) }.map(Message::SubmitSharesSuccess)
+        unsafe { from_view_submit_shares_success(v) }.map(Message::from)
     })
 }
 
@@ -3920,7 +3880,7 @@ pub extern "C" fn sv2_session_send_submit_shares_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_shares_error(v) }.map(Message::SubmitSharesError)
+        unsafe { from_view_submit_shares_error(v) }.map(Message::from)
     })
 }
 
@@ -3943,7 +3903,7 @@ pub extern "C" fn sv2_encode_submit_shares_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_shares_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_shares_error(v) }.map(Message::SubmitSharesError)
+        unsafe { from_view_submit_shares_error(v) }.map(Message::from)
     })
 }
 
@@ -3982,7 +3942,7 @@ pub extern "C" fn sv2_session_send_new_mining_job(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_new_mining_job(v) }.map(Message::NewMiningJob)
+        unsafe { from_view_new_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -4005,7 +3965,7 @@ pub extern "C" fn sv2_encode_new_mining_job(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_new_mining_job`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_new_mining_job(v) }.map(Message::NewMiningJob)
+        unsafe { from_view_new_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -4044,7 +4004,7 @@ pub extern "C" fn sv2_session_send_new_extended_mining_job(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_new_extended_mining_job(v) }.map(Message::NewExtendedMiningJob)
+        unsafe { from_view_new_extended_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -4067,7 +4027,7 @@ pub extern "C" fn sv2_encode_new_extended_mining_job(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_new_extended_mining_job`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_new_extended_mining_job(v) }.map(Message::NewExtendedMiningJob)
+        unsafe { from_view_new_extended_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -4106,7 +4066,7 @@ pub extern "C" fn sv2_session_send_mining_set_new_prev_hash(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_mining_set_new_prev_hash(v) }.map(Message::MiningSetNewPrevHash)
+        unsafe { from_view_mining_set_new_prev_hash(v) }.map(Message::from)
     })
 }
 
@@ -4129,7 +4089,7 @@ pub extern "C" fn sv2_encode_mining_set_new_prev_hash(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_mining_set_new_prev_hash`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_mining_set_new_prev_hash(v) }.map(Message::MiningSetNewPrevHash)
+        unsafe { from_view_mining_set_new_prev_hash(v) }.map(Message::from)
     })
 }
 
@@ -4166,7 +4126,7 @@ pub extern "C" fn sv2_session_send_set_target(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_set_target(v) }.map(Message::SetTarget)
+        unsafe { from_view_set_target(v) }.map(Message::from)
     })
 }
 
@@ -4189,7 +4149,7 @@ pub extern "C" fn sv2_encode_set_target(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_set_target`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_set_target(v) }.map(Message::SetTarget)
+        unsafe { from_view_set_target(v) }.map(Message::from)
     })
 }
 
@@ -4228,7 +4188,7 @@ pub extern "C" fn sv2_session_send_set_custom_mining_job(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_set_custom_mining_job(v) }.map(Message::SetCustomMiningJob)
+        unsafe { from_view_set_custom_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -4251,7 +4211,7 @@ pub extern "C" fn sv2_encode_set_custom_mining_job(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_set_custom_mining_job`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_set_custom_mining_job(v) }.map(Message::SetCustomMiningJob)
+        unsafe { from_view_set_custom_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -4290,8 +4250,7 @@ pub extern "C" fn sv2_session_send_set_custom_mining_job_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_set_custom_mining_job_success(v) }
-            .map(Message::SetCustomMiningJobSuccess)
+        unsafe { from_view_set_custom_mining_job_success(v) }.map(Message::from)
     })
 }
 
@@ -4314,8 +4273,7 @@ pub extern "C" fn sv2_encode_set_custom_mining_job_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_set_custom_mining_job_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_set_custom_mining_job_success(v) }
-            .map(Message::SetCustomMiningJobSuccess)
+        unsafe { from_view_set_custom_mining_job_success(v) }.map(Message::from)
     })
 }
 
@@ -4354,7 +4312,7 @@ pub extern "C" fn sv2_session_send_set_custom_mining_job_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_set_custom_mining_job_error(v) }.map(Message::SetCustomMiningJobError)
+        unsafe { from_view_set_custom_mining_job_error(v) }.map(Message::from)
     })
 }
 
@@ -4377,7 +4335,7 @@ pub extern "C" fn sv2_encode_set_custom_mining_job_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_set_custom_mining_job_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_set_custom_mining_job_error(v) }.map(Message::SetCustomMiningJobError)
+        unsafe { from_view_set_custom_mining_job_error(v) }.map(Message::from)
     })
 }
 
@@ -4414,7 +4372,7 @@ pub extern "C" fn sv2_session_send_reconnect(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_reconnect(v) }.map(Message::Reconnect)
+        unsafe { from_view_reconnect(v) }.map(Message::from)
     })
 }
 
@@ -4437,7 +4395,7 @@ pub extern "C" fn sv2_encode_reconnect(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_reconnect`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_reconnect(v) }.map(Message::Reconnect)
+        unsafe { from_view_reconnect(v) }.map(Message::from)
     })
 }
 
@@ -4476,7 +4434,7 @@ pub extern "C" fn sv2_session_send_set_group_channel(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_set_group_channel(v) }.map(Message::SetGroupChannel)
+        unsafe { from_view_set_group_channel(v) }.map(Message::from)
     })
 }
 
@@ -4499,7 +4457,7 @@ pub extern "C" fn sv2_encode_set_group_channel(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_set_group_channel`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_set_group_channel(v) }.map(Message::SetGroupChannel)
+        unsafe { from_view_set_group_channel(v) }.map(Message::from)
     })
 }
 
@@ -4538,7 +4496,7 @@ pub extern "C" fn sv2_session_send_allocate_mining_job_token(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_allocate_mining_job_token(v) }.map(Message::AllocateMiningJobToken)
+        unsafe { from_view_allocate_mining_job_token(v) }.map(Message::from)
     })
 }
 
@@ -4561,7 +4519,7 @@ pub extern "C" fn sv2_encode_allocate_mining_job_token(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_allocate_mining_job_token`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_allocate_mining_job_token(v) }.map(Message::AllocateMiningJobToken)
+        unsafe { from_view_allocate_mining_job_token(v) }.map(Message::from)
     })
 }
 
@@ -4602,8 +4560,7 @@ pub extern "C" fn sv2_session_send_allocate_mining_job_token_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_allocate_mining_job_token_success(v) }
-            .map(Message::AllocateMiningJobTokenSuccess)
+        unsafe { from_view_allocate_mining_job_token_success(v) }.map(Message::from)
     })
 }
 
@@ -4626,8 +4583,7 @@ pub extern "C" fn sv2_encode_allocate_mining_job_token_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_allocate_mining_job_token_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_allocate_mining_job_token_success(v) }
-            .map(Message::AllocateMiningJobTokenSuccess)
+        unsafe { from_view_allocate_mining_job_token_success(v) }.map(Message::from)
     })
 }
 
@@ -4668,8 +4624,7 @@ pub extern "C" fn sv2_session_send_allocate_mining_job_token_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_allocate_mining_job_token_error(v) }
-            .map(Message::AllocateMiningJobTokenError)
+        unsafe { from_view_allocate_mining_job_token_error(v) }.map(Message::from)
     })
 }
 
@@ -4692,8 +4647,7 @@ pub extern "C" fn sv2_encode_allocate_mining_job_token_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_allocate_mining_job_token_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_allocate_mining_job_token_error(v) }
-            .map(Message::AllocateMiningJobTokenError)
+        unsafe { from_view_allocate_mining_job_token_error(v) }.map(Message::from)
     })
 }
 
@@ -4732,7 +4686,7 @@ pub extern "C" fn sv2_session_send_identify_transactions(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_identify_transactions(v) }.map(Message::IdentifyTransactions)
+        unsafe { from_view_identify_transactions(v) }.map(Message::from)
     })
 }
 
@@ -4755,7 +4709,7 @@ pub extern "C" fn sv2_encode_identify_transactions(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_identify_transactions`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_identify_transactions(v) }.map(Message::IdentifyTransactions)
+        unsafe { from_view_identify_transactions(v) }.map(Message::from)
     })
 }
 
@@ -4794,8 +4748,7 @@ pub extern "C" fn sv2_session_send_identify_transactions_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_identify_transactions_success(v) }
-            .map(Message::IdentifyTransactionsSuccess)
+        unsafe { from_view_identify_transactions_success(v) }.map(Message::from)
     })
 }
 
@@ -4818,8 +4771,7 @@ pub extern "C" fn sv2_encode_identify_transactions_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_identify_transactions_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_identify_transactions_success(v) }
-            .map(Message::IdentifyTransactionsSuccess)
+        unsafe { from_view_identify_transactions_success(v) }.map(Message::from)
     })
 }
 
@@ -4858,8 +4810,7 @@ pub extern "C" fn sv2_session_send_provide_missing_transactions(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_provide_missing_transactions(v) }
-            .map(Message::ProvideMissingTransactions)
+        unsafe { from_view_provide_missing_transactions(v) }.map(Message::from)
     })
 }
 
@@ -4882,8 +4833,7 @@ pub extern "C" fn sv2_encode_provide_missing_transactions(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_provide_missing_transactions`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_provide_missing_transactions(v) }
-            .map(Message::ProvideMissingTransactions)
+        unsafe { from_view_provide_missing_transactions(v) }.map(Message::from)
     })
 }
 
@@ -4924,8 +4874,7 @@ pub extern "C" fn sv2_session_send_provide_missing_transactions_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_provide_missing_transactions_success(v) }
-            .map(Message::ProvideMissingTransactionsSuccess)
+        unsafe { from_view_provide_missing_transactions_success(v) }.map(Message::from)
     })
 }
 
@@ -4948,8 +4897,7 @@ pub extern "C" fn sv2_encode_provide_missing_transactions_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_provide_missing_transactions_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_provide_missing_transactions_success(v) }
-            .map(Message::ProvideMissingTransactionsSuccess)
+        unsafe { from_view_provide_missing_transactions_success(v) }.map(Message::from)
     })
 }
 
@@ -4988,7 +4936,7 @@ pub extern "C" fn sv2_session_send_commit_mining_job(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_commit_mining_job(v) }.map(Message::CommitMiningJob)
+        unsafe { from_view_commit_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -5011,7 +4959,7 @@ pub extern "C" fn sv2_encode_commit_mining_job(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_commit_mining_job`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_commit_mining_job(v) }.map(Message::CommitMiningJob)
+        unsafe { from_view_commit_mining_job(v) }.map(Message::from)
     })
 }
 
@@ -5050,7 +4998,7 @@ pub extern "C" fn sv2_session_send_commit_mining_job_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_commit_mining_job_success(v) }.map(Message::CommitMiningJobSuccess)
+        unsafe { from_view_commit_mining_job_success(v) }.map(Message::from)
     })
 }
 
@@ -5073,7 +5021,7 @@ pub extern "C" fn sv2_encode_commit_mining_job_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_commit_mining_job_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_commit_mining_job_success(v) }.map(Message::CommitMiningJobSuccess)
+        unsafe { from_view_commit_mining_job_success(v) }.map(Message::from)
     })
 }
 
@@ -5112,7 +5060,7 @@ pub extern "C" fn sv2_session_send_commit_mining_job_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_commit_mining_job_error(v) }.map(Message::CommitMiningJobError)
+        unsafe { from_view_commit_mining_job_error(v) }.map(Message::from)
     })
 }
 
@@ -5135,7 +5083,7 @@ pub extern "C" fn sv2_encode_commit_mining_job_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_commit_mining_job_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_commit_mining_job_error(v) }.map(Message::CommitMiningJobError)
+        unsafe { from_view_commit_mining_job_error(v) }.map(Message::from)
     })
 }
 
@@ -5174,7 +5122,7 @@ pub extern "C" fn sv2_session_send_coinbase_output_data_size(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_coinbase_output_data_size(v) }.map(Message::CoinbaseOutputDataSize)
+        unsafe { from_view_coinbase_output_data_size(v) }.map(Message::from)
     })
 }
 
@@ -5197,7 +5145,7 @@ pub extern "C" fn sv2_encode_coinbase_output_data_size(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_coinbase_output_data_size`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_coinbase_output_data_size(v) }.map(Message::CoinbaseOutputDataSize)
+        unsafe { from_view_coinbase_output_data_size(v) }.map(Message::from)
     })
 }
 
@@ -5236,7 +5184,7 @@ pub extern "C" fn sv2_session_send_new_template(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_new_template(v) }.map(Message::NewTemplate)
+        unsafe { from_view_new_template(v) }.map(Message::from)
     })
 }
 
@@ -5259,7 +5207,7 @@ pub extern "C" fn sv2_encode_new_template(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_new_template`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_new_template(v) }.map(Message::NewTemplate)
+        unsafe { from_view_new_template(v) }.map(Message::from)
     })
 }
 
@@ -5298,7 +5246,7 @@ pub extern "C" fn sv2_session_send_tdp_set_new_prev_hash(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_tdp_set_new_prev_hash(v) }.map(Message::TdpSetNewPrevHash)
+        unsafe { from_view_tdp_set_new_prev_hash(v) }.map(Message::from)
     })
 }
 
@@ -5321,7 +5269,7 @@ pub extern "C" fn sv2_encode_tdp_set_new_prev_hash(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_tdp_set_new_prev_hash`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_tdp_set_new_prev_hash(v) }.map(Message::TdpSetNewPrevHash)
+        unsafe { from_view_tdp_set_new_prev_hash(v) }.map(Message::from)
     })
 }
 
@@ -5360,7 +5308,7 @@ pub extern "C" fn sv2_session_send_request_transaction_data(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_request_transaction_data(v) }.map(Message::RequestTransactionData)
+        unsafe { from_view_request_transaction_data(v) }.map(Message::from)
     })
 }
 
@@ -5383,7 +5331,7 @@ pub extern "C" fn sv2_encode_request_transaction_data(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_request_transaction_data`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_request_transaction_data(v) }.map(Message::RequestTransactionData)
+        unsafe { from_view_request_transaction_data(v) }.map(Message::from)
     })
 }
 
@@ -5424,8 +5372,7 @@ pub extern "C" fn sv2_session_send_request_transaction_data_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_request_transaction_data_success(v) }
-            .map(Message::RequestTransactionDataSuccess)
+        unsafe { from_view_request_transaction_data_success(v) }.map(Message::from)
     })
 }
 
@@ -5448,8 +5395,7 @@ pub extern "C" fn sv2_encode_request_transaction_data_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_request_transaction_data_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_request_transaction_data_success(v) }
-            .map(Message::RequestTransactionDataSuccess)
+        unsafe { from_view_request_transaction_data_success(v) }.map(Message::from)
     })
 }
 
@@ -5490,8 +5436,7 @@ pub extern "C" fn sv2_session_send_request_transaction_data_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_request_transaction_data_error(v) }
-            .map(Message::RequestTransactionDataError)
+        unsafe { from_view_request_transaction_data_error(v) }.map(Message::from)
     })
 }
 
@@ -5514,8 +5459,7 @@ pub extern "C" fn sv2_encode_request_transaction_data_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_request_transaction_data_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_request_transaction_data_error(v) }
-            .map(Message::RequestTransactionDataError)
+        unsafe { from_view_request_transaction_data_error(v) }.map(Message::from)
     })
 }
 
@@ -5554,7 +5498,7 @@ pub extern "C" fn sv2_session_send_submit_solution(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_solution(v) }.map(Message::SubmitSolution)
+        unsafe { from_view_submit_solution(v) }.map(Message::from)
     })
 }
 
@@ -5577,7 +5521,7 @@ pub extern "C" fn sv2_encode_submit_solution(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_solution`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_solution(v) }.map(Message::SubmitSolution)
+        unsafe { from_view_submit_solution(v) }.map(Message::from)
     })
 }
 
@@ -5616,7 +5560,7 @@ pub extern "C" fn sv2_session_send_open_telemetry_channel(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_telemetry_channel(v) }.map(Message::OpenTelemetryChannel)
+        unsafe { from_view_open_telemetry_channel(v) }.map(Message::from)
     })
 }
 
@@ -5639,7 +5583,7 @@ pub extern "C" fn sv2_encode_open_telemetry_channel(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_telemetry_channel`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_telemetry_channel(v) }.map(Message::OpenTelemetryChannel)
+        unsafe { from_view_open_telemetry_channel(v) }.map(Message::from)
     })
 }
 
@@ -5680,8 +5624,7 @@ pub extern "C" fn sv2_session_send_open_telemetry_channel_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_telemetry_channel_success(v) }
-            .map(Message::OpenTelemetryChannelSuccess)
+        unsafe { from_view_open_telemetry_channel_success(v) }.map(Message::from)
     })
 }
 
@@ -5704,8 +5647,7 @@ pub extern "C" fn sv2_encode_open_telemetry_channel_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_telemetry_channel_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_telemetry_channel_success(v) }
-            .map(Message::OpenTelemetryChannelSuccess)
+        unsafe { from_view_open_telemetry_channel_success(v) }.map(Message::from)
     })
 }
 
@@ -5744,7 +5686,7 @@ pub extern "C" fn sv2_session_send_open_telemetry_channel_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_open_telemetry_channel_error(v) }.map(Message::OpenTelemetryChannelError)
+        unsafe { from_view_open_telemetry_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -5767,7 +5709,7 @@ pub extern "C" fn sv2_encode_open_telemetry_channel_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_open_telemetry_channel_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_open_telemetry_channel_error(v) }.map(Message::OpenTelemetryChannelError)
+        unsafe { from_view_open_telemetry_channel_error(v) }.map(Message::from)
     })
 }
 
@@ -5806,7 +5748,7 @@ pub extern "C" fn sv2_session_send_submit_telemetry_data(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_telemetry_data(v) }.map(Message::SubmitTelemetryData)
+        unsafe { from_view_submit_telemetry_data(v) }.map(Message::from)
     })
 }
 
@@ -5829,7 +5771,7 @@ pub extern "C" fn sv2_encode_submit_telemetry_data(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_telemetry_data`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_telemetry_data(v) }.map(Message::SubmitTelemetryData)
+        unsafe { from_view_submit_telemetry_data(v) }.map(Message::from)
     })
 }
 
@@ -5868,8 +5810,7 @@ pub extern "C" fn sv2_session_send_submit_telemetry_data_success(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_telemetry_data_success(v) }
-            .map(Message::SubmitTelemetryDataSuccess)
+        unsafe { from_view_submit_telemetry_data_success(v) }.map(Message::from)
     })
 }
 
@@ -5892,8 +5833,7 @@ pub extern "C" fn sv2_encode_submit_telemetry_data_success(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_telemetry_data_success`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_telemetry_data_success(v) }
-            .map(Message::SubmitTelemetryDataSuccess)
+        unsafe { from_view_submit_telemetry_data_success(v) }.map(Message::from)
     })
 }
 
@@ -5932,7 +5872,7 @@ pub extern "C" fn sv2_session_send_submit_telemetry_data_error(
     // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the
     // documented contract); it is only read during the call.
     send_typed(session, msg, now_ms, |v| {
-        unsafe { from_view_submit_telemetry_data_error(v) }.map(Message::SubmitTelemetryDataError)
+        unsafe { from_view_submit_telemetry_data_error(v) }.map(Message::from)
     })
 }
 
@@ -5955,6 +5895,6 @@ pub extern "C" fn sv2_encode_submit_telemetry_data_error(
 ) -> sv2_result {
     // SAFETY: as for `sv2_session_send_submit_telemetry_data_error`: `msg` is NULL or a valid view (documented contract).
     encode_typed(msg, dialect, buf, cap, len_out, |v| {
-        unsafe { from_view_submit_telemetry_data_error(v) }.map(Message::SubmitTelemetryDataError)
+        unsafe { from_view_submit_telemetry_data_error(v) }.map(Message::from)
     })
 }

@@ -1045,7 +1045,7 @@ pub extern "C" fn sv2_pool_next_event(
                 ev.r#type = SV2_POOL_EVENT_CONNECTED;
                 ev.conn = conn;
                 let mut wrapped =
-                    sv2_message::wrap(crate::messages::Message::SetupConnection(*setup));
+                    sv2_message::wrap(crate::messages::Message::SetupConnection(setup));
                 wrapped.session_owned = true;
                 ev.setup = &*wrapped;
                 p.ev_setup = Some(wrapped);
@@ -1205,7 +1205,7 @@ pub extern "C" fn sv2_pool_new_template(
         let crate::messages::Message::NewTemplate(t) = message else {
             return Err(Error::new(SV2_ERR_INVALID_ARG, "not a NewTemplate"));
         };
-        let job = p.pool.new_template(t, now_ms)?;
+        let job = p.pool.new_template(*t, now_ms)?;
         if !job_id_out.is_null() {
             write_out(job_id_out, job);
         }
@@ -1234,7 +1234,7 @@ pub extern "C" fn sv2_pool_set_prev_hash(
         let crate::messages::Message::TdpSetNewPrevHash(ph) = message else {
             return Err(Error::new(SV2_ERR_INVALID_ARG, "not a SetNewPrevHash"));
         };
-        p.pool.set_prev_hash(ph, now_ms)?;
+        p.pool.set_prev_hash(*ph, now_ms)?;
         Ok(())
     })
 }

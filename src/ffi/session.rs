@@ -841,7 +841,7 @@ pub extern "C" fn sv2_session_next_event(
                 ev.version = u32::from(version);
                 ev.requested_flags = requested_flags;
                 ev.success_flags = success_flags;
-                let mut wrapped = sv2_message::wrap(Message::SetupConnection(*setup));
+                let mut wrapped = sv2_message::wrap(Message::SetupConnection(setup));
                 wrapped.session_owned = true;
                 ev.message_kind = wrapped.message().kind() as u32;
                 ev.msg = &*wrapped;

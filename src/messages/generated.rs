@@ -1860,7 +1860,7 @@ impl SetupConnection {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetupConnection";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2043,7 +2043,7 @@ impl SetupConnection {
 
 impl From<SetupConnection> for Message {
     fn from(m: SetupConnection) -> Message {
-        Message::SetupConnection(m)
+        Message::SetupConnection(Box::new(m))
     }
 }
 
@@ -2075,7 +2075,7 @@ impl SetupConnectionSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetupConnection.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2177,7 +2177,7 @@ impl SetupConnectionError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetupConnection.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2264,7 +2264,7 @@ impl ChannelEndpointChanged {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "ChannelEndpointChanged";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2357,7 +2357,7 @@ impl OpenStandardMiningChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenStandardMiningChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2457,7 +2457,7 @@ impl OpenStandardMiningChannel {
 
 impl From<OpenStandardMiningChannel> for Message {
     fn from(m: OpenStandardMiningChannel) -> Message {
-        Message::OpenStandardMiningChannel(m)
+        Message::OpenStandardMiningChannel(Box::new(m))
     }
 }
 
@@ -2498,7 +2498,7 @@ impl OpenStandardMiningChannelSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenStandardMiningChannel.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2620,7 +2620,7 @@ impl OpenStandardMiningChannelSuccess {
 
 impl From<OpenStandardMiningChannelSuccess> for Message {
     fn from(m: OpenStandardMiningChannelSuccess) -> Message {
-        Message::OpenStandardMiningChannelSuccess(m)
+        Message::OpenStandardMiningChannelSuccess(Box::new(m))
     }
 }
 
@@ -2674,7 +2674,7 @@ impl OpenStandardMiningChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenStandardMiningChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2803,7 +2803,7 @@ impl OpenExtendedMiningChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenExtendedMiningChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -2922,7 +2922,7 @@ impl OpenExtendedMiningChannel {
 
 impl From<OpenExtendedMiningChannel> for Message {
     fn from(m: OpenExtendedMiningChannel) -> Message {
-        Message::OpenExtendedMiningChannel(m)
+        Message::OpenExtendedMiningChannel(Box::new(m))
     }
 }
 
@@ -2963,7 +2963,7 @@ impl OpenExtendedMiningChannelSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenExtendedMiningChannel.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3085,7 +3085,7 @@ impl OpenExtendedMiningChannelSuccess {
 
 impl From<OpenExtendedMiningChannelSuccess> for Message {
     fn from(m: OpenExtendedMiningChannelSuccess) -> Message {
-        Message::OpenExtendedMiningChannelSuccess(m)
+        Message::OpenExtendedMiningChannelSuccess(Box::new(m))
     }
 }
 
@@ -3127,7 +3127,7 @@ impl OpenExtendedMiningChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenExtendedMiningChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3233,7 +3233,7 @@ impl UpdateChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "UpdateChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3366,7 +3366,7 @@ impl UpdateChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "UpdateChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3490,7 +3490,7 @@ impl CloseChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CloseChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3593,7 +3593,7 @@ impl SetExtranoncePrefix {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetExtranoncePrefix";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3702,7 +3702,7 @@ impl SubmitSharesStandard {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitSharesStandard";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -3865,7 +3865,7 @@ impl SubmitSharesExtended {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitSharesExtended";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4053,7 +4053,7 @@ impl SubmitSharesSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitShares.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4218,7 +4218,7 @@ impl SubmitSharesError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitShares.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4395,7 +4395,7 @@ impl NewMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "NewMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4625,7 +4625,7 @@ impl NewExtendedMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "NewExtendedMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4808,7 +4808,7 @@ impl NewExtendedMiningJob {
 
 impl From<NewExtendedMiningJob> for Message {
     fn from(m: NewExtendedMiningJob) -> Message {
-        Message::NewExtendedMiningJob(m)
+        Message::NewExtendedMiningJob(Box::new(m))
     }
 }
 
@@ -4849,7 +4849,7 @@ impl MiningSetNewPrevHash {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetNewPrevHash";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -4984,7 +4984,7 @@ impl SetTarget {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetTarget";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5174,7 +5174,7 @@ impl SetCustomMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetCustomMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5485,7 +5485,7 @@ impl SetCustomMiningJob {
 
 impl From<SetCustomMiningJob> for Message {
     fn from(m: SetCustomMiningJob) -> Message {
-        Message::SetCustomMiningJob(m)
+        Message::SetCustomMiningJob(Box::new(m))
     }
 }
 
@@ -5564,7 +5564,7 @@ impl SetCustomMiningJobSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetCustomMiningJob.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5739,7 +5739,7 @@ impl SetCustomMiningJobError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetCustomMiningJob.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5860,7 +5860,7 @@ impl Reconnect {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "Reconnect";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -5963,7 +5963,7 @@ impl SetGroupChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetGroupChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6076,7 +6076,7 @@ impl AllocateMiningJobToken {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "AllocateMiningJobToken";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6208,7 +6208,7 @@ impl AllocateMiningJobTokenSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "AllocateMiningJobToken.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6376,7 +6376,7 @@ impl AllocateMiningJobTokenError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "AllocateMiningJobToken.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6448,7 +6448,7 @@ impl IdentifyTransactions {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "IdentifyTransactions";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6538,7 +6538,7 @@ impl IdentifyTransactionsSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "IdentifyTransactions.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6657,7 +6657,7 @@ impl ProvideMissingTransactions {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "ProvideMissingTransactions";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6776,7 +6776,7 @@ impl ProvideMissingTransactionsSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "ProvideMissingTransactions.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -6983,7 +6983,7 @@ impl CommitMiningJob {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CommitMiningJob";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7266,7 +7266,7 @@ impl CommitMiningJob {
 
 impl From<CommitMiningJob> for Message {
     fn from(m: CommitMiningJob) -> Message {
-        Message::CommitMiningJob(m)
+        Message::CommitMiningJob(Box::new(m))
     }
 }
 
@@ -7308,7 +7308,7 @@ impl CommitMiningJobSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CommitMiningJob.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7429,7 +7429,7 @@ impl CommitMiningJobError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CommitMiningJob.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7539,7 +7539,7 @@ impl CoinbaseOutputDataSize {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "CoinbaseOutputDataSize";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7677,7 +7677,7 @@ impl NewTemplate {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "NewTemplate";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -7890,7 +7890,7 @@ impl NewTemplate {
 
 impl From<NewTemplate> for Message {
     fn from(m: NewTemplate) -> Message {
-        Message::NewTemplate(m)
+        Message::NewTemplate(Box::new(m))
     }
 }
 
@@ -7933,7 +7933,7 @@ impl TdpSetNewPrevHash {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SetNewPrevHash";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8037,7 +8037,7 @@ impl TdpSetNewPrevHash {
 
 impl From<TdpSetNewPrevHash> for Message {
     fn from(m: TdpSetNewPrevHash) -> Message {
-        Message::TdpSetNewPrevHash(m)
+        Message::TdpSetNewPrevHash(Box::new(m))
     }
 }
 
@@ -8066,7 +8066,7 @@ impl RequestTransactionData {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "RequestTransactionData";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8167,7 +8167,7 @@ impl RequestTransactionDataSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "RequestTransactionData.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8305,7 +8305,7 @@ impl RequestTransactionDataError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "RequestTransactionData.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8419,7 +8419,7 @@ impl SubmitSolution {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitSolution";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8570,7 +8570,7 @@ impl OpenTelemetryChannel {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenTelemetryChannel";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8658,7 +8658,7 @@ impl OpenTelemetryChannelSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenTelemetryChannel.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8759,7 +8759,7 @@ impl OpenTelemetryChannelError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "OpenTelemetryChannel.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8860,7 +8860,7 @@ impl SubmitTelemetryData {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitTelemetryData";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -8972,7 +8972,7 @@ impl SubmitTelemetryDataSuccess {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitTelemetryData.Success";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -9082,7 +9082,7 @@ impl SubmitTelemetryDataError {
     }
 
     /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).
-    #[inline]
+    #[inline(always)]
     pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {
         const NAME: &str = "SubmitTelemetryData.Error";
         let r = &mut Reader::new(payload, dialect.rules);
@@ -9163,10 +9163,13 @@ impl From<SubmitTelemetryDataError> for Message {
 
 /// One decoded message of any kind. The same type is sent and received (direction is
 /// checked by the session, not by the type system).
+///
+/// The large, rare messages are boxed so that the enum stays small (it is moved on every
+/// decode); build any message with `Message::from(payload)` or `payload.into()`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Message {
     /// `SetupConnection`.
-    SetupConnection(SetupConnection),
+    SetupConnection(Box<SetupConnection>),
     /// `SetupConnection.Success`.
     SetupConnectionSuccess(SetupConnectionSuccess),
     /// `SetupConnection.Error`.
@@ -9174,15 +9177,15 @@ pub enum Message {
     /// `ChannelEndpointChanged`.
     ChannelEndpointChanged(ChannelEndpointChanged),
     /// `OpenStandardMiningChannel`.
-    OpenStandardMiningChannel(OpenStandardMiningChannel),
+    OpenStandardMiningChannel(Box<OpenStandardMiningChannel>),
     /// `OpenStandardMiningChannel.Success`.
-    OpenStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess),
+    OpenStandardMiningChannelSuccess(Box<OpenStandardMiningChannelSuccess>),
     /// `OpenStandardMiningChannel.Error`.
     OpenStandardMiningChannelError(OpenStandardMiningChannelError),
     /// `OpenExtendedMiningChannel`.
-    OpenExtendedMiningChannel(OpenExtendedMiningChannel),
+    OpenExtendedMiningChannel(Box<OpenExtendedMiningChannel>),
     /// `OpenExtendedMiningChannel.Success`.
-    OpenExtendedMiningChannelSuccess(OpenExtendedMiningChannelSuccess),
+    OpenExtendedMiningChannelSuccess(Box<OpenExtendedMiningChannelSuccess>),
     /// `OpenExtendedMiningChannel.Error`.
     OpenExtendedMiningChannelError(OpenExtendedMiningChannelError),
     /// `UpdateChannel`.
@@ -9204,13 +9207,13 @@ pub enum Message {
     /// `NewMiningJob`.
     NewMiningJob(NewMiningJob),
     /// `NewExtendedMiningJob`.
-    NewExtendedMiningJob(NewExtendedMiningJob),
+    NewExtendedMiningJob(Box<NewExtendedMiningJob>),
     /// `SetNewPrevHash`.
     MiningSetNewPrevHash(MiningSetNewPrevHash),
     /// `SetTarget`.
     SetTarget(SetTarget),
     /// `SetCustomMiningJob`.
-    SetCustomMiningJob(SetCustomMiningJob),
+    SetCustomMiningJob(Box<SetCustomMiningJob>),
     /// `SetCustomMiningJob.Success`.
     SetCustomMiningJobSuccess(SetCustomMiningJobSuccess),
     /// `SetCustomMiningJob.Error`.
@@ -9234,7 +9237,7 @@ pub enum Message {
     /// `ProvideMissingTransactions.Success`.
     ProvideMissingTransactionsSuccess(ProvideMissingTransactionsSuccess),
     /// `CommitMiningJob`.
-    CommitMiningJob(CommitMiningJob),
+    CommitMiningJob(Box<CommitMiningJob>),
     /// `CommitMiningJob.Success`.
     CommitMiningJobSuccess(CommitMiningJobSuccess),
     /// `CommitMiningJob.Error`.
@@ -9242,9 +9245,9 @@ pub enum Message {
     /// `CoinbaseOutputDataSize`.
     CoinbaseOutputDataSize(CoinbaseOutputDataSize),
     /// `NewTemplate`.
-    NewTemplate(NewTemplate),
+    NewTemplate(Box<NewTemplate>),
     /// `SetNewPrevHash`.
-    TdpSetNewPrevHash(TdpSetNewPrevHash),
+    TdpSetNewPrevHash(Box<TdpSetNewPrevHash>),
     /// `RequestTransactionData`.
     RequestTransactionData(RequestTransactionData),
     /// `RequestTransactionData.Success`.
@@ -9424,161 +9427,151 @@ impl Message {
     ) -> Result<Message, DecodeError> {
         Ok(match kind {
             MessageKind::SetupConnection => {
-                Message::SetupConnection(SetupConnection::decode_payload(dialect, payload)?)
+                Message::from(SetupConnection::decode_payload(dialect, payload)?)
             }
-            MessageKind::SetupConnectionSuccess => Message::SetupConnectionSuccess(
-                SetupConnectionSuccess::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::SetupConnectionError => Message::SetupConnectionError(
-                SetupConnectionError::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::ChannelEndpointChanged => Message::ChannelEndpointChanged(
-                ChannelEndpointChanged::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::OpenStandardMiningChannel => Message::OpenStandardMiningChannel(
-                OpenStandardMiningChannel::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::OpenStandardMiningChannelSuccess => {
-                Message::OpenStandardMiningChannelSuccess(
-                    OpenStandardMiningChannelSuccess::decode_payload(dialect, payload)?,
-                )
+            MessageKind::SetupConnectionSuccess => {
+                Message::from(SetupConnectionSuccess::decode_payload(dialect, payload)?)
             }
-            MessageKind::OpenStandardMiningChannelError => Message::OpenStandardMiningChannelError(
+            MessageKind::SetupConnectionError => {
+                Message::from(SetupConnectionError::decode_payload(dialect, payload)?)
+            }
+            MessageKind::ChannelEndpointChanged => {
+                Message::from(ChannelEndpointChanged::decode_payload(dialect, payload)?)
+            }
+            MessageKind::OpenStandardMiningChannel => {
+                Message::from(OpenStandardMiningChannel::decode_payload(dialect, payload)?)
+            }
+            MessageKind::OpenStandardMiningChannelSuccess => Message::from(
+                OpenStandardMiningChannelSuccess::decode_payload(dialect, payload)?,
+            ),
+            MessageKind::OpenStandardMiningChannelError => Message::from(
                 OpenStandardMiningChannelError::decode_payload(dialect, payload)?,
             ),
-            MessageKind::OpenExtendedMiningChannel => Message::OpenExtendedMiningChannel(
-                OpenExtendedMiningChannel::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::OpenExtendedMiningChannelSuccess => {
-                Message::OpenExtendedMiningChannelSuccess(
-                    OpenExtendedMiningChannelSuccess::decode_payload(dialect, payload)?,
-                )
+            MessageKind::OpenExtendedMiningChannel => {
+                Message::from(OpenExtendedMiningChannel::decode_payload(dialect, payload)?)
             }
-            MessageKind::OpenExtendedMiningChannelError => Message::OpenExtendedMiningChannelError(
+            MessageKind::OpenExtendedMiningChannelSuccess => Message::from(
+                OpenExtendedMiningChannelSuccess::decode_payload(dialect, payload)?,
+            ),
+            MessageKind::OpenExtendedMiningChannelError => Message::from(
                 OpenExtendedMiningChannelError::decode_payload(dialect, payload)?,
             ),
             MessageKind::UpdateChannel => {
-                Message::UpdateChannel(UpdateChannel::decode_payload(dialect, payload)?)
+                Message::from(UpdateChannel::decode_payload(dialect, payload)?)
             }
             MessageKind::UpdateChannelError => {
-                Message::UpdateChannelError(UpdateChannelError::decode_payload(dialect, payload)?)
+                Message::from(UpdateChannelError::decode_payload(dialect, payload)?)
             }
             MessageKind::CloseChannel => {
-                Message::CloseChannel(CloseChannel::decode_payload(dialect, payload)?)
+                Message::from(CloseChannel::decode_payload(dialect, payload)?)
             }
             MessageKind::SetExtranoncePrefix => {
-                Message::SetExtranoncePrefix(SetExtranoncePrefix::decode_payload(dialect, payload)?)
+                Message::from(SetExtranoncePrefix::decode_payload(dialect, payload)?)
             }
-            MessageKind::SubmitSharesStandard => Message::SubmitSharesStandard(
-                SubmitSharesStandard::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::SubmitSharesExtended => Message::SubmitSharesExtended(
-                SubmitSharesExtended::decode_payload(dialect, payload)?,
-            ),
+            MessageKind::SubmitSharesStandard => {
+                Message::from(SubmitSharesStandard::decode_payload(dialect, payload)?)
+            }
+            MessageKind::SubmitSharesExtended => {
+                Message::from(SubmitSharesExtended::decode_payload(dialect, payload)?)
+            }
             MessageKind::SubmitSharesSuccess => {
-                Message::SubmitSharesSuccess(SubmitSharesSuccess::decode_payload(dialect, payload)?)
+                Message::from(SubmitSharesSuccess::decode_payload(dialect, payload)?)
             }
             MessageKind::SubmitSharesError => {
-                Message::SubmitSharesError(SubmitSharesError::decode_payload(dialect, payload)?)
+                Message::from(SubmitSharesError::decode_payload(dialect, payload)?)
             }
             MessageKind::NewMiningJob => {
-                Message::NewMiningJob(NewMiningJob::decode_payload(dialect, payload)?)
+                Message::from(NewMiningJob::decode_payload(dialect, payload)?)
             }
-            MessageKind::NewExtendedMiningJob => Message::NewExtendedMiningJob(
-                NewExtendedMiningJob::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::MiningSetNewPrevHash => Message::MiningSetNewPrevHash(
-                MiningSetNewPrevHash::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::SetTarget => {
-                Message::SetTarget(SetTarget::decode_payload(dialect, payload)?)
+            MessageKind::NewExtendedMiningJob => {
+                Message::from(NewExtendedMiningJob::decode_payload(dialect, payload)?)
             }
+            MessageKind::MiningSetNewPrevHash => {
+                Message::from(MiningSetNewPrevHash::decode_payload(dialect, payload)?)
+            }
+            MessageKind::SetTarget => Message::from(SetTarget::decode_payload(dialect, payload)?),
             MessageKind::SetCustomMiningJob => {
-                Message::SetCustomMiningJob(SetCustomMiningJob::decode_payload(dialect, payload)?)
+                Message::from(SetCustomMiningJob::decode_payload(dialect, payload)?)
             }
-            MessageKind::SetCustomMiningJobSuccess => Message::SetCustomMiningJobSuccess(
-                SetCustomMiningJobSuccess::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::SetCustomMiningJobError => Message::SetCustomMiningJobError(
-                SetCustomMiningJobError::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::Reconnect => {
-                Message::Reconnect(Reconnect::decode_payload(dialect, payload)?)
+            MessageKind::SetCustomMiningJobSuccess => {
+                Message::from(SetCustomMiningJobSuccess::decode_payload(dialect, payload)?)
             }
+            MessageKind::SetCustomMiningJobError => {
+                Message::from(SetCustomMiningJobError::decode_payload(dialect, payload)?)
+            }
+            MessageKind::Reconnect => Message::from(Reconnect::decode_payload(dialect, payload)?),
             MessageKind::SetGroupChannel => {
-                Message::SetGroupChannel(SetGroupChannel::decode_payload(dialect, payload)?)
+                Message::from(SetGroupChannel::decode_payload(dialect, payload)?)
             }
-            MessageKind::AllocateMiningJobToken => Message::AllocateMiningJobToken(
-                AllocateMiningJobToken::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::AllocateMiningJobTokenSuccess => Message::AllocateMiningJobTokenSuccess(
+            MessageKind::AllocateMiningJobToken => {
+                Message::from(AllocateMiningJobToken::decode_payload(dialect, payload)?)
+            }
+            MessageKind::AllocateMiningJobTokenSuccess => Message::from(
                 AllocateMiningJobTokenSuccess::decode_payload(dialect, payload)?,
             ),
-            MessageKind::AllocateMiningJobTokenError => Message::AllocateMiningJobTokenError(
+            MessageKind::AllocateMiningJobTokenError => Message::from(
                 AllocateMiningJobTokenError::decode_payload(dialect, payload)?,
             ),
-            MessageKind::IdentifyTransactions => Message::IdentifyTransactions(
-                IdentifyTransactions::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::IdentifyTransactionsSuccess => Message::IdentifyTransactionsSuccess(
+            MessageKind::IdentifyTransactions => {
+                Message::from(IdentifyTransactions::decode_payload(dialect, payload)?)
+            }
+            MessageKind::IdentifyTransactionsSuccess => Message::from(
                 IdentifyTransactionsSuccess::decode_payload(dialect, payload)?,
             ),
-            MessageKind::ProvideMissingTransactions => Message::ProvideMissingTransactions(
+            MessageKind::ProvideMissingTransactions => Message::from(
                 ProvideMissingTransactions::decode_payload(dialect, payload)?,
             ),
-            MessageKind::ProvideMissingTransactionsSuccess => {
-                Message::ProvideMissingTransactionsSuccess(
-                    ProvideMissingTransactionsSuccess::decode_payload(dialect, payload)?,
-                )
-            }
+            MessageKind::ProvideMissingTransactionsSuccess => Message::from(
+                ProvideMissingTransactionsSuccess::decode_payload(dialect, payload)?,
+            ),
             MessageKind::CommitMiningJob => {
-                Message::CommitMiningJob(CommitMiningJob::decode_payload(dialect, payload)?)
+                Message::from(CommitMiningJob::decode_payload(dialect, payload)?)
             }
-            MessageKind::CommitMiningJobSuccess => Message::CommitMiningJobSuccess(
-                CommitMiningJobSuccess::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::CommitMiningJobError => Message::CommitMiningJobError(
-                CommitMiningJobError::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::CoinbaseOutputDataSize => Message::CoinbaseOutputDataSize(
-                CoinbaseOutputDataSize::decode_payload(dialect, payload)?,
-            ),
+            MessageKind::CommitMiningJobSuccess => {
+                Message::from(CommitMiningJobSuccess::decode_payload(dialect, payload)?)
+            }
+            MessageKind::CommitMiningJobError => {
+                Message::from(CommitMiningJobError::decode_payload(dialect, payload)?)
+            }
+            MessageKind::CoinbaseOutputDataSize => {
+                Message::from(CoinbaseOutputDataSize::decode_payload(dialect, payload)?)
+            }
             MessageKind::NewTemplate => {
-                Message::NewTemplate(NewTemplate::decode_payload(dialect, payload)?)
+                Message::from(NewTemplate::decode_payload(dialect, payload)?)
             }
             MessageKind::TdpSetNewPrevHash => {
-                Message::TdpSetNewPrevHash(TdpSetNewPrevHash::decode_payload(dialect, payload)?)
+                Message::from(TdpSetNewPrevHash::decode_payload(dialect, payload)?)
             }
-            MessageKind::RequestTransactionData => Message::RequestTransactionData(
-                RequestTransactionData::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::RequestTransactionDataSuccess => Message::RequestTransactionDataSuccess(
+            MessageKind::RequestTransactionData => {
+                Message::from(RequestTransactionData::decode_payload(dialect, payload)?)
+            }
+            MessageKind::RequestTransactionDataSuccess => Message::from(
                 RequestTransactionDataSuccess::decode_payload(dialect, payload)?,
             ),
-            MessageKind::RequestTransactionDataError => Message::RequestTransactionDataError(
+            MessageKind::RequestTransactionDataError => Message::from(
                 RequestTransactionDataError::decode_payload(dialect, payload)?,
             ),
             MessageKind::SubmitSolution => {
-                Message::SubmitSolution(SubmitSolution::decode_payload(dialect, payload)?)
+                Message::from(SubmitSolution::decode_payload(dialect, payload)?)
             }
-            MessageKind::OpenTelemetryChannel => Message::OpenTelemetryChannel(
-                OpenTelemetryChannel::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::OpenTelemetryChannelSuccess => Message::OpenTelemetryChannelSuccess(
+            MessageKind::OpenTelemetryChannel => {
+                Message::from(OpenTelemetryChannel::decode_payload(dialect, payload)?)
+            }
+            MessageKind::OpenTelemetryChannelSuccess => Message::from(
                 OpenTelemetryChannelSuccess::decode_payload(dialect, payload)?,
             ),
-            MessageKind::OpenTelemetryChannelError => Message::OpenTelemetryChannelError(
-                OpenTelemetryChannelError::decode_payload(dialect, payload)?,
-            ),
-            MessageKind::SubmitTelemetryData => {
-                Message::SubmitTelemetryData(SubmitTelemetryData::decode_payload(dialect, payload)?)
+            MessageKind::OpenTelemetryChannelError => {
+                Message::from(OpenTelemetryChannelError::decode_payload(dialect, payload)?)
             }
-            MessageKind::SubmitTelemetryDataSuccess => Message::SubmitTelemetryDataSuccess(
+            MessageKind::SubmitTelemetryData => {
+                Message::from(SubmitTelemetryData::decode_payload(dialect, payload)?)
+            }
+            MessageKind::SubmitTelemetryDataSuccess => Message::from(
                 SubmitTelemetryDataSuccess::decode_payload(dialect, payload)?,
             ),
-            MessageKind::SubmitTelemetryDataError => Message::SubmitTelemetryDataError(
-                SubmitTelemetryDataError::decode_payload(dialect, payload)?,
-            ),
+            MessageKind::SubmitTelemetryDataError => {
+                Message::from(SubmitTelemetryDataError::decode_payload(dialect, payload)?)
+            }
         })
     }
 
@@ -9646,157 +9639,145 @@ impl Message {
     ) -> Result<Message, crate::messages::ValueError> {
         Ok(match kind {
             MessageKind::SetupConnection => {
-                Message::SetupConnection(SetupConnection::from_fields(dialect, fields)?)
+                Message::from(SetupConnection::from_fields(dialect, fields)?)
             }
-            MessageKind::SetupConnectionSuccess => Message::SetupConnectionSuccess(
-                SetupConnectionSuccess::from_fields(dialect, fields)?,
-            ),
+            MessageKind::SetupConnectionSuccess => {
+                Message::from(SetupConnectionSuccess::from_fields(dialect, fields)?)
+            }
             MessageKind::SetupConnectionError => {
-                Message::SetupConnectionError(SetupConnectionError::from_fields(dialect, fields)?)
+                Message::from(SetupConnectionError::from_fields(dialect, fields)?)
             }
-            MessageKind::ChannelEndpointChanged => Message::ChannelEndpointChanged(
-                ChannelEndpointChanged::from_fields(dialect, fields)?,
-            ),
-            MessageKind::OpenStandardMiningChannel => Message::OpenStandardMiningChannel(
-                OpenStandardMiningChannel::from_fields(dialect, fields)?,
-            ),
-            MessageKind::OpenStandardMiningChannelSuccess => {
-                Message::OpenStandardMiningChannelSuccess(
-                    OpenStandardMiningChannelSuccess::from_fields(dialect, fields)?,
-                )
+            MessageKind::ChannelEndpointChanged => {
+                Message::from(ChannelEndpointChanged::from_fields(dialect, fields)?)
             }
-            MessageKind::OpenStandardMiningChannelError => Message::OpenStandardMiningChannelError(
+            MessageKind::OpenStandardMiningChannel => {
+                Message::from(OpenStandardMiningChannel::from_fields(dialect, fields)?)
+            }
+            MessageKind::OpenStandardMiningChannelSuccess => Message::from(
+                OpenStandardMiningChannelSuccess::from_fields(dialect, fields)?,
+            ),
+            MessageKind::OpenStandardMiningChannelError => Message::from(
                 OpenStandardMiningChannelError::from_fields(dialect, fields)?,
             ),
-            MessageKind::OpenExtendedMiningChannel => Message::OpenExtendedMiningChannel(
-                OpenExtendedMiningChannel::from_fields(dialect, fields)?,
-            ),
-            MessageKind::OpenExtendedMiningChannelSuccess => {
-                Message::OpenExtendedMiningChannelSuccess(
-                    OpenExtendedMiningChannelSuccess::from_fields(dialect, fields)?,
-                )
+            MessageKind::OpenExtendedMiningChannel => {
+                Message::from(OpenExtendedMiningChannel::from_fields(dialect, fields)?)
             }
-            MessageKind::OpenExtendedMiningChannelError => Message::OpenExtendedMiningChannelError(
+            MessageKind::OpenExtendedMiningChannelSuccess => Message::from(
+                OpenExtendedMiningChannelSuccess::from_fields(dialect, fields)?,
+            ),
+            MessageKind::OpenExtendedMiningChannelError => Message::from(
                 OpenExtendedMiningChannelError::from_fields(dialect, fields)?,
             ),
             MessageKind::UpdateChannel => {
-                Message::UpdateChannel(UpdateChannel::from_fields(dialect, fields)?)
+                Message::from(UpdateChannel::from_fields(dialect, fields)?)
             }
             MessageKind::UpdateChannelError => {
-                Message::UpdateChannelError(UpdateChannelError::from_fields(dialect, fields)?)
+                Message::from(UpdateChannelError::from_fields(dialect, fields)?)
             }
-            MessageKind::CloseChannel => {
-                Message::CloseChannel(CloseChannel::from_fields(dialect, fields)?)
-            }
+            MessageKind::CloseChannel => Message::from(CloseChannel::from_fields(dialect, fields)?),
             MessageKind::SetExtranoncePrefix => {
-                Message::SetExtranoncePrefix(SetExtranoncePrefix::from_fields(dialect, fields)?)
+                Message::from(SetExtranoncePrefix::from_fields(dialect, fields)?)
             }
             MessageKind::SubmitSharesStandard => {
-                Message::SubmitSharesStandard(SubmitSharesStandard::from_fields(dialect, fields)?)
+                Message::from(SubmitSharesStandard::from_fields(dialect, fields)?)
             }
             MessageKind::SubmitSharesExtended => {
-                Message::SubmitSharesExtended(SubmitSharesExtended::from_fields(dialect, fields)?)
+                Message::from(SubmitSharesExtended::from_fields(dialect, fields)?)
             }
             MessageKind::SubmitSharesSuccess => {
-                Message::SubmitSharesSuccess(SubmitSharesSuccess::from_fields(dialect, fields)?)
+                Message::from(SubmitSharesSuccess::from_fields(dialect, fields)?)
             }
             MessageKind::SubmitSharesError => {
-                Message::SubmitSharesError(SubmitSharesError::from_fields(dialect, fields)?)
+                Message::from(SubmitSharesError::from_fields(dialect, fields)?)
             }
-            MessageKind::NewMiningJob => {
-                Message::NewMiningJob(NewMiningJob::from_fields(dialect, fields)?)
-            }
+            MessageKind::NewMiningJob => Message::from(NewMiningJob::from_fields(dialect, fields)?),
             MessageKind::NewExtendedMiningJob => {
-                Message::NewExtendedMiningJob(NewExtendedMiningJob::from_fields(dialect, fields)?)
+                Message::from(NewExtendedMiningJob::from_fields(dialect, fields)?)
             }
             MessageKind::MiningSetNewPrevHash => {
-                Message::MiningSetNewPrevHash(MiningSetNewPrevHash::from_fields(dialect, fields)?)
+                Message::from(MiningSetNewPrevHash::from_fields(dialect, fields)?)
             }
-            MessageKind::SetTarget => Message::SetTarget(SetTarget::from_fields(dialect, fields)?),
+            MessageKind::SetTarget => Message::from(SetTarget::from_fields(dialect, fields)?),
             MessageKind::SetCustomMiningJob => {
-                Message::SetCustomMiningJob(SetCustomMiningJob::from_fields(dialect, fields)?)
+                Message::from(SetCustomMiningJob::from_fields(dialect, fields)?)
             }
-            MessageKind::SetCustomMiningJobSuccess => Message::SetCustomMiningJobSuccess(
-                SetCustomMiningJobSuccess::from_fields(dialect, fields)?,
-            ),
-            MessageKind::SetCustomMiningJobError => Message::SetCustomMiningJobError(
-                SetCustomMiningJobError::from_fields(dialect, fields)?,
-            ),
-            MessageKind::Reconnect => Message::Reconnect(Reconnect::from_fields(dialect, fields)?),
+            MessageKind::SetCustomMiningJobSuccess => {
+                Message::from(SetCustomMiningJobSuccess::from_fields(dialect, fields)?)
+            }
+            MessageKind::SetCustomMiningJobError => {
+                Message::from(SetCustomMiningJobError::from_fields(dialect, fields)?)
+            }
+            MessageKind::Reconnect => Message::from(Reconnect::from_fields(dialect, fields)?),
             MessageKind::SetGroupChannel => {
-                Message::SetGroupChannel(SetGroupChannel::from_fields(dialect, fields)?)
+                Message::from(SetGroupChannel::from_fields(dialect, fields)?)
             }
-            MessageKind::AllocateMiningJobToken => Message::AllocateMiningJobToken(
-                AllocateMiningJobToken::from_fields(dialect, fields)?,
-            ),
-            MessageKind::AllocateMiningJobTokenSuccess => Message::AllocateMiningJobTokenSuccess(
-                AllocateMiningJobTokenSuccess::from_fields(dialect, fields)?,
-            ),
-            MessageKind::AllocateMiningJobTokenError => Message::AllocateMiningJobTokenError(
-                AllocateMiningJobTokenError::from_fields(dialect, fields)?,
-            ),
+            MessageKind::AllocateMiningJobToken => {
+                Message::from(AllocateMiningJobToken::from_fields(dialect, fields)?)
+            }
+            MessageKind::AllocateMiningJobTokenSuccess => {
+                Message::from(AllocateMiningJobTokenSuccess::from_fields(dialect, fields)?)
+            }
+            MessageKind::AllocateMiningJobTokenError => {
+                Message::from(AllocateMiningJobTokenError::from_fields(dialect, fields)?)
+            }
             MessageKind::IdentifyTransactions => {
-                Message::IdentifyTransactions(IdentifyTransactions::from_fields(dialect, fields)?)
+                Message::from(IdentifyTransactions::from_fields(dialect, fields)?)
             }
-            MessageKind::IdentifyTransactionsSuccess => Message::IdentifyTransactionsSuccess(
-                IdentifyTransactionsSuccess::from_fields(dialect, fields)?,
-            ),
-            MessageKind::ProvideMissingTransactions => Message::ProvideMissingTransactions(
-                ProvideMissingTransactions::from_fields(dialect, fields)?,
-            ),
-            MessageKind::ProvideMissingTransactionsSuccess => {
-                Message::ProvideMissingTransactionsSuccess(
-                    ProvideMissingTransactionsSuccess::from_fields(dialect, fields)?,
-                )
+            MessageKind::IdentifyTransactionsSuccess => {
+                Message::from(IdentifyTransactionsSuccess::from_fields(dialect, fields)?)
             }
+            MessageKind::ProvideMissingTransactions => {
+                Message::from(ProvideMissingTransactions::from_fields(dialect, fields)?)
+            }
+            MessageKind::ProvideMissingTransactionsSuccess => Message::from(
+                ProvideMissingTransactionsSuccess::from_fields(dialect, fields)?,
+            ),
             MessageKind::CommitMiningJob => {
-                Message::CommitMiningJob(CommitMiningJob::from_fields(dialect, fields)?)
+                Message::from(CommitMiningJob::from_fields(dialect, fields)?)
             }
-            MessageKind::CommitMiningJobSuccess => Message::CommitMiningJobSuccess(
-                CommitMiningJobSuccess::from_fields(dialect, fields)?,
-            ),
+            MessageKind::CommitMiningJobSuccess => {
+                Message::from(CommitMiningJobSuccess::from_fields(dialect, fields)?)
+            }
             MessageKind::CommitMiningJobError => {
-                Message::CommitMiningJobError(CommitMiningJobError::from_fields(dialect, fields)?)
+                Message::from(CommitMiningJobError::from_fields(dialect, fields)?)
             }
-            MessageKind::CoinbaseOutputDataSize => Message::CoinbaseOutputDataSize(
-                CoinbaseOutputDataSize::from_fields(dialect, fields)?,
-            ),
-            MessageKind::NewTemplate => {
-                Message::NewTemplate(NewTemplate::from_fields(dialect, fields)?)
+            MessageKind::CoinbaseOutputDataSize => {
+                Message::from(CoinbaseOutputDataSize::from_fields(dialect, fields)?)
             }
+            MessageKind::NewTemplate => Message::from(NewTemplate::from_fields(dialect, fields)?),
             MessageKind::TdpSetNewPrevHash => {
-                Message::TdpSetNewPrevHash(TdpSetNewPrevHash::from_fields(dialect, fields)?)
+                Message::from(TdpSetNewPrevHash::from_fields(dialect, fields)?)
             }
-            MessageKind::RequestTransactionData => Message::RequestTransactionData(
-                RequestTransactionData::from_fields(dialect, fields)?,
-            ),
-            MessageKind::RequestTransactionDataSuccess => Message::RequestTransactionDataSuccess(
-                RequestTransactionDataSuccess::from_fields(dialect, fields)?,
-            ),
-            MessageKind::RequestTransactionDataError => Message::RequestTransactionDataError(
-                RequestTransactionDataError::from_fields(dialect, fields)?,
-            ),
+            MessageKind::RequestTransactionData => {
+                Message::from(RequestTransactionData::from_fields(dialect, fields)?)
+            }
+            MessageKind::RequestTransactionDataSuccess => {
+                Message::from(RequestTransactionDataSuccess::from_fields(dialect, fields)?)
+            }
+            MessageKind::RequestTransactionDataError => {
+                Message::from(RequestTransactionDataError::from_fields(dialect, fields)?)
+            }
             MessageKind::SubmitSolution => {
-                Message::SubmitSolution(SubmitSolution::from_fields(dialect, fields)?)
+                Message::from(SubmitSolution::from_fields(dialect, fields)?)
             }
             MessageKind::OpenTelemetryChannel => {
-                Message::OpenTelemetryChannel(OpenTelemetryChannel::from_fields(dialect, fields)?)
+                Message::from(OpenTelemetryChannel::from_fields(dialect, fields)?)
             }
-            MessageKind::OpenTelemetryChannelSuccess => Message::OpenTelemetryChannelSuccess(
-                OpenTelemetryChannelSuccess::from_fields(dialect, fields)?,
-            ),
-            MessageKind::OpenTelemetryChannelError => Message::OpenTelemetryChannelError(
-                OpenTelemetryChannelError::from_fields(dialect, fields)?,
-            ),
+            MessageKind::OpenTelemetryChannelSuccess => {
+                Message::from(OpenTelemetryChannelSuccess::from_fields(dialect, fields)?)
+            }
+            MessageKind::OpenTelemetryChannelError => {
+                Message::from(OpenTelemetryChannelError::from_fields(dialect, fields)?)
+            }
             MessageKind::SubmitTelemetryData => {
-                Message::SubmitTelemetryData(SubmitTelemetryData::from_fields(dialect, fields)?)
+                Message::from(SubmitTelemetryData::from_fields(dialect, fields)?)
             }
-            MessageKind::SubmitTelemetryDataSuccess => Message::SubmitTelemetryDataSuccess(
-                SubmitTelemetryDataSuccess::from_fields(dialect, fields)?,
-            ),
-            MessageKind::SubmitTelemetryDataError => Message::SubmitTelemetryDataError(
-                SubmitTelemetryDataError::from_fields(dialect, fields)?,
-            ),
+            MessageKind::SubmitTelemetryDataSuccess => {
+                Message::from(SubmitTelemetryDataSuccess::from_fields(dialect, fields)?)
+            }
+            MessageKind::SubmitTelemetryDataError => {
+                Message::from(SubmitTelemetryDataError::from_fields(dialect, fields)?)
+            }
         })
     }
 }

@@ -338,6 +338,19 @@ pub fn decode(
 /// Decodes the first frame of `bytes`, returning it and the number of bytes it used.
 #[inline]
 pub fn decode_frame(dialect: &Dialect, bytes: &[u8]) -> Result<(Frame, usize), DecodeError> {
+    let (header, payload) = split_frame(bytes)?;
+    Ok((
+        decode(dialect, header, payload)?,
+        HEADER_LEN + payload.len(),
+    ))
+}
+
+/// The header and payload of the first frame of `bytes` (the frame uses
+/// `HEADER_LEN + payload.len()` bytes), or the truncation error `decode_frame` reports.
+/// For callers that decode the payload their own way (the bindings build their objects
+/// straight from it).
+#[inline]
+pub fn split_frame(bytes: &[u8]) -> Result<(FrameHeader, &[u8]), DecodeError> {
     let truncated = |needed: usize| DecodeError {
         message: "frame",
         field: "",
@@ -353,5 +366,5 @@ pub fn decode_frame(dialect: &Dialect, bytes: &[u8]) -> Result<(Frame, usize), D
     let header = FrameHeader::parse(header_bytes);
     let end = HEADER_LEN + header.msg_length as usize;
     let payload = bytes.get(HEADER_LEN..end).ok_or(truncated(end))?;
-    Ok((decode(dialect, header, payload)?, end))
+    Ok((header, payload))
 }

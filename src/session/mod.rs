@@ -637,7 +637,7 @@ impl Session {
                 "only clients send SetupConnection",
             ));
         };
-        let message = Message::SetupConnection(setup.clone());
+        let message = Message::from(setup.clone());
         self.queue(&message)
     }
 
@@ -651,7 +651,7 @@ impl Session {
             }
         };
         match (&self.side, message) {
-            (Side::Server { .. }, Message::SetupConnection(setup)) => self.answer_setup(setup),
+            (Side::Server { .. }, Message::SetupConnection(setup)) => self.answer_setup(*setup),
             (Side::Server { .. }, other) => {
                 Err(ProtocolViolation::FirstMessageNotSetup(other.kind()).into())
             }

@@ -59,7 +59,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                     firmware,
                     device_id,
                 )| {
-                    Message::SetupConnection(SetupConnection {
+                    Message::from(SetupConnection {
                         protocol,
                         min_version,
                         max_version,
@@ -76,7 +76,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::SetupConnectionSuccess => (any::<u16>().boxed(), any::<u32>().boxed())
             .prop_map(|(used_version, flags)| {
-                Message::SetupConnectionSuccess(SetupConnectionSuccess {
+                Message::from(SetupConnectionSuccess {
                     used_version,
                     flags,
                 })
@@ -84,13 +84,11 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::SetupConnectionError => (any::<u32>().boxed(), arb_str(255).boxed())
             .prop_map(|(flags, error_code)| {
-                Message::SetupConnectionError(SetupConnectionError { flags, error_code })
+                Message::from(SetupConnectionError { flags, error_code })
             })
             .boxed(),
         MessageKind::ChannelEndpointChanged => (any::<u32>().boxed(),)
-            .prop_map(|(channel_id,)| {
-                Message::ChannelEndpointChanged(ChannelEndpointChanged { channel_id })
-            })
+            .prop_map(|(channel_id,)| Message::from(ChannelEndpointChanged { channel_id }))
             .boxed(),
         MessageKind::OpenStandardMiningChannel => (
             any::<u32>().boxed(),
@@ -102,7 +100,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(request_id, user_identity, nominal_hash_rate, max_target)| {
-                    Message::OpenStandardMiningChannel(OpenStandardMiningChannel {
+                    Message::from(OpenStandardMiningChannel {
                         request_id,
                         user_identity,
                         nominal_hash_rate,
@@ -120,7 +118,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(request_id, channel_id, target, extranonce_prefix, group_channel_id)| {
-                    Message::OpenStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess {
+                    Message::from(OpenStandardMiningChannelSuccess {
                         request_id,
                         channel_id,
                         target,
@@ -132,7 +130,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::OpenStandardMiningChannelError => (any::<u32>().boxed(), arb_str(255).boxed())
             .prop_map(|(request_id, error_code)| {
-                Message::OpenStandardMiningChannelError(OpenStandardMiningChannelError {
+                Message::from(OpenStandardMiningChannelError {
                     request_id,
                     error_code,
                 })
@@ -155,7 +153,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                     max_target,
                     min_extranonce_size,
                 )| {
-                    Message::OpenExtendedMiningChannel(OpenExtendedMiningChannel {
+                    Message::from(OpenExtendedMiningChannel {
                         request_id,
                         user_identity,
                         nominal_hash_rate,
@@ -174,7 +172,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(request_id, channel_id, target, extranonce_size, extranonce_prefix)| {
-                    Message::OpenExtendedMiningChannelSuccess(OpenExtendedMiningChannelSuccess {
+                    Message::from(OpenExtendedMiningChannelSuccess {
                         request_id,
                         channel_id,
                         target,
@@ -186,7 +184,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::OpenExtendedMiningChannelError => (any::<u32>().boxed(), arb_str(255).boxed())
             .prop_map(|(request_id, error_code)| {
-                Message::OpenExtendedMiningChannelError(OpenExtendedMiningChannelError {
+                Message::from(OpenExtendedMiningChannelError {
                     request_id,
                     error_code,
                 })
@@ -200,7 +198,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             arb_u256().boxed(),
         )
             .prop_map(|(channel_id, nominal_hash_rate, maximum_target)| {
-                Message::UpdateChannel(UpdateChannel {
+                Message::from(UpdateChannel {
                     channel_id,
                     nominal_hash_rate,
                     maximum_target,
@@ -209,7 +207,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::UpdateChannelError => (any::<u32>().boxed(), arb_str(255).boxed())
             .prop_map(|(channel_id, error_code)| {
-                Message::UpdateChannelError(UpdateChannelError {
+                Message::from(UpdateChannelError {
                     channel_id,
                     error_code,
                 })
@@ -217,7 +215,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::CloseChannel => (any::<u32>().boxed(), arb_str(255).boxed())
             .prop_map(|(channel_id, reason_code)| {
-                Message::CloseChannel(CloseChannel {
+                Message::from(CloseChannel {
                     channel_id,
                     reason_code,
                 })
@@ -225,7 +223,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::SetExtranoncePrefix => (any::<u32>().boxed(), arb_b032().boxed())
             .prop_map(|(channel_id, extranonce_prefix)| {
-                Message::SetExtranoncePrefix(SetExtranoncePrefix {
+                Message::from(SetExtranoncePrefix {
                     channel_id,
                     extranonce_prefix,
                 })
@@ -241,7 +239,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(channel_id, sequence_number, job_id, nonce, ntime, version)| {
-                    Message::SubmitSharesStandard(SubmitSharesStandard {
+                    Message::from(SubmitSharesStandard {
                         channel_id,
                         sequence_number,
                         job_id,
@@ -263,7 +261,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(channel_id, sequence_number, job_id, nonce, ntime, version, extranonce)| {
-                    Message::SubmitSharesExtended(SubmitSharesExtended {
+                    Message::from(SubmitSharesExtended {
                         channel_id,
                         sequence_number,
                         job_id,
@@ -283,7 +281,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(channel_id, last_sequence_number, new_submits_accepted_count, new_shares_sum)| {
-                    Message::SubmitSharesSuccess(SubmitSharesSuccess {
+                    Message::from(SubmitSharesSuccess {
                         channel_id,
                         last_sequence_number,
                         new_submits_accepted_count,
@@ -298,7 +296,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             arb_str(255).boxed(),
         )
             .prop_map(|(channel_id, sequence_number, error_code)| {
-                Message::SubmitSharesError(SubmitSharesError {
+                Message::from(SubmitSharesError {
                     channel_id,
                     sequence_number,
                     error_code,
@@ -315,7 +313,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(channel_id, job_id, future_job, version, merkle_root, min_ntime)| {
-                    Message::NewMiningJob(NewMiningJob {
+                    Message::from(NewMiningJob {
                         channel_id,
                         job_id,
                         future_job,
@@ -349,7 +347,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                     coinbase_tx_suffix,
                     min_ntime,
                 )| {
-                    Message::NewExtendedMiningJob(NewExtendedMiningJob {
+                    Message::from(NewExtendedMiningJob {
                         channel_id,
                         job_id,
                         future_job,
@@ -371,7 +369,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             any::<u32>().boxed(),
         )
             .prop_map(|(channel_id, job_id, prev_hash, min_ntime, nbits)| {
-                Message::MiningSetNewPrevHash(MiningSetNewPrevHash {
+                Message::from(MiningSetNewPrevHash {
                     channel_id,
                     job_id,
                     prev_hash,
@@ -382,7 +380,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::SetTarget => (any::<u32>().boxed(), arb_u256().boxed())
             .prop_map(|(channel_id, maximum_target)| {
-                Message::SetTarget(SetTarget {
+                Message::from(SetTarget {
                     channel_id,
                     maximum_target,
                 })
@@ -433,7 +431,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                         future_job,
                     ),
                 )| {
-                    Message::SetCustomMiningJob(SetCustomMiningJob {
+                    Message::from(SetCustomMiningJob {
                         channel_id,
                         request_id,
                         mining_job_token,
@@ -463,7 +461,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(channel_id, request_id, job_id, coinbase_tx_prefix, coinbase_tx_suffix)| {
-                    Message::SetCustomMiningJobSuccess(SetCustomMiningJobSuccess {
+                    Message::from(SetCustomMiningJobSuccess {
                         channel_id,
                         request_id,
                         job_id,
@@ -479,7 +477,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             arb_str(255).boxed(),
         )
             .prop_map(|(channel_id, request_id, error_code)| {
-                Message::SetCustomMiningJobError(SetCustomMiningJobError {
+                Message::from(SetCustomMiningJobError {
                     channel_id,
                     request_id,
                     error_code,
@@ -487,14 +485,14 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             })
             .boxed(),
         MessageKind::Reconnect => (arb_str(255).boxed(), any::<u16>().boxed())
-            .prop_map(|(new_host, new_port)| Message::Reconnect(Reconnect { new_host, new_port }))
+            .prop_map(|(new_host, new_port)| Message::from(Reconnect { new_host, new_port }))
             .boxed(),
         MessageKind::SetGroupChannel => (
             any::<u32>().boxed(),
             proptest::collection::vec(any::<u32>().boxed(), 0..4).boxed(),
         )
             .prop_map(|(group_channel_id, channel_ids)| {
-                Message::SetGroupChannel(SetGroupChannel {
+                Message::from(SetGroupChannel {
                     group_channel_id,
                     channel_ids,
                 })
@@ -502,7 +500,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::AllocateMiningJobToken => (arb_str(255).boxed(), any::<u32>().boxed())
             .prop_map(|(user_identifier, request_id)| {
-                Message::AllocateMiningJobToken(AllocateMiningJobToken {
+                Message::from(AllocateMiningJobToken {
                     user_identifier,
                     request_id,
                 })
@@ -523,7 +521,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                     coinbase_output,
                     async_mining_allowed,
                 )| {
-                    Message::AllocateMiningJobTokenSuccess(AllocateMiningJobTokenSuccess {
+                    Message::from(AllocateMiningJobTokenSuccess {
                         request_id,
                         mining_job_token,
                         coinbase_output_max_additional_size,
@@ -534,21 +532,17 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             )
             .boxed(),
         MessageKind::AllocateMiningJobTokenError => (arb_bytes(64).boxed(),)
-            .prop_map(|(payload,)| {
-                Message::AllocateMiningJobTokenError(AllocateMiningJobTokenError { payload })
-            })
+            .prop_map(|(payload,)| Message::from(AllocateMiningJobTokenError { payload }))
             .boxed(),
         MessageKind::IdentifyTransactions => (any::<u32>().boxed(),)
-            .prop_map(|(request_id,)| {
-                Message::IdentifyTransactions(IdentifyTransactions { request_id })
-            })
+            .prop_map(|(request_id,)| Message::from(IdentifyTransactions { request_id }))
             .boxed(),
         MessageKind::IdentifyTransactionsSuccess => (
             any::<u32>().boxed(),
             proptest::collection::vec(arb_u256().boxed(), 0..4).boxed(),
         )
             .prop_map(|(request_id, tx_data_hashes)| {
-                Message::IdentifyTransactionsSuccess(IdentifyTransactionsSuccess {
+                Message::from(IdentifyTransactionsSuccess {
                     request_id,
                     tx_data_hashes,
                 })
@@ -559,7 +553,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             proptest::collection::vec(any::<u16>().boxed(), 0..4).boxed(),
         )
             .prop_map(|(request_id, unknown_tx_position_list)| {
-                Message::ProvideMissingTransactions(ProvideMissingTransactions {
+                Message::from(ProvideMissingTransactions {
                     request_id,
                     unknown_tx_position_list,
                 })
@@ -570,7 +564,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             proptest::collection::vec(arb_bytes(300).boxed(), 0..4).boxed(),
         )
             .prop_map(|(request_id, transaction_list)| {
-                Message::ProvideMissingTransactionsSuccess(ProvideMissingTransactionsSuccess {
+                Message::from(ProvideMissingTransactionsSuccess {
                     request_id,
                     transaction_list,
                 })
@@ -618,7 +612,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                         excess_data,
                     ),
                 )| {
-                    Message::CommitMiningJob(CommitMiningJob {
+                    Message::from(CommitMiningJob {
                         request_id,
                         mining_job_token,
                         version,
@@ -639,7 +633,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::CommitMiningJobSuccess => (any::<u32>().boxed(), arb_bytes(255).boxed())
             .prop_map(|(request_id, new_mining_job_token)| {
-                Message::CommitMiningJobSuccess(CommitMiningJobSuccess {
+                Message::from(CommitMiningJobSuccess {
                     request_id,
                     new_mining_job_token,
                 })
@@ -651,7 +645,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             arb_bytes(300).boxed(),
         )
             .prop_map(|(request_id, error_code, error_details)| {
-                Message::CommitMiningJobError(CommitMiningJobError {
+                Message::from(CommitMiningJobError {
                     request_id,
                     error_code,
                     error_details,
@@ -660,7 +654,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::CoinbaseOutputDataSize => (any::<u32>().boxed(),)
             .prop_map(|(coinbase_output_max_additional_size,)| {
-                Message::CoinbaseOutputDataSize(CoinbaseOutputDataSize {
+                Message::from(CoinbaseOutputDataSize {
                     coinbase_output_max_additional_size,
                 })
             })
@@ -692,7 +686,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
                     coinbase_tx_locktime,
                     merkle_path,
                 )| {
-                    Message::NewTemplate(NewTemplate {
+                    Message::from(NewTemplate {
                         template_id,
                         future_template,
                         version,
@@ -717,7 +711,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(template_id, prev_hash, header_timestamp, n_bits, target)| {
-                    Message::TdpSetNewPrevHash(TdpSetNewPrevHash {
+                    Message::from(TdpSetNewPrevHash {
                         template_id,
                         prev_hash,
                         header_timestamp,
@@ -728,9 +722,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             )
             .boxed(),
         MessageKind::RequestTransactionData => (any::<u64>().boxed(),)
-            .prop_map(|(template_id,)| {
-                Message::RequestTransactionData(RequestTransactionData { template_id })
-            })
+            .prop_map(|(template_id,)| Message::from(RequestTransactionData { template_id }))
             .boxed(),
         MessageKind::RequestTransactionDataSuccess => (
             any::<u64>().boxed(),
@@ -738,7 +730,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             proptest::collection::vec(arb_bytes(300).boxed(), 0..4).boxed(),
         )
             .prop_map(|(template_id, excess_data, transaction_list)| {
-                Message::RequestTransactionDataSuccess(RequestTransactionDataSuccess {
+                Message::from(RequestTransactionDataSuccess {
                     template_id,
                     excess_data,
                     transaction_list,
@@ -747,7 +739,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::RequestTransactionDataError => (any::<u64>().boxed(), arb_str(255).boxed())
             .prop_map(|(template_id, error_code)| {
-                Message::RequestTransactionDataError(RequestTransactionDataError {
+                Message::from(RequestTransactionDataError {
                     template_id,
                     error_code,
                 })
@@ -762,7 +754,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
         )
             .prop_map(
                 |(template_id, version, header_timestamp, header_nonce, coinbase_tx)| {
-                    Message::SubmitSolution(SubmitSolution {
+                    Message::from(SubmitSolution {
                         template_id,
                         version,
                         header_timestamp,
@@ -773,22 +765,15 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             )
             .boxed(),
         MessageKind::OpenTelemetryChannel => (any::<u32>().boxed(), arb_str(255).boxed())
-            .prop_map(|(req_id, dev_id)| {
-                Message::OpenTelemetryChannel(OpenTelemetryChannel { req_id, dev_id })
-            })
+            .prop_map(|(req_id, dev_id)| Message::from(OpenTelemetryChannel { req_id, dev_id }))
             .boxed(),
         MessageKind::OpenTelemetryChannelSuccess => (any::<u32>().boxed(), any::<u32>().boxed())
             .prop_map(|(req_id, channel_id)| {
-                Message::OpenTelemetryChannelSuccess(OpenTelemetryChannelSuccess {
-                    req_id,
-                    channel_id,
-                })
+                Message::from(OpenTelemetryChannelSuccess { req_id, channel_id })
             })
             .boxed(),
         MessageKind::OpenTelemetryChannelError => (any::<u32>().boxed(), arb_str(32).boxed())
-            .prop_map(|(req_id, code)| {
-                Message::OpenTelemetryChannelError(OpenTelemetryChannelError { req_id, code })
-            })
+            .prop_map(|(req_id, code)| Message::from(OpenTelemetryChannelError { req_id, code }))
             .boxed(),
         MessageKind::SubmitTelemetryData => (
             any::<u32>().boxed(),
@@ -796,7 +781,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             arb_bytes(300).boxed(),
         )
             .prop_map(|(channel_id, seq_num, telemetry_payload)| {
-                Message::SubmitTelemetryData(SubmitTelemetryData {
+                Message::from(SubmitTelemetryData {
                     channel_id,
                     seq_num,
                     telemetry_payload,
@@ -805,7 +790,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             .boxed(),
         MessageKind::SubmitTelemetryDataSuccess => (any::<u32>().boxed(), any::<u32>().boxed())
             .prop_map(|(channel_id, last_seq_num)| {
-                Message::SubmitTelemetryDataSuccess(SubmitTelemetryDataSuccess {
+                Message::from(SubmitTelemetryDataSuccess {
                     channel_id,
                     last_seq_num,
                 })
@@ -817,7 +802,7 @@ pub fn arb_message(kind: MessageKind) -> BoxedStrategy<Message> {
             arb_str(32).boxed(),
         )
             .prop_map(|(channel_id, seq_num, code)| {
-                Message::SubmitTelemetryDataError(SubmitTelemetryDataError {
+                Message::from(SubmitTelemetryDataError {
                     channel_id,
                     seq_num,
                     code,

@@ -122,7 +122,7 @@ impl Miner {
                             c.job_prefix.insert(j.job_id, c.prefix.clone());
                         }
                     }
-                    self.ext_jobs.insert(j.job_id, j.clone());
+                    self.ext_jobs.insert(j.job_id, (**j).clone());
                 }
                 Message::NewMiningJob(j) => {
                     if let Some(c) = self.chans.get_mut(&j.channel_id) {

@@ -394,6 +394,39 @@ fn rust_type(ty: &str) -> String {
     .to_string()
 }
 
+/// Approximate in-memory size of a field's Rust type (no padding), to decide which
+/// `Message` variants are boxed.
+fn memory_size(ty: &str) -> usize {
+    if ty.starts_with("SEQ0_") {
+        return 24;
+    }
+    match ty {
+        "BOOL" | "U8" => 1,
+        "U16" => 2,
+        "U32" | "F32" => 4,
+        "U64" | "OPTION[U32]" => 8,
+        "U256" | "B32" => 32,
+        "B0_32" => 33,
+        "SHORT_TX_ID" => 6,
+        _ => 24, // Vec-backed: STR0_255, STR0_32, B0_255, B0_64K, B0_16M, BYTES
+    }
+}
+
+/// Messages larger than this are stored boxed in the `Message` enum, so that the enum (moved
+/// on every decode, event and send) stays as small as the frequent messages: the shares,
+/// their acks, jobs and targets stay inline. `tests/codec.rs` checks the resulting size.
+const MAX_INLINE_MESSAGE_SIZE: usize = 60;
+
+impl Msg {
+    fn boxed(&self) -> bool {
+        self.fields
+            .iter()
+            .map(|f| memory_size(&f.ty))
+            .sum::<usize>()
+            > MAX_INLINE_MESSAGE_SIZE
+    }
+}
+
 /// Smallest encoding of a type: bounds the capacity reserved for a sequence.
 fn min_size(ty: &str) -> usize {
     match ty {
@@ -857,7 +890,7 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         o.push_str("        Ok(())\n    }\n\n");
         // decode
         o.push_str("    /// Decodes a whole payload (no header) in `dialect`'s layout; every byte must be used (R4).\n");
-        o.push_str("    #[inline]\n    pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {\n");
+        o.push_str("    #[inline(always)]\n    pub fn decode_payload(dialect: &Dialect, payload: &[u8]) -> Result<Self, DecodeError> {\n");
         let _ = writeln!(o, "        const NAME: &str = {:?};", m.spec_name);
         o.push_str("        let r = &mut Reader::new(payload, dialect.rules);\n");
         if m.opaque {
@@ -962,19 +995,21 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             );
         }
         o.push_str("        Ok(message)\n    }\n}\n\n");
-        let _ = writeln!(o, "impl From<{0}> for Message {{\n    fn from(m: {0}) -> Message {{\n        Message::{0}(m)\n    }}\n}}\n", m.rust_name);
+        let wrapped = if m.boxed() { "Box::new(m)" } else { "m" };
+        let _ = writeln!(o, "impl From<{0}> for Message {{\n    fn from(m: {0}) -> Message {{\n        Message::{0}({wrapped})\n    }}\n}}\n", m.rust_name);
     }
     let o = o.replace("NAME_OF_OPAQUE", "\"AllocateMiningJobToken.Error\"");
     let mut o = o;
 
     // Message enum
-    o.push_str("/// One decoded message of any kind. The same type is sent and received (direction is\n/// checked by the session, not by the type system).\n#[derive(Clone, Debug, PartialEq)]\npub enum Message {\n");
+    o.push_str("/// One decoded message of any kind. The same type is sent and received (direction is\n/// checked by the session, not by the type system).\n///\n/// The large, rare messages are boxed so that the enum stays small (it is moved on every\n/// decode); build any message with `Message::from(payload)` or `payload.into()`.\n#[derive(Clone, Debug, PartialEq)]\npub enum Message {\n");
     for m in msgs {
-        let _ = writeln!(
-            o,
-            "    /// `{}`.\n    {}({}),",
-            m.spec_name, m.rust_name, m.rust_name
-        );
+        let ty = if m.boxed() {
+            format!("Box<{}>", m.rust_name)
+        } else {
+            m.rust_name.clone()
+        };
+        let _ = writeln!(o, "    /// `{}`.\n    {}({ty}),", m.spec_name, m.rust_name);
     }
     o.push_str("}\n\nimpl Message {\n");
     // A direct field read: the C session asks for it on every event, so no dynamic values.
@@ -1014,7 +1049,7 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     for m in msgs {
         let _ = writeln!(
             o,
-            "            MessageKind::{0} => Message::{0}({0}::decode_payload(dialect, payload)?),",
+            "            MessageKind::{0} => Message::from({0}::decode_payload(dialect, payload)?),",
             m.rust_name
         );
     }
@@ -1032,7 +1067,7 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
     for m in msgs {
         let _ = writeln!(
             o,
-            "            MessageKind::{0} => Message::{0}({0}::from_fields(dialect, fields)?),",
+            "            MessageKind::{0} => Message::from({0}::from_fields(dialect, fields)?),",
             m.rust_name
         );
     }
@@ -1109,7 +1144,7 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
         };
         let _ = writeln!(
             t,
-            "        MessageKind::{0} => {strategy}.prop_map(|{pat}| Message::{0}({0} {{ {1} }})).boxed(),",
+            "        MessageKind::{0} => {strategy}.prop_map(|{pat}| Message::from({0} {{ {1} }})).boxed(),",
             m.rust_name,
             names.join(", ")
         );
@@ -1338,7 +1373,7 @@ fn generate_ffi(msgs: &[Msg]) -> String {
     for m in msgs {
         let _ = writeln!(
             o,
-            "            View::{0}(v) => Message::{0}(from_view_{1}(v)?),",
+            "            View::{0}(v) => Message::from(from_view_{1}(v)?),",
             m.rust_name,
             snake(&m.rust_name)
         );
@@ -1412,7 +1447,7 @@ fn generate_ffi(msgs: &[Msg]) -> String {
         );
         let _ = writeln!(
             o,
-            "    // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the\n    // documented contract); it is only read during the call.\n    send_typed(session, msg, now_ms, |v| unsafe {{ from_view_{c}(v) }}.map(Message::{r}))"
+            "    // SAFETY: `msg` is NULL or a valid view whose pointers are valid for their lengths (the\n    // documented contract); it is only read during the call.\n    send_typed(session, msg, now_ms, |v| unsafe {{ from_view_{c}(v) }}.map(Message::from))"
         );
         o.push_str("}\n\n");
 
@@ -1434,7 +1469,7 @@ fn generate_ffi(msgs: &[Msg]) -> String {
         );
         let _ = writeln!(
             o,
-            "    // SAFETY: as for `sv2_session_send_{c}`: `msg` is NULL or a valid view (documented contract).\n    encode_typed(msg, dialect, buf, cap, len_out, |v| unsafe {{ from_view_{c}(v) }}.map(Message::{r}))"
+            "    // SAFETY: as for `sv2_session_send_{c}`: `msg` is NULL or a valid view (documented contract).\n    encode_typed(msg, dialect, buf, cap, len_out, |v| unsafe {{ from_view_{c}(v) }}.map(Message::from))"
         );
         o.push_str("}\n\n");
     }
@@ -1612,7 +1647,7 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
         "#![allow(clippy::too_many_arguments, clippy::new_ret_no_self, non_snake_case)]\n\n",
     );
     o.push_str("#[allow(unused_imports)]\nuse crate::conv::{self, B032Arg, BytesArg, SeqArg, ShortTxIdArg, StrArg, U256Arg};\n");
-    o.push_str("use crate::messages::PyMessage;\n");
+    o.push_str("use crate::errors::PyResultExt;\nuse crate::messages::PyMessage;\n");
     o.push_str("use pyo3::prelude::*;\nuse pyo3::IntoPyObjectExt;\n");
     o.push_str("use pyo3::pyclass_init::PyClassInitializer;\n");
     o.push_str("use sv2::codec::{ShortTxId, U256};\nuse sv2::messages::{self as m, Message, MessageKind};\n\n");
@@ -1701,7 +1736,7 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
             .collect();
         let _ = writeln!(
             o,
-            "        (Self, PyMessage(Message::{cls}(m::{cls} {{ {} }})))\n    }}\n",
+            "        (Self, PyMessage(Message::from(m::{cls} {{ {} }})))\n    }}\n",
             inits.join(", ")
         );
         // Class attributes.
@@ -1797,6 +1832,18 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
         let _ = writeln!(
             o,
             "        MessageKind::{0} => Py::new(py, init.add_subclass(Py{0})).map(Py::into_any),",
+            msg.rust_name
+        );
+    }
+    o.push_str("    }\n}\n\n");
+    // decode_payload(): straight from bytes into the object. Each arm decodes into the
+    // object it builds, so the message is not copied through the generic `Message` path
+    // (those copies were most of `sv2.decode`'s cost).
+    o.push_str("/// Decodes a payload of `kind` straight into an instance of its class.\npub fn decode_payload(py: Python<'_>, kind: MessageKind, dialect: &m::Dialect, payload: &[u8]) -> PyResult<PyObject> {\n    match kind {\n");
+    for msg in msgs {
+        let _ = writeln!(
+            o,
+            "        MessageKind::{0} => {{\n            let message = m::{0}::decode_payload(dialect, payload).py(py)?;\n            Py::new(py, PyClassInitializer::from(PyMessage(Message::from(message))).add_subclass(Py{0})).map(Py::into_any)\n        }}",
             msg.rust_name
         );
     }
@@ -2105,7 +2152,7 @@ fn generate_node(msgs: &[Msg], dialects: &[DialectDef]) -> String {
             names.join(", "),
             msg.spec_name
         );
-        let _ = writeln!(o, "            CoreMessage::{r}(m::{r} {{");
+        let _ = writeln!(o, "            CoreMessage::from(m::{r} {{");
         for (i, (name, ty, _)) in fields.iter().enumerate() {
             let (_, _, inp) = node_type(ty);
             if node_dialect_only(msg, dialects, i) {

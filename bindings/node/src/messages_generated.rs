@@ -679,7 +679,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             device_id,
         } => {
             const M: &str = "SetupConnection";
-            CoreMessage::SetupConnection(m::SetupConnection {
+            CoreMessage::from(m::SetupConnection {
                 protocol: {
                     const F: &str = "protocol";
                     conv::u8_in(M, F, protocol)?
@@ -709,7 +709,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             flags,
         } => {
             const M: &str = "SetupConnection.Success";
-            CoreMessage::SetupConnectionSuccess(m::SetupConnectionSuccess {
+            CoreMessage::from(m::SetupConnectionSuccess {
                 used_version: {
                     const F: &str = "used_version";
                     conv::u16_in(M, F, used_version)?
@@ -719,14 +719,14 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
         }
         Message::SetupConnectionError { flags, error_code } => {
             const M: &str = "SetupConnection.Error";
-            CoreMessage::SetupConnectionError(m::SetupConnectionError {
+            CoreMessage::from(m::SetupConnectionError {
                 flags,
                 error_code: conv::str_in(error_code),
             })
         }
         Message::ChannelEndpointChanged { channel_id } => {
             const M: &str = "ChannelEndpointChanged";
-            CoreMessage::ChannelEndpointChanged(m::ChannelEndpointChanged { channel_id })
+            CoreMessage::from(m::ChannelEndpointChanged { channel_id })
         }
         Message::OpenStandardMiningChannel {
             request_id,
@@ -735,7 +735,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             max_target,
         } => {
             const M: &str = "OpenStandardMiningChannel";
-            CoreMessage::OpenStandardMiningChannel(m::OpenStandardMiningChannel {
+            CoreMessage::from(m::OpenStandardMiningChannel {
                 request_id,
                 user_identity: conv::str_in(user_identity),
                 nominal_hash_rate: nominal_hash_rate as f32,
@@ -753,7 +753,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             group_channel_id,
         } => {
             const M: &str = "OpenStandardMiningChannel.Success";
-            CoreMessage::OpenStandardMiningChannelSuccess(m::OpenStandardMiningChannelSuccess {
+            CoreMessage::from(m::OpenStandardMiningChannelSuccess {
                 request_id,
                 channel_id,
                 target: {
@@ -772,7 +772,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_code,
         } => {
             const M: &str = "OpenStandardMiningChannel.Error";
-            CoreMessage::OpenStandardMiningChannelError(m::OpenStandardMiningChannelError {
+            CoreMessage::from(m::OpenStandardMiningChannelError {
                 request_id,
                 error_code: conv::str_in(error_code),
             })
@@ -785,7 +785,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             min_extranonce_size,
         } => {
             const M: &str = "OpenExtendedMiningChannel";
-            CoreMessage::OpenExtendedMiningChannel(m::OpenExtendedMiningChannel {
+            CoreMessage::from(m::OpenExtendedMiningChannel {
                 request_id,
                 user_identity: conv::str_in(user_identity),
                 nominal_hash_rate: nominal_hash_rate as f32,
@@ -807,7 +807,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             extranonce_prefix,
         } => {
             const M: &str = "OpenExtendedMiningChannel.Success";
-            CoreMessage::OpenExtendedMiningChannelSuccess(m::OpenExtendedMiningChannelSuccess {
+            CoreMessage::from(m::OpenExtendedMiningChannelSuccess {
                 request_id,
                 channel_id,
                 target: {
@@ -829,7 +829,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_code,
         } => {
             const M: &str = "OpenExtendedMiningChannel.Error";
-            CoreMessage::OpenExtendedMiningChannelError(m::OpenExtendedMiningChannelError {
+            CoreMessage::from(m::OpenExtendedMiningChannelError {
                 request_id,
                 error_code: conv::str_in(error_code),
             })
@@ -840,7 +840,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             maximum_target,
         } => {
             const M: &str = "UpdateChannel";
-            CoreMessage::UpdateChannel(m::UpdateChannel {
+            CoreMessage::from(m::UpdateChannel {
                 channel_id,
                 nominal_hash_rate: nominal_hash_rate as f32,
                 maximum_target: {
@@ -854,7 +854,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_code,
         } => {
             const M: &str = "UpdateChannel.Error";
-            CoreMessage::UpdateChannelError(m::UpdateChannelError {
+            CoreMessage::from(m::UpdateChannelError {
                 channel_id,
                 error_code: conv::str_in(error_code),
             })
@@ -864,7 +864,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             reason_code,
         } => {
             const M: &str = "CloseChannel";
-            CoreMessage::CloseChannel(m::CloseChannel {
+            CoreMessage::from(m::CloseChannel {
                 channel_id,
                 reason_code: conv::str_in(reason_code),
             })
@@ -874,7 +874,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             extranonce_prefix,
         } => {
             const M: &str = "SetExtranoncePrefix";
-            CoreMessage::SetExtranoncePrefix(m::SetExtranoncePrefix {
+            CoreMessage::from(m::SetExtranoncePrefix {
                 channel_id,
                 extranonce_prefix: {
                     const F: &str = "extranonce_prefix";
@@ -891,7 +891,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             version,
         } => {
             const M: &str = "SubmitSharesStandard";
-            CoreMessage::SubmitSharesStandard(m::SubmitSharesStandard {
+            CoreMessage::from(m::SubmitSharesStandard {
                 channel_id,
                 sequence_number,
                 job_id,
@@ -910,7 +910,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             extranonce,
         } => {
             const M: &str = "SubmitSharesExtended";
-            CoreMessage::SubmitSharesExtended(m::SubmitSharesExtended {
+            CoreMessage::from(m::SubmitSharesExtended {
                 channel_id,
                 sequence_number,
                 job_id,
@@ -930,7 +930,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             new_shares_sum,
         } => {
             const M: &str = "SubmitShares.Success";
-            CoreMessage::SubmitSharesSuccess(m::SubmitSharesSuccess {
+            CoreMessage::from(m::SubmitSharesSuccess {
                 channel_id,
                 last_sequence_number,
                 new_submits_accepted_count,
@@ -946,7 +946,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_code,
         } => {
             const M: &str = "SubmitShares.Error";
-            CoreMessage::SubmitSharesError(m::SubmitSharesError {
+            CoreMessage::from(m::SubmitSharesError {
                 channel_id,
                 sequence_number,
                 error_code: conv::str_in(error_code),
@@ -961,7 +961,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             min_ntime,
         } => {
             const M: &str = "NewMiningJob";
-            CoreMessage::NewMiningJob(m::NewMiningJob {
+            CoreMessage::from(m::NewMiningJob {
                 channel_id,
                 job_id,
                 future_job,
@@ -985,7 +985,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             min_ntime,
         } => {
             const M: &str = "NewExtendedMiningJob";
-            CoreMessage::NewExtendedMiningJob(m::NewExtendedMiningJob {
+            CoreMessage::from(m::NewExtendedMiningJob {
                 channel_id,
                 job_id,
                 future_job,
@@ -1011,7 +1011,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             nbits,
         } => {
             const M: &str = "SetNewPrevHash";
-            CoreMessage::MiningSetNewPrevHash(m::MiningSetNewPrevHash {
+            CoreMessage::from(m::MiningSetNewPrevHash {
                 channel_id,
                 job_id,
                 prev_hash: {
@@ -1027,7 +1027,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             maximum_target,
         } => {
             const M: &str = "SetTarget";
-            CoreMessage::SetTarget(m::SetTarget {
+            CoreMessage::from(m::SetTarget {
                 channel_id,
                 maximum_target: {
                     const F: &str = "maximum_target";
@@ -1054,7 +1054,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             future_job,
         } => {
             const M: &str = "SetCustomMiningJob";
-            CoreMessage::SetCustomMiningJob(m::SetCustomMiningJob {
+            CoreMessage::from(m::SetCustomMiningJob {
                 channel_id,
                 request_id,
                 mining_job_token: mining_job_token.to_vec(),
@@ -1099,7 +1099,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             coinbase_tx_suffix,
         } => {
             const M: &str = "SetCustomMiningJob.Success";
-            CoreMessage::SetCustomMiningJobSuccess(m::SetCustomMiningJobSuccess {
+            CoreMessage::from(m::SetCustomMiningJobSuccess {
                 channel_id,
                 request_id,
                 job_id,
@@ -1113,7 +1113,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_code,
         } => {
             const M: &str = "SetCustomMiningJob.Error";
-            CoreMessage::SetCustomMiningJobError(m::SetCustomMiningJobError {
+            CoreMessage::from(m::SetCustomMiningJobError {
                 channel_id,
                 request_id,
                 error_code: conv::str_in(error_code),
@@ -1121,7 +1121,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
         }
         Message::Reconnect { new_host, new_port } => {
             const M: &str = "Reconnect";
-            CoreMessage::Reconnect(m::Reconnect {
+            CoreMessage::from(m::Reconnect {
                 new_host: conv::str_in(new_host),
                 new_port: {
                     const F: &str = "new_port";
@@ -1134,7 +1134,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             channel_ids,
         } => {
             const M: &str = "SetGroupChannel";
-            CoreMessage::SetGroupChannel(m::SetGroupChannel {
+            CoreMessage::from(m::SetGroupChannel {
                 group_channel_id,
                 channel_ids: channel_ids
                     .into_iter()
@@ -1147,7 +1147,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             request_id,
         } => {
             const M: &str = "AllocateMiningJobToken";
-            CoreMessage::AllocateMiningJobToken(m::AllocateMiningJobToken {
+            CoreMessage::from(m::AllocateMiningJobToken {
                 user_identifier: conv::str_in(user_identifier),
                 request_id,
             })
@@ -1160,7 +1160,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             async_mining_allowed,
         } => {
             const M: &str = "AllocateMiningJobToken.Success";
-            CoreMessage::AllocateMiningJobTokenSuccess(m::AllocateMiningJobTokenSuccess {
+            CoreMessage::from(m::AllocateMiningJobTokenSuccess {
                 request_id,
                 mining_job_token: mining_job_token.to_vec(),
                 coinbase_output_max_additional_size,
@@ -1176,20 +1176,20 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
         }
         Message::AllocateMiningJobTokenError { payload } => {
             const M: &str = "AllocateMiningJobToken.Error";
-            CoreMessage::AllocateMiningJobTokenError(m::AllocateMiningJobTokenError {
+            CoreMessage::from(m::AllocateMiningJobTokenError {
                 payload: payload.to_vec(),
             })
         }
         Message::IdentifyTransactions { request_id } => {
             const M: &str = "IdentifyTransactions";
-            CoreMessage::IdentifyTransactions(m::IdentifyTransactions { request_id })
+            CoreMessage::from(m::IdentifyTransactions { request_id })
         }
         Message::IdentifyTransactionsSuccess {
             request_id,
             tx_data_hashes,
         } => {
             const M: &str = "IdentifyTransactions.Success";
-            CoreMessage::IdentifyTransactionsSuccess(m::IdentifyTransactionsSuccess {
+            CoreMessage::from(m::IdentifyTransactionsSuccess {
                 request_id,
                 tx_data_hashes: {
                     const F: &str = "tx_data_hashes";
@@ -1205,7 +1205,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             unknown_tx_position_list,
         } => {
             const M: &str = "ProvideMissingTransactions";
-            CoreMessage::ProvideMissingTransactions(m::ProvideMissingTransactions {
+            CoreMessage::from(m::ProvideMissingTransactions {
                 request_id,
                 unknown_tx_position_list: {
                     const F: &str = "unknown_tx_position_list";
@@ -1221,7 +1221,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             transaction_list,
         } => {
             const M: &str = "ProvideMissingTransactions.Success";
-            CoreMessage::ProvideMissingTransactionsSuccess(m::ProvideMissingTransactionsSuccess {
+            CoreMessage::from(m::ProvideMissingTransactionsSuccess {
                 request_id,
                 transaction_list: transaction_list
                     .into_iter()
@@ -1246,7 +1246,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             excess_data,
         } => {
             const M: &str = "CommitMiningJob";
-            CoreMessage::CommitMiningJob(m::CommitMiningJob {
+            CoreMessage::from(m::CommitMiningJob {
                 request_id,
                 mining_job_token: mining_job_token.to_vec(),
                 version,
@@ -1289,7 +1289,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             new_mining_job_token,
         } => {
             const M: &str = "CommitMiningJob.Success";
-            CoreMessage::CommitMiningJobSuccess(m::CommitMiningJobSuccess {
+            CoreMessage::from(m::CommitMiningJobSuccess {
                 request_id,
                 new_mining_job_token: new_mining_job_token.to_vec(),
             })
@@ -1300,7 +1300,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_details,
         } => {
             const M: &str = "CommitMiningJob.Error";
-            CoreMessage::CommitMiningJobError(m::CommitMiningJobError {
+            CoreMessage::from(m::CommitMiningJobError {
                 request_id,
                 error_code: conv::str_in(error_code),
                 error_details: error_details.to_vec(),
@@ -1310,7 +1310,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             coinbase_output_max_additional_size,
         } => {
             const M: &str = "CoinbaseOutputDataSize";
-            CoreMessage::CoinbaseOutputDataSize(m::CoinbaseOutputDataSize {
+            CoreMessage::from(m::CoinbaseOutputDataSize {
                 coinbase_output_max_additional_size,
             })
         }
@@ -1328,7 +1328,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             merkle_path,
         } => {
             const M: &str = "NewTemplate";
-            CoreMessage::NewTemplate(m::NewTemplate {
+            CoreMessage::from(m::NewTemplate {
                 template_id: {
                     const F: &str = "template_id";
                     conv::u64_in(M, F, &template_id)?
@@ -1362,7 +1362,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             target,
         } => {
             const M: &str = "SetNewPrevHash";
-            CoreMessage::TdpSetNewPrevHash(m::TdpSetNewPrevHash {
+            CoreMessage::from(m::TdpSetNewPrevHash {
                 template_id: {
                     const F: &str = "template_id";
                     conv::u64_in(M, F, &template_id)?
@@ -1381,7 +1381,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
         }
         Message::RequestTransactionData { template_id } => {
             const M: &str = "RequestTransactionData";
-            CoreMessage::RequestTransactionData(m::RequestTransactionData {
+            CoreMessage::from(m::RequestTransactionData {
                 template_id: {
                     const F: &str = "template_id";
                     conv::u64_in(M, F, &template_id)?
@@ -1394,7 +1394,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             transaction_list,
         } => {
             const M: &str = "RequestTransactionData.Success";
-            CoreMessage::RequestTransactionDataSuccess(m::RequestTransactionDataSuccess {
+            CoreMessage::from(m::RequestTransactionDataSuccess {
                 template_id: {
                     const F: &str = "template_id";
                     conv::u64_in(M, F, &template_id)?
@@ -1411,7 +1411,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             error_code,
         } => {
             const M: &str = "RequestTransactionData.Error";
-            CoreMessage::RequestTransactionDataError(m::RequestTransactionDataError {
+            CoreMessage::from(m::RequestTransactionDataError {
                 template_id: {
                     const F: &str = "template_id";
                     conv::u64_in(M, F, &template_id)?
@@ -1427,7 +1427,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             coinbase_tx,
         } => {
             const M: &str = "SubmitSolution";
-            CoreMessage::SubmitSolution(m::SubmitSolution {
+            CoreMessage::from(m::SubmitSolution {
                 template_id: {
                     const F: &str = "template_id";
                     conv::u64_in(M, F, &template_id)?
@@ -1440,21 +1440,18 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
         }
         Message::OpenTelemetryChannel { req_id, dev_id } => {
             const M: &str = "OpenTelemetryChannel";
-            CoreMessage::OpenTelemetryChannel(m::OpenTelemetryChannel {
+            CoreMessage::from(m::OpenTelemetryChannel {
                 req_id,
                 dev_id: conv::str_in(dev_id),
             })
         }
         Message::OpenTelemetryChannelSuccess { req_id, channel_id } => {
             const M: &str = "OpenTelemetryChannel.Success";
-            CoreMessage::OpenTelemetryChannelSuccess(m::OpenTelemetryChannelSuccess {
-                req_id,
-                channel_id,
-            })
+            CoreMessage::from(m::OpenTelemetryChannelSuccess { req_id, channel_id })
         }
         Message::OpenTelemetryChannelError { req_id, code } => {
             const M: &str = "OpenTelemetryChannel.Error";
-            CoreMessage::OpenTelemetryChannelError(m::OpenTelemetryChannelError {
+            CoreMessage::from(m::OpenTelemetryChannelError {
                 req_id,
                 code: conv::str_in(code),
             })
@@ -1465,7 +1462,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             telemetry_payload,
         } => {
             const M: &str = "SubmitTelemetryData";
-            CoreMessage::SubmitTelemetryData(m::SubmitTelemetryData {
+            CoreMessage::from(m::SubmitTelemetryData {
                 channel_id,
                 seq_num,
                 telemetry_payload: telemetry_payload.to_vec(),
@@ -1476,7 +1473,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             last_seq_num,
         } => {
             const M: &str = "SubmitTelemetryData.Success";
-            CoreMessage::SubmitTelemetryDataSuccess(m::SubmitTelemetryDataSuccess {
+            CoreMessage::from(m::SubmitTelemetryDataSuccess {
                 channel_id,
                 last_seq_num,
             })
@@ -1487,7 +1484,7 @@ pub fn from_js(message: Message) -> Result<CoreMessage> {
             code,
         } => {
             const M: &str = "SubmitTelemetryData.Error";
-            CoreMessage::SubmitTelemetryDataError(m::SubmitTelemetryDataError {
+            CoreMessage::from(m::SubmitTelemetryDataError {
                 channel_id,
                 seq_num,
                 code: conv::str_in(code),

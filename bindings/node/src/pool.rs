@@ -375,7 +375,7 @@ fn pool_event(e: CoreEvent) -> PoolServerEvent {
     match e {
         CoreEvent::Connected { conn, setup } => PoolServerEvent::Connected {
             conn: conn as f64,
-            setup: to_js(&CoreMessage::SetupConnection(*setup)),
+            setup: to_js(&CoreMessage::SetupConnection(setup)),
         },
         CoreEvent::EngineError { conn, error } => {
             let e = js(error);
@@ -565,7 +565,7 @@ impl PoolServer {
     #[napi]
     pub fn new_template(&mut self, template: Message, now_ms: Option<f64>) -> Result<u32> {
         match from_js(template)? {
-            CoreMessage::NewTemplate(t) => self.inner.new_template(t, now_or(now_ms)).map_err(js),
+            CoreMessage::NewTemplate(t) => self.inner.new_template(*t, now_or(now_ms)).map_err(js),
             other => Err(crate::errors::err(
                 UNEXPECTED_MESSAGE,
                 format!(
@@ -581,7 +581,7 @@ impl PoolServer {
     pub fn set_prev_hash(&mut self, prev_hash: Message, now_ms: Option<f64>) -> Result<()> {
         match from_js(prev_hash)? {
             CoreMessage::TdpSetNewPrevHash(p) => {
-                self.inner.set_prev_hash(p, now_or(now_ms)).map_err(js)
+                self.inner.set_prev_hash(*p, now_or(now_ms)).map_err(js)
             }
             other => Err(crate::errors::err(
                 UNEXPECTED_MESSAGE,
@@ -776,15 +776,15 @@ impl SyntheticTemplateSource {
     pub fn next_block(&mut self, header_timestamp: u32) -> SyntheticBlock {
         let (t, p) = self.inner.next_block(header_timestamp);
         SyntheticBlock {
-            template: to_js(&CoreMessage::NewTemplate(t)),
-            prev_hash: to_js(&CoreMessage::TdpSetNewPrevHash(p)),
+            template: to_js(&CoreMessage::from(t)),
+            prev_hash: to_js(&CoreMessage::from(p)),
         }
     }
 
     /// Another template for the current block.
     #[napi]
     pub fn update(&mut self) -> Message {
-        to_js(&CoreMessage::NewTemplate(self.inner.update()))
+        to_js(&CoreMessage::from(self.inner.update()))
     }
 
     /// A block was found: the next `nextBlock` builds on it.

@@ -370,7 +370,7 @@ fn session_event(e: CoreEvent) -> SessionEvent {
             version: u32::from(version),
             requested_flags,
             success_flags,
-            setup: to_js(&sv2::messages::Message::SetupConnection(*setup)),
+            setup: to_js(&sv2::messages::Message::SetupConnection(setup)),
         },
         CoreEvent::Message(m) => SessionEvent::Message { message: to_js(&m) },
         CoreEvent::Forward(raw) => SessionEvent::Forward {

@@ -104,6 +104,33 @@ impl PyMessage {
     }
 }
 
+/// A received payload as a Python object: a message instance built straight from the bytes
+/// (no intermediate `Message`), or a `RawFrame` for a kind `dialect` does not know.
+#[inline]
+pub fn payload_to_py(
+    py: Python<'_>,
+    dialect: &Dialect,
+    header: FrameHeader,
+    payload: &[u8],
+) -> PyResult<PyObject> {
+    match dialect.kind_of(&header) {
+        Some(kind) => crate::messages_generated::decode_payload(py, kind, dialect, payload),
+        None => PyRawFrame(RawFrame::new(header, payload)).into_py_any(py),
+    }
+}
+
+/// The first frame of `data` as a Python object, and the bytes it used.
+#[inline]
+fn first_frame_to_py(
+    py: Python<'_>,
+    dialect: &Dialect,
+    data: &[u8],
+) -> PyResult<(PyObject, usize)> {
+    let (header, payload) = messages::split_frame(data).py(py)?;
+    let object = payload_to_py(py, dialect, header, payload)?;
+    Ok((object, HEADER_LEN + payload.len()))
+}
+
 /// A decoded frame as a Python object: a message instance, or a `RawFrame`.
 pub fn frame_to_py(py: Python<'_>, frame: Frame) -> PyResult<PyObject> {
     match frame {
@@ -277,9 +304,7 @@ pub fn decode_frame(
     dialect: &str,
 ) -> PyResult<(PyObject, usize)> {
     let d = self::dialect(py, dialect)?;
-    let data = conv::bytes_in(data)?;
-    let (frame, used) = messages::decode_frame(d, &data).py(py)?;
-    Ok((frame_to_py(py, frame)?, used))
+    first_frame_to_py(py, d, &conv::bytes_in(data)?)
 }
 
 /// Decodes one whole frame: a message instance, or a RawFrame for a kind the dialect does
@@ -295,12 +320,11 @@ pub fn decode(
         None => Dialect::default(),
         Some(name) => self::dialect(py, name)?,
     };
-    let frame = if let Ok(b) = data.downcast::<PyBytes>() {
-        decode_whole(py, d, b.as_bytes())?
+    if let Ok(b) = data.downcast::<PyBytes>() {
+        decode_whole(py, d, b.as_bytes())
     } else {
-        decode_whole(py, d, &conv::bytes_in(data)?)?
-    };
-    frame_to_py(py, frame)
+        decode_whole(py, d, &conv::bytes_in(data)?)
+    }
 }
 
 /// Decodes every frame of `data` (which must hold whole frames) in one call: the batch form
@@ -320,16 +344,18 @@ pub fn decode_all(
     let mut rest: &[u8] = &data;
     let mut out = Vec::new();
     while !rest.is_empty() {
-        let (frame, used) = messages::decode_frame(d, rest).py(py)?;
-        out.push(frame_to_py(py, frame)?);
+        let (object, used) = first_frame_to_py(py, d, rest)?;
+        out.push(object);
         rest = &rest[used..];
     }
     Ok(out)
 }
 
 #[inline]
-fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<Frame> {
-    let (frame, used) = messages::decode_frame(d, data).py(py)?;
+fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<PyObject> {
+    let (header, payload) = messages::split_frame(data).py(py)?;
+    let used = HEADER_LEN + payload.len();
+    // Checked before decoding so that a bad buffer builds no object.
     if used != data.len() {
         return Err(error(
             py,
@@ -340,7 +366,7 @@ fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<Frame> {
             ),
         ));
     }
-    Ok(frame)
+    payload_to_py(py, d, header, payload)
 }
 
 /// Decodes a payload given its header.
@@ -354,8 +380,7 @@ pub fn decode_payload(
 ) -> PyResult<PyObject> {
     let d = self::dialect(py, dialect)?;
     let payload = conv::bytes_in(payload)?;
-    let frame = messages::decode(d, header.0, &payload).py(py)?;
-    frame_to_py(py, frame)
+    payload_to_py(py, d, header.0, &payload)
 }
 
 /// The whole frame of a message (or RawFrame) in `dialect`.
@@ -444,10 +469,7 @@ impl PyStreamDecoder {
     /// The next complete frame decoded (a message or RawFrame), or None.
     fn next_message(&mut self, py: Python<'_>) -> PyResult<Option<PyObject>> {
         match self.inner.next_frame().py(py)? {
-            Some((h, p)) => {
-                let frame = messages::decode(self.dialect, h, p).py(py)?;
-                Ok(Some(frame_to_py(py, frame)?))
-            }
+            Some((h, p)) => Ok(Some(payload_to_py(py, self.dialect, h, p)?)),
             None => Ok(None),
         }
     }

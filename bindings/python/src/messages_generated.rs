@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::conv::{self, B032Arg, BytesArg, SeqArg, ShortTxIdArg, StrArg, U256Arg};
+use crate::errors::PyResultExt;
 use crate::messages::PyMessage;
 use pyo3::prelude::*;
 use pyo3::pyclass_init::PyClassInitializer;
@@ -34,7 +35,7 @@ impl PySetupConnection {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetupConnection(m::SetupConnection {
+            PyMessage(Message::from(m::SetupConnection {
                 protocol,
                 min_version,
                 max_version,
@@ -210,7 +211,7 @@ impl PySetupConnectionSuccess {
     fn new(used_version: u16, flags: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetupConnectionSuccess(m::SetupConnectionSuccess {
+            PyMessage(Message::from(m::SetupConnectionSuccess {
                 used_version,
                 flags,
             })),
@@ -259,7 +260,7 @@ impl PySetupConnectionError {
     fn new(flags: u32, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetupConnectionError(m::SetupConnectionError {
+            PyMessage(Message::from(m::SetupConnectionError {
                 flags,
                 error_code: error_code.0,
             })),
@@ -316,9 +317,7 @@ impl PyChannelEndpointChanged {
     fn new(channel_id: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::ChannelEndpointChanged(m::ChannelEndpointChanged {
-                channel_id,
-            })),
+            PyMessage(Message::from(m::ChannelEndpointChanged { channel_id })),
         )
     }
 
@@ -361,14 +360,12 @@ impl PyOpenStandardMiningChannel {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenStandardMiningChannel(
-                m::OpenStandardMiningChannel {
-                    request_id,
-                    user_identity: user_identity.0,
-                    nominal_hash_rate,
-                    max_target: max_target.0,
-                },
-            )),
+            PyMessage(Message::from(m::OpenStandardMiningChannel {
+                request_id,
+                user_identity: user_identity.0,
+                nominal_hash_rate,
+                max_target: max_target.0,
+            })),
         )
     }
 
@@ -453,15 +450,13 @@ impl PyOpenStandardMiningChannelSuccess {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenStandardMiningChannelSuccess(
-                m::OpenStandardMiningChannelSuccess {
-                    request_id,
-                    channel_id,
-                    target: target.0,
-                    extranonce_prefix: extranonce_prefix.0,
-                    group_channel_id,
-                },
-            )),
+            PyMessage(Message::from(m::OpenStandardMiningChannelSuccess {
+                request_id,
+                channel_id,
+                target: target.0,
+                extranonce_prefix: extranonce_prefix.0,
+                group_channel_id,
+            })),
         )
     }
 
@@ -541,12 +536,10 @@ impl PyOpenStandardMiningChannelError {
     fn new(request_id: u32, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenStandardMiningChannelError(
-                m::OpenStandardMiningChannelError {
-                    request_id,
-                    error_code: error_code.0,
-                },
-            )),
+            PyMessage(Message::from(m::OpenStandardMiningChannelError {
+                request_id,
+                error_code: error_code.0,
+            })),
         )
     }
 
@@ -606,15 +599,13 @@ impl PyOpenExtendedMiningChannel {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenExtendedMiningChannel(
-                m::OpenExtendedMiningChannel {
-                    request_id,
-                    user_identity: user_identity.0,
-                    nominal_hash_rate,
-                    max_target: max_target.0,
-                    min_extranonce_size,
-                },
-            )),
+            PyMessage(Message::from(m::OpenExtendedMiningChannel {
+                request_id,
+                user_identity: user_identity.0,
+                nominal_hash_rate,
+                max_target: max_target.0,
+                min_extranonce_size,
+            })),
         )
     }
 
@@ -708,15 +699,13 @@ impl PyOpenExtendedMiningChannelSuccess {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenExtendedMiningChannelSuccess(
-                m::OpenExtendedMiningChannelSuccess {
-                    request_id,
-                    channel_id,
-                    target: target.0,
-                    extranonce_size,
-                    extranonce_prefix: extranonce_prefix.0,
-                },
-            )),
+            PyMessage(Message::from(m::OpenExtendedMiningChannelSuccess {
+                request_id,
+                channel_id,
+                target: target.0,
+                extranonce_size,
+                extranonce_prefix: extranonce_prefix.0,
+            })),
         )
     }
 
@@ -796,12 +785,10 @@ impl PyOpenExtendedMiningChannelError {
     fn new(request_id: u32, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenExtendedMiningChannelError(
-                m::OpenExtendedMiningChannelError {
-                    request_id,
-                    error_code: error_code.0,
-                },
-            )),
+            PyMessage(Message::from(m::OpenExtendedMiningChannelError {
+                request_id,
+                error_code: error_code.0,
+            })),
         )
     }
 
@@ -855,7 +842,7 @@ impl PyUpdateChannel {
     fn new(channel_id: u32, nominal_hash_rate: f32, maximum_target: U256Arg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::UpdateChannel(m::UpdateChannel {
+            PyMessage(Message::from(m::UpdateChannel {
                 channel_id,
                 nominal_hash_rate,
                 maximum_target: maximum_target.0,
@@ -914,7 +901,7 @@ impl PyUpdateChannelError {
     fn new(channel_id: u32, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::UpdateChannelError(m::UpdateChannelError {
+            PyMessage(Message::from(m::UpdateChannelError {
                 channel_id,
                 error_code: error_code.0,
             })),
@@ -971,7 +958,7 @@ impl PyCloseChannel {
     fn new(channel_id: u32, reason_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::CloseChannel(m::CloseChannel {
+            PyMessage(Message::from(m::CloseChannel {
                 channel_id,
                 reason_code: reason_code.0,
             })),
@@ -1028,7 +1015,7 @@ impl PySetExtranoncePrefix {
     fn new(channel_id: u32, extranonce_prefix: B032Arg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetExtranoncePrefix(m::SetExtranoncePrefix {
+            PyMessage(Message::from(m::SetExtranoncePrefix {
                 channel_id,
                 extranonce_prefix: extranonce_prefix.0,
             })),
@@ -1085,7 +1072,7 @@ impl PySubmitSharesStandard {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitSharesStandard(m::SubmitSharesStandard {
+            PyMessage(Message::from(m::SubmitSharesStandard {
                 channel_id,
                 sequence_number,
                 job_id,
@@ -1189,7 +1176,7 @@ impl PySubmitSharesExtended {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitSharesExtended(m::SubmitSharesExtended {
+            PyMessage(Message::from(m::SubmitSharesExtended {
                 channel_id,
                 sequence_number,
                 job_id,
@@ -1300,7 +1287,7 @@ impl PySubmitSharesSuccess {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitSharesSuccess(m::SubmitSharesSuccess {
+            PyMessage(Message::from(m::SubmitSharesSuccess {
                 channel_id,
                 last_sequence_number,
                 new_submits_accepted_count,
@@ -1376,7 +1363,7 @@ impl PySubmitSharesError {
     fn new(channel_id: u32, sequence_number: u32, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitSharesError(m::SubmitSharesError {
+            PyMessage(Message::from(m::SubmitSharesError {
                 channel_id,
                 sequence_number,
                 error_code: error_code.0,
@@ -1450,7 +1437,7 @@ impl PyNewMiningJob {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::NewMiningJob(m::NewMiningJob {
+            PyMessage(Message::from(m::NewMiningJob {
                 channel_id,
                 job_id,
                 future_job,
@@ -1556,7 +1543,7 @@ impl PyNewExtendedMiningJob {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::NewExtendedMiningJob(m::NewExtendedMiningJob {
+            PyMessage(Message::from(m::NewExtendedMiningJob {
                 channel_id,
                 job_id,
                 future_job,
@@ -1688,7 +1675,7 @@ impl PyMiningSetNewPrevHash {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::MiningSetNewPrevHash(m::MiningSetNewPrevHash {
+            PyMessage(Message::from(m::MiningSetNewPrevHash {
                 channel_id,
                 job_id,
                 prev_hash: prev_hash.0,
@@ -1768,7 +1755,7 @@ impl PySetTarget {
     fn new(channel_id: u32, maximum_target: U256Arg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetTarget(m::SetTarget {
+            PyMessage(Message::from(m::SetTarget {
                 channel_id,
                 maximum_target: maximum_target.0,
             })),
@@ -1835,7 +1822,7 @@ impl PySetCustomMiningJob {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetCustomMiningJob(m::SetCustomMiningJob {
+            PyMessage(Message::from(m::SetCustomMiningJob {
                 channel_id,
                 request_id,
                 mining_job_token: mining_job_token.0,
@@ -2037,15 +2024,13 @@ impl PySetCustomMiningJobSuccess {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetCustomMiningJobSuccess(
-                m::SetCustomMiningJobSuccess {
-                    channel_id,
-                    request_id,
-                    job_id,
-                    coinbase_tx_prefix: coinbase_tx_prefix.0,
-                    coinbase_tx_suffix: coinbase_tx_suffix.0,
-                },
-            )),
+            PyMessage(Message::from(m::SetCustomMiningJobSuccess {
+                channel_id,
+                request_id,
+                job_id,
+                coinbase_tx_prefix: coinbase_tx_prefix.0,
+                coinbase_tx_suffix: coinbase_tx_suffix.0,
+            })),
         )
     }
 
@@ -2125,13 +2110,11 @@ impl PySetCustomMiningJobError {
     fn new(channel_id: u32, request_id: u32, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetCustomMiningJobError(
-                m::SetCustomMiningJobError {
-                    channel_id,
-                    request_id,
-                    error_code: error_code.0,
-                },
-            )),
+            PyMessage(Message::from(m::SetCustomMiningJobError {
+                channel_id,
+                request_id,
+                error_code: error_code.0,
+            })),
         )
     }
 
@@ -2194,7 +2177,7 @@ impl PyReconnect {
     fn new(new_host: StrArg, new_port: u16) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::Reconnect(m::Reconnect {
+            PyMessage(Message::from(m::Reconnect {
                 new_host: new_host.0,
                 new_port,
             })),
@@ -2251,7 +2234,7 @@ impl PySetGroupChannel {
     fn new(group_channel_id: u32, channel_ids: SeqArg<u32>) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SetGroupChannel(m::SetGroupChannel {
+            PyMessage(Message::from(m::SetGroupChannel {
                 group_channel_id,
                 channel_ids: channel_ids.0,
             })),
@@ -2301,7 +2284,7 @@ impl PyAllocateMiningJobToken {
     fn new(user_identifier: StrArg, request_id: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::AllocateMiningJobToken(m::AllocateMiningJobToken {
+            PyMessage(Message::from(m::AllocateMiningJobToken {
                 user_identifier: user_identifier.0,
                 request_id,
             })),
@@ -2365,15 +2348,13 @@ impl PyAllocateMiningJobTokenSuccess {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::AllocateMiningJobTokenSuccess(
-                m::AllocateMiningJobTokenSuccess {
-                    request_id,
-                    mining_job_token: mining_job_token.0,
-                    coinbase_output_max_additional_size,
-                    coinbase_output: coinbase_output.0,
-                    async_mining_allowed,
-                },
-            )),
+            PyMessage(Message::from(m::AllocateMiningJobTokenSuccess {
+                request_id,
+                mining_job_token: mining_job_token.0,
+                coinbase_output_max_additional_size,
+                coinbase_output: coinbase_output.0,
+                async_mining_allowed,
+            })),
         )
     }
 
@@ -2453,9 +2434,9 @@ impl PyAllocateMiningJobTokenError {
     fn new(payload: BytesArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::AllocateMiningJobTokenError(
-                m::AllocateMiningJobTokenError { payload: payload.0 },
-            )),
+            PyMessage(Message::from(m::AllocateMiningJobTokenError {
+                payload: payload.0,
+            })),
         )
     }
 
@@ -2493,9 +2474,7 @@ impl PyIdentifyTransactions {
     fn new(request_id: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::IdentifyTransactions(m::IdentifyTransactions {
-                request_id,
-            })),
+            PyMessage(Message::from(m::IdentifyTransactions { request_id })),
         )
     }
 
@@ -2533,12 +2512,10 @@ impl PyIdentifyTransactionsSuccess {
     fn new(request_id: u32, tx_data_hashes: SeqArg<U256>) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::IdentifyTransactionsSuccess(
-                m::IdentifyTransactionsSuccess {
-                    request_id,
-                    tx_data_hashes: tx_data_hashes.0,
-                },
-            )),
+            PyMessage(Message::from(m::IdentifyTransactionsSuccess {
+                request_id,
+                tx_data_hashes: tx_data_hashes.0,
+            })),
         )
     }
 
@@ -2585,12 +2562,10 @@ impl PyProvideMissingTransactions {
     fn new(request_id: u32, unknown_tx_position_list: SeqArg<u16>) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::ProvideMissingTransactions(
-                m::ProvideMissingTransactions {
-                    request_id,
-                    unknown_tx_position_list: unknown_tx_position_list.0,
-                },
-            )),
+            PyMessage(Message::from(m::ProvideMissingTransactions {
+                request_id,
+                unknown_tx_position_list: unknown_tx_position_list.0,
+            })),
         )
     }
 
@@ -2637,12 +2612,10 @@ impl PyProvideMissingTransactionsSuccess {
     fn new(request_id: u32, transaction_list: SeqArg<Vec<u8>>) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::ProvideMissingTransactionsSuccess(
-                m::ProvideMissingTransactionsSuccess {
-                    request_id,
-                    transaction_list: transaction_list.0,
-                },
-            )),
+            PyMessage(Message::from(m::ProvideMissingTransactionsSuccess {
+                request_id,
+                transaction_list: transaction_list.0,
+            })),
         )
     }
 
@@ -2704,7 +2677,7 @@ impl PyCommitMiningJob {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::CommitMiningJob(m::CommitMiningJob {
+            PyMessage(Message::from(m::CommitMiningJob {
                 request_id,
                 mining_job_token: mining_job_token.0,
                 version,
@@ -2880,7 +2853,7 @@ impl PyCommitMiningJobSuccess {
     fn new(request_id: u32, new_mining_job_token: BytesArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::CommitMiningJobSuccess(m::CommitMiningJobSuccess {
+            PyMessage(Message::from(m::CommitMiningJobSuccess {
                 request_id,
                 new_mining_job_token: new_mining_job_token.0,
             })),
@@ -2930,7 +2903,7 @@ impl PyCommitMiningJobError {
     fn new(request_id: u32, error_code: StrArg, error_details: BytesArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::CommitMiningJobError(m::CommitMiningJobError {
+            PyMessage(Message::from(m::CommitMiningJobError {
                 request_id,
                 error_code: error_code.0,
                 error_details: error_details.0,
@@ -2997,7 +2970,7 @@ impl PyCoinbaseOutputDataSize {
     fn new(coinbase_output_max_additional_size: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::CoinbaseOutputDataSize(m::CoinbaseOutputDataSize {
+            PyMessage(Message::from(m::CoinbaseOutputDataSize {
                 coinbase_output_max_additional_size,
             })),
         )
@@ -3050,7 +3023,7 @@ impl PyNewTemplate {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::NewTemplate(m::NewTemplate {
+            PyMessage(Message::from(m::NewTemplate {
                 template_id,
                 future_template,
                 version,
@@ -3202,7 +3175,7 @@ impl PyTdpSetNewPrevHash {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::TdpSetNewPrevHash(m::TdpSetNewPrevHash {
+            PyMessage(Message::from(m::TdpSetNewPrevHash {
                 template_id,
                 prev_hash: prev_hash.0,
                 header_timestamp,
@@ -3288,9 +3261,7 @@ impl PyRequestTransactionData {
     fn new(template_id: u64) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::RequestTransactionData(m::RequestTransactionData {
-                template_id,
-            })),
+            PyMessage(Message::from(m::RequestTransactionData { template_id })),
         )
     }
 
@@ -3332,13 +3303,11 @@ impl PyRequestTransactionDataSuccess {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::RequestTransactionDataSuccess(
-                m::RequestTransactionDataSuccess {
-                    template_id,
-                    excess_data: excess_data.0,
-                    transaction_list: transaction_list.0,
-                },
-            )),
+            PyMessage(Message::from(m::RequestTransactionDataSuccess {
+                template_id,
+                excess_data: excess_data.0,
+                transaction_list: transaction_list.0,
+            })),
         )
     }
 
@@ -3393,12 +3362,10 @@ impl PyRequestTransactionDataError {
     fn new(template_id: u64, error_code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::RequestTransactionDataError(
-                m::RequestTransactionDataError {
-                    template_id,
-                    error_code: error_code.0,
-                },
-            )),
+            PyMessage(Message::from(m::RequestTransactionDataError {
+                template_id,
+                error_code: error_code.0,
+            })),
         )
     }
 
@@ -3458,7 +3425,7 @@ impl PySubmitSolution {
     ) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitSolution(m::SubmitSolution {
+            PyMessage(Message::from(m::SubmitSolution {
                 template_id,
                 version,
                 header_timestamp,
@@ -3544,7 +3511,7 @@ impl PyOpenTelemetryChannel {
     fn new(req_id: u32, dev_id: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenTelemetryChannel(m::OpenTelemetryChannel {
+            PyMessage(Message::from(m::OpenTelemetryChannel {
                 req_id,
                 dev_id: dev_id.0,
             })),
@@ -3601,9 +3568,10 @@ impl PyOpenTelemetryChannelSuccess {
     fn new(req_id: u32, channel_id: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenTelemetryChannelSuccess(
-                m::OpenTelemetryChannelSuccess { req_id, channel_id },
-            )),
+            PyMessage(Message::from(m::OpenTelemetryChannelSuccess {
+                req_id,
+                channel_id,
+            })),
         )
     }
 
@@ -3649,12 +3617,10 @@ impl PyOpenTelemetryChannelError {
     fn new(req_id: u32, code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::OpenTelemetryChannelError(
-                m::OpenTelemetryChannelError {
-                    req_id,
-                    code: code.0,
-                },
-            )),
+            PyMessage(Message::from(m::OpenTelemetryChannelError {
+                req_id,
+                code: code.0,
+            })),
         )
     }
 
@@ -3708,7 +3674,7 @@ impl PySubmitTelemetryData {
     fn new(channel_id: u32, seq_num: u32, telemetry_payload: BytesArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitTelemetryData(m::SubmitTelemetryData {
+            PyMessage(Message::from(m::SubmitTelemetryData {
                 channel_id,
                 seq_num,
                 telemetry_payload: telemetry_payload.0,
@@ -3767,12 +3733,10 @@ impl PySubmitTelemetryDataSuccess {
     fn new(channel_id: u32, last_seq_num: u32) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitTelemetryDataSuccess(
-                m::SubmitTelemetryDataSuccess {
-                    channel_id,
-                    last_seq_num,
-                },
-            )),
+            PyMessage(Message::from(m::SubmitTelemetryDataSuccess {
+                channel_id,
+                last_seq_num,
+            })),
         )
     }
 
@@ -3818,13 +3782,11 @@ impl PySubmitTelemetryDataError {
     fn new(channel_id: u32, seq_num: u32, code: StrArg) -> (Self, PyMessage) {
         (
             Self,
-            PyMessage(Message::SubmitTelemetryDataError(
-                m::SubmitTelemetryDataError {
-                    channel_id,
-                    seq_num,
-                    code: code.0,
-                },
-            )),
+            PyMessage(Message::from(m::SubmitTelemetryDataError {
+                channel_id,
+                seq_num,
+                code: code.0,
+            })),
         )
     }
 
@@ -4024,6 +3986,478 @@ pub fn wrap(py: Python<'_>, message: Message) -> PyResult<PyObject> {
         }
         MessageKind::SubmitTelemetryDataError => {
             Py::new(py, init.add_subclass(PySubmitTelemetryDataError)).map(Py::into_any)
+        }
+    }
+}
+
+/// Decodes a payload of `kind` straight into an instance of its class.
+pub fn decode_payload(
+    py: Python<'_>,
+    kind: MessageKind,
+    dialect: &m::Dialect,
+    payload: &[u8],
+) -> PyResult<PyObject> {
+    match kind {
+        MessageKind::SetupConnection => {
+            let message = m::SetupConnection::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetupConnection),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetupConnectionSuccess => {
+            let message = m::SetupConnectionSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetupConnectionSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetupConnectionError => {
+            let message = m::SetupConnectionError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetupConnectionError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::ChannelEndpointChanged => {
+            let message = m::ChannelEndpointChanged::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyChannelEndpointChanged),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenStandardMiningChannel => {
+            let message = m::OpenStandardMiningChannel::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenStandardMiningChannel),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenStandardMiningChannelSuccess => {
+            let message =
+                m::OpenStandardMiningChannelSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenStandardMiningChannelSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenStandardMiningChannelError => {
+            let message =
+                m::OpenStandardMiningChannelError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenStandardMiningChannelError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenExtendedMiningChannel => {
+            let message = m::OpenExtendedMiningChannel::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenExtendedMiningChannel),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenExtendedMiningChannelSuccess => {
+            let message =
+                m::OpenExtendedMiningChannelSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenExtendedMiningChannelSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenExtendedMiningChannelError => {
+            let message =
+                m::OpenExtendedMiningChannelError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenExtendedMiningChannelError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::UpdateChannel => {
+            let message = m::UpdateChannel::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyUpdateChannel),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::UpdateChannelError => {
+            let message = m::UpdateChannelError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyUpdateChannelError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::CloseChannel => {
+            let message = m::CloseChannel::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyCloseChannel),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetExtranoncePrefix => {
+            let message = m::SetExtranoncePrefix::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetExtranoncePrefix),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitSharesStandard => {
+            let message = m::SubmitSharesStandard::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitSharesStandard),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitSharesExtended => {
+            let message = m::SubmitSharesExtended::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitSharesExtended),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitSharesSuccess => {
+            let message = m::SubmitSharesSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitSharesSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitSharesError => {
+            let message = m::SubmitSharesError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitSharesError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::NewMiningJob => {
+            let message = m::NewMiningJob::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyNewMiningJob),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::NewExtendedMiningJob => {
+            let message = m::NewExtendedMiningJob::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyNewExtendedMiningJob),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::MiningSetNewPrevHash => {
+            let message = m::MiningSetNewPrevHash::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyMiningSetNewPrevHash),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetTarget => {
+            let message = m::SetTarget::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetTarget),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetCustomMiningJob => {
+            let message = m::SetCustomMiningJob::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetCustomMiningJob),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetCustomMiningJobSuccess => {
+            let message = m::SetCustomMiningJobSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetCustomMiningJobSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetCustomMiningJobError => {
+            let message = m::SetCustomMiningJobError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetCustomMiningJobError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::Reconnect => {
+            let message = m::Reconnect::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyReconnect),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SetGroupChannel => {
+            let message = m::SetGroupChannel::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySetGroupChannel),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::AllocateMiningJobToken => {
+            let message = m::AllocateMiningJobToken::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyAllocateMiningJobToken),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::AllocateMiningJobTokenSuccess => {
+            let message =
+                m::AllocateMiningJobTokenSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyAllocateMiningJobTokenSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::AllocateMiningJobTokenError => {
+            let message =
+                m::AllocateMiningJobTokenError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyAllocateMiningJobTokenError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::IdentifyTransactions => {
+            let message = m::IdentifyTransactions::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyIdentifyTransactions),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::IdentifyTransactionsSuccess => {
+            let message =
+                m::IdentifyTransactionsSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyIdentifyTransactionsSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::ProvideMissingTransactions => {
+            let message = m::ProvideMissingTransactions::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyProvideMissingTransactions),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::ProvideMissingTransactionsSuccess => {
+            let message =
+                m::ProvideMissingTransactionsSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyProvideMissingTransactionsSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::CommitMiningJob => {
+            let message = m::CommitMiningJob::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyCommitMiningJob),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::CommitMiningJobSuccess => {
+            let message = m::CommitMiningJobSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyCommitMiningJobSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::CommitMiningJobError => {
+            let message = m::CommitMiningJobError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyCommitMiningJobError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::CoinbaseOutputDataSize => {
+            let message = m::CoinbaseOutputDataSize::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyCoinbaseOutputDataSize),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::NewTemplate => {
+            let message = m::NewTemplate::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyNewTemplate),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::TdpSetNewPrevHash => {
+            let message = m::TdpSetNewPrevHash::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyTdpSetNewPrevHash),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::RequestTransactionData => {
+            let message = m::RequestTransactionData::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyRequestTransactionData),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::RequestTransactionDataSuccess => {
+            let message =
+                m::RequestTransactionDataSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyRequestTransactionDataSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::RequestTransactionDataError => {
+            let message =
+                m::RequestTransactionDataError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyRequestTransactionDataError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitSolution => {
+            let message = m::SubmitSolution::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitSolution),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenTelemetryChannel => {
+            let message = m::OpenTelemetryChannel::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenTelemetryChannel),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenTelemetryChannelSuccess => {
+            let message =
+                m::OpenTelemetryChannelSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenTelemetryChannelSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::OpenTelemetryChannelError => {
+            let message = m::OpenTelemetryChannelError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PyOpenTelemetryChannelError),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitTelemetryData => {
+            let message = m::SubmitTelemetryData::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitTelemetryData),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitTelemetryDataSuccess => {
+            let message = m::SubmitTelemetryDataSuccess::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitTelemetryDataSuccess),
+            )
+            .map(Py::into_any)
+        }
+        MessageKind::SubmitTelemetryDataError => {
+            let message = m::SubmitTelemetryDataError::decode_payload(dialect, payload).py(py)?;
+            Py::new(
+                py,
+                PyClassInitializer::from(PyMessage(Message::from(message)))
+                    .add_subclass(PySubmitTelemetryDataError),
+            )
+            .map(Py::into_any)
         }
     }
 }

@@ -189,8 +189,7 @@ impl PoolPolicy for PyPolicy {
         self.call(
             "validate_mining_job_token",
             |py| {
-                let job =
-                    crate::messages_generated::wrap(py, Message::SetCustomMiningJob(job.clone()))?;
+                let job = crate::messages_generated::wrap(py, Message::from(job.clone()))?;
                 pyo3::types::PyTuple::new(
                     py,
                     [
@@ -214,8 +213,7 @@ impl PoolPolicy for PyPolicy {
         self.call(
             "coinbase_outputs",
             |py| {
-                let t =
-                    crate::messages_generated::wrap(py, Message::NewTemplate(template.clone()))?;
+                let t = crate::messages_generated::wrap(py, Message::from(template.clone()))?;
                 pyo3::types::PyTuple::new(py, [t])
             },
             |r| {
@@ -751,7 +749,7 @@ impl PyPoolEngine {
         };
         let now = self::now_ms(py, now_ms)?;
         self.get(py)?
-            .new_template(t, now)
+            .new_template(*t, now)
             .map_err(|e| engine_error(py, e))
     }
 
@@ -770,7 +768,7 @@ impl PyPoolEngine {
         };
         let now = self::now_ms(py, now_ms)?;
         self.get(py)?
-            .set_prev_hash(p, now)
+            .set_prev_hash(*p, now)
             .map_err(|e| engine_error(py, e))
     }
 
@@ -921,15 +919,15 @@ impl PySyntheticTemplateSource {
     fn next_block(&self, py: Python<'_>, header_timestamp: u32) -> PyResult<(PyObject, PyObject)> {
         let (t, p) = self.get().next_block(header_timestamp);
         Ok((
-            crate::messages_generated::wrap(py, Message::NewTemplate(t))?,
-            crate::messages_generated::wrap(py, Message::TdpSetNewPrevHash(p))?,
+            crate::messages_generated::wrap(py, Message::from(t))?,
+            crate::messages_generated::wrap(py, Message::from(p))?,
         ))
     }
 
     /// Another (non-future) template for the current block.
     fn update(&self, py: Python<'_>) -> PyResult<PyObject> {
         let t = self.get().update();
-        crate::messages_generated::wrap(py, Message::NewTemplate(t))
+        crate::messages_generated::wrap(py, Message::from(t))
     }
 
     /// A block was found: the next `next_block` builds on `block_hash`.

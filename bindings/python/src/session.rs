@@ -225,7 +225,7 @@ impl PyClientConfig {
         };
         let setup = match setup {
             Some(s) => match PyMessage::extract(s)? {
-                sv2::messages::Message::SetupConnection(s) => s,
+                sv2::messages::Message::SetupConnection(s) => *s,
                 _ => {
                     return Err(pyo3::exceptions::PyTypeError::new_err(
                         "setup must be a SetupConnection",
@@ -278,10 +278,7 @@ impl PyClientConfig {
     /// The SetupConnection the client sends.
     #[getter]
     fn setup(&self, py: Python<'_>) -> PyResult<PyObject> {
-        crate::messages_generated::wrap(
-            py,
-            sv2::messages::Message::SetupConnection(self.config.setup.clone()),
-        )
+        crate::messages_generated::wrap(py, sv2::messages::Message::from(self.config.setup.clone()))
     }
     /// True for an unencrypted connection.
     #[getter]
@@ -378,7 +375,7 @@ impl PyServerConfig {
                 Python::with_gil(|py| {
                     let msg = crate::messages_generated::wrap(
                         py,
-                        sv2::messages::Message::SetupConnection(setup.clone()),
+                        sv2::messages::Message::from(setup.clone()),
                     )
                     .map_err(|e| e.to_string())?;
                     match check.call1(py, (msg,)) {
@@ -489,7 +486,7 @@ pub fn event_to_py(py: Python<'_>, event: Event) -> PyResult<PyObject> {
             success_flags,
             setup: crate::messages_generated::wrap(
                 py,
-                sv2::messages::Message::SetupConnection(*setup),
+                sv2::messages::Message::SetupConnection(setup),
             )?,
         }
         .into_py_any(py),

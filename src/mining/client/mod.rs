@@ -666,8 +666,8 @@ impl MiningClient {
     /// Template Distribution, or a message only clients send); the client is unchanged.
     pub fn handle_message(&mut self, msg: Message, now_ms: u64) -> Result<(), ClientError> {
         match msg {
-            Message::OpenStandardMiningChannelSuccess(m) => self.on_open_standard(m),
-            Message::OpenExtendedMiningChannelSuccess(m) => self.on_open_extended(m),
+            Message::OpenStandardMiningChannelSuccess(m) => self.on_open_standard(*m),
+            Message::OpenExtendedMiningChannelSuccess(m) => self.on_open_extended(*m),
             Message::OpenStandardMiningChannelError(m) => self.on_open_error(
                 MessageKind::OpenStandardMiningChannelError,
                 m.request_id,
@@ -692,7 +692,7 @@ impl MiningClient {
             Message::SubmitSharesSuccess(m) => self.on_shares_success(m, now_ms),
             Message::SubmitSharesError(m) => self.on_shares_error(m, now_ms),
             Message::NewMiningJob(m) => self.on_new_mining_job(m),
-            Message::NewExtendedMiningJob(m) => self.on_new_extended_job(m),
+            Message::NewExtendedMiningJob(m) => self.on_new_extended_job(*m),
             Message::MiningSetNewPrevHash(m) => self.on_set_new_prev_hash(m, now_ms),
             Message::SetTarget(m) => self.on_set_target(m),
             Message::SetCustomMiningJobSuccess(m) => self.on_custom_success(m, now_ms),

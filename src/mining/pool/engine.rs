@@ -104,7 +104,7 @@ fn b032(bytes: &[u8]) -> B032 {
 }
 
 fn ext_job_msg(job: &Job, channel_id: u32, future: bool, rolling: bool, min_ntime: u32) -> Message {
-    Message::NewExtendedMiningJob(NewExtendedMiningJob {
+    Message::from(NewExtendedMiningJob {
         channel_id,
         job_id: job.id,
         future_job: future,
@@ -287,8 +287,8 @@ impl PoolEngine {
             return Err(EngineError::UnknownConnection(conn));
         }
         match msg {
-            Message::OpenStandardMiningChannel(m) => self.open_standard(conn, m, now_ms),
-            Message::OpenExtendedMiningChannel(m) => self.open_extended(conn, m, now_ms),
+            Message::OpenStandardMiningChannel(m) => self.open_standard(conn, *m, now_ms),
+            Message::OpenExtendedMiningChannel(m) => self.open_extended(conn, *m, now_ms),
             Message::UpdateChannel(m) => self.update_channel(conn, m, now_ms),
             Message::CloseChannel(m) => {
                 self.client_close(conn, m, now_ms);
@@ -315,7 +315,7 @@ impl PoolEngine {
                 Some(m.extranonce.as_slice()),
                 now_ms,
             ),
-            Message::SetCustomMiningJob(m) => self.custom_job(conn, m, now_ms),
+            Message::SetCustomMiningJob(m) => self.custom_job(conn, *m, now_ms),
             other => return Err(EngineError::UnexpectedMessage(other.kind().name())),
         }
         Ok(())
@@ -491,7 +491,7 @@ impl PoolEngine {
         }
         self.outgoing.push_back((
             conn,
-            Message::OpenStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess {
+            Message::from(OpenStandardMiningChannelSuccess {
                 request_id: m.request_id,
                 channel_id: id,
                 target,
@@ -559,7 +559,7 @@ impl PoolEngine {
         }
         self.outgoing.push_back((
             conn,
-            Message::OpenExtendedMiningChannelSuccess(OpenExtendedMiningChannelSuccess {
+            Message::from(OpenExtendedMiningChannelSuccess {
                 request_id: m.request_id,
                 channel_id: id,
                 target,
