@@ -4,7 +4,7 @@ SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
-	test-python bench-python python-env python-develop \
+	test-python bench-python python-env python-develop python-wheels \
 	test-node node node-dashboard
 
 all: build
@@ -56,14 +56,28 @@ python-develop: python-env
 test-python: python-develop
 	cd $(PY_CRATE) && $(PY) -m pytest -q tests
 	cd $(PY_CRATE)/python && $(PY) -m mypy.stubtest sv2._sv2 --allowlist ../.stubtest-allowlist
-	$(PY) -m mypy --strict $(PY_CRATE)/python/sv2 examples/python
-	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --profile dev -m $(PY_CRATE)/Cargo.toml -o target/wheels
-	ls target/wheels/libsv2-*-cp39-abi3-*.whl
+	$(PY) -m mypy --strict $(PY_CRATE)/python/sv2 examples/python $(PY_CRATE)/bench.py
+	rm -f target/wheels/libsv2-*.whl
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --profile dev -m $(PY_CRATE)/Cargo.toml --features abi3-py39 -o target/wheels
+	bash scripts/python-wheel-smoke.sh target/wheels/libsv2-*-cp39-abi3-*.whl
+
+# Release wheels for this platform: the cp39-abi3 wheel (every CPython >= 3.9) and the
+# cp310-abi3 wheel, which pip prefers on 3.10+ (METH_FASTCALL calls, see bindings/python/Cargo.toml).
+python-wheels: python-env
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --release -m $(PY_CRATE)/Cargo.toml --features abi3-py39 -o target/wheels
+	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --release -m $(PY_CRATE)/Cargo.toml --features abi3-py310 -o target/wheels
+	ls target/wheels/libsv2-*-cp39-abi3-*.whl target/wheels/libsv2-*-cp310-abi3-*.whl
 
 # Figures for the README: decode cost vs a no-op call, shares/s through the pool engine.
+# Measured twice: as `pip install` builds it here (stable ABI of this Python) and with the
+# 3.9 floor of the cp39-abi3 wheel; the last build is left installed, so re-run
+# `make python-develop` (or make test-python) afterwards.
 bench-python:
 	$(MAKE) python-develop MATURIN_FLAGS=--release
-	$(PY) $(PY_CRATE)/bench.py
+	$(PY) $(PY_CRATE)/bench.py --build "stable ABI of this Python (pip install from source)"
+	$(MAKE) python-develop MATURIN_FLAGS="--release --features abi3-py39"
+	$(PY) $(PY_CRATE)/bench.py --decode-only --build "abi3-py39 floor (the cp39-abi3 wheel)"
+	$(MAKE) python-develop
 
 # Coverage-guided fuzzing of the wire core for a bounded time (about 60 s).
 fuzz:

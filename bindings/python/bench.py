@@ -157,8 +157,8 @@ def bench_pool(n: int = 200_000, batch: int = 1024) -> float | None:
         engine.send_outgoing(sessions)
         out += len(server.data_to_send())
     dt = time.perf_counter() - t0
-    stats = engine.channel_stats(1, channel_id, now_ms=2)
-    assert stats is not None and stats.shares_accepted == n, stats
+    wire_stats = engine.channel_stats(1, channel_id, now_ms=2)
+    assert wire_stats is not None and wire_stats.shares_accepted == n, wire_stats
     rate = n / dt
     best = max(best, rate)
     label = "bytes -> Session -> engine.receive -> send_outgoing"
@@ -168,9 +168,17 @@ def bench_pool(n: int = 200_000, batch: int = 1024) -> float | None:
 
 
 def main() -> int:
-    print(f"sv2 {sv2.__version__}, Python {sys.version.split()[0]}")
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default="", help="how the module was built (printed with the figures)")
+    parser.add_argument("--decode-only", action="store_true", help="skip the pool engine figures")
+    args = parser.parse_args()
+    build = f", build: {args.build}" if args.build else ""
+    print(f"sv2 {sv2.__version__}, Python {sys.version.split()[0]}{build}")
     bench_decode()
-    bench_pool()
+    if not args.decode_only:
+        bench_pool()
     return 0
 
 

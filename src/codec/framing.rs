@@ -47,6 +47,7 @@ impl FrameHeader {
         self.extension_type & !CHANNEL_MSG_BIT
     }
     /// Parses the 6 header bytes.
+    #[inline]
     pub fn parse(bytes: [u8; HEADER_LEN]) -> Self {
         FrameHeader {
             extension_type: u16::from_le_bytes([bytes[0], bytes[1]]),

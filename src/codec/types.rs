@@ -234,16 +234,19 @@ pub struct Reader<'a> {
 type Read<T> = Result<T, DecodeErrorKind>;
 
 impl<'a> Reader<'a> {
+    #[inline]
     /// A reader over `buf` with the given dialect rules.
     pub fn new(buf: &'a [u8], rules: DecodeRules) -> Self {
         Reader { buf, pos: 0, rules }
     }
 
+    #[inline(always)]
     /// Bytes not read yet.
     pub fn remaining(&self) -> usize {
         self.buf.len() - self.pos
     }
 
+    #[inline(always)]
     /// Fails unless every byte was read (R4).
     pub fn finish(&self) -> Read<()> {
         match self.remaining() {
@@ -252,6 +255,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline(always)]
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Read<&'a [u8]> {
         let available = self.remaining();
@@ -266,12 +270,14 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    #[inline(always)]
     fn array<const N: usize>(&mut self) -> Read<[u8; N]> {
         let mut out = [0u8; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
+    #[inline(always)]
     /// BOOL: bit 0 only (R2), or strictly 0/1 under [`DecodeRules::strict_bool`].
     pub fn bool(&mut self) -> Read<bool> {
         let byte = self.u8()?;
@@ -280,34 +286,42 @@ impl<'a> Reader<'a> {
         }
         Ok(byte & 1 == 1)
     }
+    #[inline(always)]
     /// U8.
     pub fn u8(&mut self) -> Read<u8> {
         Ok(self.array::<1>()?[0])
     }
+    #[inline(always)]
     /// U16 LE.
     pub fn u16(&mut self) -> Read<u16> {
         Ok(u16::from_le_bytes(self.array()?))
     }
+    #[inline(always)]
     /// U24 LE.
     pub fn u24(&mut self) -> Read<U24> {
         Ok(U24::from_le_bytes(self.array()?))
     }
+    #[inline(always)]
     /// U32 LE.
     pub fn u32(&mut self) -> Read<u32> {
         Ok(u32::from_le_bytes(self.array()?))
     }
+    #[inline(always)]
     /// U64 LE.
     pub fn u64(&mut self) -> Read<u64> {
         Ok(u64::from_le_bytes(self.array()?))
     }
+    #[inline(always)]
     /// F32: IEEE-754 binary32 LE (E1). The bits are kept as they are; roles validate the value.
     pub fn f32(&mut self) -> Read<f32> {
         Ok(f32::from_le_bytes(self.array()?))
     }
+    #[inline(always)]
     /// U256 / B32: 32 raw bytes.
     pub fn u256(&mut self) -> Read<U256> {
         Ok(U256(self.array()?))
     }
+    #[inline]
     /// B32 carried as a B0_32 of exactly 32 bytes (the sri-2023 `merkle_root`).
     pub fn u256_prefixed(&mut self) -> Read<U256> {
         let len = usize::from(self.u8()?);
@@ -319,11 +333,13 @@ impl<'a> Reader<'a> {
         }
         self.u256()
     }
+    #[inline]
     /// SHORT_TX_ID: 6 bytes.
     pub fn short_tx_id(&mut self) -> Read<ShortTxId> {
         Ok(ShortTxId(self.array()?))
     }
 
+    #[inline]
     fn prefixed(&mut self, len: usize, max: usize) -> Read<&'a [u8]> {
         if len > max {
             return Err(DecodeErrorKind::TooLong { length: len, max });
@@ -331,27 +347,32 @@ impl<'a> Reader<'a> {
         self.take(len)
     }
 
+    #[inline]
     /// B0_32, inline.
     pub fn b0_32(&mut self) -> Read<B032> {
         let len = usize::from(self.u8()?);
         let bytes = self.prefixed(len, 32)?;
         Ok(B032::new(bytes).unwrap_or_default())
     }
+    #[inline]
     /// B0_255 (U8 length).
     pub fn b0_255(&mut self) -> Read<Vec<u8>> {
         let len = usize::from(self.u8()?);
         Ok(self.prefixed(len, 255)?.to_vec())
     }
+    #[inline]
     /// B0_64K (U16 length).
     pub fn b0_64k(&mut self) -> Read<Vec<u8>> {
         let len = usize::from(self.u16()?);
         Ok(self.prefixed(len, 65535)?.to_vec())
     }
+    #[inline]
     /// B0_16M (U24 length, E2).
     pub fn b0_16m(&mut self) -> Read<Vec<u8>> {
         let len = self.u24()?.get() as usize;
         Ok(self.prefixed(len, U24_MAX as usize)?.to_vec())
     }
+    #[inline]
     /// STR0_255 (or STR0_32 with `max` = 32).
     pub fn str(&mut self, max: usize) -> Read<Str0255> {
         let len = usize::from(self.u8()?);
@@ -361,6 +382,7 @@ impl<'a> Reader<'a> {
         }
         Ok(Str0255(bytes.to_vec()))
     }
+    #[inline]
     /// `OPTION[U32]`: U8 count 0 or 1, then the value when 1.
     pub fn option_u32(&mut self) -> Read<Option<u32>> {
         match self.u8()? {
@@ -372,15 +394,18 @@ impl<'a> Reader<'a> {
             }),
         }
     }
+    #[inline]
     /// A SEQ0_255 count.
     pub fn seq0_255_count(&mut self) -> Read<usize> {
         Ok(usize::from(self.u8()?))
     }
+    #[inline]
     /// A SEQ0_64K count.
     pub fn seq0_64k_count(&mut self) -> Read<usize> {
         Ok(usize::from(self.u16()?))
     }
 
+    #[inline]
     /// Capacity to reserve for `count` elements of at least `min_size` bytes each: never more
     /// than the remaining input could hold, so a hostile count cannot force a large allocation.
     pub fn capacity_for(&self, count: usize, min_size: usize) -> usize {
@@ -397,6 +422,7 @@ pub struct Writer<'a> {
 type Write = Result<(), EncodeErrorKind>;
 
 impl<'a> Writer<'a> {
+    #[inline]
     /// Appends to `out`.
     pub fn new(out: &'a mut Vec<u8>) -> Self {
         Writer {
@@ -404,63 +430,77 @@ impl<'a> Writer<'a> {
             rules: DecodeRules::default(),
         }
     }
+    #[inline]
     /// Appends to `out`, refusing values the dialect's peers would reject on decode (a
     /// non-UTF-8 string for a dialect that requires UTF-8).
     pub fn with_rules(out: &'a mut Vec<u8>, rules: DecodeRules) -> Self {
         Writer { out, rules }
     }
+    #[inline]
     /// BOOL: always 0x00 or 0x01 (R2).
     pub fn bool(&mut self, v: bool) {
         self.out.push(u8::from(v));
     }
+    #[inline]
     /// U8.
     pub fn u8(&mut self, v: u8) {
         self.out.push(v);
     }
+    #[inline]
     /// U16 LE.
     pub fn u16(&mut self, v: u16) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     /// U24 LE.
     pub fn u24(&mut self, v: U24) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     /// U32 LE.
     pub fn u32(&mut self, v: u32) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     /// U64 LE.
     pub fn u64(&mut self, v: u64) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     /// U64 value written as U32 (braiins-2021 `new_shares_sum`); refuses values above u32::MAX.
     pub fn u64_as_u32(&mut self, v: u64) -> Write {
         let narrow = u32::try_from(v).map_err(|_| EncodeErrorKind::OutOfRange)?;
         self.u32(narrow);
         Ok(())
     }
+    #[inline]
     /// F32 LE.
     pub fn f32(&mut self, v: f32) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline]
     /// U256 / B32.
     pub fn u256(&mut self, v: &U256) {
         self.out.extend_from_slice(&v.0);
     }
+    #[inline]
     /// B32 as a B0_32 of 32 bytes (sri-2023 `merkle_root`).
     pub fn u256_prefixed(&mut self, v: &U256) {
         self.out.push(32);
         self.out.extend_from_slice(&v.0);
     }
+    #[inline]
     /// SHORT_TX_ID.
     pub fn short_tx_id(&mut self, v: &ShortTxId) {
         self.out.extend_from_slice(&v.0);
     }
+    #[inline]
     /// B0_32.
     pub fn b0_32(&mut self, v: &B032) {
         self.out.push(v.len);
         self.out.extend_from_slice(v.as_slice());
     }
+    #[inline]
     fn prefixed(&mut self, bytes: &[u8], max: usize, prefix_len: usize) -> Write {
         if bytes.len() > max {
             return Err(EncodeErrorKind::TooLong {
@@ -473,18 +513,22 @@ impl<'a> Writer<'a> {
         self.out.extend_from_slice(bytes);
         Ok(())
     }
+    #[inline]
     /// B0_255.
     pub fn b0_255(&mut self, v: &[u8]) -> Write {
         self.prefixed(v, 255, 1)
     }
+    #[inline]
     /// B0_64K.
     pub fn b0_64k(&mut self, v: &[u8]) -> Write {
         self.prefixed(v, 65535, 2)
     }
+    #[inline]
     /// B0_16M.
     pub fn b0_16m(&mut self, v: &[u8]) -> Write {
         self.prefixed(v, U24_MAX as usize, 3)
     }
+    #[inline]
     /// STR0_255 (or STR0_32 with `max` = 32).
     pub fn str(&mut self, v: &Str0255, max: usize) -> Write {
         if self.rules.utf8_strings && v.as_str().is_none() {
@@ -494,6 +538,7 @@ impl<'a> Writer<'a> {
         }
         self.prefixed(&v.0, max, 1)
     }
+    #[inline]
     /// `OPTION[U32]`.
     pub fn option_u32(&mut self, v: Option<u32>) {
         match v {
@@ -504,6 +549,7 @@ impl<'a> Writer<'a> {
             }
         }
     }
+    #[inline]
     /// A SEQ0_255 count.
     pub fn seq0_255_count(&mut self, n: usize) -> Write {
         let n = u8::try_from(n).map_err(|_| EncodeErrorKind::TooLong {
@@ -513,6 +559,7 @@ impl<'a> Writer<'a> {
         self.u8(n);
         Ok(())
     }
+    #[inline]
     /// A SEQ0_64K count.
     pub fn seq0_64k_count(&mut self, n: usize) -> Write {
         let n = u16::try_from(n).map_err(|_| EncodeErrorKind::TooLong {
@@ -522,6 +569,7 @@ impl<'a> Writer<'a> {
         self.u16(n);
         Ok(())
     }
+    #[inline]
     /// Raw bytes (already encoded).
     pub fn raw(&mut self, v: &[u8]) {
         self.out.extend_from_slice(v);

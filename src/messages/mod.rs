@@ -210,6 +210,7 @@ impl Dialect {
     /// The kind a received header names, or `None` for a message this dialect does not know
     /// (returned to callers as a [`RawFrame`]). The channel_msg bit is not part of the lookup
     /// (R11, R14).
+    #[inline]
     pub fn kind_of(&self, header: &FrameHeader) -> Option<MessageKind> {
         let extension = if self.ignore_extension_on_receive {
             0
@@ -322,6 +323,7 @@ impl Message {
 
 /// Decodes one payload given its header: a message of the dialect, or a raw frame for an
 /// unknown kind (never an error for unknown kinds: the caller decides, 3.5 and R16).
+#[inline]
 pub fn decode(
     dialect: &Dialect,
     header: FrameHeader,
