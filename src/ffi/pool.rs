@@ -2,7 +2,7 @@
 //! (many downstream connections in one handle), so that a pool can be written in C.
 
 use super::messages::{message_from_view, View};
-use super::session::{seed_arg, timeout_arg};
+use super::session::{seed_arg, server_identity_arg, timeouts_arg};
 use super::*;
 use crate::codec::U256;
 use crate::keys::{Certificate, StaticSecretKey};
@@ -126,15 +126,7 @@ pub extern "C" fn sv2_pool_config_set_noise(
     certificate: *const sv2_certificate,
 ) -> sv2_result {
     with_mut(config, |c| {
-        let secret = StaticSecretKey::from_bytes(in_array::<32>(static_secret, "static_secret")?);
-        let cert = in_ref(certificate, "certificate")?;
-        if secret.public_key().as_bytes() != &cert.server_public_key {
-            return Err(Error::new(
-                SV2_ERR_CERT_MALFORMED,
-                "the certificate was issued for another server key",
-            ));
-        }
-        c.noise = Some((secret, cert.to_core()));
+        c.noise = Some(server_identity_arg(static_secret, certificate)?);
         c.plaintext = false;
         Ok(())
     })
@@ -184,9 +176,7 @@ pub extern "C" fn sv2_pool_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.server.timeouts.handshake_ms = timeout_arg(handshake_ms);
-        c.server.timeouts.setup_ms = timeout_arg(setup_ms);
-        c.server.timeouts.idle_ms = timeout_arg(idle_ms);
+        c.server.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
         Ok(())
     })
 }

@@ -7,7 +7,7 @@ use crate::messages::{Message, Protocol};
 use crate::noise::{Cipher, InitiatorConfig, NegotiationForm, NoiseProfile, ResponderConfig};
 use crate::session::{
     protocol_of, ClientConfig, ClientSecurity, CloseReason, Event, ProtocolSupport, ServerConfig,
-    ServerSecurity, Session,
+    ServerSecurity, Session, Timeouts,
 };
 
 /// `SetupConnection.protocol` of the Mining Protocol (also `sv2_event.protocol`).
@@ -46,8 +46,31 @@ pub(crate) fn seed_arg(seed: *const u8) -> Result<Option<[u8; 32]>, Error> {
     }
 }
 
-pub(crate) fn timeout_arg(ms: u64) -> Option<u64> {
-    (ms != 0).then_some(ms)
+/// The session timers from the C form, where 0 disables a timer.
+pub(crate) fn timeouts_arg(handshake_ms: u64, setup_ms: u64, idle_ms: u64) -> Timeouts {
+    let ms = |ms: u64| (ms != 0).then_some(ms);
+    Timeouts {
+        handshake_ms: ms(handshake_ms),
+        setup_ms: ms(setup_ms),
+        idle_ms: ms(idle_ms),
+    }
+}
+
+/// A server's Noise identity: its static secret key and the certificate issued for it
+/// (refused when the certificate names another key).
+pub(crate) fn server_identity_arg(
+    static_secret: *const u8,
+    certificate: *const sv2_certificate,
+) -> Result<(StaticSecretKey, Certificate), Error> {
+    let secret = StaticSecretKey::from_bytes(in_array::<32>(static_secret, "static_secret")?);
+    let cert = in_ref(certificate, "certificate")?;
+    if secret.public_key().as_bytes() != &cert.server_public_key {
+        return Err(Error::new(
+            SV2_ERR_CERT_MALFORMED,
+            "the certificate was issued for another server key",
+        ));
+    }
+    Ok((secret, cert.to_core()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,9 +323,7 @@ pub extern "C" fn sv2_client_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.config.timeouts.handshake_ms = timeout_arg(handshake_ms);
-        c.config.timeouts.setup_ms = timeout_arg(setup_ms);
-        c.config.timeouts.idle_ms = timeout_arg(idle_ms);
+        c.config.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
         Ok(())
     })
 }
@@ -411,15 +432,7 @@ pub extern "C" fn sv2_server_config_set_noise(
     certificate: *const sv2_certificate,
 ) -> sv2_result {
     with_mut(config, |c| {
-        let secret = StaticSecretKey::from_bytes(in_array::<32>(static_secret, "static_secret")?);
-        let cert = in_ref(certificate, "certificate")?;
-        if secret.public_key().as_bytes() != &cert.server_public_key {
-            return Err(Error::new(
-                SV2_ERR_CERT_MALFORMED,
-                "the certificate was issued for another server key",
-            ));
-        }
-        c.noise = Some((secret, cert.to_core()));
+        c.noise = Some(server_identity_arg(static_secret, certificate)?);
         c.plaintext = false;
         Ok(())
     })
@@ -500,9 +513,7 @@ pub extern "C" fn sv2_server_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.config.timeouts.handshake_ms = timeout_arg(handshake_ms);
-        c.config.timeouts.setup_ms = timeout_arg(setup_ms);
-        c.config.timeouts.idle_ms = timeout_arg(idle_ms);
+        c.config.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
         Ok(())
     })
 }
