@@ -1647,9 +1647,8 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
         "#![allow(clippy::too_many_arguments, clippy::new_ret_no_self, non_snake_case)]\n\n",
     );
     o.push_str("#[allow(unused_imports)]\nuse crate::conv::{self, B032Arg, BytesArg, SeqArg, ShortTxIdArg, StrArg, U256Arg};\n");
-    o.push_str("use crate::errors::PyResultExt;\nuse crate::messages::PyMessage;\n");
+    o.push_str("use crate::errors::PyResultExt;\nuse crate::messages::{instance, PyMessage};\n");
     o.push_str("use pyo3::prelude::*;\nuse pyo3::IntoPyObjectExt;\n");
-    o.push_str("use pyo3::pyclass_init::PyClassInitializer;\n");
     o.push_str("use sv2::codec::{ShortTxId, U256};\nuse sv2::messages::{self as m, Message, MessageKind};\n\n");
 
     let mut stub = String::new();
@@ -1827,11 +1826,11 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
     }
 
     // wrap(): a decoded message as an instance of its class.
-    o.push_str("/// A decoded message as an instance of its Python class.\npub fn wrap(py: Python<'_>, message: Message) -> PyResult<PyObject> {\n    let kind = message.kind();\n    let init = PyClassInitializer::from(PyMessage(message));\n    match kind {\n");
+    o.push_str("/// A decoded message as an instance of its Python class.\npub fn wrap(py: Python<'_>, message: Message) -> PyResult<PyObject> {\n    match message.kind() {\n");
     for msg in msgs {
         let _ = writeln!(
             o,
-            "        MessageKind::{0} => Py::new(py, init.add_subclass(Py{0})).map(Py::into_any),",
+            "        MessageKind::{0} => instance(py, message, Py{0}),",
             msg.rust_name
         );
     }
@@ -1843,7 +1842,7 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
     for msg in msgs {
         let _ = writeln!(
             o,
-            "        MessageKind::{0} => {{\n            let message = m::{0}::decode_payload(dialect, payload).py(py)?;\n            Py::new(py, PyClassInitializer::from(PyMessage(Message::from(message))).add_subclass(Py{0})).map(Py::into_any)\n        }}",
+            "        MessageKind::{0} => {{\n            let message = m::{0}::decode_payload(dialect, payload).py(py)?;\n            instance(py, Message::from(message), Py{0})\n        }}",
             msg.rust_name
         );
     }

@@ -9,10 +9,12 @@ use crate::conv;
 use crate::errors::{error, PyResultExt, ResultCode};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::types::{PyBytes, PyDict, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
+use pyo3::PyClass;
 use sv2::codec::{FrameHeader, RawFrame, StreamDecoder, HEADER_LEN};
-use sv2::messages::{self, Dialect, Frame, Message, MessageKind, DIALECTS};
+use sv2::messages::{self, Dialect, Message, MessageKind, DIALECTS};
 
 /// The payload of a message class instance, e.g. `inner!(slf, SetTarget)`.
 #[macro_export]
@@ -131,12 +133,17 @@ fn first_frame_to_py(
     Ok((object, HEADER_LEN + payload.len()))
 }
 
-/// A decoded frame as a Python object: a message instance, or a `RawFrame`.
-pub fn frame_to_py(py: Python<'_>, frame: Frame) -> PyResult<PyObject> {
-    match frame {
-        Frame::Message(m) => crate::messages_generated::wrap(py, m),
-        Frame::Raw(raw) => PyRawFrame(raw).into_py_any(py),
-    }
+/// A message object: `message` under its class's face `S` (the generated subclass).
+#[inline]
+pub fn instance<S>(py: Python<'_>, message: Message, face: S) -> PyResult<PyObject>
+where
+    S: PyClass<BaseType = PyMessage>,
+{
+    Py::new(
+        py,
+        PyClassInitializer::from(PyMessage(message)).add_subclass(face),
+    )
+    .map(Py::into_any)
 }
 
 /// The 6-byte frame header.
@@ -353,9 +360,7 @@ pub fn decode_all(
 
 #[inline]
 fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<PyObject> {
-    let (header, payload) = messages::split_frame(data).py(py)?;
-    let used = HEADER_LEN + payload.len();
-    // Checked before decoding so that a bad buffer builds no object.
+    let (object, used) = first_frame_to_py(py, d, data)?;
     if used != data.len() {
         return Err(error(
             py,
@@ -366,7 +371,7 @@ fn decode_whole(py: Python<'_>, d: &Dialect, data: &[u8]) -> PyResult<PyObject> 
             ),
         ));
     }
-    payload_to_py(py, d, header, payload)
+    Ok(object)
 }
 
 /// Decodes a payload given its header.

@@ -6,9 +6,8 @@
 #[allow(unused_imports)]
 use crate::conv::{self, B032Arg, BytesArg, SeqArg, ShortTxIdArg, StrArg, U256Arg};
 use crate::errors::PyResultExt;
-use crate::messages::PyMessage;
+use crate::messages::{instance, PyMessage};
 use pyo3::prelude::*;
-use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::IntoPyObjectExt;
 use sv2::codec::{ShortTxId, U256};
 use sv2::messages::{self as m, Message, MessageKind};
@@ -3840,153 +3839,91 @@ impl PySubmitTelemetryDataError {
 
 /// A decoded message as an instance of its Python class.
 pub fn wrap(py: Python<'_>, message: Message) -> PyResult<PyObject> {
-    let kind = message.kind();
-    let init = PyClassInitializer::from(PyMessage(message));
-    match kind {
-        MessageKind::SetupConnection => {
-            Py::new(py, init.add_subclass(PySetupConnection)).map(Py::into_any)
-        }
-        MessageKind::SetupConnectionSuccess => {
-            Py::new(py, init.add_subclass(PySetupConnectionSuccess)).map(Py::into_any)
-        }
-        MessageKind::SetupConnectionError => {
-            Py::new(py, init.add_subclass(PySetupConnectionError)).map(Py::into_any)
-        }
-        MessageKind::ChannelEndpointChanged => {
-            Py::new(py, init.add_subclass(PyChannelEndpointChanged)).map(Py::into_any)
-        }
+    match message.kind() {
+        MessageKind::SetupConnection => instance(py, message, PySetupConnection),
+        MessageKind::SetupConnectionSuccess => instance(py, message, PySetupConnectionSuccess),
+        MessageKind::SetupConnectionError => instance(py, message, PySetupConnectionError),
+        MessageKind::ChannelEndpointChanged => instance(py, message, PyChannelEndpointChanged),
         MessageKind::OpenStandardMiningChannel => {
-            Py::new(py, init.add_subclass(PyOpenStandardMiningChannel)).map(Py::into_any)
+            instance(py, message, PyOpenStandardMiningChannel)
         }
         MessageKind::OpenStandardMiningChannelSuccess => {
-            Py::new(py, init.add_subclass(PyOpenStandardMiningChannelSuccess)).map(Py::into_any)
+            instance(py, message, PyOpenStandardMiningChannelSuccess)
         }
         MessageKind::OpenStandardMiningChannelError => {
-            Py::new(py, init.add_subclass(PyOpenStandardMiningChannelError)).map(Py::into_any)
+            instance(py, message, PyOpenStandardMiningChannelError)
         }
         MessageKind::OpenExtendedMiningChannel => {
-            Py::new(py, init.add_subclass(PyOpenExtendedMiningChannel)).map(Py::into_any)
+            instance(py, message, PyOpenExtendedMiningChannel)
         }
         MessageKind::OpenExtendedMiningChannelSuccess => {
-            Py::new(py, init.add_subclass(PyOpenExtendedMiningChannelSuccess)).map(Py::into_any)
+            instance(py, message, PyOpenExtendedMiningChannelSuccess)
         }
         MessageKind::OpenExtendedMiningChannelError => {
-            Py::new(py, init.add_subclass(PyOpenExtendedMiningChannelError)).map(Py::into_any)
+            instance(py, message, PyOpenExtendedMiningChannelError)
         }
-        MessageKind::UpdateChannel => {
-            Py::new(py, init.add_subclass(PyUpdateChannel)).map(Py::into_any)
-        }
-        MessageKind::UpdateChannelError => {
-            Py::new(py, init.add_subclass(PyUpdateChannelError)).map(Py::into_any)
-        }
-        MessageKind::CloseChannel => {
-            Py::new(py, init.add_subclass(PyCloseChannel)).map(Py::into_any)
-        }
-        MessageKind::SetExtranoncePrefix => {
-            Py::new(py, init.add_subclass(PySetExtranoncePrefix)).map(Py::into_any)
-        }
-        MessageKind::SubmitSharesStandard => {
-            Py::new(py, init.add_subclass(PySubmitSharesStandard)).map(Py::into_any)
-        }
-        MessageKind::SubmitSharesExtended => {
-            Py::new(py, init.add_subclass(PySubmitSharesExtended)).map(Py::into_any)
-        }
-        MessageKind::SubmitSharesSuccess => {
-            Py::new(py, init.add_subclass(PySubmitSharesSuccess)).map(Py::into_any)
-        }
-        MessageKind::SubmitSharesError => {
-            Py::new(py, init.add_subclass(PySubmitSharesError)).map(Py::into_any)
-        }
-        MessageKind::NewMiningJob => {
-            Py::new(py, init.add_subclass(PyNewMiningJob)).map(Py::into_any)
-        }
-        MessageKind::NewExtendedMiningJob => {
-            Py::new(py, init.add_subclass(PyNewExtendedMiningJob)).map(Py::into_any)
-        }
-        MessageKind::MiningSetNewPrevHash => {
-            Py::new(py, init.add_subclass(PyMiningSetNewPrevHash)).map(Py::into_any)
-        }
-        MessageKind::SetTarget => Py::new(py, init.add_subclass(PySetTarget)).map(Py::into_any),
-        MessageKind::SetCustomMiningJob => {
-            Py::new(py, init.add_subclass(PySetCustomMiningJob)).map(Py::into_any)
-        }
+        MessageKind::UpdateChannel => instance(py, message, PyUpdateChannel),
+        MessageKind::UpdateChannelError => instance(py, message, PyUpdateChannelError),
+        MessageKind::CloseChannel => instance(py, message, PyCloseChannel),
+        MessageKind::SetExtranoncePrefix => instance(py, message, PySetExtranoncePrefix),
+        MessageKind::SubmitSharesStandard => instance(py, message, PySubmitSharesStandard),
+        MessageKind::SubmitSharesExtended => instance(py, message, PySubmitSharesExtended),
+        MessageKind::SubmitSharesSuccess => instance(py, message, PySubmitSharesSuccess),
+        MessageKind::SubmitSharesError => instance(py, message, PySubmitSharesError),
+        MessageKind::NewMiningJob => instance(py, message, PyNewMiningJob),
+        MessageKind::NewExtendedMiningJob => instance(py, message, PyNewExtendedMiningJob),
+        MessageKind::MiningSetNewPrevHash => instance(py, message, PyMiningSetNewPrevHash),
+        MessageKind::SetTarget => instance(py, message, PySetTarget),
+        MessageKind::SetCustomMiningJob => instance(py, message, PySetCustomMiningJob),
         MessageKind::SetCustomMiningJobSuccess => {
-            Py::new(py, init.add_subclass(PySetCustomMiningJobSuccess)).map(Py::into_any)
+            instance(py, message, PySetCustomMiningJobSuccess)
         }
-        MessageKind::SetCustomMiningJobError => {
-            Py::new(py, init.add_subclass(PySetCustomMiningJobError)).map(Py::into_any)
-        }
-        MessageKind::Reconnect => Py::new(py, init.add_subclass(PyReconnect)).map(Py::into_any),
-        MessageKind::SetGroupChannel => {
-            Py::new(py, init.add_subclass(PySetGroupChannel)).map(Py::into_any)
-        }
-        MessageKind::AllocateMiningJobToken => {
-            Py::new(py, init.add_subclass(PyAllocateMiningJobToken)).map(Py::into_any)
-        }
+        MessageKind::SetCustomMiningJobError => instance(py, message, PySetCustomMiningJobError),
+        MessageKind::Reconnect => instance(py, message, PyReconnect),
+        MessageKind::SetGroupChannel => instance(py, message, PySetGroupChannel),
+        MessageKind::AllocateMiningJobToken => instance(py, message, PyAllocateMiningJobToken),
         MessageKind::AllocateMiningJobTokenSuccess => {
-            Py::new(py, init.add_subclass(PyAllocateMiningJobTokenSuccess)).map(Py::into_any)
+            instance(py, message, PyAllocateMiningJobTokenSuccess)
         }
         MessageKind::AllocateMiningJobTokenError => {
-            Py::new(py, init.add_subclass(PyAllocateMiningJobTokenError)).map(Py::into_any)
+            instance(py, message, PyAllocateMiningJobTokenError)
         }
-        MessageKind::IdentifyTransactions => {
-            Py::new(py, init.add_subclass(PyIdentifyTransactions)).map(Py::into_any)
-        }
+        MessageKind::IdentifyTransactions => instance(py, message, PyIdentifyTransactions),
         MessageKind::IdentifyTransactionsSuccess => {
-            Py::new(py, init.add_subclass(PyIdentifyTransactionsSuccess)).map(Py::into_any)
+            instance(py, message, PyIdentifyTransactionsSuccess)
         }
         MessageKind::ProvideMissingTransactions => {
-            Py::new(py, init.add_subclass(PyProvideMissingTransactions)).map(Py::into_any)
+            instance(py, message, PyProvideMissingTransactions)
         }
         MessageKind::ProvideMissingTransactionsSuccess => {
-            Py::new(py, init.add_subclass(PyProvideMissingTransactionsSuccess)).map(Py::into_any)
+            instance(py, message, PyProvideMissingTransactionsSuccess)
         }
-        MessageKind::CommitMiningJob => {
-            Py::new(py, init.add_subclass(PyCommitMiningJob)).map(Py::into_any)
-        }
-        MessageKind::CommitMiningJobSuccess => {
-            Py::new(py, init.add_subclass(PyCommitMiningJobSuccess)).map(Py::into_any)
-        }
-        MessageKind::CommitMiningJobError => {
-            Py::new(py, init.add_subclass(PyCommitMiningJobError)).map(Py::into_any)
-        }
-        MessageKind::CoinbaseOutputDataSize => {
-            Py::new(py, init.add_subclass(PyCoinbaseOutputDataSize)).map(Py::into_any)
-        }
-        MessageKind::NewTemplate => Py::new(py, init.add_subclass(PyNewTemplate)).map(Py::into_any),
-        MessageKind::TdpSetNewPrevHash => {
-            Py::new(py, init.add_subclass(PyTdpSetNewPrevHash)).map(Py::into_any)
-        }
-        MessageKind::RequestTransactionData => {
-            Py::new(py, init.add_subclass(PyRequestTransactionData)).map(Py::into_any)
-        }
+        MessageKind::CommitMiningJob => instance(py, message, PyCommitMiningJob),
+        MessageKind::CommitMiningJobSuccess => instance(py, message, PyCommitMiningJobSuccess),
+        MessageKind::CommitMiningJobError => instance(py, message, PyCommitMiningJobError),
+        MessageKind::CoinbaseOutputDataSize => instance(py, message, PyCoinbaseOutputDataSize),
+        MessageKind::NewTemplate => instance(py, message, PyNewTemplate),
+        MessageKind::TdpSetNewPrevHash => instance(py, message, PyTdpSetNewPrevHash),
+        MessageKind::RequestTransactionData => instance(py, message, PyRequestTransactionData),
         MessageKind::RequestTransactionDataSuccess => {
-            Py::new(py, init.add_subclass(PyRequestTransactionDataSuccess)).map(Py::into_any)
+            instance(py, message, PyRequestTransactionDataSuccess)
         }
         MessageKind::RequestTransactionDataError => {
-            Py::new(py, init.add_subclass(PyRequestTransactionDataError)).map(Py::into_any)
+            instance(py, message, PyRequestTransactionDataError)
         }
-        MessageKind::SubmitSolution => {
-            Py::new(py, init.add_subclass(PySubmitSolution)).map(Py::into_any)
-        }
-        MessageKind::OpenTelemetryChannel => {
-            Py::new(py, init.add_subclass(PyOpenTelemetryChannel)).map(Py::into_any)
-        }
+        MessageKind::SubmitSolution => instance(py, message, PySubmitSolution),
+        MessageKind::OpenTelemetryChannel => instance(py, message, PyOpenTelemetryChannel),
         MessageKind::OpenTelemetryChannelSuccess => {
-            Py::new(py, init.add_subclass(PyOpenTelemetryChannelSuccess)).map(Py::into_any)
+            instance(py, message, PyOpenTelemetryChannelSuccess)
         }
         MessageKind::OpenTelemetryChannelError => {
-            Py::new(py, init.add_subclass(PyOpenTelemetryChannelError)).map(Py::into_any)
+            instance(py, message, PyOpenTelemetryChannelError)
         }
-        MessageKind::SubmitTelemetryData => {
-            Py::new(py, init.add_subclass(PySubmitTelemetryData)).map(Py::into_any)
-        }
+        MessageKind::SubmitTelemetryData => instance(py, message, PySubmitTelemetryData),
         MessageKind::SubmitTelemetryDataSuccess => {
-            Py::new(py, init.add_subclass(PySubmitTelemetryDataSuccess)).map(Py::into_any)
+            instance(py, message, PySubmitTelemetryDataSuccess)
         }
-        MessageKind::SubmitTelemetryDataError => {
-            Py::new(py, init.add_subclass(PySubmitTelemetryDataError)).map(Py::into_any)
-        }
+        MessageKind::SubmitTelemetryDataError => instance(py, message, PySubmitTelemetryDataError),
     }
 }
 
@@ -4000,464 +3937,226 @@ pub fn decode_payload(
     match kind {
         MessageKind::SetupConnection => {
             let message = m::SetupConnection::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetupConnection),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetupConnection)
         }
         MessageKind::SetupConnectionSuccess => {
             let message = m::SetupConnectionSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetupConnectionSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetupConnectionSuccess)
         }
         MessageKind::SetupConnectionError => {
             let message = m::SetupConnectionError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetupConnectionError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetupConnectionError)
         }
         MessageKind::ChannelEndpointChanged => {
             let message = m::ChannelEndpointChanged::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyChannelEndpointChanged),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyChannelEndpointChanged)
         }
         MessageKind::OpenStandardMiningChannel => {
             let message = m::OpenStandardMiningChannel::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenStandardMiningChannel),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenStandardMiningChannel)
         }
         MessageKind::OpenStandardMiningChannelSuccess => {
             let message =
                 m::OpenStandardMiningChannelSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
+            instance(
                 py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenStandardMiningChannelSuccess),
+                Message::from(message),
+                PyOpenStandardMiningChannelSuccess,
             )
-            .map(Py::into_any)
         }
         MessageKind::OpenStandardMiningChannelError => {
             let message =
                 m::OpenStandardMiningChannelError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenStandardMiningChannelError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenStandardMiningChannelError)
         }
         MessageKind::OpenExtendedMiningChannel => {
             let message = m::OpenExtendedMiningChannel::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenExtendedMiningChannel),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenExtendedMiningChannel)
         }
         MessageKind::OpenExtendedMiningChannelSuccess => {
             let message =
                 m::OpenExtendedMiningChannelSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
+            instance(
                 py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenExtendedMiningChannelSuccess),
+                Message::from(message),
+                PyOpenExtendedMiningChannelSuccess,
             )
-            .map(Py::into_any)
         }
         MessageKind::OpenExtendedMiningChannelError => {
             let message =
                 m::OpenExtendedMiningChannelError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenExtendedMiningChannelError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenExtendedMiningChannelError)
         }
         MessageKind::UpdateChannel => {
             let message = m::UpdateChannel::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyUpdateChannel),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyUpdateChannel)
         }
         MessageKind::UpdateChannelError => {
             let message = m::UpdateChannelError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyUpdateChannelError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyUpdateChannelError)
         }
         MessageKind::CloseChannel => {
             let message = m::CloseChannel::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyCloseChannel),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyCloseChannel)
         }
         MessageKind::SetExtranoncePrefix => {
             let message = m::SetExtranoncePrefix::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetExtranoncePrefix),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetExtranoncePrefix)
         }
         MessageKind::SubmitSharesStandard => {
             let message = m::SubmitSharesStandard::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitSharesStandard),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitSharesStandard)
         }
         MessageKind::SubmitSharesExtended => {
             let message = m::SubmitSharesExtended::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitSharesExtended),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitSharesExtended)
         }
         MessageKind::SubmitSharesSuccess => {
             let message = m::SubmitSharesSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitSharesSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitSharesSuccess)
         }
         MessageKind::SubmitSharesError => {
             let message = m::SubmitSharesError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitSharesError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitSharesError)
         }
         MessageKind::NewMiningJob => {
             let message = m::NewMiningJob::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyNewMiningJob),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyNewMiningJob)
         }
         MessageKind::NewExtendedMiningJob => {
             let message = m::NewExtendedMiningJob::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyNewExtendedMiningJob),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyNewExtendedMiningJob)
         }
         MessageKind::MiningSetNewPrevHash => {
             let message = m::MiningSetNewPrevHash::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyMiningSetNewPrevHash),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyMiningSetNewPrevHash)
         }
         MessageKind::SetTarget => {
             let message = m::SetTarget::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetTarget),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetTarget)
         }
         MessageKind::SetCustomMiningJob => {
             let message = m::SetCustomMiningJob::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetCustomMiningJob),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetCustomMiningJob)
         }
         MessageKind::SetCustomMiningJobSuccess => {
             let message = m::SetCustomMiningJobSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetCustomMiningJobSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetCustomMiningJobSuccess)
         }
         MessageKind::SetCustomMiningJobError => {
             let message = m::SetCustomMiningJobError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetCustomMiningJobError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetCustomMiningJobError)
         }
         MessageKind::Reconnect => {
             let message = m::Reconnect::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyReconnect),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyReconnect)
         }
         MessageKind::SetGroupChannel => {
             let message = m::SetGroupChannel::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySetGroupChannel),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySetGroupChannel)
         }
         MessageKind::AllocateMiningJobToken => {
             let message = m::AllocateMiningJobToken::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyAllocateMiningJobToken),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyAllocateMiningJobToken)
         }
         MessageKind::AllocateMiningJobTokenSuccess => {
             let message =
                 m::AllocateMiningJobTokenSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyAllocateMiningJobTokenSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyAllocateMiningJobTokenSuccess)
         }
         MessageKind::AllocateMiningJobTokenError => {
             let message =
                 m::AllocateMiningJobTokenError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyAllocateMiningJobTokenError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyAllocateMiningJobTokenError)
         }
         MessageKind::IdentifyTransactions => {
             let message = m::IdentifyTransactions::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyIdentifyTransactions),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyIdentifyTransactions)
         }
         MessageKind::IdentifyTransactionsSuccess => {
             let message =
                 m::IdentifyTransactionsSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyIdentifyTransactionsSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyIdentifyTransactionsSuccess)
         }
         MessageKind::ProvideMissingTransactions => {
             let message = m::ProvideMissingTransactions::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyProvideMissingTransactions),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyProvideMissingTransactions)
         }
         MessageKind::ProvideMissingTransactionsSuccess => {
             let message =
                 m::ProvideMissingTransactionsSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
+            instance(
                 py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyProvideMissingTransactionsSuccess),
+                Message::from(message),
+                PyProvideMissingTransactionsSuccess,
             )
-            .map(Py::into_any)
         }
         MessageKind::CommitMiningJob => {
             let message = m::CommitMiningJob::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyCommitMiningJob),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyCommitMiningJob)
         }
         MessageKind::CommitMiningJobSuccess => {
             let message = m::CommitMiningJobSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyCommitMiningJobSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyCommitMiningJobSuccess)
         }
         MessageKind::CommitMiningJobError => {
             let message = m::CommitMiningJobError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyCommitMiningJobError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyCommitMiningJobError)
         }
         MessageKind::CoinbaseOutputDataSize => {
             let message = m::CoinbaseOutputDataSize::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyCoinbaseOutputDataSize),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyCoinbaseOutputDataSize)
         }
         MessageKind::NewTemplate => {
             let message = m::NewTemplate::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyNewTemplate),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyNewTemplate)
         }
         MessageKind::TdpSetNewPrevHash => {
             let message = m::TdpSetNewPrevHash::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyTdpSetNewPrevHash),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyTdpSetNewPrevHash)
         }
         MessageKind::RequestTransactionData => {
             let message = m::RequestTransactionData::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyRequestTransactionData),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyRequestTransactionData)
         }
         MessageKind::RequestTransactionDataSuccess => {
             let message =
                 m::RequestTransactionDataSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyRequestTransactionDataSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyRequestTransactionDataSuccess)
         }
         MessageKind::RequestTransactionDataError => {
             let message =
                 m::RequestTransactionDataError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyRequestTransactionDataError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyRequestTransactionDataError)
         }
         MessageKind::SubmitSolution => {
             let message = m::SubmitSolution::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitSolution),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitSolution)
         }
         MessageKind::OpenTelemetryChannel => {
             let message = m::OpenTelemetryChannel::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenTelemetryChannel),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenTelemetryChannel)
         }
         MessageKind::OpenTelemetryChannelSuccess => {
             let message =
                 m::OpenTelemetryChannelSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenTelemetryChannelSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenTelemetryChannelSuccess)
         }
         MessageKind::OpenTelemetryChannelError => {
             let message = m::OpenTelemetryChannelError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PyOpenTelemetryChannelError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PyOpenTelemetryChannelError)
         }
         MessageKind::SubmitTelemetryData => {
             let message = m::SubmitTelemetryData::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitTelemetryData),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitTelemetryData)
         }
         MessageKind::SubmitTelemetryDataSuccess => {
             let message = m::SubmitTelemetryDataSuccess::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitTelemetryDataSuccess),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitTelemetryDataSuccess)
         }
         MessageKind::SubmitTelemetryDataError => {
             let message = m::SubmitTelemetryDataError::decode_payload(dialect, payload).py(py)?;
-            Py::new(
-                py,
-                PyClassInitializer::from(PyMessage(Message::from(message)))
-                    .add_subclass(PySubmitTelemetryDataError),
-            )
-            .map(Py::into_any)
+            instance(py, Message::from(message), PySubmitTelemetryDataError)
         }
     }
 }

@@ -7,14 +7,14 @@ use crate::conv::StrArg;
 use crate::errors::{code_of_session, error, PyResultExt, ResultCode};
 use crate::events::now_ms;
 use crate::keys::{authority_key_arg, unix_now, PyCertificate, PyPoolUrl, PyStaticSecretKey};
-use crate::messages::{dialect, frame_to_py, PyMessage, PyRawFrame};
+use crate::messages::{dialect, PyMessage, PyRawFrame};
 use crate::{conv, event_class};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use pyo3::IntoPyObjectExt;
 use std::sync::Mutex;
 use sv2::codec::Str0255;
-use sv2::messages::{Frame, Protocol, SetupConnection};
+use sv2::messages::{Protocol, SetupConnection};
 use sv2::noise::{Cipher, InitiatorConfig, NegotiationForm, NoiseProfile, ResponderConfig};
 use sv2::session::{
     ClientConfig, ClientSecurity, CloseReason, Event, Limits, ProtocolSupport, Role, ServerConfig,
@@ -466,7 +466,7 @@ event_class!(
 /// `RawFrame`, and the `HandshakeComplete`, `SetupComplete` and `Closed` classes.
 pub fn event_to_py(py: Python<'_>, event: Event) -> PyResult<PyObject> {
     match event {
-        Event::Message(m) => frame_to_py(py, Frame::Message(m)),
+        Event::Message(m) => crate::messages_generated::wrap(py, m),
         Event::Forward(raw) => PyRawFrame(raw).into_py_any(py),
         Event::HandshakeComplete { cipher, form } => HandshakeComplete {
             cipher: cipher_name(cipher).into(),
