@@ -57,8 +57,9 @@ pub struct SignArgs {
     /// The server's public key: a server public key file, or the key text itself.
     #[arg(long, value_name = "FILE|KEY")]
     server_public: String,
-    /// Start of validity: unix seconds, or `now`.
-    #[arg(long, value_name = "UNIX|now", default_value = "now")]
+    /// Start of validity: unix seconds, `now`, or `now-DURATION` (e.g. `now-10m`) to allow for
+    /// miners whose clock is behind the signer's: they refuse a certificate not yet valid.
+    #[arg(long, value_name = "UNIX|now|now-DURATION", default_value = "now")]
     valid_from: String,
     /// Length of validity from --valid-from, e.g. 30d, 12h, 1w2d, 90m, 3600s.
     #[arg(long, value_name = "DURATION")]
@@ -165,7 +166,7 @@ fn sign(args: SignArgs) -> Result<(), String> {
     )?;
     let not_valid_after = match (&args.valid_for, &args.not_valid_after) {
         (Some(duration), None) => {
-            let seconds = parse_duration(duration)?;
+            let seconds = parse_duration(duration, "--valid-for")?;
             let end = u64::from(valid_from)
                 .checked_add(seconds)
                 .filter(|end| *end <= u64::from(u32::MAX))
@@ -261,15 +262,31 @@ fn server_public_arg(arg: &str) -> Result<StaticPublicKey, String> {
     key_arg(arg, StaticPublicKey::read_file, StaticPublicKey::from_text)
 }
 
-/// `now` (the wall clock; only the CLI reads it) or unix seconds.
+/// `now` (the wall clock; only the CLI reads it), `now-DURATION`, or unix seconds.
 fn parse_time(arg: &str, option: &str) -> Result<u64, String> {
-    if arg.trim().eq_ignore_ascii_case("now") {
-        return SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .map_err(|_| "the system clock is before 1970".to_string());
+    let text = arg.trim();
+    let Some(after_now) = text
+        .get(..3)
+        .filter(|head| head.eq_ignore_ascii_case("now"))
+        .map(|_| &text[3..])
+    else {
+        return parse_unix(arg, option);
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| "the system clock is before 1970".to_string())?;
+    if after_now.is_empty() {
+        return Ok(now);
     }
-    parse_unix(arg, option)
+    let Some(ago) = after_now.strip_prefix('-') else {
+        return Err(format!(
+            "{option} {arg}: expected `now`, `now-DURATION` (e.g. now-10m) or unix seconds"
+        ));
+    };
+    let seconds = duration_seconds(ago).map_err(|why| duration_error(option, arg, &why))?;
+    now.checked_sub(seconds)
+        .ok_or_else(|| format!("{option} {arg}: before 1970"))
 }
 
 fn parse_unix(arg: &str, option: &str) -> Result<u64, String> {
@@ -294,12 +311,19 @@ fn to_u32(value: u64, option: &str) -> Result<u32, String> {
 
 /// Parses durations like `30d`, `12h`, `1w2d`, `90m`, `3600s`: one or more number+unit pairs.
 /// A bare number is refused, so that `30` is not silently read as seconds when days were meant.
-pub(crate) fn parse_duration(arg: &str) -> Result<u64, String> {
-    let bad =
-        |why: &str| format!("--valid-for {arg}: {why} (examples: 30d, 12h, 1w2d, 90m, 3600s)");
+pub(crate) fn parse_duration(arg: &str, option: &str) -> Result<u64, String> {
+    duration_seconds(arg).map_err(|why| duration_error(option, arg, &why))
+}
+
+fn duration_error(option: &str, arg: &str, why: &str) -> String {
+    format!("{option} {arg}: {why} (examples: 30d, 12h, 1w2d, 90m, 3600s)")
+}
+
+/// The seconds in a duration, or why it is not one.
+fn duration_seconds(arg: &str) -> Result<u64, String> {
     let text = arg.trim();
     if text.is_empty() {
-        return Err(bad("empty duration"));
+        return Err("empty duration".into());
     }
     let mut total: u64 = 0;
     let mut digits = String::new();
@@ -314,23 +338,23 @@ pub(crate) fn parse_duration(arg: &str) -> Result<u64, String> {
             'h' => 3600,
             'd' => 86_400,
             'w' => 7 * 86_400,
-            _ => return Err(bad(&format!("unknown unit `{c}`"))),
+            _ => return Err(format!("unknown unit `{c}`")),
         };
         if digits.is_empty() {
-            return Err(bad(&format!("unit `{c}` without a number")));
+            return Err(format!("unit `{c}` without a number"));
         }
-        let n: u64 = digits.parse().map_err(|_| bad("number too large"))?;
+        let n: u64 = digits.parse().map_err(|_| "number too large")?;
         digits.clear();
         total = n
             .checked_mul(unit)
             .and_then(|s| total.checked_add(s))
-            .ok_or_else(|| bad("too long"))?;
+            .ok_or("too long")?;
     }
     if !digits.is_empty() {
-        return Err(bad("a number needs a unit"));
+        return Err("a number needs a unit".into());
     }
     if total == 0 {
-        return Err(bad("the duration is zero"));
+        return Err("the duration is zero".into());
     }
     Ok(total)
 }
@@ -369,19 +393,19 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("30d"), Ok(30 * 86_400));
-        assert_eq!(parse_duration("1h"), Ok(3600));
+        assert_eq!(parse_duration("30d", "--valid-for"), Ok(30 * 86_400));
+        assert_eq!(parse_duration("1h", "--valid-for"), Ok(3600));
         assert_eq!(
-            parse_duration("1w2d3h4m5s"),
+            parse_duration("1w2d3h4m5s", "--valid-for"),
             Ok(9 * 86_400 + 3 * 3600 + 245)
         );
-        assert!(parse_duration("30").is_err());
-        assert!(parse_duration("").is_err());
-        assert!(parse_duration("d").is_err());
-        assert!(parse_duration("3y").is_err());
-        assert!(parse_duration("0d").is_err());
-        assert!(parse_duration("99999999999999999999d").is_err());
-        assert!(parse_duration("-1d").is_err());
+        assert!(parse_duration("30", "--valid-for").is_err());
+        assert!(parse_duration("", "--valid-for").is_err());
+        assert!(parse_duration("d", "--valid-for").is_err());
+        assert!(parse_duration("3y", "--valid-for").is_err());
+        assert!(parse_duration("0d", "--valid-for").is_err());
+        assert!(parse_duration("99999999999999999999d", "--valid-for").is_err());
+        assert!(parse_duration("-1d", "--valid-for").is_err());
     }
 
     #[test]
@@ -403,7 +427,20 @@ mod tests {
         assert_eq!(parse_unix("123", "--x"), Ok(123));
         assert!(parse_unix("-1", "--x").is_err());
         assert!(parse_unix("1e9", "--x").is_err());
-        assert!(parse_time("now", "--x").unwrap() > 1_600_000_000);
+        let now = parse_time("now", "--x").unwrap();
+        assert!(now > 1_600_000_000);
+        let earlier = parse_time("now-10m", "--x").unwrap();
+        assert!(
+            now - earlier >= 599 && now - earlier <= 601,
+            "{now} {earlier}"
+        );
+        assert!(parse_time("NOW-1h", "--x").is_ok());
+        let err = parse_time("now+1h", "--x").unwrap_err();
+        assert!(err.contains("now-DURATION"), "{err}");
+        let err = parse_time("now-10", "--valid-from").unwrap_err();
+        assert!(err.starts_with("--valid-from now-10:"), "{err}");
+        assert!(parse_time("now-99999999w", "--x").is_err());
+        assert!(parse_time("nowhere", "--x").is_err());
         assert!(to_u32(1 << 32, "--x").is_err());
     }
 }

@@ -13,7 +13,7 @@ echo "== sv2 key: a pool authority key pair, a server key pair, a certificate si
 "$sv2" key gen-authority --secret-out "$out/authority.key" --public-out "$out/authority.pub"
 "$sv2" key gen-server --secret-out "$out/server.key" --public-out "$out/server.pub"
 "$sv2" key sign --authority-secret "$out/authority.key" --server-public "$out/server.pub" \
-    --valid-for 1d --out "$out/server.cert"
+    --valid-from now-5m --valid-for 1d --out "$out/server.cert"
 
 echo "== pool: 127.0.0.1 on a free port, Noise with that certificate, made-up templates at regtest difficulty"
 "$out/pool" --port 0 --key "$out/server.key" --cert "$out/server.cert" \
@@ -31,9 +31,9 @@ while [ ! -s "$out/url" ]; do
     sleep 0.1
 done
 
-echo "== miner: the C CPU miner on the sans-I/O sv2_miner handle, for 6 seconds"
+echo "== miner: the C CPU miner on the sans-I/O sv2_miner handle, until 10 shares are accepted (30 s at most)"
 miner_rc=0
-"$out/miner" --user demo.cpu0 --seconds 6 "$(cat "$out/url")" || miner_rc=$?
+"$out/miner" --user demo.cpu0 --shares 10 --seconds 30 "$(cat "$out/url")" || miner_rc=$?
 pool_rc=0
 wait $pool_pid || pool_rc=$?
 trap - EXIT

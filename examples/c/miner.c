@@ -5,7 +5,10 @@
  *
  *   --user NAME        user identity of the channel (default "demo.cpu0")
  *   --extended         open an extended channel and roll the extranonce (default: standard)
- *   --hashrate H       nominal hash rate to announce (default: measured at start)
+ *   --hashrate H       nominal hash rate to announce, in H/s or as a percentage of the rate
+ *                      measured at start (`10%`: the pool's target then yields ten times the
+ *                      share rate it aims for, which tests use to see shares quickly)
+ *                      (default: the measured rate)
  *   --seconds N        stop after N seconds (default 10)
  *   --shares N         stop after N accepted shares (default: no limit)
  *   --quiet            print only the summary
@@ -43,10 +46,11 @@ static struct {
     const char *user;
     int extended;
     double hashrate;
+    double hashrate_percent; /* > 0: announce this share of the measured rate */
     double seconds;
     long shares;
     int quiet;
-} opt = {NULL, "demo.cpu0", 0, 0.0, 10.0, 0, 0};
+} opt = {NULL, "demo.cpu0", 0, 0.0, 0.0, 10.0, 0, 0};
 
 static uint64_t now_ms(void) {
     struct timespec ts;
@@ -55,7 +59,7 @@ static uint64_t now_ms(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: miner [--user NAME] [--extended] [--hashrate H] [--seconds N] "
+    fprintf(stderr, "usage: miner [--user NAME] [--extended] [--hashrate H|P%%] [--seconds N] "
                     "[--shares N] [--quiet] stratum2+tcp://HOST:PORT/KEY\n");
     exit(2);
 }
@@ -71,7 +75,15 @@ static void parse_args(int argc, char **argv) {
         } else if (strcmp(a, "--extended") == 0) {
             opt.extended = 1;
         } else if (strcmp(a, "--hashrate") == 0 && v) {
-            opt.hashrate = atof(v);
+            size_t len = strlen(v);
+            if (len > 1 && v[len - 1] == '%') {
+                opt.hashrate_percent = atof(v);
+                if (!(opt.hashrate_percent > 0.0)) {
+                    usage();
+                }
+            } else {
+                opt.hashrate = atof(v);
+            }
             i++;
         } else if (strcmp(a, "--seconds") == 0 && v) {
             opt.seconds = atof(v);
@@ -410,9 +422,17 @@ int main(int argc, char **argv) {
     snprintf(host, sizeof host, "%s", (const char *)url.host);
     port = url.port;
     if (opt.hashrate <= 0) {
-        opt.hashrate = measure_hashrate();
-        SAY("this CPU does about %.0f hashes/s through sv2_work_hash(); announcing that\n",
-            opt.hashrate);
+        double measured = measure_hashrate();
+        if (opt.hashrate_percent > 0.0) {
+            opt.hashrate = measured * opt.hashrate_percent / 100.0;
+            SAY("this CPU does about %.0f hashes/s through sv2_work_hash(); announcing %g%% of "
+                "that, %.0f hashes/s\n",
+                measured, opt.hashrate_percent, opt.hashrate);
+        } else {
+            opt.hashrate = measured;
+            SAY("this CPU does about %.0f hashes/s through sv2_work_hash(); announcing that\n",
+                opt.hashrate);
+        }
     }
     if (sv2_miner_config_new(&cfg) != SV2_OK ||
         sv2_miner_config_set_pool_url(cfg, opt.url) != SV2_OK ||

@@ -230,17 +230,17 @@ async def main(argv: Optional[list[str]] = None) -> int:
 
     config, authority = server_config(args.plaintext)
     pool = Pool(config, report_every=args.report_every)
-    port = await pool.start(args.host, args.port)
-    if authority is None:
-        print(f"pool listening: stratum2+tcp+plain://{args.host}:{port}", flush=True)
-    else:
-        print(f"pool listening: stratum2+tcp://{args.host}:{port}/{authority}", flush=True)
-
+    # The handlers go in before the URL is printed: whoever reads it may signal at once.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
+    port = await pool.start(args.host, args.port)
+    if authority is None:
+        print(f"pool listening: stratum2+tcp+plain://{args.host}:{port}", flush=True)
+    else:
+        print(f"pool listening: stratum2+tcp://{args.host}:{port}/{authority}", flush=True)
     await stop.wait()
     print("\nshutting down", flush=True)
     await pool.close()

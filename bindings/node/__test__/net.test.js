@@ -98,8 +98,10 @@ async function startPool(extra = {}) {
   return sv2.listenPool({
     server: noiseServer,
     pool: { vardiff: { sharesPerMinute: 600 }, ackFlushMs: 100, ...extra.pool },
-    // Network difficulty 1: no share of these CPU miners is a block, so no job goes stale.
-    templates: { seed: 5, height: 300, nbits: 0x1d00ffff, ...extra.templates },
+    // Network difficulty 1: a share of these CPU miners is a block about once in 200 000; and
+    // a block does not advance the chain, so no in-flight share goes stale (tests count
+    // rejections).
+    templates: { seed: 5, height: 300, nbits: 0x1d00ffff, advanceOnBlock: false, ...extra.templates },
   })
 }
 

@@ -83,8 +83,9 @@ def test_python_pool_and_miner_over_tcp_with_noise() -> None:
                 accepted = await asyncio.wait_for(mine(conn, 5), 10)
                 assert [a.sequence_number for a in accepted] == [0, 1, 2, 3, 4]
                 assert len(server.connections) == 1
-            # The server notices the close and drops the connection.
-            for _ in range(100):
+            # The server notices the close and drops the connection (within 5 s even on a
+            # loaded machine).
+            for _ in range(500):
                 if not server.connections:
                     break
                 await asyncio.sleep(0.01)

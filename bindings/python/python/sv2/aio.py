@@ -418,9 +418,12 @@ class Server:
             pass
         finally:
             self.connections.discard(conn)
-            self._tasks.discard(task)
-            with contextlib.suppress(Exception):
-                await conn.close()
+            try:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            finally:
+                # Only now, so that wait_closed() also waits for the close to finish.
+                self._tasks.discard(task)
 
     async def start(self, host: Optional[str], port: int, **kwargs: Any) -> None:
         self._server = await asyncio.start_server(self._on_client, host, port, **kwargs)
