@@ -4,7 +4,7 @@ SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
-	test-python bench-python python-env python-develop python-wheels \
+	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard
 
 all: build
@@ -58,15 +58,31 @@ test-python: python-develop
 	cd $(PY_CRATE)/python && $(PY) -m mypy.stubtest sv2._sv2 --allowlist ../.stubtest-allowlist
 	$(PY) -m mypy --strict $(PY_CRATE)/python/sv2 examples/python $(PY_CRATE)/bench.py
 	rm -f target/wheels/libsv2-*.whl
-	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --profile dev -m $(PY_CRATE)/Cargo.toml --features abi3-py39 -o target/wheels
-	bash scripts/python-wheel-smoke.sh target/wheels/libsv2-*-cp39-abi3-*.whl
+	$(MAKE) --no-print-directory python-wheel WHEEL_ABI=abi3-py39 WHEEL_PROFILE="--profile dev"
 
-# Release wheels for this platform: the cp39-abi3 wheel (every CPython >= 3.9) and the
-# cp310-abi3 wheel, which pip prefers on 3.10+ (METH_FASTCALL calls, see bindings/python/Cargo.toml).
-python-wheels: python-env
-	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --release -m $(PY_CRATE)/Cargo.toml --features abi3-py39 -o target/wheels
-	VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q --release -m $(PY_CRATE)/Cargo.toml --features abi3-py310 -o target/wheels
-	ls target/wheels/libsv2-*-cp39-abi3-*.whl target/wheels/libsv2-*-cp310-abi3-*.whl
+# Portable wheels: linked by zig against glibc 2.17 (manylinux2014, so pip takes them on any
+# x86_64 Linux of the last ten years, not only on one as new as the build machine), checked
+# with auditwheel, installed into a fresh venv with no index and smoke-tested.
+WHEEL_ABI ?= abi3-py39
+WHEEL_PROFILE ?= --release
+WHEEL_TAG := manylinux_2_17_x86_64
+python-wheel: python-env
+	$(PY) -m pip install -q --disable-pip-version-check ziglang auditwheel
+	PATH=$(VENV_ABS)/bin:$$PATH VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q $(WHEEL_PROFILE) \
+	  -m $(PY_CRATE)/Cargo.toml --features $(WHEEL_ABI) --zig --compatibility manylinux2014 -o target/wheels
+	@w=$$(ls target/wheels/libsv2-*-cp$(subst abi3-py,,$(WHEEL_ABI))-abi3-*$(WHEEL_TAG)*.whl); \
+	  echo "auditwheel show $$w"; \
+	  $(VENV_ABS)/bin/auditwheel show "$$w" | tr '\n' ' ' | grep -q '"$(WHEEL_TAG)"' \
+	    || { $(VENV_ABS)/bin/auditwheel show "$$w"; echo "not a $(WHEEL_TAG) wheel"; exit 1; }; \
+	  bash scripts/python-wheel-smoke.sh "$$w"
+
+# Release wheels: the cp39-abi3 wheel (every CPython >= 3.9) and the cp310-abi3 wheel, which
+# pip prefers on 3.10+ (METH_FASTCALL calls, see bindings/python/Cargo.toml).
+python-wheels:
+	rm -f target/wheels/libsv2-*.whl
+	$(MAKE) --no-print-directory python-wheel WHEEL_ABI=abi3-py39
+	$(MAKE) --no-print-directory python-wheel WHEEL_ABI=abi3-py310
+	ls -l target/wheels/
 
 # Figures for the README: decode cost vs a no-op call, shares/s through the pool engine.
 # Measured twice: as `pip install` builds it here (stable ABI of this Python) and with the
