@@ -5,7 +5,7 @@ SV2 := target/debug/sv2
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
-	test-node node node-dashboard
+	test-node node node-dashboard node-packages
 
 all: build
 
@@ -67,7 +67,7 @@ WHEEL_ABI ?= abi3-py39
 WHEEL_PROFILE ?= --release
 WHEEL_TAG := manylinux_2_17_x86_64
 python-wheel: python-env
-	$(PY) -m pip install -q --disable-pip-version-check ziglang auditwheel
+	$(PY) -m pip install -q --disable-pip-version-check ziglang==0.17.1 auditwheel==6.8.2
 	PATH=$(VENV_ABS)/bin:$$PATH VIRTUAL_ENV=$(VENV_ABS) $(VENV_ABS)/bin/maturin build -q $(WHEEL_PROFILE) \
 	  -m $(PY_CRATE)/Cargo.toml --features $(WHEEL_ABI) --zig --compatibility manylinux2014 -o target/wheels
 	@w=$$(ls target/wheels/libsv2-*-cp$(subst abi3-py,,$(WHEEL_ABI))-abi3-*$(WHEEL_TAG)*.whl); \
@@ -241,6 +241,12 @@ test-node: node
 	  { echo "bindings/node/index.js or index.d.ts is stale: run 'make node' and commit"; exit 1; }
 	cd $(NODE_DIR) && npm test
 	node --test examples/node/dashboard/
+	bash scripts/node-packages.sh dev
+
+# The npm packages (target/npm/*.tgz): `libsv2` and its prebuilt addon `libsv2-linux-x64-gnu`
+# (glibc >= 2.17), installed offline into an empty project and exercised.
+node-packages: node
+	bash scripts/node-packages.sh release
 
 # The dashboard with two demo CPU miners: open the printed http:// URL.
 node-dashboard: node
