@@ -3190,6 +3190,11 @@ typedef struct sv2_event {
 #define SV2_ERR_TOO_MANY_CHANNELS 409
 
 /**
+ * A Mining Protocol client set up the connection but asked for no channel in time (R55).
+ */
+#define SV2_ERR_TIMEOUT_OPEN_CHANNEL 411
+
+/**
  * Mining: no open channel has this id (on this connection).
  */
 #define SV2_ERR_UNKNOWN_CHANNEL 450
@@ -5769,6 +5774,16 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_dialect(struct sv2_pool_config *conf
 SV2_MUST_USE sv2_result sv2_pool_config_set_timeouts(struct sv2_pool_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
 
 /**
+ * Sets how long a client may stay set up without asking for a channel before the pool
+ * closes the connection (R55), as `sv2_server_config_set_open_channel_timeout()`. Default
+ * 60 000 ms; 0 disables it.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_open_channel_timeout(struct sv2_pool_config *config, uint64_t open_channel_ms);
+
+/**
  * Seeds the Noise ephemeral keys (tests only).
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL.
@@ -6279,6 +6294,16 @@ SV2_MUST_USE sv2_result sv2_server_config_set_dialect(struct sv2_server_config *
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_server_config_set_timeouts(struct sv2_server_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * Sets how long a Mining Protocol client may stay set up without asking for a channel
+ * (OpenStandardMiningChannel or OpenExtendedMiningChannel) before the server closes the
+ * connection with `SV2_ERR_TIMEOUT_OPEN_CHANNEL` (R55). Default 60 000 ms; 0 disables it.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_open_channel_timeout(struct sv2_server_config *config, uint64_t open_channel_ms);
 
 /**
  * Seeds the Noise ephemeral keys (tests only; see `sv2_client_config_set_rng_seed()`).

@@ -462,6 +462,7 @@ fn timeouts_close_the_session() {
     assert!(server.is_closed());
     let mut config = ServerConfig::new(ServerSecurity::Plaintext, vec![ProtocolSupport::mining()]);
     config.timeouts.idle_ms = Some(60_000);
+    config.timeouts.open_channel_ms = None;
     let mut server = Session::server(config, 0).unwrap();
     server.receive_data(&setup_frame(), 5).unwrap();
     assert_eq!(server.poll_timeout(), Some(60_005));
@@ -473,6 +474,88 @@ fn timeouts_close_the_session() {
             TimeoutKind::Idle
         )))
     );
+}
+
+#[test]
+fn a_mining_client_that_opens_no_channel_is_closed() {
+    // R55: after SetupConnection.Success the server waits open_channel_ms (60 s by default)
+    // for the first OpenStandardMiningChannel / OpenExtendedMiningChannel, then closes.
+    let mut server = plaintext_server();
+    server.receive_data(&setup_frame(), 7).unwrap();
+    let events: Vec<_> = std::iter::from_fn(|| server.next_event()).collect();
+    assert!(
+        matches!(events[..], [Event::SetupComplete { .. }]),
+        "{events:?}"
+    );
+    assert_eq!(server.poll_timeout(), Some(60_007));
+    server.handle_timeout(60_006);
+    assert!(server.is_ready());
+    server.handle_timeout(60_007);
+    let events: Vec<_> = std::iter::from_fn(|| server.next_event()).collect();
+    assert_eq!(
+        closed_reason(&events),
+        Some(&CloseReason::Error(SessionError::Timeout(
+            TimeoutKind::OpenChannel
+        )))
+    );
+
+    // Asking for a channel stops the timer, whatever the answer; idle (off here) is the only
+    // timer left.
+    let mut server = plaintext_server();
+    server.receive_data(&setup_frame(), 0).unwrap();
+    server
+        .receive_data(&frame(&open_channel()), 59_999)
+        .unwrap();
+    let events: Vec<_> = std::iter::from_fn(|| server.next_event()).collect();
+    assert!(
+        matches!(events.last(), Some(Event::Message(_))),
+        "{events:?}"
+    );
+    assert_eq!(server.poll_timeout(), None);
+    server.handle_timeout(1_000_000);
+    assert!(server.is_ready());
+
+    // With an idle timer too, the earlier of the two is the deadline.
+    let mut config = ServerConfig::new(ServerSecurity::Plaintext, vec![ProtocolSupport::mining()]);
+    config.timeouts.idle_ms = Some(5_000);
+    config.timeouts.open_channel_ms = Some(20_000);
+    let mut server = Session::server(config, 0).unwrap();
+    server.receive_data(&setup_frame(), 0).unwrap();
+    let _: Vec<_> = std::iter::from_fn(|| server.next_event()).collect();
+    assert_eq!(server.poll_timeout(), Some(5_000));
+    server.handle_timeout(5_000);
+    assert!(server.is_closed());
+
+    // Disabled, or a protocol without channels: no such timer.
+    let mut config = ServerConfig::new(ServerSecurity::Plaintext, vec![ProtocolSupport::mining()]);
+    config.timeouts.open_channel_ms = None;
+    let mut server = Session::server(config, 0).unwrap();
+    server.receive_data(&setup_frame(), 0).unwrap();
+    let _: Vec<_> = std::iter::from_fn(|| server.next_event()).collect();
+    assert_eq!(server.poll_timeout(), None);
+    let client = ClientConfig::new(
+        ClientSecurity::Plaintext,
+        Protocol::TemplateDistribution,
+        0,
+        "t",
+    );
+    let tdp = ProtocolSupport {
+        protocol: Protocol::TemplateDistribution,
+        supported_flags: 0,
+        success_flags: 0,
+    };
+    let mut pair = pair_with(
+        client,
+        ServerConfig::new(ServerSecurity::Plaintext, vec![tdp]),
+    );
+    pair.pump().unwrap();
+    assert!(pair.server.is_ready());
+    assert_eq!(pair.server.poll_timeout(), None);
+    // The client side never has it.
+    let mut pair = mining_pair(ClientSecurity::Plaintext, ServerSecurity::Plaintext);
+    pair.pump().unwrap();
+    assert!(pair.client.is_ready());
+    assert_eq!(pair.client.poll_timeout(), None);
 }
 
 #[test]

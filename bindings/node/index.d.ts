@@ -964,7 +964,10 @@ export declare function targetToHex(target: Uint8Array): string
 /** The compact nBits of a target. */
 export declare function targetToNbits(target: Uint8Array): number
 
-/** Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle off. */
+/**
+ * Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle
+ * off, open channel 60 s.
+ */
 export interface Timeouts {
   /** From creation until the Noise handshake completes. */
   handshakeMs?: number
@@ -972,6 +975,11 @@ export interface Timeouts {
   setupMs?: number
   /** Longest time without a received byte once set up. */
   idleMs?: number
+  /**
+   * Mining servers: from setup until the client asks for its first channel; then the
+   * connection closes with `SV2_ERR_TIMEOUT_OPEN_CHANNEL` (R55).
+   */
+  openChannelMs?: number
 }
 
 /** Variable difficulty settings. */

@@ -1,7 +1,7 @@
 //! `sv2_miner_config`, `sv2_miner` and `sv2_work`: the composed miner (session + mining client)
 //! for firmware, the work a device hashes, and the target / difficulty / hash-rate helpers.
 
-use super::session::{seed_arg, str0255_arg, timeouts_arg, ClientSecurityChoice};
+use super::session::{seed_arg, set_timeouts, str0255_arg, ClientSecurityChoice};
 use super::*;
 use crate::codec::{Str0255, U256};
 use crate::keys::{AuthorityPublicKey, Host, PoolUrl, Security};
@@ -782,7 +782,7 @@ pub extern "C" fn sv2_miner_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.session.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
+        set_timeouts(&mut c.session.timeouts, handshake_ms, setup_ms, idle_ms);
         Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! (many downstream connections in one handle), so that a pool can be written in C.
 
 use super::messages::{message_from_view, View};
-use super::session::{seed_arg, server_identity_arg, timeouts_arg};
+use super::session::{seed_arg, server_identity_arg, set_timeouts, timer_arg};
 use super::*;
 use crate::codec::U256;
 use crate::keys::{Certificate, StaticSecretKey};
@@ -176,7 +176,25 @@ pub extern "C" fn sv2_pool_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.server.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
+        set_timeouts(&mut c.server.timeouts, handshake_ms, setup_ms, idle_ms);
+        Ok(())
+    })
+}
+
+/// Sets how long a client may stay set up without asking for a channel before the pool
+/// closes the connection (R55), as `sv2_server_config_set_open_channel_timeout()`. Default
+/// 60 000 ms; 0 disables it.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_open_channel_timeout(
+    config: *mut sv2_pool_config,
+    open_channel_ms: u64,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.server.timeouts.open_channel_ms = timer_arg(open_channel_ms);
         Ok(())
     })
 }

@@ -139,6 +139,8 @@ pub const SV2_ERR_PEER_CLOSED_MID_FRAME: sv2_result = 407;
 pub const SV2_ERR_PEER_CLOSED_BEFORE_SETUP: sv2_result = 408;
 /// Opening one more channel would exceed the configured maximum.
 pub const SV2_ERR_TOO_MANY_CHANNELS: sv2_result = 409;
+/// A Mining Protocol client set up the connection but asked for no channel in time (R55).
+pub const SV2_ERR_TIMEOUT_OPEN_CHANNEL: sv2_result = 411;
 
 // Reserved for the Python and Node bindings (never reuse): 111 SHARE_REFUSED (a local share
 // refusal without its own code), 112 UNEXPECTED_MESSAGE, 113 IO (key or certificate file),
@@ -330,6 +332,10 @@ static DESCRIPTIONS: &[(sv2_result, &CStr)] = &[
         c"peer closed the connection before setup completed",
     ),
     (SV2_ERR_TOO_MANY_CHANNELS, c"channel limit reached"),
+    (
+        SV2_ERR_TIMEOUT_OPEN_CHANNEL,
+        c"no channel opened in time after setup",
+    ),
     (SV2_ERR_UNKNOWN_CHANNEL, c"no open channel with this id"),
     (
         SV2_ERR_WRONG_CHANNEL_KIND,
@@ -508,6 +514,7 @@ impl From<SessionError> for Error {
             SessionError::Timeout(TimeoutKind::Handshake) => SV2_ERR_TIMEOUT_HANDSHAKE,
             SessionError::Timeout(TimeoutKind::Setup) => SV2_ERR_TIMEOUT_SETUP,
             SessionError::Timeout(TimeoutKind::Idle) => SV2_ERR_TIMEOUT_IDLE,
+            SessionError::Timeout(TimeoutKind::OpenChannel) => SV2_ERR_TIMEOUT_OPEN_CHANNEL,
             SessionError::PeerClosedMidFrame { .. } => SV2_ERR_PEER_CLOSED_MID_FRAME,
             SessionError::PeerClosedBeforeSetup { .. } => SV2_ERR_PEER_CLOSED_BEFORE_SETUP,
             SessionError::InputBufferFull { .. } => SV2_ERR_INPUT_BUFFER_FULL,

@@ -46,14 +46,22 @@ pub(crate) fn seed_arg(seed: *const u8) -> Result<Option<[u8; 32]>, Error> {
     }
 }
 
-/// The session timers from the C form, where 0 disables a timer.
-pub(crate) fn timeouts_arg(handshake_ms: u64, setup_ms: u64, idle_ms: u64) -> Timeouts {
-    let ms = |ms: u64| (ms != 0).then_some(ms);
-    Timeouts {
-        handshake_ms: ms(handshake_ms),
-        setup_ms: ms(setup_ms),
-        idle_ms: ms(idle_ms),
-    }
+/// A timer from the C form, where 0 disables it.
+pub(crate) fn timer_arg(ms: u64) -> Option<u64> {
+    (ms != 0).then_some(ms)
+}
+
+/// Sets the three session timers of the `*_set_timeouts` calls from the C form (0 disables a
+/// timer); the first-channel timer has its own setter and is kept.
+pub(crate) fn set_timeouts(
+    timeouts: &mut Timeouts,
+    handshake_ms: u64,
+    setup_ms: u64,
+    idle_ms: u64,
+) {
+    timeouts.handshake_ms = timer_arg(handshake_ms);
+    timeouts.setup_ms = timer_arg(setup_ms);
+    timeouts.idle_ms = timer_arg(idle_ms);
 }
 
 /// A server's Noise identity: its static secret key and the certificate issued for it
@@ -323,7 +331,7 @@ pub extern "C" fn sv2_client_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.config.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
+        set_timeouts(&mut c.config.timeouts, handshake_ms, setup_ms, idle_ms);
         Ok(())
     })
 }
@@ -513,7 +521,25 @@ pub extern "C" fn sv2_server_config_set_timeouts(
     idle_ms: u64,
 ) -> sv2_result {
     with_mut(config, |c| {
-        c.config.timeouts = timeouts_arg(handshake_ms, setup_ms, idle_ms);
+        set_timeouts(&mut c.config.timeouts, handshake_ms, setup_ms, idle_ms);
+        Ok(())
+    })
+}
+
+/// Sets how long a Mining Protocol client may stay set up without asking for a channel
+/// (OpenStandardMiningChannel or OpenExtendedMiningChannel) before the server closes the
+/// connection with `SV2_ERR_TIMEOUT_OPEN_CHANNEL` (R55). Default 60 000 ms; 0 disables it.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_server_config_set_open_channel_timeout(
+    config: *mut sv2_server_config,
+    open_channel_ms: u64,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.config.timeouts.open_channel_ms = timer_arg(open_channel_ms);
         Ok(())
     })
 }

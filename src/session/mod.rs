@@ -78,6 +78,11 @@ pub struct Timeouts {
     pub setup_ms: Option<u64>,
     /// Longest time without any received byte once set up.
     pub idle_ms: Option<u64>,
+    /// Servers of the Mining Protocol: from SetupConnection.Success until the client asks for
+    /// its first channel (OpenStandardMiningChannel or OpenExtendedMiningChannel). A client
+    /// that sets up and never mines only holds a connection slot (R55; the spec leaves the
+    /// value to the implementation, 60 s by default). Ignored by clients and other protocols.
+    pub open_channel_ms: Option<u64>,
 }
 
 impl Default for Timeouts {
@@ -86,6 +91,7 @@ impl Default for Timeouts {
             handshake_ms: Some(10_000),
             setup_ms: Some(10_000),
             idle_ms: None,
+            open_channel_ms: Some(60_000),
         }
     }
 }
@@ -252,6 +258,8 @@ pub enum TimeoutKind {
     Setup,
     /// Nothing was received for too long.
     Idle,
+    /// A Mining Protocol client set up the connection but asked for no channel in time (R55).
+    OpenChannel,
 }
 
 /// A peer broke the protocol's rules.
@@ -736,7 +744,14 @@ impl Session {
 
     fn enter_ready(&mut self, protocol: Protocol) {
         self.phase = Phase::Ready { protocol };
-        self.phase_deadline = None;
+        // In Ready the phase deadline is only the server's wait for a first channel (R55).
+        self.phase_deadline = match (&self.side, protocol, self.timeouts.open_channel_ms) {
+            (Side::Server { .. }, Protocol::Mining, Some(ms)) => Some((
+                self.last_receive_ms.saturating_add(ms),
+                TimeoutKind::OpenChannel,
+            )),
+            _ => None,
+        };
     }
 
     /// The next event, decoding the next received frame if needed. `None` when idle.
@@ -800,6 +815,12 @@ impl Session {
                 );
             }
             self.track_channels(&message, self.role.peer())?;
+            if matches!(
+                kind,
+                MessageKind::OpenStandardMiningChannel | MessageKind::OpenExtendedMiningChannel
+            ) {
+                self.phase_deadline = None; // R55: the client asked for a channel
+            }
             return Ok(Some(Event::Message(message)));
         }
     }
@@ -1002,27 +1023,34 @@ impl Session {
     pub fn poll_timeout(&self) -> Option<u64> {
         match self.phase {
             Phase::Closed => None,
-            Phase::Ready { .. } => self
-                .timeouts
-                .idle_ms
-                .map(|t| self.last_receive_ms.saturating_add(t)),
+            Phase::Ready { .. } => {
+                let idle = self
+                    .timeouts
+                    .idle_ms
+                    .map(|t| self.last_receive_ms.saturating_add(t));
+                let open_channel = self.phase_deadline.map(|(at, _)| at);
+                idle.into_iter().chain(open_channel).min()
+            }
             _ => self.phase_deadline.map(|(at, _)| at),
         }
     }
 
-    /// Fires expired timers: a handshake, setup or idle timeout closes the session.
+    /// Fires expired timers: a handshake, setup, idle or first-channel timeout closes the
+    /// session.
     pub fn handle_timeout(&mut self, now_ms: u64) {
+        let phase_expired = self
+            .phase_deadline
+            .filter(|(at, _)| now_ms >= *at)
+            .map(|(_, kind)| kind);
         let expired = match self.phase {
             Phase::Closed => None,
-            Phase::Ready { .. } => self
-                .timeouts
-                .idle_ms
-                .filter(|t| now_ms >= self.last_receive_ms.saturating_add(*t))
-                .map(|_| TimeoutKind::Idle),
-            _ => self
-                .phase_deadline
-                .filter(|(at, _)| now_ms >= *at)
-                .map(|(_, kind)| kind),
+            Phase::Ready { .. } => phase_expired.or_else(|| {
+                self.timeouts
+                    .idle_ms
+                    .filter(|t| now_ms >= self.last_receive_ms.saturating_add(*t))
+                    .map(|_| TimeoutKind::Idle)
+            }),
+            _ => phase_expired,
         };
         if let Some(kind) = expired {
             self.fail(SessionError::Timeout(kind));

@@ -629,11 +629,68 @@ out:
     sv2_pool_free(p);
 }
 
+/* R55: a client that sets up and asks for no channel is closed by the pool after the
+ * open-channel timeout; a CLOSED event carries SV2_ERR_TIMEOUT_OPEN_CHANNEL. */
+static void open_channel_timeout(void) {
+    sv2_pool_config *pc = NULL;
+    sv2_pool *p = NULL;
+    sv2_client_config *cc = NULL;
+    sv2_session *client = NULL;
+    sv2_pool_event ev;
+    uint8_t buf[512];
+    size_t n = 0;
+    uint64_t conn = 0, deadline = 0;
+    int round, closed = 0;
+
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_plaintext(pc));
+    CHECK_OK(sv2_pool_config_set_open_channel_timeout(pc, 1000));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_client_config_new(&cc));
+    CHECK_OK(sv2_client_config_set_plaintext(cc));
+    CHECK_OK(sv2_client_config_set_protocol(cc, SV2_PROTOCOL_MINING, 0));
+    CHECK_OK(sv2_session_new_client(cc, NOW_UNIX, 0, &client));
+    sv2_client_config_free(cc);
+    if (!p || !client) {
+        goto out;
+    }
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    for (round = 0; round < 4; round++) {
+        while (sv2_session_data_to_send(client, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            CHECK_OK(sv2_pool_receive_data(p, conn, buf, n, 5));
+        }
+        while (sv2_pool_next_event(p, &ev) == SV2_OK && ev.type != SV2_POOL_EVENT_NONE) {
+            CHECK(ev.type == SV2_POOL_EVENT_CONNECTED);
+        }
+        while (sv2_pool_data_to_send(p, conn, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            CHECK_OK(sv2_session_receive_data(client, buf, n, 5));
+        }
+    }
+    CHECK(sv2_session_is_ready(client));
+    CHECK_OK(sv2_pool_poll_timeout(p, &deadline));
+    CHECK(deadline == 1005);
+    CHECK_OK(sv2_pool_handle_timeout(p, 1004));
+    CHECK_OK(sv2_pool_handle_timeout(p, 1005));
+    while (sv2_pool_next_event(p, &ev) == SV2_OK && ev.type != SV2_POOL_EVENT_NONE) {
+        if (ev.type == SV2_POOL_EVENT_CLOSED) {
+            closed++;
+            CHECK(ev.conn == conn && ev.close_reason == SV2_CLOSE_ERROR);
+            CHECK(ev.error == SV2_ERR_TIMEOUT_OPEN_CHANNEL);
+        }
+    }
+    CHECK(closed == 1);
+out:
+    sv2_session_free(client);
+    sv2_pool_free(p);
+}
+
 int main(void) {
     null_handles();
     configs();
     targets();
     mine_and_misuse();
     extended_channel();
+    open_channel_timeout();
     return check_report("test_mining");
 }

@@ -23,6 +23,8 @@ static void null_handles(void) {
     CHECK_RC(sv2_client_config_set_plaintext(NULL), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_client_config_set_authority_key(NULL, key), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_server_config_set_noise(NULL, key, NULL), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_server_config_set_open_channel_timeout(NULL, 1000), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_pool_config_set_open_channel_timeout(NULL, 1000), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_session_new_client(NULL, 0, 0, NULL), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_session_new_server(NULL, 0, NULL), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_session_receive_data(NULL, buf, 1, 0), SV2_ERR_NULL_ARG);

@@ -126,6 +126,27 @@ static void handshake_timeout(void) {
     sv2_session_free(server);
 }
 
+/* R55: a Mining client that sets up and asks for no channel is closed by the server after
+ * the open-channel timeout (60 s by default; sv2_server_config_set_open_channel_timeout). */
+static void open_channel_timeout(void) {
+    sv2_session *client = NULL, *server = NULL;
+    sv2_event ev;
+    uint64_t deadline = 0;
+    CHECK(make_pair(0, 0, &client, &server));
+    pump(client, server, 1);
+    CHECK(wait_event(server, SV2_EVENT_SETUP_COMPLETE, &ev));
+    CHECK_OK(sv2_session_poll_timeout(server, &deadline));
+    CHECK(deadline == 1 + 60000);
+    CHECK_OK(sv2_session_handle_timeout(server, deadline - 1));
+    CHECK(!sv2_session_is_closed(server));
+    CHECK_OK(sv2_session_handle_timeout(server, deadline));
+    CHECK(wait_event(server, SV2_EVENT_CLOSED, &ev));
+    CHECK(ev.close_reason == SV2_CLOSE_ERROR && ev.error == SV2_ERR_TIMEOUT_OPEN_CHANNEL);
+    CHECK(strcmp(sv2_result_str(SV2_ERR_TIMEOUT_OPEN_CHANNEL), "no channel opened in time after setup") == 0);
+    sv2_session_free(client);
+    sv2_session_free(server);
+}
+
 static void wrong_authority(void) {
     sv2_session *client = NULL, *server = NULL;
     sv2_client_config *cc = NULL;
@@ -180,6 +201,7 @@ int main(void) {
     exchange(1);
     setup_rejected();
     handshake_timeout();
+    open_channel_timeout();
     wrong_authority();
     byte_by_byte();
     return check_report("test_session");

@@ -94,6 +94,27 @@ test('configuration errors are UsageErrors', () => {
   assert.throws(() => miner.scan(9, { startNonce: 0, count: 1 }), (e) => e.code === 'SV2_ERR_WRONG_STATE')
 })
 
+test('a mining server closes a client that opens no channel in time (R55)', () => {
+  const client = sv2.Session.client({ plaintext: true }, 0)
+  const server = sv2.Session.server({ plaintext: true, timeouts: { openChannelMs: 2000 } }, 0)
+  settle(client, server)
+  assert.ok(client.isReady && server.isReady)
+  assert.equal(server.pollTimeout(), 2000)
+  server.handleTimeout(1999)
+  assert.ok(!server.isClosed)
+  server.handleTimeout(2000)
+  const closed = server.events().at(-1)
+  assert.equal(closed.type, 'Closed')
+  assert.equal(closed.reason.code, 'SV2_ERR_TIMEOUT_OPEN_CHANNEL')
+  // Asking for a channel stops the timer.
+  const c2 = sv2.Session.client({ plaintext: true }, 0)
+  const s2 = sv2.Session.server({ plaintext: true, timeouts: { openChannelMs: 2000 } }, 0)
+  settle(c2, s2)
+  c2.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'u', nominalHashRate: 1, maxTarget: new Uint8Array(32).fill(0xff) })
+  settle(c2, s2)
+  assert.equal(s2.pollTimeout(), null)
+})
+
 async function startPool(extra = {}) {
   return sv2.listenPool({
     server: noiseServer,

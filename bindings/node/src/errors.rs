@@ -103,6 +103,7 @@ codes! {
     PEER_CLOSED_BEFORE_SETUP = 408, "peer closed the connection before setup completed";
     TOO_MANY_CHANNELS = 409, "channel limit reached";
     SETUP_REJECTED = 410, "SetupConnection was refused (bindings only; reserved in the C table)";
+    TIMEOUT_OPEN_CHANNEL = 411, "no channel opened in time after setup";
     UNKNOWN_CHANNEL = 450, "no open channel with this id";
     WRONG_CHANNEL_KIND = 451, "wrong submit kind for the channel (standard/extended)";
     UNKNOWN_JOB = 452, "share refused: unknown job";
@@ -265,6 +266,7 @@ pub fn session_code(e: &SessionError) -> (&'static str, u32) {
         SessionError::Timeout(TimeoutKind::Handshake) => TIMEOUT_HANDSHAKE,
         SessionError::Timeout(TimeoutKind::Setup) => TIMEOUT_SETUP,
         SessionError::Timeout(TimeoutKind::Idle) => TIMEOUT_IDLE,
+        SessionError::Timeout(TimeoutKind::OpenChannel) => TIMEOUT_OPEN_CHANNEL,
         SessionError::PeerClosedMidFrame { .. } => PEER_CLOSED_MID_FRAME,
         SessionError::PeerClosedBeforeSetup { .. } => PEER_CLOSED_BEFORE_SETUP,
         SessionError::InputBufferFull { .. } => INPUT_BUFFER_FULL,

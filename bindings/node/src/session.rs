@@ -42,7 +42,8 @@ impl Protocol {
     }
 }
 
-/// Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle off.
+/// Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle
+/// off, open channel 60 s.
 #[napi(object)]
 #[derive(Clone)]
 pub struct Timeouts {
@@ -52,6 +53,9 @@ pub struct Timeouts {
     pub setup_ms: Option<f64>,
     /// Longest time without a received byte once set up.
     pub idle_ms: Option<f64>,
+    /// Mining servers: from setup until the client asks for its first channel; then the
+    /// connection closes with `SV2_ERR_TIMEOUT_OPEN_CHANNEL` (R55).
+    pub open_channel_ms: Option<f64>,
 }
 
 pub(crate) fn apply_timeouts(t: &Option<Timeouts>, out: &mut sv2::session::Timeouts) {
@@ -65,6 +69,9 @@ pub(crate) fn apply_timeouts(t: &Option<Timeouts>, out: &mut sv2::session::Timeo
         }
         if let Some(v) = t.idle_ms {
             out.idle_ms = conv(v);
+        }
+        if let Some(v) = t.open_channel_ms {
+            out.open_channel_ms = conv(v);
         }
     }
 }

@@ -181,6 +181,8 @@ result_codes! {
     /// SetupConnection was refused with SetupConnection.Error (the code of a `Closed` event).
     /// (Python bindings; proposed for the C table.)
     SETUP_REJECTED = 410,
+    /// A Mining Protocol client set up the connection but asked for no channel in time (R55).
+    TIMEOUT_OPEN_CHANNEL = 411,
     /// Mining: no open channel has this id (on this connection).
     UNKNOWN_CHANNEL = 450,
     /// Mining: a standard submit on an extended channel or the reverse.
@@ -310,6 +312,7 @@ pub fn code_of_session(e: &SessionError) -> ResultCode {
         SessionError::Timeout(TimeoutKind::Handshake) => ResultCode::TIMEOUT_HANDSHAKE,
         SessionError::Timeout(TimeoutKind::Setup) => ResultCode::TIMEOUT_SETUP,
         SessionError::Timeout(TimeoutKind::Idle) => ResultCode::TIMEOUT_IDLE,
+        SessionError::Timeout(TimeoutKind::OpenChannel) => ResultCode::TIMEOUT_OPEN_CHANNEL,
         SessionError::PeerClosedMidFrame { .. } => ResultCode::PEER_CLOSED_MID_FRAME,
         SessionError::PeerClosedBeforeSetup { .. } => ResultCode::PEER_CLOSED_BEFORE_SETUP,
         SessionError::InputBufferFull { .. } => ResultCode::INPUT_BUFFER_FULL,

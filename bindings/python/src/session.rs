@@ -117,6 +117,7 @@ fn limits_timeouts(
         handshake_ms: handshake_timeout_ms.and_then(t),
         setup_ms: setup_timeout_ms.and_then(t),
         idle_ms: idle_timeout_ms.and_then(t),
+        ..Timeouts::default()
     };
     (limits, timeouts)
 }
@@ -309,7 +310,8 @@ impl PyServerConfig {
         setup_check = None, dialect = "spec", noise_profile = "sri-2023", ciphers = None,
         accept_no_negotiation = true, rng_seed = None, max_frame_payload = None,
         max_buffered_input = None, max_buffered_output = None, max_channels = None,
-        handshake_timeout_ms = 10_000, setup_timeout_ms = 10_000, idle_timeout_ms = 0
+        handshake_timeout_ms = 10_000, setup_timeout_ms = 10_000, idle_timeout_ms = 0,
+        open_channel_timeout_ms = 60_000
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -331,6 +333,7 @@ impl PyServerConfig {
         handshake_timeout_ms: Option<u64>,
         setup_timeout_ms: Option<u64>,
         idle_timeout_ms: Option<u64>,
+        open_channel_timeout_ms: Option<u64>,
     ) -> PyResult<Self> {
         let security =
             match (static_key, certificate, plaintext) {
@@ -403,6 +406,8 @@ impl PyServerConfig {
             setup_timeout_ms,
             idle_timeout_ms,
         );
+        // R55: a Mining client that sets up and asks for no channel is closed (0 disables).
+        config.timeouts.open_channel_ms = open_channel_timeout_ms.filter(|ms| *ms > 0);
         Ok(Self { config })
     }
 

@@ -283,6 +283,29 @@ def test_timeouts() -> None:
     assert timeout is not None and abs(timeout - 10_000 - sv2.monotonic_ms()) < 1000
 
 
+def test_open_channel_timeout_closes_a_client_without_channels() -> None:
+    # R55: set up, ask for no channel: the server closes after open_channel_timeout_ms.
+    client, server, _ = pair(False, open_channel_timeout_ms=2_000)
+    pump(client, server, 10)
+    assert client.is_ready and server.is_ready
+    assert server.poll_timeout() == 2_010
+    server.handle_timeout(2_009)
+    assert not server.is_closed
+    server.handle_timeout(2_010)
+    ev = server.events()[-1]
+    assert isinstance(ev, sv2.Closed) and ev.code == sv2.ResultCode.TIMEOUT_OPEN_CHANNEL
+    # An OpenStandardMiningChannel stops the timer; 0 disables it.
+    client, server, _ = pair(False, open_channel_timeout_ms=2_000)
+    pump(client, server, 10)
+    client.send(sv2.OpenStandardMiningChannel(request_id=1, user_identity="u", nominal_hash_rate=1.0, max_target=b"\xff" * 32))
+    pump(client, server, 20)
+    assert isinstance(server.events()[-1], sv2.OpenStandardMiningChannel)
+    assert server.poll_timeout() is None
+    client, server, _ = pair(False, open_channel_timeout_ms=0)
+    pump(client, server, 10)
+    assert server.poll_timeout() is None
+
+
 def test_config_errors() -> None:
     key = sv2.AuthoritySecretKey.generate(SEED_A).public_key()
     with pytest.raises(sv2.UsageError) as info:

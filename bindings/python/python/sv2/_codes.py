@@ -128,6 +128,8 @@ class ResultCode(IntEnum):
     """Opening one more channel would exceed the configured maximum."""
     SETUP_REJECTED = 410
     """SetupConnection was refused with SetupConnection.Error (the code of a `Closed` event). (Python bindings; proposed for the C table.)"""
+    TIMEOUT_OPEN_CHANNEL = 411
+    """A Mining Protocol client set up the connection but asked for no channel in time (R55)."""
     UNKNOWN_CHANNEL = 450
     """Mining: no open channel has this id (on this connection)."""
     WRONG_CHANNEL_KIND = 451

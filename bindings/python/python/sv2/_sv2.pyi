@@ -295,6 +295,7 @@ class ServerConfig:
         handshake_timeout_ms: int | None = ...,
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
+        open_channel_timeout_ms: int | None = ...,
     ) -> Self: ...
     @property
     def plaintext(self) -> bool: ...
