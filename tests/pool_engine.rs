@@ -1468,6 +1468,9 @@ fn accounting_events_and_snapshot() {
         max_target: easy(6),
         ..cfg()
     });
+    // No channel yet: a plain zero (not -0.0, which reports print as "-0").
+    let empty = h.e.snapshot(h.now).total_hashrate;
+    assert!(empty == 0.0 && empty.is_sign_positive(), "{empty}");
     h.conn(1, 0);
     let ch = h.std(1, 1);
     h.block();

@@ -72,6 +72,8 @@ async def mine(
                     if verbose:
                         print(f"share refused locally: {e}", file=sys.stderr)
                 await conn.send_all(list(client.drain_outgoing()))
+    except sv2.aio.ConnectionClosed:
+        pass  # the pool went away: report what was accepted
     finally:
         if recv is not None and not recv.done():
             recv.cancel()

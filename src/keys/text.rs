@@ -158,10 +158,14 @@ impl AuthorityPublicKey {
     /// Parses key text and checks that it is a valid Ed25519 point, so that a wrong key in a
     /// configuration is reported when it is read, not at the first handshake.
     pub fn from_text(text: &str) -> Result<Self, KeyTextError> {
-        let bytes = decode_key(text)?;
+        Self::from_bytes_checked(*decode_key(text)?)
+    }
+    /// Raw key bytes, checked like key text (a valid Ed25519 point), for bindings and
+    /// configuration readers that take bytes.
+    pub fn from_bytes_checked(bytes: [u8; 32]) -> Result<Self, KeyTextError> {
         ed25519_dalek::VerifyingKey::from_bytes(&bytes)
             .map_err(|_| KeyTextError::InvalidEd25519Key)?;
-        Ok(Self(*bytes))
+        Ok(Self(bytes))
     }
     /// The key as text (Base58Check, no version byte).
     pub fn to_text(&self) -> String {
@@ -174,6 +178,11 @@ impl StaticPublicKey {
     /// format is checked.
     pub fn from_text(text: &str) -> Result<Self, KeyTextError> {
         Ok(Self(*decode_key(text)?))
+    }
+    /// Raw key bytes; every 32-byte string is a usable X25519 key, so this cannot fail (it
+    /// exists so that code generic over both public key types checks what needs checking).
+    pub fn from_bytes_checked(bytes: [u8; 32]) -> Result<Self, KeyTextError> {
+        Ok(Self(bytes))
     }
     /// The key as text (Base58Check, no version byte).
     pub fn to_text(&self) -> String {

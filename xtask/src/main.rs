@@ -1581,7 +1581,12 @@ fn py_type(ty: &str, field: &str) -> PyType {
         param: arg.into(),
         default: format!("{arg}::default()"),
         take: "p.0".into(),
-        stub_in: stub.into(),
+        // The byte arguments take a bytearray too (conv.rs); strict type checkers need saying.
+        stub_in: if stub == "bytes" {
+            "bytes | bytearray".into()
+        } else {
+            stub.into()
+        },
         stub_default: "...",
         stub_out: stub.into(),
         getter_ret: "PyObject",

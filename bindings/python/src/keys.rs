@@ -55,10 +55,13 @@ macro_rules! public_key {
             fn from_text(py: Python<'_>, text: &str) -> PyResult<Self> {
                 <$core>::from_text(text.trim()).py(py).map(Self)
             }
-            /// Wraps 32 raw key bytes.
+            /// Wraps 32 raw key bytes, checked as key text is (an authority key must be a
+            /// valid Ed25519 point: `NoiseError` `KEY_INVALID` otherwise).
             #[staticmethod]
-            fn from_bytes(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-                Ok(Self(<$core>::from_bytes(conv::fixed_in::<32>(data)?)))
+            fn from_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+                <$core>::from_bytes_checked(conv::fixed_in::<32>(data)?)
+                    .py(py)
+                    .map(Self)
             }
             /// The 32 raw key bytes.
             fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
@@ -229,7 +232,7 @@ impl PyCertificate {
             not_valid_after,
         )
         .map(Self)
-        .map_err(|e| error(py, ResultCode::INVALID_ARG, e.to_string()))
+        .map_err(|e| error(py, ResultCode::CERT_EMPTY_VALIDITY, e.to_string()))
     }
 
     /// Checks the signature against the trusted authority key and the validity window at

@@ -156,6 +156,13 @@ impl PyFrameHeader {
     #[new]
     #[pyo3(signature = (*, extension_id = 0, channel_msg = false, msg_type = 0, msg_length = 0))]
     fn new(extension_id: u16, channel_msg: bool, msg_type: u8, msg_length: u32) -> PyResult<Self> {
+        // The top bit of the wire's extension_type is channel_msg: a larger id would be
+        // silently cut to 15 bits.
+        if extension_id > 0x7fff {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "extension_id exceeds 32767 (15 bits; the 16th is channel_msg)",
+            ));
+        }
         if msg_length > sv2::codec::framing::MAX_PAYLOAD_LEN as u32 {
             return Err(pyo3::exceptions::PyValueError::new_err(
                 "msg_length exceeds 16777215 (U24)",

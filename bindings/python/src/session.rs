@@ -296,7 +296,12 @@ impl PyClientConfig {
 /// Configuration of a server session; share one among all connections. Noise needs the
 /// server's static secret key and the certificate an authority signed for its public key;
 /// `plaintext=True` is for local networks. `setup_check(setup)` may return an error code
-/// string to refuse a client (SetupConnection.Error), or None to accept it.
+/// string to refuse a client (SetupConnection.Error), or None to accept it. `protocols` lists
+/// what the server accepts as `(name, supported_flags, success_flags)` tuples (default
+/// `[("mining", 0b111, 0)]`): a client asking for a flag outside `supported_flags` is refused
+/// with `unsupported-feature-flags`; `success_flags` go out in SetupConnection.Success.
+/// `open_channel_timeout_ms` closes a Mining client that asks for no channel that long after
+/// setup (R55; 0 disables).
 #[pyclass(frozen, module = "sv2._sv2", name = "ServerConfig")]
 pub struct PyServerConfig {
     pub config: ServerConfig,

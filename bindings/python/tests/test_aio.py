@@ -172,6 +172,58 @@ def test_setup_timeout_closes_silent_clients() -> None:
     asyncio.run(main())
 
 
+def test_sending_on_an_ended_connection_raises_connection_closed() -> None:
+    """Whether the session already saw the close or the socket resets under the write, a send
+    raises `ConnectionClosed`, as `recv()` does, never a bare `ConnectionResetError` or the
+    session's `UsageError`."""
+
+    async def leave_after_setup(conn: sv2.aio.Connection) -> None:
+        return  # the server closes the connection once its handler returns
+
+    async def main() -> None:
+        server = await sv2.aio.serve(leave_after_setup, "127.0.0.1", 0, config=sv2.ServerConfig(plaintext=True))
+        async with server:
+            async with sv2.aio.connect(f"stratum2+tcp+plain://127.0.0.1:{server.port}") as conn:
+                ping = sv2.OpenStandardMiningChannel(request_id=1, user_identity="u", nominal_hash_rate=1.0, max_target=b"\xff" * 32)
+                with pytest.raises(sv2.aio.ConnectionClosed):
+                    for _ in range(1000):
+                        await conn.send(ping)
+                        await asyncio.sleep(0.001)
+                with pytest.raises(sv2.aio.ConnectionClosed):
+                    await conn.send_all([ping])
+                with pytest.raises(sv2.aio.ConnectionClosed):
+                    conn.send_nowait(ping)
+
+    asyncio.run(main())
+
+
+def test_a_connect_that_times_out_leaves_nothing_unretrieved() -> None:
+    """connect() to a server that never answers times out; the connection's setup future gets
+    its exception with nobody waiting, which asyncio must not report at exit."""
+    reported: list[dict[str, object]] = []
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: reported.append(context))
+
+        async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read()
+            writer.close()
+
+        listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        async with listener:
+            with pytest.raises((asyncio.TimeoutError, TimeoutError)):
+                await sv2.aio.connect(f"stratum2+tcp+plain://127.0.0.1:{port}", timeout=0.3)
+            await asyncio.sleep(0.05)
+        import gc
+
+        gc.collect()
+        await asyncio.sleep(0)
+
+    asyncio.run(main())
+    assert reported == []
+
+
 def test_python_pool_with_c_miner(tmp_path: "pathlib.Path") -> None:
     """examples/python/pool.py serves the C CPU miner of examples/c over Noise; the miner's
     shares are accepted and the pool's accounting shows them."""

@@ -65,8 +65,9 @@ def test_certificate(tmp_path: pathlib.Path) -> None:
     with pytest.raises(sv2.NoiseError) as info:
         cert.verify(other)
     assert info.value.code == sv2.ResultCode.CERT_AUTHORITY_MISMATCH
-    with pytest.raises(sv2.UsageError):
+    with pytest.raises(sv2.NoiseError) as info:
         sv2.Certificate.sign(authority, server.public_key(), 10, 5)
+    assert info.value.code == sv2.ResultCode.CERT_EMPTY_VALIDITY
     # Files.
     path = tmp_path / "cert.txt"
     cert.write_file(str(path))
@@ -341,3 +342,20 @@ def test_event_classes() -> None:
             assert code == 1
         case _:
             pytest.fail("no match")
+
+
+def test_authority_key_bytes_are_checked_like_key_text() -> None:
+    good = sv2.AuthoritySecretKey.generate(SEED_A).public_key()
+    assert sv2.AuthorityPublicKey.from_bytes(good.to_bytes()) == good
+    # 0x02 followed by zeros decodes to no point on the curve: refused at once, as its text is.
+    with pytest.raises(sv2.NoiseError) as info:
+        sv2.AuthorityPublicKey.from_bytes(b"\x02" + bytes(31))
+    assert info.value.code == sv2.ResultCode.KEY_INVALID
+    # Any 32 bytes are an X25519 key.
+    assert sv2.StaticPublicKey.from_bytes(b"\x02" + bytes(31)).to_bytes() == b"\x02" + bytes(31)
+
+
+def test_frame_header_refuses_extension_ids_beyond_15_bits() -> None:
+    assert sv2.FrameHeader(extension_id=0x7FFF).extension_id == 0x7FFF
+    with pytest.raises(ValueError):
+        sv2.FrameHeader(extension_id=0x8000)

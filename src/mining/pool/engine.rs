@@ -1563,7 +1563,8 @@ impl PoolEngine {
         channels.sort_by_key(|s| (s.conn, s.channel_id));
         PoolSnapshot {
             connections: self.connections.len(),
-            total_hashrate: channels.iter().map(|s| s.hashrate).sum(),
+            // Folded from +0.0: `sum()` of no f64 is -0.0, which reports print as "-0".
+            total_hashrate: channels.iter().fold(0.0, |total, s| total + s.hashrate),
             channels,
             prev_hash: self.tip.map(|t| t.fields.prev_hash),
             active_job_id: self

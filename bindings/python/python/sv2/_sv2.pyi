@@ -273,7 +273,12 @@ class ClientConfig:
 
 @final
 class ServerConfig:
-    """Configuration of server sessions (share one among all connections)."""
+    """Configuration of server sessions (share one among all connections).
+
+    `protocols`: `(name, supported_flags, success_flags)` tuples (default
+    `[("mining", 0b111, 0)]`); a client asking for a flag outside `supported_flags` is refused
+    with `unsupported-feature-flags`. `open_channel_timeout_ms`: a Mining client that asks for
+    no channel that long after setup is closed (R55; 0 disables)."""
 
     def __new__(
         cls,
@@ -1335,7 +1340,7 @@ class OpenStandardMiningChannel(Message):
         request_id: int = 0,
         user_identity: str | bytes = ...,
         nominal_hash_rate: float = 0.0,
-        max_target: bytes = ...,
+        max_target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -1360,8 +1365,8 @@ class OpenStandardMiningChannelSuccess(Message):
         *,
         request_id: int = 0,
         channel_id: int = 0,
-        target: bytes = ...,
-        extranonce_prefix: bytes = ...,
+        target: bytes | bytearray = ...,
+        extranonce_prefix: bytes | bytearray = ...,
         group_channel_id: int = 0,
     ) -> Self: ...
     @property
@@ -1408,7 +1413,7 @@ class OpenExtendedMiningChannel(Message):
         request_id: int = 0,
         user_identity: str | bytes = ...,
         nominal_hash_rate: float = 0.0,
-        max_target: bytes = ...,
+        max_target: bytes | bytearray = ...,
         min_extranonce_size: int = 0,
     ) -> Self: ...
     @property
@@ -1436,9 +1441,9 @@ class OpenExtendedMiningChannelSuccess(Message):
         *,
         request_id: int = 0,
         channel_id: int = 0,
-        target: bytes = ...,
+        target: bytes | bytearray = ...,
         extranonce_size: int = 0,
-        extranonce_prefix: bytes = ...,
+        extranonce_prefix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -1483,7 +1488,7 @@ class UpdateChannel(Message):
         *,
         channel_id: int = 0,
         nominal_hash_rate: float = 0.0,
-        maximum_target: bytes = ...,
+        maximum_target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1543,7 +1548,7 @@ class SetExtranoncePrefix(Message):
         cls,
         *,
         channel_id: int = 0,
-        extranonce_prefix: bytes = ...,
+        extranonce_prefix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1596,7 +1601,7 @@ class SubmitSharesExtended(Message):
         nonce: int = 0,
         ntime: int = 0,
         version: int = 0,
-        extranonce: bytes = ...,
+        extranonce: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1674,7 +1679,7 @@ class NewMiningJob(Message):
         job_id: int = 0,
         future_job: bool = False,
         version: int = 0,
-        merkle_root: bytes = ...,
+        merkle_root: bytes | bytearray = ...,
         min_ntime: int | None = None,
     ) -> Self: ...
     @property
@@ -1706,8 +1711,8 @@ class NewExtendedMiningJob(Message):
         version: int = 0,
         version_rolling_allowed: bool = False,
         merkle_path: Sequence[bytes] = ...,
-        coinbase_tx_prefix: bytes = ...,
-        coinbase_tx_suffix: bytes = ...,
+        coinbase_tx_prefix: bytes | bytearray = ...,
+        coinbase_tx_suffix: bytes | bytearray = ...,
         min_ntime: int | None = None,
     ) -> Self: ...
     @property
@@ -1741,7 +1746,7 @@ class MiningSetNewPrevHash(Message):
         *,
         channel_id: int = 0,
         job_id: int = 0,
-        prev_hash: bytes = ...,
+        prev_hash: bytes | bytearray = ...,
         min_ntime: int = 0,
         nbits: int = 0,
     ) -> Self: ...
@@ -1767,7 +1772,7 @@ class SetTarget(Message):
         cls,
         *,
         channel_id: int = 0,
-        maximum_target: bytes = ...,
+        maximum_target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1786,13 +1791,13 @@ class SetCustomMiningJob(Message):
         *,
         channel_id: int = 0,
         request_id: int = 0,
-        mining_job_token: bytes = ...,
+        mining_job_token: bytes | bytearray = ...,
         version: int = 0,
-        prev_hash: bytes = ...,
+        prev_hash: bytes | bytearray = ...,
         min_ntime: int = 0,
         nbits: int = 0,
         coinbase_tx_version: int = 0,
-        coinbase_prefix: bytes = ...,
+        coinbase_prefix: bytes | bytearray = ...,
         coinbase_tx_input_nSequence: int = 0,
         coinbase_tx_value_remaining: int = 0,
         coinbase_tx_outputs: Sequence[bytes] = ...,
@@ -1847,8 +1852,8 @@ class SetCustomMiningJobSuccess(Message):
         channel_id: int = 0,
         request_id: int = 0,
         job_id: int = 0,
-        coinbase_tx_prefix: bytes = ...,
-        coinbase_tx_suffix: bytes = ...,
+        coinbase_tx_prefix: bytes | bytearray = ...,
+        coinbase_tx_suffix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1953,9 +1958,9 @@ class AllocateMiningJobTokenSuccess(Message):
         cls,
         *,
         request_id: int = 0,
-        mining_job_token: bytes = ...,
+        mining_job_token: bytes | bytearray = ...,
         coinbase_output_max_additional_size: int = 0,
-        coinbase_output: bytes = ...,
+        coinbase_output: bytes | bytearray = ...,
         async_mining_allowed: bool = False,
     ) -> Self: ...
     @property
@@ -1979,7 +1984,7 @@ class AllocateMiningJobTokenError(Message):
     def __new__(
         cls,
         *,
-        payload: bytes = ...,
+        payload: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def payload(self) -> bytes: ...
@@ -2064,10 +2069,10 @@ class CommitMiningJob(Message):
         cls,
         *,
         request_id: int = 0,
-        mining_job_token: bytes = ...,
+        mining_job_token: bytes | bytearray = ...,
         version: int = 0,
         coinbase_tx_version: int = 0,
-        coinbase_prefix: bytes = ...,
+        coinbase_prefix: bytes | bytearray = ...,
         coinbase_tx_input_nSequence: int = 0,
         coinbase_tx_value_remaining: int = 0,
         coinbase_tx_outputs: Sequence[bytes] = ...,
@@ -2075,8 +2080,8 @@ class CommitMiningJob(Message):
         min_extranonce_size: int = 0,
         tx_short_hash_nonce: int = 0,
         tx_short_hash_list: Sequence[bytes] = ...,
-        tx_hash_list_hash: bytes = ...,
-        excess_data: bytes = ...,
+        tx_hash_list_hash: bytes | bytearray = ...,
+        excess_data: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -2118,7 +2123,7 @@ class CommitMiningJobSuccess(Message):
         cls,
         *,
         request_id: int = 0,
-        new_mining_job_token: bytes = ...,
+        new_mining_job_token: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -2137,7 +2142,7 @@ class CommitMiningJobError(Message):
         *,
         request_id: int = 0,
         error_code: str | bytes = ...,
-        error_details: bytes = ...,
+        error_details: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -2177,11 +2182,11 @@ class NewTemplate(Message):
         future_template: bool = False,
         version: int = 0,
         coinbase_tx_version: int = 0,
-        coinbase_prefix: bytes = ...,
+        coinbase_prefix: bytes | bytearray = ...,
         coinbase_tx_input_sequence: int = 0,
         coinbase_tx_value_remaining: int = 0,
         coinbase_tx_outputs_count: int = 0,
-        coinbase_tx_outputs: bytes = ...,
+        coinbase_tx_outputs: bytes | bytearray = ...,
         coinbase_tx_locktime: int = 0,
         merkle_path: Sequence[bytes] = ...,
     ) -> Self: ...
@@ -2219,10 +2224,10 @@ class TdpSetNewPrevHash(Message):
         cls,
         *,
         template_id: int = 0,
-        prev_hash: bytes = ...,
+        prev_hash: bytes | bytearray = ...,
         header_timestamp: int = 0,
         nBits: int = 0,
-        target: bytes = ...,
+        target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def template_id(self) -> int: ...
@@ -2261,7 +2266,7 @@ class RequestTransactionDataSuccess(Message):
         cls,
         *,
         template_id: int = 0,
-        excess_data: bytes = ...,
+        excess_data: bytes | bytearray = ...,
         transaction_list: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2305,7 +2310,7 @@ class SubmitSolution(Message):
         version: int = 0,
         header_timestamp: int = 0,
         header_nonce: int = 0,
-        coinbase_tx: bytes = ...,
+        coinbase_tx: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def template_id(self) -> int: ...
@@ -2388,7 +2393,7 @@ class SubmitTelemetryData(Message):
         *,
         channel_id: int = 0,
         seq_num: int = 0,
-        telemetry_payload: bytes = ...,
+        telemetry_payload: bytes | bytearray = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...

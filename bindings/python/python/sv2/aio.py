@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from types import TracebackType
 from typing import Any, Optional, Union
 
+from sv2._codes import ResultCode
 from sv2._sv2 import (
     ClientConfig,
     Closed,
@@ -61,11 +62,20 @@ class ConnectionClosed(Sv2Error):
     """The connection ended normally (the peer or this side closed it)."""
 
 
+def _consume_exception(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 def error_for(closed: Closed) -> Sv2Error:
-    """The exception a `Closed` event stands for (by the hundreds digit of its code)."""
+    """The exception a `Closed` event stands for: `ConnectionClosed` for a normal close, else
+    the class the native calls raise for its code (by the hundreds digit; 450-499, the mining
+    roles' codes, are `UsageError`s)."""
     classes: dict[int, type[Sv2Error]] = {1: UsageError, 2: CodecError, 3: NoiseError, 4: ProtocolError}
     if closed.code == 0:
         err: Sv2Error = ConnectionClosed(closed.detail)
+    elif 450 <= closed.code <= 499:
+        err = UsageError(closed.detail)
     else:
         err = classes.get(closed.code // 100, Sv2Error)(closed.detail)
     err.code = closed.code
@@ -94,6 +104,9 @@ class Connection:
         self._writer = writer
         self._events: asyncio.Queue[object] = asyncio.Queue(maxsize=queue_size)
         self._ready: asyncio.Future[SetupComplete] = asyncio.get_running_loop().create_future()
+        # Nobody may be waiting when the connection ends before setup (a connect() that timed
+        # out or was cancelled): mark the exception as seen so asyncio logs nothing at exit.
+        self._ready.add_done_callback(_consume_exception)
         self.setup_complete: Optional[SetupComplete] = None
         self.handshake: Optional[HandshakeComplete] = None
         self.closed: Optional[Closed] = None
@@ -114,19 +127,41 @@ class Connection:
     # Sending ------------------------------------------------------------------------------
 
     async def send(self, message: Union[Message, RawFrame]) -> None:
-        """Queues a message and writes it (waits while the transport's buffer is full)."""
-        self.session.send(message)
-        await self._flush()
+        """Queues a message and writes it (waits while the transport's buffer is full).
+        Raises `ConnectionClosed` (or the error that ended the connection) once it is over."""
+        with self._sending():
+            self.session.send(message)
+            await self._flush()
 
     async def send_all(self, messages: list[Union[Message, RawFrame]]) -> None:
         """Several messages in one write."""
-        self.session.send_all(messages)
-        await self._flush()
+        with self._sending():
+            self.session.send_all(messages)
+            await self._flush()
 
     def send_nowait(self, message: Union[Message, RawFrame]) -> None:
         """Queues and writes a message without waiting for the transport to drain."""
-        self.session.send(message)
-        self._write()
+        with self._sending():
+            self.session.send(message)
+            self._write()
+
+    @contextlib.contextmanager
+    def _sending(self) -> Generator[None, None, None]:
+        """Turns the ways a send meets an ended connection (the session already closed, the
+        socket reset under the write) into the exception `recv()` raises for it."""
+        try:
+            yield
+        except UsageError as e:
+            if e.code != ResultCode.CLOSED:
+                raise
+            raise self._ended_error() from e
+        except (ConnectionError, OSError) as e:
+            raise ConnectionClosed(f"connection lost: {e}") from e
+
+    def _ended_error(self) -> Sv2Error:
+        if self.closed is not None:
+            return error_for(self.closed)
+        return ConnectionClosed("connection closed")
 
     # Receiving ----------------------------------------------------------------------------
 
