@@ -168,7 +168,8 @@ test-c-header:
 	@mkdir -p $(C_OUT)
 	$(CC) -std=c99 $(C_WARN) -fsyntax-only -x c include/sv2.h
 	$(CXX) -std=c++11 $(C_WARN) -fsyntax-only -x c++ include/sv2.h
-	@echo "sv2.h compiles alone as C99 and C++11"
+	$(CC) -std=gnu89 $(C_WARN) -Wno-long-long -fsyntax-only -x c include/sv2.h
+	@echo "sv2.h compiles alone as C99, gnu89 (older firmware toolchains) and C++11"
 
 C_STD_test_version := -std=c11 -DCARGO_VERSION_MAJOR=$(VERSION_MAJOR) -DCARGO_VERSION_MINOR=$(VERSION_MINOR) -DCARGO_VERSION_PATCH=$(VERSION_PATCH)
 

@@ -389,8 +389,13 @@
 #define SV2_MINER_EVENT_CHANNEL_OPENED 3
 
 /**
- * A channel could not be opened: refused by the server (`request_id`; `text`: its error code)
- * or locally before sending (`request_id` 0; `error`: the code; `text`: why).
+ * A channel could not be opened. Four cases: refused by the server (`request_id`, `error`
+ * 0, `text`: the server's error code); the server's grant refused by the miner (`request_id`,
+ * `error` 0, `text` "invalid grant: …", e.g. an extranonce size above 32); the connection
+ * ended before an answer (`request_id`, `error` 0, `text` "connection closed"; after the
+ * CLOSED event, and the channel is asked for again after `sv2_miner_reconnect()`); refused
+ * locally before sending, for a configured channel at setup (`request_id` 0, `error`: the
+ * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why).
  */
 #define SV2_MINER_EVENT_CHANNEL_OPEN_FAILED 4
 
@@ -3296,7 +3301,7 @@ typedef struct sv2_event {
 
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif /* __cplusplus */
 
 /**
  * Builds an `sv2_bytes` over a NUL-terminated string (without its NUL), for filling string
@@ -5334,7 +5339,8 @@ SV2_MUST_USE sv2_result sv2_work_clone(const struct sv2_work *work, struct sv2_w
 
 /**
  * Frees a work made by `sv2_work_clone()`. NULL is a no-op, and so is a miner-owned work
- * (an event's) or a by-value copy.
+ * (an event's) or a by-value copy (even one whose original is gone: it is recognised without
+ * reading through its `internal` pointer).
  * Allocates: no.
  */
 void sv2_work_free(struct sv2_work *work);
@@ -5533,9 +5539,8 @@ SV2_MUST_USE sv2_result sv2_miner_config_add_extended_channel(struct sv2_miner_c
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_CONFIG` if no
  * pool security was chosen or no channel was added; `SV2_ERR_RNG`.
  * In: `config`: copied. `now_unix_s`: wall-clock unix seconds, to check the server
- * certificate's validity; reconnects check it against this same time, so a device running for
- * longer than certificates live should make a new miner now and then. `now_ms`: the caller's
- * monotonic clock.
+ * certificate's validity on this first connection (each `sv2_miner_reconnect()` passes its
+ * own time). `now_ms`: the caller's monotonic clock.
  * Out: `miner_out`: to free with `sv2_miner_free()`.
  * Allocates: yes.
  */
@@ -5560,10 +5565,15 @@ const char *sv2_miner_last_error(const struct sv2_miner *miner);
 /**
  * Feeds bytes received from the socket.
  *
- * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_CLOSED` if the
- * connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing consumed: drain events and
- * retry). Another code means the bytes broke the protocol and the connection closed: drain
- * `sv2_miner_next_event()` for `SV2_MINER_EVENT_CLOSED`.
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `len` exceeds
+ * `PTRDIFF_MAX` (a negative `ssize_t` from `recv()` stored in a `size_t`); `SV2_ERR_POISONED`;
+ * `SV2_ERR_CLOSED` if the connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing
+ * consumed: drain events and retry; a single call larger than the input limit, about 1.1 MiB
+ * by default, never fits: feed at most what one `recv()` of a few KiB gives). Another code
+ * means the bytes broke the protocol and the connection closed: drain
+ * `sv2_miner_next_event()` for `SV2_MINER_EVENT_CLOSED`. `SV2_OK` does not promise the bytes
+ * were all valid: frames are decoded as events are drained, so a bad frame after good ones
+ * in the same call shows up as a `SV2_MINER_EVENT_CLOSED` (with its code) after their events.
  * In: `data`/`len`: copied. `now_ms`.
  * Allocates: yes.
  */
@@ -6479,7 +6489,7 @@ SV2_MUST_USE sv2_result sv2_session_send_raw(struct sv2_session *session, const 
 const char *sv2_version(void);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+} /* extern "C" */
+#endif /* __cplusplus */
 
 #endif  /* SV2_H */

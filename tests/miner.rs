@@ -267,3 +267,62 @@ fn reconnect_to_a_server_of_another_authority_is_refused() {
         "{events:?}"
     );
 }
+
+/// The OpenStandardMiningChannel requests the server saw, as (request id, user).
+fn opens(events: &[Event]) -> Vec<(u32, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message(Message::OpenStandardMiningChannel(open)) => Some((
+                open.request_id,
+                String::from_utf8_lossy(open.user_identity.as_bytes()).into_owned(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn channels_added_before_setup_open_once_with_the_ids_returned() {
+    // R56: request ids are per connection. A channel added before setup opens once, with the
+    // id open_channel returned, after the configured ones; on the next connection every
+    // channel opens again with the same ids (a refused one keeps its number).
+    let standard = |user: &str| ChannelRequest::Standard {
+        user_identity: user.into(),
+        nominal_hash_rate: 1e6,
+        max_target: U256::MAX,
+    };
+    let config = MinerConfig {
+        session: ClientConfig::new(ClientSecurity::Plaintext, Protocol::Mining, 0, "t"),
+        client: MiningClientConfig::default(),
+        channels: vec![standard("config.rig")],
+    };
+    let mut miner = Miner::new(config, 0).unwrap();
+    assert_eq!(miner.open_channel(standard("early.rig")).unwrap(), 2);
+    assert!(miner.open_channel(standard(&"x".repeat(300))).is_err());
+    let mut server = server(ServerSecurity::Plaintext);
+    let mut events = pump(&mut miner, &mut server, 0);
+    miner_events(&mut miner);
+    events.extend(pump(&mut miner, &mut server, 1));
+    let expected = vec![(1, "config.rig".to_string()), (2, "early.rig".to_string())];
+    assert_eq!(opens(&events), expected);
+    // After setup: the next id, sent at once.
+    assert_eq!(miner.open_channel(standard("late.rig")).unwrap(), 3);
+    let events = pump(&mut miner, &mut server, 2);
+    assert_eq!(opens(&events), vec![(3, "late.rig".to_string())]);
+
+    let mut second = self::server(ServerSecurity::Plaintext);
+    miner.reconnect(10, 1_700_000_100).unwrap();
+    miner_events(&mut miner);
+    let mut events = pump(&mut miner, &mut second, 10);
+    miner_events(&mut miner);
+    events.extend(pump(&mut miner, &mut second, 11));
+    assert_eq!(
+        opens(&events),
+        vec![
+            (1, "config.rig".to_string()),
+            (2, "early.rig".to_string()),
+            (3, "late.rig".to_string())
+        ]
+    );
+}

@@ -417,7 +417,8 @@ pub extern "C" fn sv2_work_clone(
 }
 
 /// Frees a work made by `sv2_work_clone()`. NULL is a no-op, and so is a miner-owned work
-/// (an event's) or a by-value copy.
+/// (an event's) or a by-value copy (even one whose original is gone: it is recognised without
+/// reading through its `internal` pointer).
 /// Allocates: no.
 #[no_mangle]
 pub extern "C" fn sv2_work_free(work: *mut sv2_work) {
@@ -425,7 +426,17 @@ pub extern "C" fn sv2_work_free(work: *mut sv2_work) {
         let Ok(w) = work_ref(work) else {
             return Ok(());
         };
-        // SAFETY: as above.
+        // Only a work that sits in its own holder (a clone, or an event's work) has its
+        // `internal` right after it. A by-value copy points into another holder, which may be
+        // gone already: decide from addresses alone, without reading through the pointer.
+        let own_internal = work
+            .cast_const()
+            .cast::<u8>()
+            .wrapping_add(std::mem::offset_of!(WorkHolder, internal));
+        if w.internal.cast::<u8>() != own_internal {
+            return Ok(());
+        }
+        // SAFETY: as above; `internal` is this holder's own part.
         let Some(internal) = (unsafe { w.internal.as_ref() }) else {
             return Ok(());
         };
@@ -930,8 +941,13 @@ pub const SV2_MINER_EVENT_SETUP_COMPLETE: u32 = 2;
 /// A channel opened (`request_id`, `channel_id`, `extended`, `target`, `extranonce_prefix`,
 /// `extranonce_size`, `has_group_channel_id`/`group_channel_id`).
 pub const SV2_MINER_EVENT_CHANNEL_OPENED: u32 = 3;
-/// A channel could not be opened: refused by the server (`request_id`; `text`: its error code)
-/// or locally before sending (`request_id` 0; `error`: the code; `text`: why).
+/// A channel could not be opened. Four cases: refused by the server (`request_id`, `error`
+/// 0, `text`: the server's error code); the server's grant refused by the miner (`request_id`,
+/// `error` 0, `text` "invalid grant: …", e.g. an extranonce size above 32); the connection
+/// ended before an answer (`request_id`, `error` 0, `text` "connection closed"; after the
+/// CLOSED event, and the channel is asked for again after `sv2_miner_reconnect()`); refused
+/// locally before sending, for a configured channel at setup (`request_id` 0, `error`: the
+/// code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why).
 pub const SV2_MINER_EVENT_CHANNEL_OPEN_FAILED: u32 = 4;
 /// A job became active: hash `work` (`channel_id`, `job_id`). If `work->clean`, abandon all
 /// earlier work of the channel.
@@ -1123,9 +1139,8 @@ impl Handle for sv2_miner {
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_CONFIG` if no
 /// pool security was chosen or no channel was added; `SV2_ERR_RNG`.
 /// In: `config`: copied. `now_unix_s`: wall-clock unix seconds, to check the server
-/// certificate's validity; reconnects check it against this same time, so a device running for
-/// longer than certificates live should make a new miner now and then. `now_ms`: the caller's
-/// monotonic clock.
+/// certificate's validity on this first connection (each `sv2_miner_reconnect()` passes its
+/// own time). `now_ms`: the caller's monotonic clock.
 /// Out: `miner_out`: to free with `sv2_miner_free()`.
 /// Allocates: yes.
 #[no_mangle]
@@ -1203,10 +1218,15 @@ pub extern "C" fn sv2_miner_last_error(miner: *const sv2_miner) -> *const c_char
 
 /// Feeds bytes received from the socket.
 ///
-/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_CLOSED` if the
-/// connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing consumed: drain events and
-/// retry). Another code means the bytes broke the protocol and the connection closed: drain
-/// `sv2_miner_next_event()` for `SV2_MINER_EVENT_CLOSED`.
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `len` exceeds
+/// `PTRDIFF_MAX` (a negative `ssize_t` from `recv()` stored in a `size_t`); `SV2_ERR_POISONED`;
+/// `SV2_ERR_CLOSED` if the connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing
+/// consumed: drain events and retry; a single call larger than the input limit, about 1.1 MiB
+/// by default, never fits: feed at most what one `recv()` of a few KiB gives). Another code
+/// means the bytes broke the protocol and the connection closed: drain
+/// `sv2_miner_next_event()` for `SV2_MINER_EVENT_CLOSED`. `SV2_OK` does not promise the bytes
+/// were all valid: frames are decoded as events are drained, so a bad frame after good ones
+/// in the same call shows up as a `SV2_MINER_EVENT_CLOSED` (with its code) after their events.
 /// In: `data`/`len`: copied. `now_ms`.
 /// Allocates: yes.
 #[no_mangle]
@@ -1245,6 +1265,7 @@ pub extern "C" fn sv2_miner_data_to_send(
             return Ok(());
         }
         let buf = out_ptr(buf, "buf")?;
+        check_len::<u8>(cap, "cap")?;
         // SAFETY: the C contract: `buf` is writable for `cap` bytes during the call.
         let slice = unsafe { std::slice::from_raw_parts_mut(buf, cap) };
         write_out(n_out, m.miner.data_to_send(slice));

@@ -342,6 +342,22 @@ pub(crate) fn write_out<T>(ptr: *mut T, value: T) {
     unsafe { ptr.write(value) };
 }
 
+/// Refuses a buffer of more than `PTRDIFF_MAX` bytes: no object is that large, so the length
+/// is a bug in the caller, typically `recv()`'s -1 stored in a `size_t` (and Rust may not even
+/// form such a slice).
+pub(crate) fn check_len<T>(len: usize, what: &str) -> Result<(), Error> {
+    match len.checked_mul(std::mem::size_of::<T>().max(1)) {
+        Some(bytes) if bytes <= isize::MAX as usize => Ok(()),
+        _ => Err(Error::new(
+            SV2_ERR_INVALID_ARG,
+            format!(
+                "{what}: length {len} is larger than any buffer (a negative ssize_t such as \
+                 recv()'s -1 stored in a size_t?)"
+            ),
+        )),
+    }
+}
+
 /// A borrowed input buffer (NULL allowed only with length 0).
 pub(crate) fn in_slice<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8], Error> {
     if len == 0 {
@@ -350,6 +366,7 @@ pub(crate) fn in_slice<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a
     if ptr.is_null() {
         return Err(Error::null(what));
     }
+    check_len::<u8>(len, what)?;
     // SAFETY: the C contract: `ptr` is valid for reads of `len` bytes during the call.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
@@ -560,6 +577,7 @@ unsafe fn in_elements<'a, T>(ptr: *const T, len: usize, field: &str) -> Result<&
     if ptr.is_null() {
         return Err(Error::null(field));
     }
+    check_len::<T>(len, field)?;
     // SAFETY: forwarded from the caller.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }

@@ -124,6 +124,9 @@ pub struct Miner {
     client: MiningClient,
     events: VecDeque<MinerEvent>,
     now_ms: u64,
+    /// Whether this connection's SetupComplete opened the configured channels; before that,
+    /// `open_channel` only adds to them (opening at once too would open the channel twice).
+    channels_opened: bool,
 }
 
 /// Mining SetupConnection flag bits 1 and 2 as the dialect puts them on the wire (sri-2023
@@ -174,6 +177,7 @@ impl Miner {
             session,
             events: VecDeque::new(),
             now_ms,
+            channels_opened: false,
         })
     }
 
@@ -194,6 +198,7 @@ impl Miner {
             noise.now_unix = now_unix;
         }
         self.client.connection_closed();
+        self.channels_opened = false;
         self.session = Self::open_session(&self.config, now_ms)?;
         Ok(())
     }
@@ -293,12 +298,17 @@ impl Miner {
                     let dialect = self.session.dialect();
                     let requested = wire_to_spec_flags(requested_flags, dialect);
                     self.client.set_connection_flags(requested, success_flags);
+                    // Configured channel i opens with request id i + 1 on every connection
+                    // (a refused one still takes its number), which is what `open_channel`
+                    // promised for the channels it added.
                     for request in self.config.channels.clone() {
                         if let Err(error) = open_on(&mut self.client, &request) {
+                            self.client.skip_request_id();
                             self.events
                                 .push_back(MinerEvent::ChannelRefused { request, error });
                         }
                     }
+                    self.channels_opened = true;
                     self.flush_client();
                     return Some(MinerEvent::SetupComplete { success_flags });
                 }
@@ -312,14 +322,41 @@ impl Miner {
                 Event::Forward(_) => {}
                 Event::Closed(reason) => {
                     self.client.connection_closed();
+                    self.channels_opened = false;
                     self.events.push_back(MinerEvent::Closed(reason));
                 }
             }
         }
     }
 
-    /// Opens another channel now (it is also re-opened after a reconnect).
+    /// Opens another channel now, or once the connection is set up if it is not yet (it is
+    /// also re-opened after every reconnect). The returned request id is the one its
+    /// ChannelOpened / ChannelOpenFailed carries, on this connection and on later ones: the
+    /// configured channels (this one included) open with ids 1, 2, … in order.
     pub fn open_channel(&mut self, request: ChannelRequest) -> Result<u32, MinerError> {
+        if !self.channels_opened {
+            let (user_identity, nominal_hash_rate, min_extranonce_size) = match &request {
+                ChannelRequest::Standard {
+                    user_identity,
+                    nominal_hash_rate,
+                    ..
+                } => (user_identity, *nominal_hash_rate, 0),
+                ChannelRequest::Extended {
+                    user_identity,
+                    nominal_hash_rate,
+                    min_extranonce_size,
+                    ..
+                } => (user_identity, *nominal_hash_rate, *min_extranonce_size),
+            };
+            self.client.check_channel_request(
+                user_identity,
+                nominal_hash_rate,
+                min_extranonce_size,
+                self.config.channels.len(),
+            )?;
+            self.config.channels.push(request);
+            return Ok(u32::try_from(self.config.channels.len()).unwrap_or(u32::MAX));
+        }
         let request_id = open_on(&mut self.client, &request)?;
         self.config.channels.push(request);
         self.flush_client();

@@ -130,6 +130,9 @@ static void wrong_state_and_after_error(void) {
     CHECK_RC(sv2_session_data_to_send(client, buf, sizeof buf, NULL), SV2_ERR_NULL_ARG);
     CHECK_RC(sv2_session_receive_data(client, NULL, 5, 0), SV2_ERR_NULL_ARG);
     CHECK_OK(sv2_session_receive_data(client, NULL, 0, 0));
+    /* A length no buffer can have (a negative ssize_t in a size_t): refused, nothing read. */
+    CHECK_RC(sv2_session_receive_data(client, buf, (size_t)-1, 0), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_session_receive_data(client, buf, (size_t)PTRDIFF_MAX + 1, 0), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_session_next_event(client, NULL), SV2_ERR_NULL_ARG);
     /* Freeing the message of an event (casting away const) is ignored: the session owns it. */
     pump(client, server, 1);

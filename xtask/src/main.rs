@@ -1979,7 +1979,13 @@ fn render_header(root: &Path) -> Result<String, String> {
         .map_err(|e| format!("cbindgen: {e}"))?;
     let mut out = Vec::new();
     bindings.write(&mut out);
-    String::from_utf8(out).map_err(|e| e.to_string())
+    let text = String::from_utf8(out).map_err(|e| e.to_string())?;
+    // cbindgen closes its C++ guards with `//` comments, which strict C89 compilers (old
+    // firmware toolchains, `-std=c89 -pedantic`) refuse: make them C comments.
+    Ok(text
+        .replace("#endif // __cplusplus", "#endif /* __cplusplus */")
+        .replace("#endif  // __cplusplus", "#endif /* __cplusplus */")
+        .replace("}  // extern \"C\"", "} /* extern \"C\" */"))
 }
 
 /// Every declaration of the header must be preceded by a documentation comment.

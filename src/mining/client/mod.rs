@@ -206,6 +206,38 @@ impl MiningClient {
         Ok(())
     }
 
+    /// Checks a channel request as `open_*_channel` would, without queuing it, for a caller
+    /// that will open it later (the composed miner before its connection is set up).
+    /// `planned` counts the channels already planned besides those open or pending.
+    pub fn check_channel_request(
+        &self,
+        user_identity: &str,
+        nominal_hash_rate: f32,
+        min_extranonce_size: u16,
+        planned: usize,
+    ) -> Result<(), UsageError> {
+        if user_identity.len() > 255 {
+            return Err(UsageError::StringTooLong(user_identity.len()));
+        }
+        if !(nominal_hash_rate.is_finite() && nominal_hash_rate >= 0.0) {
+            return Err(UsageError::InvalidHashRate);
+        }
+        if usize::from(min_extranonce_size) > MAX_EXTRANONCE_SIZE {
+            return Err(UsageError::ExtranonceSizeTooLarge(min_extranonce_size));
+        }
+        if self.channels.len() + self.pending_opens.len() + planned >= self.config.max_channels {
+            return Err(UsageError::TooManyChannels(self.config.max_channels));
+        }
+        Ok(())
+    }
+
+    /// Consumes the next request id without sending anything: a caller that numbers its
+    /// channels by position (the composed miner: config channel i gets id i + 1 on every
+    /// connection) keeps the numbering when one of them is refused locally.
+    pub fn skip_request_id(&mut self) {
+        self.take_request_id();
+    }
+
     /// A connection-wide unique request id (R56), shared by opens and custom jobs.
     fn take_request_id(&mut self) -> u32 {
         loop {
@@ -597,6 +629,8 @@ impl MiningClient {
         self.outgoing.clear();
         self.recently_closed.clear();
         self.flags = ConnectionFlags::default();
+        // Request ids are per connection (R56): the next one numbers from 1 again.
+        self.next_request_id = 1;
     }
 
     // -----------------------------------------------------------------------------------------
