@@ -1027,7 +1027,8 @@ use crate::session::{closed_event, PyClientConfig};
 use sv2::mining::miner::{ChannelRequest, Miner, MinerConfig, MinerError, MinerEvent};
 
 /// A channel a `Miner` opens after every successful setup (and re-opens after a reconnect):
-/// standard unless `min_extranonce_size` is given (extended).
+/// standard unless `extended=True` (then `min_extranonce_size` is the smallest extranonce the
+/// device accepts; it is ignored for a standard channel).
 #[pyclass(frozen, eq, module = "sv2._sv2", name = "ChannelRequest")]
 #[derive(Clone, PartialEq)]
 pub struct PyChannelRequest(pub ChannelRequest);
@@ -1076,8 +1077,38 @@ impl PyChannelRequest {
         matches!(self.0, ChannelRequest::Extended { .. })
     }
     fn __repr__(&self) -> String {
-        format!("{:?}", self.0)
+        let target = |t: &U256| {
+            if *t == U256::MAX {
+                String::new()
+            } else {
+                format!(", max_target=bytes.fromhex('{}')", hex_of(&t.to_le_bytes()))
+            }
+        };
+        match &self.0 {
+            ChannelRequest::Standard {
+                user_identity,
+                nominal_hash_rate,
+                max_target,
+            } => format!(
+                "ChannelRequest({user_identity:?}, {nominal_hash_rate:?}{})",
+                target(max_target)
+            ),
+            ChannelRequest::Extended {
+                user_identity,
+                nominal_hash_rate,
+                max_target,
+                min_extranonce_size,
+            } => format!(
+                "ChannelRequest({user_identity:?}, {nominal_hash_rate:?}{}, extended=True, \
+                 min_extranonce_size={min_extranonce_size})",
+                target(max_target)
+            ),
+        }
     }
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 event_class!(

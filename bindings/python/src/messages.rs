@@ -421,7 +421,8 @@ pub fn encode<'py>(
 }
 
 /// The message class for a spec name (`"SetupConnection.Success"`) or class name; the
-/// protocol disambiguates the two `SetNewPrevHash`.
+/// protocol (`"Mining"` as in `Message.PROTOCOL`, or `"mining"` as in the session configs;
+/// likewise for the other two) disambiguates the two `SetNewPrevHash`.
 #[pyfunction]
 #[pyo3(signature = (name, protocol = None))]
 pub fn message_class<'py>(
@@ -429,11 +430,18 @@ pub fn message_class<'py>(
     name: &str,
     protocol: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let protocol = protocol.map(|p| match p {
+        "mining" => "Mining",
+        "job-negotiation" => "JobNegotiation",
+        "template-distribution" => "TemplateDistribution",
+        other => other,
+    });
     let kind = MessageKind::from_name(protocol, name).ok_or_else(|| {
+        let within = protocol.map_or(String::new(), |p| format!(" in protocol {p:?}"));
         error(
             py,
             ResultCode::INVALID_ARG,
-            format!("no message {name:?} (protocol {protocol:?})"),
+            format!("no message {name:?}{within}"),
         )
     })?;
     py.import("sv2._sv2")?.getattr(kind.info().rust_name)

@@ -186,3 +186,10 @@ def test_target_helpers() -> None:
     with pytest.raises(ValueError):
         sv2.target_to_difficulty(b"\x00")
     assert sv2.BIP320_VERSION_MASK == 0x1FFFE000
+
+
+def test_channel_request_repr_is_python() -> None:
+    plain = sv2.ChannelRequest("alice.rig1", 1e6)
+    assert repr(plain) == 'ChannelRequest("alice.rig1", 1000000.0)'
+    ext = sv2.ChannelRequest("bob", 2.5, bytes(31) + b"\x01", extended=True, min_extranonce_size=4)
+    assert eval(repr(ext), {"ChannelRequest": sv2.ChannelRequest}) == ext

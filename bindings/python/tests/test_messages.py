@@ -287,3 +287,12 @@ def test_every_message_class_is_exported() -> None:
             assert cls.__name__ in sv2.__all__
             msg = cls()
             assert cls.from_dict(msg.to_dict()) == msg
+
+
+def test_message_class_takes_both_protocol_spellings() -> None:
+    assert sv2.message_class("SetNewPrevHash", "Mining") is sv2.MiningSetNewPrevHash
+    assert sv2.message_class("SetNewPrevHash", "mining") is sv2.MiningSetNewPrevHash
+    assert sv2.message_class("SetNewPrevHash", "template-distribution") is sv2.TdpSetNewPrevHash
+    assert sv2.message_class("SetNewPrevHash", sv2.TdpSetNewPrevHash.PROTOCOL) is sv2.TdpSetNewPrevHash
+    with pytest.raises(sv2.UsageError):
+        sv2.message_class("NoSuchMessage", "mining")
