@@ -5,7 +5,7 @@ SV2 := target/debug/sv2
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
-	test-node node node-dashboard node-packages
+	test-node node node-dashboard node-packages cross-arm
 
 all: build
 
@@ -123,6 +123,12 @@ PREFIX ?= /usr/local
 # `make install PROFILE=debug` installs the debug build (test-c uses it to save a release build).
 PROFILE ?= release
 CARGO_PROFILE_FLAG := $(if $(filter release,$(PROFILE)),--release,)
+# `make capi install TARGET_TRIPLE=armv7-unknown-linux-gnueabihf` builds and installs a
+# cross-compiled library (the cross linker and CC_<triple> come from the environment, see the
+# README's "Cross-compiling for ARM firmware"); empty = the host.
+TARGET_TRIPLE ?=
+CARGO_TARGET_FLAG := $(if $(TARGET_TRIPLE), --target $(TARGET_TRIPLE),)
+LIB_DIR := target/$(if $(TARGET_TRIPLE),$(TARGET_TRIPLE)/,)$(PROFILE)
 C_WARN := -Wall -Wextra -Werror -pedantic
 C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 C_OUT := target/c
@@ -133,15 +139,15 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-k
 
 # libsv2.so (SONAME libsv2.so.$(VERSION), see build.rs) and libsv2.a in target/<profile>/.
 capi:
-	$(CARGO) build --lib $(CARGO_PROFILE_FLAG)
+	$(CARGO) build --lib $(CARGO_PROFILE_FLAG)$(CARGO_TARGET_FLAG)
 
 header:
 	$(CARGO) xtask header
 
 install: capi
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	install -m 644 target/$(PROFILE)/libsv2.a $(DESTDIR)$(PREFIX)/lib/libsv2.a
-	install -m 755 target/$(PROFILE)/libsv2.so $(DESTDIR)$(PREFIX)/lib/libsv2.so.$(VERSION)
+	install -m 644 $(LIB_DIR)/libsv2.a $(DESTDIR)$(PREFIX)/lib/libsv2.a
+	install -m 755 $(LIB_DIR)/libsv2.so $(DESTDIR)$(PREFIX)/lib/libsv2.so.$(VERSION)
 	ln -sf libsv2.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsv2.so
 	install -m 644 include/sv2.h $(DESTDIR)$(PREFIX)/include/sv2.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
@@ -224,6 +230,21 @@ test-c-install:
 	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-static $$(pkg-config --cflags sv2) \
 	    $(CURDIR)/$(C_OUT)/prefix/lib/libsv2.a $$(pkg-config --libs-only-other --static sv2) $$(pkg-config --libs-only-l --static sv2 | sed "s/-lsv2//")'
 	$(C_OUT)/smoke-static
+
+# ---------------------------------------------------------------------------------------------
+# ARM Linux firmware: armv7-unknown-linux-gnueabihf (32-bit, hard float) and
+# aarch64-unknown-linux-gnu, cross-compiled with Debian's gcc and tested under qemu-user: the
+# Rust suite, libsv2.a/.so (symbols, SONAME), the C tests and examples static and shared, the
+# pool and miner over TCP, an install through pkg-config (scripts/cross-arm.sh). Installs the
+# rustup targets, cross gcc and qemu-user-static when missing, so it needs the network; not
+# part of `make test`. `make cross-arm CROSS_ARCHES=armv7` for one architecture,
+# CROSS_PROFILE=release for the release library.
+CROSS_ARCHES ?= armv7 aarch64
+CROSS_PROFILE ?= debug
+
+cross-arm:
+	SV2_LIBS_PRIVATE="$(SV2_LIBS_PRIVATE)" C_WARN="$(C_WARN)" CROSS_PROFILE=$(CROSS_PROFILE) \
+	  bash scripts/cross-arm.sh $(CROSS_ARCHES)
 
 # ---------------------------------------------------------------------------------------------
 # Node bindings (bindings/node, npm package `libsv2`). `npm ci` installs the pinned dev tools
