@@ -270,14 +270,20 @@ def test_garbage_frame_is_protocol_error() -> None:
     assert isinstance(ev, sv2.Closed) and ev.code == sv2.ResultCode.TRUNCATED
 
 
+def assert_timer_closes(session: sv2.Session, deadline: int, code: int) -> None:
+    """The session's next deadline is `deadline`, nothing happens a millisecond before, and at
+    the deadline it closes with `code`."""
+    assert session.poll_timeout() == deadline
+    session.handle_timeout(deadline - 1)
+    assert not session.is_closed
+    session.handle_timeout(deadline)
+    ev = session.events()[-1]
+    assert isinstance(ev, sv2.Closed) and ev.code == code
+
+
 def test_timeouts() -> None:
     client = sv2.Session.client(sv2.ClientConfig(plaintext=True, setup_timeout_ms=500), now_ms=1000)
-    assert client.poll_timeout() == 1500
-    client.handle_timeout(1499)
-    assert not client.is_closed
-    client.handle_timeout(1500)
-    ev = client.events()[-1]
-    assert isinstance(ev, sv2.Closed) and ev.code == sv2.ResultCode.TIMEOUT_SETUP
+    assert_timer_closes(client, 1500, sv2.ResultCode.TIMEOUT_SETUP)
     # now_ms defaults to the monotonic clock.
     s = sv2.Session.client(sv2.ClientConfig(plaintext=True))
     timeout = s.poll_timeout()
@@ -289,12 +295,7 @@ def test_open_channel_timeout_closes_a_client_without_channels() -> None:
     client, server, _ = pair(False, open_channel_timeout_ms=2_000)
     pump(client, server, 10)
     assert client.is_ready and server.is_ready
-    assert server.poll_timeout() == 2_010
-    server.handle_timeout(2_009)
-    assert not server.is_closed
-    server.handle_timeout(2_010)
-    ev = server.events()[-1]
-    assert isinstance(ev, sv2.Closed) and ev.code == sv2.ResultCode.TIMEOUT_OPEN_CHANNEL
+    assert_timer_closes(server, 2_010, sv2.ResultCode.TIMEOUT_OPEN_CHANNEL)
     # An OpenStandardMiningChannel stops the timer; 0 disables it.
     client, server, _ = pair(False, open_channel_timeout_ms=2_000)
     pump(client, server, 10)
