@@ -47,7 +47,7 @@ pub enum KeyTextError {
         index: usize,
     },
     /// The checksum does not match: the key was mistyped or truncated.
-    #[error("key checksum mismatch (expected {expected:02x?}, found {found:02x?}): the key is mistyped, truncated or corrupted")]
+    #[error("key checksum mismatch (expected {}, found {}): the key is mistyped, truncated or corrupted", hex(.expected), hex(.found))]
     BadChecksum {
         /// Checksum computed from the decoded key bytes.
         expected: [u8; CHECKSUM_LEN],
@@ -152,6 +152,11 @@ pub fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, KeyTextError> {
     let mut key = Zeroizing::new([0u8; 32]);
     key.copy_from_slice(payload);
     Ok(key)
+}
+
+/// Bytes as lowercase hex, for messages (`80e535aa`).
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl AuthorityPublicKey {
@@ -279,10 +284,14 @@ mod tests {
         let mut text = SPEC_KEY_TEXT.to_string();
         text.pop();
         text.push('u');
-        assert!(matches!(
-            text.parse::<AuthorityPublicKey>(),
-            Err(KeyTextError::BadChecksum { .. })
-        ));
+        let err = text.parse::<AuthorityPublicKey>().unwrap_err();
+        assert!(matches!(err, KeyTextError::BadChecksum { .. }));
+        // The checksums read as hex in the message (not as a Rust byte list).
+        let message = err.to_string();
+        assert!(
+            message.starts_with("key checksum mismatch (expected ") && !message.contains('['),
+            "{message}"
+        );
     }
 
     #[test]
