@@ -229,9 +229,9 @@ export interface CertificateRequest {
   authoritySecretKey: string
   /** The server's static public key text. */
   serverPublicKey: string
-  /** Unix seconds, inclusive. */
+  /** Unix seconds, inclusive (an integer 0..=4294967295: seconds, not `Date.now()`'s ms). */
   validFrom: number
-  /** Unix seconds, inclusive. */
+  /** Unix seconds, inclusive (an integer 0..=4294967295). */
   notValidAfter: number
 }
 
@@ -828,9 +828,12 @@ export declare function resultCodes(): Array<ResultCodeInfo>
 
 /** Options of `Miner.scan`. */
 export interface ScanOptions {
-  /** First nonce tried. */
+  /** First nonce tried (an integer 0..=4294967295). */
   startNonce: number
-  /** Nonces tried at most (keep it small: the call is synchronous). */
+  /**
+   * Nonces tried at most (an integer 0..=4294967295; keep it small: the call is
+   * synchronous).
+   */
   count: number
   /** nTime (default: the work's minNtime). */
   ntime?: number

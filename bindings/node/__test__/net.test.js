@@ -92,6 +92,9 @@ test('configuration errors are UsageErrors', () => {
   const miner = new sv2.Miner({ connection: { plaintext: true }, channels: [] })
   assert.throws(() => miner.submitStandard(9, 1, 0, 0, 0), (e) => e instanceof sv2.ProtocolError && e.code === 'SV2_ERR_UNKNOWN_CHANNEL')
   assert.throws(() => miner.scan(9, { startNonce: 0, count: 1 }), (e) => e.code === 'SV2_ERR_WRONG_STATE')
+  // A negative count used to wrap to 2**32 - 1 nonces (hours of blocking hashing).
+  assert.throws(() => miner.scan(9, { startNonce: 0, count: -1 }), (e) => e instanceof sv2.UsageError && e.code === 'SV2_ERR_INVALID_ARG')
+  assert.throws(() => miner.scan(9, { startNonce: 2 ** 32, count: 1 }), (e) => e.code === 'SV2_ERR_INVALID_ARG')
 })
 
 test('a mining server closes a client that opens no channel in time (R55)', () => {
@@ -187,6 +190,54 @@ test('generic client connection: async iteration over a Noise session to the poo
     conn.close()
     await pool.close()
   }
+})
+
+test('each for-await loop has its own events; leaving one ends only it; .on(event) alone keeps nothing', async () => {
+  const pool = await startPool()
+  const { port } = pool.address()
+  const first = pool[Symbol.asyncIterator]()
+  const second = pool[Symbol.asyncIterator]()
+  const conn = await sv2.connect({ host: '127.0.0.1', port, authorityKey: authority.publicKey, flags: 0b001 })
+  try {
+    await conn.ready
+    const a = await first.next()
+    const b = await second.next()
+    assert.equal(a.value.type, 'Connected')
+    assert.deepEqual(b.value, a.value)
+    await first.return()
+    assert.equal((await first.next()).done, true)
+    // The other loop goes on.
+    conn.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'dave', nominalHashRate: 1e6, maxTarget: new Uint8Array(32).fill(0xff) })
+    let next
+    do next = await second.next()
+    while (!next.done && next.value.type !== 'ChannelOpened')
+    assert.equal(next.value.type, 'ChannelOpened')
+    await second.return()
+    // With no loop running, events reach .on('event') listeners and are not kept (the
+    // feed's internals: no subscription, no backlog once a loop has started).
+    let heard = 0
+    pool.on('event', () => heard++)
+    conn.send({ type: 'OpenStandardMiningChannel', requestId: 2, userIdentity: 'erin', nominalHashRate: 1e6, maxTarget: new Uint8Array(32).fill(0xff) })
+    await pool.waitFor((e) => e.type === 'ChannelOpened' && e.userIdentity === 'erin', 5000)
+    assert.ok(heard > 0)
+    assert.equal(pool.queue.subscriptions.size, 0)
+    assert.equal(pool.queue.backlog, null)
+  } finally {
+    conn.close()
+    await pool.close()
+  }
+})
+
+test('integer arguments out of range are refused, not wrapped', () => {
+  const server = sv2.generateServerKeypair(seed(21))
+  const authoritySecret = sv2.generateAuthorityKeypair(seed(22)).secretKey
+  // Date.now() milliseconds where unix seconds belong: refused (it wrapped to a past time).
+  assert.throws(() => sv2.signCertificate({ authoritySecretKey: authoritySecret, serverPublicKey: server.publicKey, validFrom: 0, notValidAfter: Date.now() }),
+    (e) => e instanceof sv2.UsageError && e.code === 'SV2_ERR_INVALID_ARG' && /notValidAfter/.test(e.message))
+  assert.throws(() => sv2.signCertificate({ authoritySecretKey: authoritySecret, serverPublicKey: server.publicKey, validFrom: -1, notValidAfter: 10 }),
+    (e) => e instanceof sv2.UsageError && /validFrom/.test(e.message))
+  const ok = sv2.signCertificate({ authoritySecretKey: authoritySecret, serverPublicKey: server.publicKey, validFrom: 0, notValidAfter: 4294967295 })
+  assert.equal(ok.notValidAfter, 4294967295)
 })
 
 test('connecting with the wrong authority key rejects `ready` with a NoiseError', async () => {

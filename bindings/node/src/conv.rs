@@ -15,6 +15,19 @@ pub fn u16_in(message: &str, field: &str, v: u32) -> Result<u16> {
         .map_err(|_| invalid(format!("{message}.{field}: expected an integer 0..=65535")))
 }
 
+/// A JavaScript number that must be an integer 0..=4294967295. napi's own `u32` conversion
+/// wraps (`-1` → 4294967295, `2**32` → 0, `NaN` → 0), which turned a negative scan count into
+/// hours of hashing and a millisecond time into a certificate that had already expired.
+pub fn u32_arg(what: &str, v: f64) -> Result<u32> {
+    if v.is_finite() && v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+        Ok(v as u32)
+    } else {
+        Err(invalid(format!(
+            "{what}: expected an integer 0..=4294967295, got {v}"
+        )))
+    }
+}
+
 /// A bigint that must fit a U64.
 pub fn u64_of(what: &str, v: &BigInt) -> Result<u64> {
     let nonzero_high = v.words.iter().skip(1).any(|w| *w != 0);

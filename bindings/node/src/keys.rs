@@ -127,10 +127,10 @@ pub struct CertificateRequest {
     pub authority_secret_key: String,
     /// The server's static public key text.
     pub server_public_key: String,
-    /// Unix seconds, inclusive.
-    pub valid_from: u32,
-    /// Unix seconds, inclusive.
-    pub not_valid_after: u32,
+    /// Unix seconds, inclusive (an integer 0..=4294967295: seconds, not `Date.now()`'s ms).
+    pub valid_from: f64,
+    /// Unix seconds, inclusive (an integer 0..=4294967295).
+    pub not_valid_after: f64,
 }
 
 /// Signs a version-0 certificate for a server key.
@@ -138,13 +138,9 @@ pub struct CertificateRequest {
 pub fn sign_certificate(request: CertificateRequest) -> Result<ServerCertificate> {
     let authority = AuthoritySecretKey::from_text(&request.authority_secret_key).map_err(js)?;
     let server = StaticPublicKey::from_text(&request.server_public_key).map_err(js)?;
-    let cert = CoreCert::sign(
-        &authority,
-        server,
-        request.valid_from,
-        request.not_valid_after,
-    )
-    .map_err(js)?;
+    let valid_from = crate::conv::u32_arg("validFrom", request.valid_from)?;
+    let not_valid_after = crate::conv::u32_arg("notValidAfter", request.not_valid_after)?;
+    let cert = CoreCert::sign(&authority, server, valid_from, not_valid_after).map_err(js)?;
     Ok(cert_out(&cert))
 }
 

@@ -435,10 +435,11 @@ pub struct FoundShare {
 /// Options of `Miner.scan`.
 #[napi(object)]
 pub struct ScanOptions {
-    /// First nonce tried.
-    pub start_nonce: u32,
-    /// Nonces tried at most (keep it small: the call is synchronous).
-    pub count: u32,
+    /// First nonce tried (an integer 0..=4294967295).
+    pub start_nonce: f64,
+    /// Nonces tried at most (an integer 0..=4294967295; keep it small: the call is
+    /// synchronous).
+    pub count: f64,
     /// nTime (default: the work's minNtime).
     pub ntime: Option<u32>,
     /// Version (default: the job's version).
@@ -586,6 +587,8 @@ impl Miner {
     /// `count` small (tens of thousands) and call it from `setImmediate` slices.
     #[napi]
     pub fn scan(&self, channel_id: u32, options: ScanOptions) -> Result<Option<FoundShare>> {
+        let start_nonce = crate::conv::u32_arg("startNonce", options.start_nonce)?;
+        let count = crate::conv::u32_arg("count", options.count)?;
         let Some(mut work) = self.inner.client().current_work(channel_id) else {
             return Err(crate::errors::err(
                 crate::errors::WRONG_STATE,
@@ -603,8 +606,8 @@ impl Miner {
             work.set_extranonce(&bytes).map_err(js)?;
             extranonce = Some(bytes);
         }
-        let mut nonce = options.start_nonce;
-        for _ in 0..options.count {
+        let mut nonce = start_nonce;
+        for _ in 0..count {
             let hash = work.hash_for(nonce, ntime, version);
             if work.meets_target(hash) {
                 return Ok(Some(FoundShare {

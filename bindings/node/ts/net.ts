@@ -20,11 +20,14 @@ import { makeError, toSv2Error } from './errors'
 
 const now = (): number => native.monotonicMs()
 
-/** A queue of values consumed by `for await`. */
-class EventQueue<T> implements AsyncIterable<T> {
-  private items: T[] = []
+/** Events waiting before the first `for await` loop starts; older ones are dropped beyond it. */
+const BACKLOG_LIMIT = 10000
+
+/** One `for await` loop's own queue. */
+class Subscription<T> {
   private waiters: Array<(r: IteratorResult<T>) => void> = []
   private ended = false
+  constructor(private items: T[]) {}
   push(item: T): void {
     const w = this.waiters.shift()
     if (w) w({ value: item, done: false })
@@ -34,16 +37,48 @@ class EventQueue<T> implements AsyncIterable<T> {
     this.ended = true
     for (const w of this.waiters.splice(0)) w({ value: undefined as never, done: true })
   }
+  next(): Promise<IteratorResult<T>> {
+    if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false })
+    if (this.ended) return Promise.resolve({ value: undefined as never, done: true })
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+}
+
+/**
+ * The events behind `for await`: each loop gets its own queue from the moment it starts, and
+ * leaving one loop ends only that loop. Nothing is kept for a caller who only listens with
+ * `.on('event')`: events from before the first loop wait in a backlog of at most
+ * `BACKLOG_LIMIT` (the newest), which the first loop receives; after that, only running
+ * loops queue events.
+ */
+class EventFeed<T> implements AsyncIterable<T> {
+  private backlog: T[] | null = []
+  private readonly subscriptions = new Set<Subscription<T>>()
+  private ended = false
+  push(item: T): void {
+    if (this.backlog) {
+      this.backlog.push(item)
+      // Trimmed in halves so that a long backlog costs O(1) per event.
+      if (this.backlog.length >= 2 * BACKLOG_LIMIT) this.backlog.splice(0, this.backlog.length - BACKLOG_LIMIT)
+    }
+    for (const s of this.subscriptions) s.push(item)
+  }
+  end(): void {
+    this.ended = true
+    for (const s of this.subscriptions) s.end()
+    this.subscriptions.clear()
+  }
   [Symbol.asyncIterator](): AsyncIterator<T> {
+    const backlog = this.backlog ?? []
+    this.backlog = null
+    const sub = new Subscription<T>(backlog.slice(-BACKLOG_LIMIT))
+    if (this.ended) sub.end()
+    else this.subscriptions.add(sub)
     return {
-      next: () => {
-        const item = this.items.shift()
-        if (item !== undefined) return Promise.resolve({ value: item, done: false })
-        if (this.ended) return Promise.resolve({ value: undefined as never, done: true })
-        return new Promise((resolve) => this.waiters.push(resolve))
-      },
+      next: () => sub.next(),
       return: () => {
-        this.end()
+        this.subscriptions.delete(sub)
+        sub.end()
         return Promise.resolve({ value: undefined as never, done: true })
       },
     }
@@ -122,7 +157,7 @@ function resolveEndpoint(o: ConnectOptions): { host: string; port: number; confi
 export class Connection extends EventEmitter implements AsyncIterable<SessionEvent> {
   readonly session: native.Session
   readonly ready: Promise<SessionEvent & { type: 'SetupComplete' }>
-  private readonly queue = new EventQueue<SessionEvent>()
+  private readonly queue = new EventFeed<SessionEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.session.handleTimeout(now())))
   private closed = false
 
@@ -256,7 +291,7 @@ export interface MinerCounters {
 export class MinerConnection extends EventEmitter implements AsyncIterable<MinerEvent> {
   readonly miner: native.Miner
   readonly counters: MinerCounters = { submitted: 0, accepted: 0, rejected: 0, blocks: 0 }
-  private readonly queue = new EventQueue<MinerEvent>()
+  private readonly queue = new EventFeed<MinerEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.miner.handleTimeout(now())))
   private readonly work = new Map<number, { work: Work; nonce: number; ntime: number }>()
   private mining: Required<CpuMiningOptions> | undefined
@@ -452,7 +487,7 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   readonly pool: native.PoolServer
   readonly server: net.Server
   private readonly sockets = new Map<number, net.Socket>()
-  private readonly queue = new EventQueue<PoolServerEvent>()
+  private readonly queue = new EventFeed<PoolServerEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.pool.handleTimeout(now())))
   private readonly source: native.SyntheticTemplateSource | undefined
   private readonly templateOptions: SyntheticTemplatesOptions | undefined
