@@ -228,6 +228,15 @@ test('each for-await loop has its own events; leaving one ends only it; .on(even
   }
 })
 
+test('bad options reject the connect and listen promises instead of throwing', async () => {
+  const calls = [() => sv2.listenPool({ server: {} }), () => sv2.connectMiner({ url: 'bogus', channels: [] }), () => sv2.connect({})]
+  for (const call of calls) {
+    let promise
+    assert.doesNotThrow(() => { promise = call() })
+    await assert.rejects(promise, (e) => e instanceof sv2.Sv2Error)
+  }
+})
+
 test('integer arguments out of range are refused, not wrapped', () => {
   const server = sv2.generateServerKeypair(seed(21))
   const authoritySecret = sv2.generateAuthorityKeypair(seed(22)).secretKey

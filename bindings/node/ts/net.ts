@@ -239,8 +239,11 @@ export class Connection extends EventEmitter implements AsyncIterable<SessionEve
   }
 }
 
-/** Connects to a server and starts the handshake; resolves once the TCP connection is up. */
-export function connect(options: ConnectOptions): Promise<Connection> {
+/**
+ * Connects to a server and starts the handshake; resolves once the TCP connection is up. A bad
+ * option rejects with an `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
+ */
+export async function connect(options: ConnectOptions): Promise<Connection> {
   const { host, port, config } = resolveEndpoint(options)
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port })
@@ -427,8 +430,11 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
   }
 }
 
-/** Connects a miner to a pool; resolves once the TCP connection is up. */
-export function connectMiner(options: MinerConnectOptions): Promise<MinerConnection> {
+/**
+ * Connects a miner to a pool; resolves once the TCP connection is up. A bad option rejects with
+ * an `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
+ */
+export async function connectMiner(options: MinerConnectOptions): Promise<MinerConnection> {
   const { channels, mine, ...rest } = options
   const { host, port, config } = resolveEndpoint(rest)
   return new Promise((resolve, reject) => {
@@ -437,7 +443,8 @@ export function connectMiner(options: MinerConnectOptions): Promise<MinerConnect
     socket.once('connect', () => {
       socket.off('error', reject)
       try {
-        resolve(new MinerConnection(socket, { protocol: 'Mining', endpointHost: host, endpointPort: port, ...config }, channels, mine))
+        // A miner speaks the Mining Protocol whatever `config` says.
+        resolve(new MinerConnection(socket, { endpointHost: host, endpointPort: port, ...config, protocol: 'Mining' }, channels, mine))
       } catch (e) {
         socket.destroy()
         reject(toSv2Error(e))
@@ -626,8 +633,11 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   }
 }
 
-/** Runs a pool on the engine, listening on `options.host:options.port` (127.0.0.1:0 default). */
-export function listenPool(options: PoolListenOptions): Promise<PoolListener> {
+/**
+ * Runs a pool on the engine, listening on `options.host:options.port` (127.0.0.1:0 default). A
+ * bad option rejects with an `Sv2Error`; a listening failure with Node's own (`EADDRINUSE`…).
+ */
+export async function listenPool(options: PoolListenOptions): Promise<PoolListener> {
   const pool = new PoolListener(options)
   return pool.listen(options.port ?? 0, options.host ?? '127.0.0.1')
 }
