@@ -371,6 +371,17 @@ pub(crate) fn in_slice<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// A borrowed output buffer of `len` writable bytes (NULL allowed only with length 0).
+pub(crate) fn out_slice<'a>(ptr: *mut u8, len: usize, what: &str) -> Result<&'a mut [u8], Error> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    let ptr = out_ptr(ptr, what)?;
+    check_len::<u8>(len, what)?;
+    // SAFETY: the C contract: `ptr` is writable for `len` bytes during the call.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+}
+
 /// A borrowed input structure.
 pub(crate) fn in_ref<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, Error> {
     // SAFETY: the C contract: NULL or a valid, aligned `T`, only read during the call. NULL is

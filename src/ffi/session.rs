@@ -955,10 +955,7 @@ pub extern "C" fn sv2_session_data_to_send(
             write_out(n_out, 0);
             return Ok(());
         }
-        let buf = out_ptr(buf, "buf")?;
-        check_len::<u8>(cap, "cap")?;
-        // SAFETY: the C contract: `buf` is writable for `cap` bytes during the call.
-        let slice = unsafe { std::slice::from_raw_parts_mut(buf, cap) };
+        let slice = out_slice(buf, cap, "buf")?;
         let n = s.session.data_to_send(slice);
         write_out(n_out, n);
         Ok(())

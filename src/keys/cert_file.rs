@@ -250,7 +250,8 @@ fn parse_decimal(text: &str, max: u64) -> Option<u64> {
     text.parse::<u64>().ok().filter(|v| *v <= max)
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hex (signatures in certificate files, checksums in key errors).
+pub(super) fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {

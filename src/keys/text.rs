@@ -47,7 +47,7 @@ pub enum KeyTextError {
         index: usize,
     },
     /// The checksum does not match: the key was mistyped or truncated.
-    #[error("key checksum mismatch (expected {}, found {}): the key is mistyped, truncated or corrupted", hex(.expected), hex(.found))]
+    #[error("key checksum mismatch (expected {}, found {}): the key is mistyped, truncated or corrupted", super::cert_file::to_hex(.expected), super::cert_file::to_hex(.found))]
     BadChecksum {
         /// Checksum computed from the decoded key bytes.
         expected: [u8; CHECKSUM_LEN],
@@ -152,11 +152,6 @@ pub fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, KeyTextError> {
     let mut key = Zeroizing::new([0u8; 32]);
     key.copy_from_slice(payload);
     Ok(key)
-}
-
-/// Bytes as lowercase hex, for messages (`80e535aa`).
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl AuthorityPublicKey {
