@@ -145,6 +145,33 @@ pub(crate) fn wire_to_spec_flags(flags: u32, dialect: &Dialect) -> u32 {
     (flags & !0b110) | (work_selection << 1) | (version_rolling << 2)
 }
 
+/// Checks `request` as opening it would, with `planned` channels to open before it.
+fn check_on(
+    client: &MiningClient,
+    request: &ChannelRequest,
+    planned: usize,
+) -> Result<(), UsageError> {
+    let (user_identity, nominal_hash_rate, min_extranonce_size) = match request {
+        ChannelRequest::Standard {
+            user_identity,
+            nominal_hash_rate,
+            ..
+        } => (user_identity, *nominal_hash_rate, 0),
+        ChannelRequest::Extended {
+            user_identity,
+            nominal_hash_rate,
+            min_extranonce_size,
+            ..
+        } => (user_identity, *nominal_hash_rate, *min_extranonce_size),
+    };
+    client.check_channel_request(
+        user_identity,
+        nominal_hash_rate,
+        min_extranonce_size,
+        planned,
+    )
+}
+
 /// Asks the client to open the channel `request` describes.
 fn open_on(client: &mut MiningClient, request: &ChannelRequest) -> Result<u32, UsageError> {
     match request {
@@ -335,25 +362,7 @@ impl Miner {
     /// configured channels (this one included) open with ids 1, 2, … in order.
     pub fn open_channel(&mut self, request: ChannelRequest) -> Result<u32, MinerError> {
         if !self.channels_opened {
-            let (user_identity, nominal_hash_rate, min_extranonce_size) = match &request {
-                ChannelRequest::Standard {
-                    user_identity,
-                    nominal_hash_rate,
-                    ..
-                } => (user_identity, *nominal_hash_rate, 0),
-                ChannelRequest::Extended {
-                    user_identity,
-                    nominal_hash_rate,
-                    min_extranonce_size,
-                    ..
-                } => (user_identity, *nominal_hash_rate, *min_extranonce_size),
-            };
-            self.client.check_channel_request(
-                user_identity,
-                nominal_hash_rate,
-                min_extranonce_size,
-                self.config.channels.len(),
-            )?;
+            check_on(&self.client, &request, self.config.channels.len())?;
             self.config.channels.push(request);
             return Ok(u32::try_from(self.config.channels.len()).unwrap_or(u32::MAX));
         }

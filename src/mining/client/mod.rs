@@ -193,22 +193,10 @@ impl MiningClient {
     // -----------------------------------------------------------------------------------------
     // Requests from the caller
 
-    fn check_open(&self, user_identity: &str, nominal_hash_rate: f32) -> Result<(), UsageError> {
-        if user_identity.len() > 255 {
-            return Err(UsageError::StringTooLong(user_identity.len()));
-        }
-        if !(nominal_hash_rate.is_finite() && nominal_hash_rate >= 0.0) {
-            return Err(UsageError::InvalidHashRate);
-        }
-        if self.channels.len() + self.pending_opens.len() >= self.config.max_channels {
-            return Err(UsageError::TooManyChannels(self.config.max_channels));
-        }
-        Ok(())
-    }
-
-    /// Checks a channel request as `open_*_channel` would, without queuing it, for a caller
-    /// that will open it later (the composed miner before its connection is set up).
-    /// `planned` counts the channels already planned besides those open or pending.
+    /// Checks a channel request (`min_extranonce_size` 0 for a standard channel): what
+    /// `open_*_channel` checks before queuing, and what a caller that will open it later (the
+    /// composed miner before its connection is set up) checks now. `planned` counts the
+    /// channels already planned besides those open or pending.
     pub fn check_channel_request(
         &self,
         user_identity: &str,
@@ -222,11 +210,11 @@ impl MiningClient {
         if !(nominal_hash_rate.is_finite() && nominal_hash_rate >= 0.0) {
             return Err(UsageError::InvalidHashRate);
         }
-        if usize::from(min_extranonce_size) > MAX_EXTRANONCE_SIZE {
-            return Err(UsageError::ExtranonceSizeTooLarge(min_extranonce_size));
-        }
         if self.channels.len() + self.pending_opens.len() + planned >= self.config.max_channels {
             return Err(UsageError::TooManyChannels(self.config.max_channels));
+        }
+        if usize::from(min_extranonce_size) > MAX_EXTRANONCE_SIZE {
+            return Err(UsageError::ExtranonceSizeTooLarge(min_extranonce_size));
         }
         Ok(())
     }
@@ -266,7 +254,7 @@ impl MiningClient {
         if self.flags.extended_channels_only() {
             return Err(UsageError::ExtendedChannelsRequired);
         }
-        self.check_open(user_identity, nominal_hash_rate)?;
+        self.check_channel_request(user_identity, nominal_hash_rate, 0, 0)?;
         let request_id = self.take_request_id();
         self.pending_opens.insert(
             request_id,
@@ -300,10 +288,7 @@ impl MiningClient {
         max_target: U256,
         min_extranonce_size: u16,
     ) -> Result<u32, UsageError> {
-        self.check_open(user_identity, nominal_hash_rate)?;
-        if usize::from(min_extranonce_size) > MAX_EXTRANONCE_SIZE {
-            return Err(UsageError::ExtranonceSizeTooLarge(min_extranonce_size));
-        }
+        self.check_channel_request(user_identity, nominal_hash_rate, min_extranonce_size, 0)?;
         let request_id = self.take_request_id();
         self.pending_opens.insert(
             request_id,

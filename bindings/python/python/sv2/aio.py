@@ -184,7 +184,7 @@ class Connection:
         while True:
             event = await self.next_event()
             if event is None:
-                raise error_for(self.closed) if self.closed else ConnectionClosed("connection closed")
+                raise self._ended_error()
             if isinstance(event, (Message, RawFrame)):
                 return event
             if isinstance(event, Closed):
