@@ -3,7 +3,7 @@ CARGO ?= cargo
 SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
-	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-in-place test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard node-packages cross-arm
 
@@ -137,9 +137,12 @@ C_EXAMPLES := decode loopback miner pool
 VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
-# libsv2.so (SONAME libsv2.so.$(VERSION), see build.rs) and libsv2.a in target/<profile>/.
+# libsv2.so (SONAME libsv2.so.$(VERSION), see build.rs) and libsv2.a in target/<profile>/, with
+# the SONAME link beside them, so a program linked in place (`cc x.c -Ltarget/release -lsv2`)
+# also loads from there (the loader looks for the SONAME, which cargo does not create).
 capi:
 	$(CARGO) build --lib $(CARGO_PROFILE_FLAG)$(CARGO_TARGET_FLAG)
+	ln -sf libsv2.so $(LIB_DIR)/libsv2.so.$(VERSION)
 
 header:
 	$(CARGO) xtask header
@@ -155,7 +158,7 @@ install: capi
 
 # Everything C: header hygiene, tests and examples under ASan+UBSan and under valgrind, the
 # exported symbols, and an install consumed through pkg-config.
-test-c: test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install
+test-c: test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-in-place test-c-install
 	@echo "test-c: all C checks passed"
 
 # The debug library, with the SONAME file name the programs look for at run time.
@@ -168,7 +171,7 @@ $(C_OUT)/lib/.stamp: capi-debug
 
 .PHONY: capi-debug
 capi-debug:
-	$(CARGO) build --lib
+	$(MAKE) --no-print-directory capi PROFILE=debug
 
 test-c-header:
 	@mkdir -p $(C_OUT)
@@ -218,6 +221,17 @@ test-c-symbols: $(C_OUT)/lib/.stamp
 	  if [ -n "$$bad" ]; then echo "non-sv2_ symbols exported:"; echo "$$bad"; exit 1; fi
 	@n=$$(nm -D --defined-only $(C_OUT)/lib/libsv2.so | grep -c ' sv2_'); echo "libsv2.so exports $$n sv2_ symbols and nothing else"
 	readelf -d $(C_OUT)/lib/libsv2.so | grep -q 'SONAME.*libsv2.so.$(VERSION)'
+
+# A program linked in place against target/debug (as the README's "Link in place" says) loads
+# through the SONAME link `make capi` puts there, with an rpath or with LD_LIBRARY_PATH.
+test-c-in-place: capi-debug
+	@mkdir -p $(C_OUT)
+	$(CC) -std=c99 $(C_WARN) -Iinclude tests/c/smoke.c -o $(C_OUT)/smoke-in-place \
+	  -Ltarget/debug -lsv2 -Wl,-rpath,$(CURDIR)/target/debug
+	readelf -d $(C_OUT)/smoke-in-place | grep -q 'NEEDED.*libsv2.so.$(VERSION)'
+	$(C_OUT)/smoke-in-place
+	$(CC) -std=c99 $(C_WARN) -Iinclude tests/c/smoke.c -o $(C_OUT)/smoke-in-place-env -Ltarget/debug -lsv2
+	LD_LIBRARY_PATH=$(CURDIR)/target/debug $(C_OUT)/smoke-in-place-env
 
 # `make install` into a temporary prefix, then a program built with pkg-config.
 test-c-install:

@@ -990,6 +990,7 @@ pub static SPEC: Dialect = Dialect {
     mining_flag_bit_work_selection: 1,
     mining_flag_bit_version_rolling: 2,
     pool_echoes_setup_flags: false,
+    setup_success_version_zero_means_2: false,
     ids: [
         Some(MessageId {
             extension: 0,
@@ -1292,6 +1293,7 @@ pub static SRI_2023: Dialect = Dialect {
     mining_flag_bit_work_selection: 2,
     mining_flag_bit_version_rolling: 1,
     pool_echoes_setup_flags: true,
+    setup_success_version_zero_means_2: false,
     ids: [
         Some(MessageId {
             extension: 0,
@@ -1559,6 +1561,7 @@ pub static BRAIINS_2021: Dialect = Dialect {
     mining_flag_bit_work_selection: 1,
     mining_flag_bit_version_rolling: 2,
     pool_echoes_setup_flags: false,
+    setup_success_version_zero_means_2: true,
     ids: [
         Some(MessageId {
             extension: 0,

@@ -174,6 +174,7 @@ pub struct Dialect {
     pub(crate) mining_flag_bit_work_selection: u8,
     pub(crate) mining_flag_bit_version_rolling: u8,
     pub(crate) pool_echoes_setup_flags: bool,
+    pub(crate) setup_success_version_zero_means_2: bool,
     pub(crate) ids: [Option<MessageId>; MESSAGE_KIND_COUNT],
     pub(crate) wire: [FieldWire; VARYING_FIELD_COUNT],
     pub(crate) receive: ReceiveTable,
@@ -239,6 +240,13 @@ impl Dialect {
     /// that a client must not read them as the Success flags of 3.7.2.
     pub fn pool_echoes_setup_flags(&self) -> bool {
         self.pool_echoes_setup_flags
+    }
+
+    /// True if servers of this dialect answer every SetupConnection with
+    /// `SetupConnection.Success.used_version = 0` whatever was offered (braiins' V2→V1 proxy
+    /// of 2021): clients read 0 as protocol version 2, the only version there is.
+    pub fn setup_success_version_zero_means_2(&self) -> bool {
+        self.setup_success_version_zero_means_2
     }
 
     /// The decoding rules (BOOL, strings).

@@ -664,9 +664,15 @@ impl Session {
                 Err(ProtocolViolation::FirstMessageNotSetup(other.kind()).into())
             }
             (Side::Client { setup }, Message::SetupConnectionSuccess(success)) => {
-                if success.used_version < setup.min_version
-                    || success.used_version > setup.max_version
+                // braiins-2021 servers always answer version 0 (dialect quirk): that is 2.
+                let used_version = if success.used_version == 0
+                    && self.dialect.setup_success_version_zero_means_2()
                 {
+                    2
+                } else {
+                    success.used_version
+                };
+                if used_version < setup.min_version || used_version > setup.max_version {
                     return Err(ProtocolViolation::VersionNotOffered(success.used_version).into());
                 }
                 let protocol = protocol_of(setup.protocol).ok_or(SessionError::InvalidConfig(
@@ -681,7 +687,7 @@ impl Session {
                 };
                 let event = Event::SetupComplete {
                     protocol,
-                    version: success.used_version,
+                    version: used_version,
                     requested_flags: setup.flags,
                     success_flags,
                     setup: Box::new(setup.clone()),

@@ -714,6 +714,11 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             "    pool_echoes_setup_flags: {},",
             flag("pool_echoes_setup_flags")
         );
+        let _ = writeln!(
+            o,
+            "    setup_success_version_zero_means_2: {},",
+            flag("setup_success_version_zero_means_2")
+        );
         o.push_str("    ids: [\n");
         for m in msgs {
             match &m.per_dialect[di] {
