@@ -522,6 +522,16 @@ export interface SyntheticTemplatesOptions {
   blockIntervalMs?: number
 }
 
+/** The block a `PoolListener`'s template source is building (`chainTip()`). */
+export interface ChainTip {
+  /** Height of the block being mined. */
+  height: number
+  /** Its compact network target. */
+  nBits: number
+  /** Its network difficulty (difficulty 1 = the `0x1d00ffff` target). */
+  networkDifficulty: number
+}
+
 /** Options of `listenPool`. */
 export interface PoolListenOptions {
   /** Address to listen on (default 127.0.0.1). */
@@ -549,6 +559,7 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   private readonly source: native.SyntheticTemplateSource | undefined
   private readonly templateOptions: SyntheticTemplatesOptions | undefined
   private blockTimer: NodeJS.Timeout | undefined
+  private tip: ChainTip | undefined
 
   constructor(options: PoolListenOptions) {
     super()
@@ -571,6 +582,10 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
     if (!this.source) throw makeError('SV2_ERR_WRONG_STATE', 'this pool has no template source')
     if (blockHash) this.source.advance(blockHash)
     const { template, prevHash } = this.source.nextBlock(Math.floor(Date.now() / 1000))
+    if (prevHash.type === 'TdpSetNewPrevHash') {
+      const networkDifficulty = native.targetToDifficulty(native.nbitsToTarget(prevHash.nBits))
+      this.tip = { height: this.source.height, nBits: prevHash.nBits, networkDifficulty }
+    }
     this.pump(() => {
       this.pool.newTemplate(template, now())
       this.pool.setPrevHash(prevHash, now())
@@ -651,6 +666,11 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   address(): { host: string; port: number } {
     const a = this.server.address() as net.AddressInfo
     return { host: a.address, port: a.port }
+  }
+
+  /** The block the synthetic template source builds now, or `undefined` without one. */
+  chainTip(): ChainTip | undefined {
+    return this.tip && { ...this.tip }
   }
 
   /** Every channel's accounting and the totals. */
