@@ -3,17 +3,21 @@
 // short, and the optional CPU miner hashes in small slices between I/O callbacks.
 import { EventEmitter } from 'node:events'
 import * as net from 'node:net'
-import native = require('../index.js')
+import native = require('./native')
 import type {
   ClientConfig,
   ChannelRequest,
   Message,
+  Miner,
   MinerEvent,
   PoolConfig,
+  PoolServer,
   PoolServerEvent,
   PoolSnapshot,
   ServerConfig,
+  Session,
   SessionEvent,
+  SyntheticTemplateSource,
   Work,
 } from '../index.js'
 import { makeError, toSv2Error } from './errors'
@@ -233,7 +237,7 @@ function resolveEndpoint(o: ConnectOptions): { host: string; port: number; confi
  * `for await (const event of conn)`, or listen to `'event'`; `ready` resolves at SetupComplete.
  */
 export class Connection extends EventEmitter implements AsyncIterable<SessionEvent> {
-  readonly session: native.Session
+  readonly session: Session
   readonly ready: Promise<SessionEvent & { type: 'SetupComplete' }>
   private readonly queue = new EventFeed<SessionEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.session.handleTimeout(now())))
@@ -348,7 +352,7 @@ export interface MinerCounters {
  * `for await (const event of miner)`.
  */
 export class MinerConnection extends EventEmitter implements AsyncIterable<MinerEvent> {
-  readonly miner: native.Miner
+  readonly miner: Miner
   /** Resolves at SetupComplete (the channel requests are sent with it); rejects as `connectMiner`. */
   readonly ready: Promise<MinerEvent & { type: 'SetupComplete' }>
   readonly counters: MinerCounters = { submitted: 0, accepted: 0, rejected: 0, blocks: 0 }
@@ -551,12 +555,12 @@ export interface PoolListenOptions {
  * `'listening'`, `'close'`; also `for await (const event of pool)`.
  */
 export class PoolListener extends EventEmitter implements AsyncIterable<PoolServerEvent> {
-  readonly pool: native.PoolServer
+  readonly pool: PoolServer
   readonly server: net.Server
   private readonly sockets = new Map<number, net.Socket>()
   private readonly queue = new EventFeed<PoolServerEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.pool.handleTimeout(now())))
-  private readonly source: native.SyntheticTemplateSource | undefined
+  private readonly source: SyntheticTemplateSource | undefined
   private readonly templateOptions: SyntheticTemplatesOptions | undefined
   private blockTimer: NodeJS.Timeout | undefined
   private tip: ChainTip | undefined
