@@ -22,9 +22,11 @@ function missingAddonError(cause: unknown): Error {
   const platform = platformSuffix()
   const platformPackage = `${pkg.name}-${platform}`
   const notFound = cause instanceof Error && /Cannot find native binding/.test(cause.message)
+  // `make node-packages` builds the linux-x64-gnu package only; other platforms build it themselves.
+  const made = platform === 'linux-x64-gnu' ? 'made by `make node-packages`' : 'built on that platform, see docs/releasing.md'
   const error = new Error(
     `${pkg.name}: the native addon for ${platform} was ${notFound ? 'not found' : 'found but could not be loaded'}; ` +
-      `install ${platformPackage} (${platformPackage}-${pkg.version}.tgz, made by \`make node-packages\`) alongside ${pkg.name}, ` +
+      `install ${platformPackage} (${platformPackage}-${pkg.version}.tgz, ${made}) alongside ${pkg.name}, ` +
       `e.g. \`npm install ./${platformPackage}-${pkg.version}.tgz ./${pkg.name}-${pkg.version}.tgz\`, ` +
       `or build it from a checkout with \`make node\` (see the README, "Install")` +
       (notFound ? '' : `: ${cause instanceof Error ? cause.message : String(cause)}`),
