@@ -281,6 +281,17 @@ test('connect and connectMiner with the wrong authority key reject with the cert
   }
 })
 
+test('connect rejects with SV2_ERR_SETUP_REJECTED when the server refuses SetupConnection (R34)', async () => {
+  const pool = await sv2.listenPool({ server: { plaintext: true } })
+  try {
+    // A mining pool offers no Template Distribution: SetupConnection.Error unsupported-protocol.
+    await assert.rejects(sv2.connect({ port: pool.address().port, plaintext: true, protocol: 'TemplateDistribution' }),
+      (e) => e instanceof sv2.ProtocolError && e.code === 'SV2_ERR_SETUP_REJECTED' && /unsupported-protocol/.test(e.message))
+  } finally {
+    await pool.close()
+  }
+})
+
 test('connect and connectMiner wait for the handshake: a silent server rejects them at the handshake timeout', async () => {
   const sockets = []
   const silent = net.createServer((s) => sockets.push(s))
