@@ -88,7 +88,7 @@ function watchRequests(page) {
 // was a 404. Two workers of account alice and one of bob mine; alice.rig2 then stops.
 test('dashboard: first paint from the embedded snapshot, grouped workers, axes, acceptance, offline flag, no failed request', { skip: noBrowser, timeout: 150000 }, async () => {
   fs.mkdirSync(OUT, { recursive: true })
-  const offlineAfterMs = 4000
+  const offlineAfterMs = 6000
   const dash = await startDashboard(['--offline-after-ms', String(offlineAfterMs)])
   const miners = []
   let browser
@@ -98,7 +98,10 @@ test('dashboard: first paint from the embedded snapshot, grouped workers, axes, 
     // alice.rig2 stops: no share from it any more.
     miners[1].close()
     await new Promise((r) => miners[1].once('close', r))
-    await new Promise((r) => setTimeout(r, offlineAfterMs + 1500))
+    await new Promise((r) => setTimeout(r, offlineAfterMs + 500))
+    // The two that go on have a fresh share when the page loads (a slow, shared machine
+    // must not make them look offline).
+    await Promise.all([miners[0], miners[2]].map((m) => m.waitFor((e) => e.type === 'ShareAccepted', 40000)))
 
     browser = await launch()
     const page = await browser.context.newPage()
