@@ -9,7 +9,8 @@
 # the `ziglang` wheel in the repo's venv) against glibc 2.17, so it loads on any x86_64 Linux
 # that runs Node >= 18. Writes target/npm/libsv2-VERSION.tgz and
 # target/npm/libsv2-linux-x64-gnu-VERSION.tgz, then installs both into an empty project with
-# npm --offline (nothing from the registry) and checks that the installed package works.
+# npm --offline (nothing from the registry) and checks that the installed package works; and
+# installs the main tarball alone, whose require must fail naming the platform package.
 set -euo pipefail
 profile="${1:-release}"
 case "$profile" in
@@ -84,7 +85,8 @@ ls -l "$out"/*.tgz
 
 echo "== install both into an empty project, offline, and use it"
 project="$(mktemp -d)"
-trap 'rm -rf "$project"' EXIT
+alone="$(mktemp -d)"
+trap 'rm -rf "$project" "$alone"' EXIT
 (cd "$project" && npm init -y >/dev/null &&
     npm install -q --offline --no-audit --no-fund \
         "$out/libsv2-$platform-$version.tgz" "$out/libsv2-$version.tgz")
@@ -109,5 +111,23 @@ for (let i = 0; i < 10; i++) {
 const seen = [...client.events()].map((e) => e.type)
 assert.ok(seen.includes('SetupComplete'), seen.join(','))
 console.log(`npm packages OK: libsv2 ${require('libsv2/package.json').version} installed offline, addon from libsv2-linux-x64-gnu`)
+JS
+)
+
+echo "== install the main package alone: require names the missing platform package"
+# npm skips the optional dependency it cannot fetch (offline here, unpublished in general).
+(cd "$alone" && npm init -y >/dev/null &&
+    npm install -q --offline --no-audit --no-fund "$out/libsv2-$version.tgz" 2>/dev/null)
+[ ! -e "$alone/node_modules/libsv2-$platform" ] || { echo "the platform package got installed" >&2; exit 1; }
+(cd "$alone" && node - "$platform" "$version" <<'JS'
+const assert = require('assert')
+const [platform, version] = process.argv.slice(2)
+assert.throws(() => require('libsv2'), (e) => {
+  // Not napi's generic "Cannot find native binding. npm has a bug…": the package to install.
+  assert.equal(e.code, 'ERR_LIBSV2_NATIVE_ADDON', e.stack)
+  assert.ok(e.message.startsWith(`libsv2: the native addon for ${platform} was not found; install libsv2-${platform} (libsv2-${platform}-${version}.tgz`), e.message)
+  return true
+})
+console.log('main package alone: require fails naming libsv2-' + platform)
 JS
 )

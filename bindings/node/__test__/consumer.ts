@@ -112,6 +112,11 @@ async function run(): Promise<void> {
     channels: [{ kind: 'standard', userIdentity: 'alice', nominalHashRate: 1e6 }],
     mine: { sliceNonces: 10000, sliceDelayMs: 1 },
   })
+  // connectMiner resolved after SetupComplete; `ready` holds that event.
+  const setup: sv2.MinerEvent & { type: 'SetupComplete' } = await miner.ready
+  console.log(setup.successFlags)
+  const tip: sv2.ChainTip | undefined = pool.chainTip()
+  if (tip) console.log(tip.height, tip.nBits, tip.networkDifficulty.toFixed(3))
   for await (const e of miner) {
     if (e.type === 'NewWork') console.log(e.work.jobId, e.work.header.length)
     if (e.type === 'ShareAccepted') break

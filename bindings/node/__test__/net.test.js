@@ -4,6 +4,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
+const net = require('node:net')
 const path = require('node:path')
 const { spawn, execFileSync } = require('node:child_process')
 const sv2 = require('..')
@@ -142,7 +143,14 @@ test('Node miner against the Node pool over loopback TCP with Noise', async () =
     mine: { sliceNonces: 5000 },
   })
   try {
-    await miner.waitFor((e) => e.type === 'SetupComplete', 10000)
+    // connectMiner resolved after the handshake and SetupConnection: the first events are
+    // already there, and the pool saw the connection set up.
+    const events = miner[Symbol.asyncIterator]()
+    assert.equal((await events.next()).value.type, 'HandshakeComplete')
+    assert.equal((await events.next()).value.type, 'SetupComplete')
+    await events.return()
+    assert.equal((await miner.ready).type, 'SetupComplete')
+    assert.ok(poolEvents.some((e) => e.type === 'Connected'), poolEvents.map((e) => e.type).join())
     await pool.waitFor((e) => e.type === 'ChannelOpened' && e.kind === 'extended', 10000)
     while (miner.counters.accepted < 6) await miner.waitFor((e) => e.type === 'ShareAccepted', 20000)
     const snap = pool.snapshot()
@@ -175,6 +183,8 @@ test('generic client connection: async iteration over a Noise session to the poo
   const { port } = pool.address()
   const conn = await sv2.connect({ host: '127.0.0.1', port, authorityKey: authority.publicKey, flags: 0b001 })
   try {
+    // connect resolves once set up.
+    assert.ok(conn.session.isReady)
     const ready = await conn.ready
     assert.equal(ready.protocol, 'Mining')
     conn.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'carol', nominalHashRate: 1e6, maxTarget: new Uint8Array(32).fill(0xff) })
@@ -249,14 +259,60 @@ test('integer arguments out of range are refused, not wrapped', () => {
   assert.equal(ok.notValidAfter, 4294967295)
 })
 
-test('connecting with the wrong authority key rejects `ready` with a NoiseError', async () => {
+// Issue 14: connect/connectMiner resolved once TCP was up, so a wrong authority key only showed
+// later as a Closed event. The certificate check (R24: the server's certificate must be
+// signed by the authority key the client was given) now rejects the promise itself.
+test('connect and connectMiner with the wrong authority key reject with the certificate error (R24)', async () => {
   const pool = await startPool()
   const { port } = pool.address()
   const other = sv2.generateAuthorityKeypair(seed(15))
-  const conn = await sv2.connect({ port, authorityKey: other.publicKey })
-  await assert.rejects(conn.ready, (e) => e instanceof sv2.NoiseError && e.code === 'SV2_ERR_CERT_BAD_SIGNATURE')
-  conn.close()
-  await pool.close()
+  const isCertError = (e) => e instanceof sv2.NoiseError && e.code === 'SV2_ERR_CERT_BAD_SIGNATURE' && e.errno === sv2.ErrorCodes.SV2_ERR_CERT_BAD_SIGNATURE
+  try {
+    await assert.rejects(sv2.connect({ port, authorityKey: other.publicKey }), isCertError)
+    await assert.rejects(
+      sv2.connectMiner({ url: sv2.formatPoolUrl('127.0.0.1', port, other.publicKey), channels: [{ kind: 'standard', userIdentity: 'mallory', nominalHashRate: 1e6 }] }),
+      isCertError,
+    )
+    // The pool never saw a miner set up or ask for a channel.
+    const snap = pool.snapshot()
+    assert.equal(snap.channels.length, 0)
+  } finally {
+    await pool.close()
+  }
+})
+
+test('connect rejects with SV2_ERR_SETUP_REJECTED when the server refuses SetupConnection (R34)', async () => {
+  const pool = await sv2.listenPool({ server: { plaintext: true } })
+  try {
+    // A mining pool offers no Template Distribution: SetupConnection.Error unsupported-protocol.
+    await assert.rejects(sv2.connect({ port: pool.address().port, plaintext: true, protocol: 'TemplateDistribution' }),
+      (e) => e instanceof sv2.ProtocolError && e.code === 'SV2_ERR_SETUP_REJECTED' && /unsupported-protocol/.test(e.message))
+  } finally {
+    await pool.close()
+  }
+})
+
+test('connect and connectMiner wait for the handshake: a silent server rejects them at the handshake timeout', async () => {
+  const sockets = []
+  const silent = net.createServer((s) => sockets.push(s))
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r))
+  const { port } = silent.address()
+  try {
+    const started = Date.now()
+    const timeouts = { handshakeMs: 300 }
+    const isTimeout = (e) => e instanceof sv2.ProtocolError && e.code === 'SV2_ERR_TIMEOUT_HANDSHAKE'
+    await assert.rejects(sv2.connect({ port, authorityKey: authority.publicKey, timeouts }), isTimeout)
+    await assert.rejects(sv2.connectMiner({ port, authorityKey: authority.publicKey, timeouts, channels: [] }), isTimeout)
+    assert.ok(Date.now() - started >= 600, 'each waited for the timeout')
+    // A server that hangs up mid-handshake rejects too, with the session's own error.
+    const hangUp = net.createServer((s) => s.end())
+    await new Promise((r) => hangUp.listen(0, '127.0.0.1', r))
+    await assert.rejects(sv2.connectMiner({ port: hangUp.address().port, authorityKey: authority.publicKey, channels: [] }), (e) => e instanceof sv2.Sv2Error)
+    hangUp.close()
+  } finally {
+    for (const s of sockets) s.destroy()
+    silent.close()
+  }
 })
 
 const C_MINER = path.join(ROOT, 'examples', 'c', 'miner.c')

@@ -1,7 +1,7 @@
 // Errors: every failure of the native layer becomes an `Sv2Error` subclass chosen by the
 // hundreds digit of its C `sv2_result` number, with `code` the C name ('SV2_ERR_TRUNCATED')
 // and `errno` the number (200), as in src/ffi/result.rs.
-import native = require('../index.js')
+import native = require('./native')
 
 /** The C names of every result code the bindings throw. */
 export type Sv2ErrorCode =

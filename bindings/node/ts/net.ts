@@ -3,20 +3,25 @@
 // short, and the optional CPU miner hashes in small slices between I/O callbacks.
 import { EventEmitter } from 'node:events'
 import * as net from 'node:net'
-import native = require('../index.js')
+import native = require('./native')
 import type {
   ClientConfig,
   ChannelRequest,
   Message,
+  Miner,
   MinerEvent,
   PoolConfig,
+  PoolServer,
   PoolServerEvent,
   PoolSnapshot,
   ServerConfig,
+  Session,
   SessionEvent,
+  SyntheticTemplateSource,
   Work,
 } from '../index.js'
 import { makeError, toSv2Error } from './errors'
+import type { Sv2ErrorCode } from './errors'
 
 const now = (): number => native.monotonicMs()
 
@@ -125,6 +130,83 @@ function waitForEvent<T>(
   })
 }
 
+/** The SetupComplete event of a session or a miner. */
+type SetupCompleteOf<E> = Extract<E, { type: 'SetupComplete' }>
+
+/**
+ * A promise settled by a client connection's setup: it resolves at its SetupComplete event and
+ * rejects with the error that ended the connection first, as an `Sv2Error` of its C code (the
+ * certificate error of a wrong authority key, a refused setup, a handshake timeout…), or with
+ * Node's own error if the socket fails. Listening starts now: make it before the first pump.
+ */
+function setupOutcome<E extends { type: string }>(emitter: EventEmitter): Promise<SetupCompleteOf<E>> {
+  const promise = new Promise<SetupCompleteOf<E>>((resolve, reject) => {
+    const onEvent = (e: E) => {
+      if (e.type === 'SetupComplete') {
+        cleanup()
+        resolve(e as SetupCompleteOf<E>)
+      } else if (e.type === 'Closed') {
+        cleanup()
+        const reason = (e as unknown as { reason: { code?: string; message: string } }).reason
+        reject(makeError((reason.code as Sv2ErrorCode | undefined) ?? 'SV2_ERR_CLOSED', reason.message))
+      }
+    }
+    const onSocketError = (err: Error) => {
+      cleanup()
+      reject(err)
+    }
+    const onClose = () => {
+      cleanup()
+      reject(makeError('SV2_ERR_CLOSED', 'the connection closed before its setup completed'))
+    }
+    const cleanup = () => {
+      emitter.off('event', onEvent)
+      emitter.off('socketError', onSocketError)
+      emitter.off('close', onClose)
+    }
+    emitter.on('event', onEvent)
+    emitter.on('socketError', onSocketError)
+    emitter.on('close', onClose)
+  })
+  // Whoever does not await it (the caller of `connect` gets the rejection itself) is not
+  // told about an unhandled rejection.
+  promise.catch(() => undefined)
+  return promise
+}
+
+/** Opens a TCP connection and wraps it; a failure to connect rejects with Node's own error. */
+function openSocket<C extends { close(): void; readonly ready: Promise<unknown> }>(
+  host: string,
+  port: number,
+  wrap: (socket: net.Socket) => C,
+): Promise<C> {
+  return new Promise<C>((resolve, reject) => {
+    const socket = net.connect({ host, port })
+    socket.once('error', reject)
+    socket.once('connect', () => {
+      socket.off('error', reject)
+      let conn: C
+      try {
+        conn = wrap(socket)
+      } catch (e) {
+        socket.destroy()
+        reject(toSv2Error(e))
+        return
+      }
+      // Resolved only once the handshake and SetupConnection succeeded, so that a wrong
+      // authority key or a refused setup is the caller's error, not a later Closed event.
+      conn.ready.then(
+        () => resolve(conn),
+        (e: unknown) => {
+          conn.close()
+          socket.destroy()
+          reject(e)
+        },
+      )
+    })
+  })
+}
+
 // ---------------------------------------------------------------------------------------------
 // A generic client connection (any protocol): send messages, iterate over events.
 
@@ -155,7 +237,7 @@ function resolveEndpoint(o: ConnectOptions): { host: string; port: number; confi
  * `for await (const event of conn)`, or listen to `'event'`; `ready` resolves at SetupComplete.
  */
 export class Connection extends EventEmitter implements AsyncIterable<SessionEvent> {
-  readonly session: native.Session
+  readonly session: Session
   readonly ready: Promise<SessionEvent & { type: 'SetupComplete' }>
   private readonly queue = new EventFeed<SessionEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.session.handleTimeout(now())))
@@ -164,19 +246,7 @@ export class Connection extends EventEmitter implements AsyncIterable<SessionEve
   constructor(readonly socket: net.Socket, config: ClientConfig) {
     super()
     this.session = native.Session.client(config, now())
-    this.ready = new Promise((resolve, reject) => {
-      const onEvent = (e: SessionEvent) => {
-        if (e.type === 'SetupComplete') {
-          this.off('event', onEvent)
-          resolve(e)
-        } else if (e.type === 'Closed') {
-          this.off('event', onEvent)
-          reject(makeError((e.reason.code as never) ?? 'SV2_ERR_CLOSED', e.reason.message))
-        }
-      }
-      this.on('event', onEvent)
-    })
-    this.ready.catch(() => undefined)
+    this.ready = setupOutcome<SessionEvent>(this)
     socket.setNoDelay(true)
     socket.on('data', (d) => this.pump(() => this.session.receiveData(d, now())))
     socket.on('end', () => this.pump(() => this.session.peerClosed()))
@@ -240,24 +310,14 @@ export class Connection extends EventEmitter implements AsyncIterable<SessionEve
 }
 
 /**
- * Connects to a server and starts the handshake; resolves once the TCP connection is up. A bad
- * option rejects with an `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
+ * Connects to a server; resolves once the Noise handshake and SetupConnection succeeded (its
+ * `ready` is then settled). A bad option, a wrong authority key (`NoiseError`,
+ * `SV2_ERR_CERT_BAD_SIGNATURE`), a refused setup or a handshake/setup timeout reject with an
+ * `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const { host, port, config } = resolveEndpoint(options)
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port })
-    socket.once('error', reject)
-    socket.once('connect', () => {
-      socket.off('error', reject)
-      try {
-        resolve(new Connection(socket, { endpointHost: host, endpointPort: port, ...config }))
-      } catch (e) {
-        socket.destroy()
-        reject(toSv2Error(e))
-      }
-    })
-  })
+  return openSocket(host, port, (socket) => new Connection(socket, { endpointHost: host, endpointPort: port, ...config }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +352,9 @@ export interface MinerCounters {
  * `for await (const event of miner)`.
  */
 export class MinerConnection extends EventEmitter implements AsyncIterable<MinerEvent> {
-  readonly miner: native.Miner
+  readonly miner: Miner
+  /** Resolves at SetupComplete (the channel requests are sent with it); rejects as `connectMiner`. */
+  readonly ready: Promise<MinerEvent & { type: 'SetupComplete' }>
   readonly counters: MinerCounters = { submitted: 0, accepted: 0, rejected: 0, blocks: 0 }
   private readonly queue = new EventFeed<MinerEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.miner.handleTimeout(now())))
@@ -304,6 +366,7 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
   constructor(readonly socket: net.Socket, connection: ClientConfig, channels: ChannelRequest[], mine?: boolean | CpuMiningOptions) {
     super()
     this.miner = new native.Miner({ connection, channels }, now())
+    this.ready = setupOutcome<MinerEvent>(this)
     if (mine) this.mining = { sliceNonces: 20000, sliceDelayMs: 0, ...(mine === true ? {} : mine) }
     socket.setNoDelay(true)
     socket.on('data', (d) => this.pump(() => this.miner.receiveData(d, now())))
@@ -431,26 +494,17 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
 }
 
 /**
- * Connects a miner to a pool; resolves once the TCP connection is up. A bad option rejects with
- * an `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
+ * Connects a miner to a pool; resolves once the Noise handshake and SetupConnection succeeded
+ * and the channel requests are sent. A bad option, a wrong authority key (`NoiseError`,
+ * `SV2_ERR_CERT_BAD_SIGNATURE`), a refused setup or a handshake/setup timeout reject with an
+ * `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
  */
 export async function connectMiner(options: MinerConnectOptions): Promise<MinerConnection> {
   const { channels, mine, ...rest } = options
   const { host, port, config } = resolveEndpoint(rest)
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port })
-    socket.once('error', reject)
-    socket.once('connect', () => {
-      socket.off('error', reject)
-      try {
-        // A miner speaks the Mining Protocol whatever `config` says.
-        resolve(new MinerConnection(socket, { endpointHost: host, endpointPort: port, ...config, protocol: 'Mining' }, channels, mine))
-      } catch (e) {
-        socket.destroy()
-        reject(toSv2Error(e))
-      }
-    })
-  })
+  // A miner speaks the Mining Protocol whatever `config` says.
+  const connection = { endpointHost: host, endpointPort: port, ...config, protocol: 'Mining' as const }
+  return openSocket(host, port, (socket) => new MinerConnection(socket, connection, channels, mine))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,6 +526,16 @@ export interface SyntheticTemplatesOptions {
   blockIntervalMs?: number
 }
 
+/** The block a `PoolListener`'s template source is building (`chainTip()`). */
+export interface ChainTip {
+  /** Height of the block being mined. */
+  height: number
+  /** Its compact network target. */
+  nBits: number
+  /** Its network difficulty (difficulty 1 = the `0x1d00ffff` target). */
+  networkDifficulty: number
+}
+
 /** Options of `listenPool`. */
 export interface PoolListenOptions {
   /** Address to listen on (default 127.0.0.1). */
@@ -491,14 +555,15 @@ export interface PoolListenOptions {
  * `'listening'`, `'close'`; also `for await (const event of pool)`.
  */
 export class PoolListener extends EventEmitter implements AsyncIterable<PoolServerEvent> {
-  readonly pool: native.PoolServer
+  readonly pool: PoolServer
   readonly server: net.Server
   private readonly sockets = new Map<number, net.Socket>()
   private readonly queue = new EventFeed<PoolServerEvent>()
   private readonly deadline = new Deadline(() => this.pump(() => this.pool.handleTimeout(now())))
-  private readonly source: native.SyntheticTemplateSource | undefined
+  private readonly source: SyntheticTemplateSource | undefined
   private readonly templateOptions: SyntheticTemplatesOptions | undefined
   private blockTimer: NodeJS.Timeout | undefined
+  private tip: ChainTip | undefined
 
   constructor(options: PoolListenOptions) {
     super()
@@ -521,6 +586,10 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
     if (!this.source) throw makeError('SV2_ERR_WRONG_STATE', 'this pool has no template source')
     if (blockHash) this.source.advance(blockHash)
     const { template, prevHash } = this.source.nextBlock(Math.floor(Date.now() / 1000))
+    if (prevHash.type === 'TdpSetNewPrevHash') {
+      const networkDifficulty = native.targetToDifficulty(native.nbitsToTarget(prevHash.nBits))
+      this.tip = { height: this.source.height, nBits: prevHash.nBits, networkDifficulty }
+    }
     this.pump(() => {
       this.pool.newTemplate(template, now())
       this.pool.setPrevHash(prevHash, now())
@@ -601,6 +670,11 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   address(): { host: string; port: number } {
     const a = this.server.address() as net.AddressInfo
     return { host: a.address, port: a.port }
+  }
+
+  /** The block the synthetic template source builds now, or `undefined` without one. */
+  chainTip(): ChainTip | undefined {
+    return this.tip && { ...this.tip }
   }
 
   /** Every channel's accounting and the totals. */

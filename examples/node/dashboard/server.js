@@ -7,6 +7,11 @@
 //
 //   node examples/node/dashboard/server.js [--http-port 8080] [--pool-port 3336]
 //        [--shares-per-minute 60] [--network-difficulty 0.02] [--demo-miners 2]
+//        [--window-ms 60000] [--offline-after-ms N]
+//
+// Workers are grouped under their account (user identity `account.worker`); one with no
+// accepted share for --offline-after-ms (default 5 expected share intervals, 30 s to 2 min) is
+// flagged offline. The page arrives with the current state embedded, then streams.
 //
 // It prints one line `READY {"http": "...", "pool": "stratum2+tcp://..."}` once both listen;
 // point any Stratum V2 miner at the pool URL (the C miner: examples/c/miner.c).
@@ -26,7 +31,7 @@ function loadLibsv2() {
 }
 
 function parseArgs(argv) {
-  const opts = { httpPort: 8080, poolPort: 0, host: '127.0.0.1', sharesPerMinute: 60, networkDifficulty: 0.02, demoMiners: 0, windowMs: 60_000 }
+  const opts = { httpPort: 8080, poolPort: 0, host: '127.0.0.1', sharesPerMinute: 60, networkDifficulty: 0.02, demoMiners: 0, windowMs: 60_000, offlineAfterMs: undefined }
   const num = (v, name) => {
     const n = Number(v)
     if (!Number.isFinite(n)) throw new Error(`${name} needs a number`)
@@ -41,38 +46,58 @@ function parseArgs(argv) {
       case '--network-difficulty': opts.networkDifficulty = num(v, a); i++; break
       case '--demo-miners': opts.demoMiners = num(v, a); i++; break
       case '--window-ms': opts.windowMs = num(v, a); i++; break
+      case '--offline-after-ms': opts.offlineAfterMs = num(v, a); i++; break
       case '--help': case '-h':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 12).join('\n'))
+        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).join('\n'))
         process.exit(0)
         break
       default:
         throw new Error(`unknown option ${a}`)
     }
   }
+  // Offline: no share for 5 expected share intervals (the vardiff goal), at least 30 s (a
+  // worker is not flagged for ordinary luck) and at most 2 minutes.
+  opts.offlineAfterMs ??= Math.min(120_000, Math.max(30_000, (5 * 60_000) / opts.sharesPerMinute))
   return opts
 }
 
 const REASONS = ['invalid-channel-id', 'stale-share', 'invalid-job-id', 'ntime-out-of-range', 'version-not-allowed', 'invalid-extranonce-size', 'difficulty-too-low', 'duplicate-share']
-const HISTORY = 180 // samples kept per user (one per second)
+const HISTORY = 180 // samples kept per worker (one per second)
 
-/** Everything the page shows, kept up to date from the pool's events. */
+/** `account.worker` → its two parts; an identity without a dot is an account's only worker. */
+function splitIdentity(identity) {
+  const dot = identity.indexOf('.')
+  return dot < 0 ? { account: identity, worker: '' } : { account: identity.slice(0, dot), worker: identity.slice(dot + 1) }
+}
+
+/** accepted / (accepted + rejected), or null before the first share. */
+function acceptance(accepted, rejected) {
+  return accepted + rejected === 0 ? null : accepted / (accepted + rejected)
+}
+
+/**
+ * Everything the page shows, kept up to date from the pool's events. Hash rates come from one
+ * estimator only, the engine's (`snapshot().channels[].hashrate`): the channel rows, the worker
+ * and account totals and the charts all read the same snapshot, so they agree.
+ */
 class DashboardState {
-  constructor(windowMs) {
-    this.windowMs = windowMs
-    this.users = new Map() // user -> { estimator, accepted, rejected, series: [[t, h]] }
+  /** `offlineAfterMs`: a worker with no accepted share for this long is flagged offline. */
+  constructor({ offlineAfterMs }) {
+    this.offlineAfterMs = offlineAfterMs
+    this.workers = new Map() // user identity -> { since, lastShareAt, accepted, rejected, series: [[t, h]] }
     this.rejected = Object.fromEntries(REASONS.map((r) => [r, 0]))
     this.accepted = 0
     this.blocks = []
-    this.channelUsers = new Map() // `${conn}/${channel}` -> user
+    this.channelUsers = new Map() // `${conn}/${channel}` -> user identity
     this.log = []
   }
-  user(name) {
-    let u = this.users.get(name)
-    if (!u) {
-      u = { estimator: new sv2.HashrateEstimator({ windowMs: this.windowMs }), accepted: 0, rejected: 0, series: [] }
-      this.users.set(name, u)
+  worker(identity) {
+    let w = this.workers.get(identity)
+    if (!w) {
+      w = { since: Date.now(), lastShareAt: null, accepted: 0, rejected: 0, series: [] }
+      this.workers.set(identity, w)
     }
-    return u
+    return w
   }
   note(text) {
     this.log.unshift({ t: Date.now(), text })
@@ -85,21 +110,23 @@ class DashboardState {
         break
       case 'ChannelOpened':
         this.channelUsers.set(`${e.conn}/${e.channelId}`, e.userIdentity)
-        this.user(e.userIdentity)
+        this.worker(e.userIdentity)
         this.note(`${e.kind} channel ${e.channelId} opened for ${e.userIdentity}`)
         break
       case 'ChannelClosed':
         this.note(`channel ${e.channelId} of ${e.stats.userIdentity} closed (${e.cause})`)
         break
-      case 'ShareAccepted':
+      case 'ShareAccepted': {
         this.accepted++
-        this.user(e.userIdentity).accepted++
-        this.user(e.userIdentity).estimator.addShare(e.creditedDifficulty, sv2.monotonicMs())
+        const w = this.worker(e.userIdentity)
+        w.accepted++
+        w.lastShareAt = Date.now()
         break
+      }
       case 'ShareRejected': {
         this.rejected[e.reason] = (this.rejected[e.reason] ?? 0) + 1
         const name = this.channelUsers.get(`${e.conn}/${e.channelId}`)
-        if (name) this.user(name).rejected++
+        if (name) this.worker(name).rejected++
         break
       }
       case 'BlockFound':
@@ -115,34 +142,77 @@ class DashboardState {
         break
     }
   }
-  sample() {
-    const t = Date.now()
-    const now = sv2.monotonicMs()
-    for (const u of this.users.values()) {
-      u.series.push([t, u.estimator.hashrate(now)])
-      if (u.series.length > HISTORY) u.series.shift()
-    }
-  }
+  /**
+   * The page's data from one snapshot. Each worker's chart gets the snapshot's rate as its
+   * newest point (a new point once a second, else the newest is replaced), so the chart ends
+   * on the number the table shows.
+   */
   view(pool, info) {
     const snap = pool.snapshot()
+    const t = Date.now()
+    const rateOf = new Map()
+    for (const c of snap.channels) {
+      this.worker(c.userIdentity)
+      rateOf.set(c.userIdentity, (rateOf.get(c.userIdentity) ?? 0) + c.hashrate)
+    }
+    const accounts = new Map()
+    for (const [identity, w] of [...this.workers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const hashrate = rateOf.get(identity) ?? 0
+      const last = w.series.at(-1)
+      if (last && t - last[0] < 1000) last[1] = hashrate
+      else {
+        w.series.push([t, hashrate])
+        if (w.series.length > HISTORY) w.series.shift()
+      }
+      const ageMs = t - (w.lastShareAt ?? w.since)
+      const { account, worker } = splitIdentity(identity)
+      if (!accounts.has(account)) accounts.set(account, { name: account, hashrate: 0, accepted: 0, rejected: 0, workers: [] })
+      const a = accounts.get(account)
+      a.hashrate += hashrate
+      a.accepted += w.accepted
+      a.rejected += w.rejected
+      a.workers.push({
+        identity,
+        worker,
+        hashrate,
+        accepted: w.accepted,
+        rejected: w.rejected,
+        acceptance: acceptance(w.accepted, w.rejected),
+        lastShareAt: w.lastShareAt,
+        lastShareAgeMs: w.lastShareAt === null ? null : ageMs,
+        offline: ageMs > this.offlineAfterMs,
+        channels: snap.channels.filter((c) => c.userIdentity === identity).length,
+        series: w.series,
+      })
+    }
+    const rejectedTotal = Object.values(this.rejected).reduce((n, k) => n + k, 0)
+    const workers = [...accounts.values()].flatMap((a) => a.workers)
     return {
       pool: info,
-      time: Date.now(),
+      time: t,
+      offlineAfterMs: this.offlineAfterMs,
+      chain: pool.chainTip() ?? null,
       connections: snap.connections,
-      totalHashrate: [...this.users.values()].reduce((s, u) => s + (u.series.at(-1)?.[1] ?? 0), 0),
+      totalHashrate: snap.totalHashrate,
       accepted: this.accepted,
+      rejectedTotal,
+      acceptance: acceptance(this.accepted, rejectedTotal),
       rejected: this.rejected,
       blocksFound: snap.blocksFound,
       blocks: this.blocks,
-      users: [...this.users.entries()].map(([name, u]) => ({ name, accepted: u.accepted, rejected: u.rejected, series: u.series })),
+      workersOnline: workers.filter((w) => !w.offline).length,
+      workersTotal: workers.length,
+      accounts: [...accounts.values()].map((a) => ({ ...a, acceptance: acceptance(a.accepted, a.rejected) })),
       channels: snap.channels.map((c) => ({
         conn: c.conn,
         channelId: c.channelId,
         kind: c.kind,
         user: c.userIdentity,
+        ...splitIdentity(c.userIdentity),
         difficulty: c.difficulty,
         accepted: c.sharesAccepted,
         rejected: c.sharesRejectedTotal,
+        acceptance: acceptance(c.sharesAccepted, c.sharesRejectedTotal),
         hashrate: c.hashrate,
         bestShareDifficulty: c.bestShareDifficulty,
         blocks: c.blocksFound,
@@ -150,6 +220,16 @@ class DashboardState {
       log: this.log.slice(0, 15),
     }
   }
+}
+
+/** The dashboard's icon (also inlined in the page as a data: URL). */
+const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#182029"/><path d="M3 12l3-4 3 2 4-6" stroke="#f2a93b" stroke-width="2" fill="none"/></svg>'
+
+/** The page with `state` embedded, so that its first paint shows data (the stream follows). */
+function pageWithState(template, state) {
+  // `<` escaped: the JSON cannot close the script element it sits in.
+  const json = JSON.stringify(state).replace(/</g, '\\u003c')
+  return template.replace('<script id="initial-state" type="application/json">null</script>', () => `<script id="initial-state" type="application/json">${json}</script>`)
 }
 
 async function main() {
@@ -169,7 +249,7 @@ async function main() {
   const poolUrl = sv2.formatPoolUrl(opts.host, pool.address().port, authority.publicKey)
   const info = { url: poolUrl, authorityKey: authority.publicKey, networkDifficulty: opts.networkDifficulty, sharesPerMinute: opts.sharesPerMinute, version: sv2.version() }
 
-  const state = new DashboardState(opts.windowMs)
+  const state = new DashboardState({ offlineAfterMs: opts.offlineAfterMs })
   const clients = new Set()
   const push = (name, data) => {
     const text = `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`
@@ -180,17 +260,17 @@ async function main() {
     if (e.type === 'BlockFound' || e.type === 'ChannelOpened' || e.type === 'ChannelClosed') push('state', state.view(pool, info))
   })
   pool.on('warning', () => undefined)
-  const tick = setInterval(() => {
-    state.sample()
-    push('state', state.view(pool, info))
-  }, 1000)
+  const tick = setInterval(() => push('state', state.view(pool, info)), 1000)
 
-  const page = fs.readFileSync(path.join(__dirname, 'index.html'))
+  const page = fs.readFileSync(path.join(__dirname, 'index.html'), 'utf8')
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost')
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-      res.end(page)
+      res.end(pageWithState(page, state.view(pool, info)))
+    } else if (url.pathname === '/favicon.ico' || url.pathname === '/favicon.svg') {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' })
+      res.end(FAVICON)
     } else if (url.pathname === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
       res.write(`event: state\ndata: ${JSON.stringify(state.view(pool, info))}\n\n`)
