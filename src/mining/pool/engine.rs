@@ -580,7 +580,11 @@ impl PoolEngine {
     }
 
     /// Brings a new channel up to date (R76): the active job as a future job followed by a
-    /// SetNewPrevHash naming it, then the pending future jobs.
+    /// SetNewPrevHash naming it, then the pending future jobs. Addressed the way later jobs
+    /// reach the channel (`broadcast_job`): a standard channel of a connection without
+    /// REQUIRES_STANDARD_JOBS gets them through its group (R71), and only if it is the
+    /// group's first member, since the others' group already holds the work. (A NewMiningJob
+    /// there made SRI's mining proxy, which asked for group jobs, panic.)
     fn send_current_work(&mut self, conn: ConnectionId, channel_id: u32) {
         let Some(c) = self.connections.get(&conn) else {
             return;
@@ -589,8 +593,14 @@ impl PoolEngine {
         let Some(ch) = self.channels.get_mut(&channel_id) else {
             return;
         };
+        let via_group = ch.kind == ChannelKind::Standard && !c.standard_jobs();
+        if via_group && c.standard.len() > 1 {
+            return;
+        }
+        let address = if via_group { c.group_id } else { channel_id };
         let send = |job: &Job, ch: &mut Channel, out: &mut VecDeque<(ConnectionId, Message)>| {
             let msg = match ch.kind {
+                _ if via_group => ext_job_msg(job, address, true, rolling, 0),
                 ChannelKind::Extended => ext_job_msg(job, channel_id, true, rolling, 0),
                 ChannelKind::Standard => match standard_root(ch, job) {
                     Some(root) => std_job_msg(job, channel_id, true, root, 0),
@@ -608,7 +618,7 @@ impl PoolEngine {
             if let Some(job) = active {
                 send(job, ch, &mut self.outgoing);
                 self.outgoing
-                    .push_back((conn, prevhash_msg(channel_id, job.id, &tip.fields)));
+                    .push_back((conn, prevhash_msg(address, job.id, &tip.fields)));
             }
         }
         for job in self.jobs.values().filter(|j| j.state == JobState::Future) {
