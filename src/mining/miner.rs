@@ -198,8 +198,10 @@ impl Miner {
     /// Starts the first connection: the handshake (or SetupConnection) is ready to send.
     pub fn new(config: MinerConfig, now_ms: u64) -> Result<Miner, SessionError> {
         let session = Self::open_session(&config, now_ms)?;
+        let mut client = MiningClient::new(config.client.clone());
+        client.set_dialect(config.session.dialect);
         Ok(Miner {
-            client: MiningClient::new(config.client.clone()),
+            client,
             config,
             session,
             events: VecDeque::new(),
