@@ -534,6 +534,24 @@
 #define SV2_REJECT_DUPLICATE_SHARE 7
 
 /**
+ * `sv2_pool_config_set_client_max_target()`: never set a target easier than the client's
+ * `max_target` (the spec; the default).
+ */
+#define SV2_CLIENT_MAX_TARGET_HONOUR 0
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: disregard the client's `max_target`; targets
+ * follow the pool's bounds and vardiff only.
+ */
+#define SV2_CLIENT_MAX_TARGET_IGNORE 1
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: honour the client's `max_target` down to
+ * `cap_target`; a harder one counts as `cap_target`.
+ */
+#define SV2_CLIENT_MAX_TARGET_CAP 2
+
+/**
  * No event (`sv2_pool_event.type`).
  */
 #define SV2_POOL_EVENT_NONE 0
@@ -5822,6 +5840,30 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_vardiff(struct sv2_pool_config *conf
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_target_bounds(struct sv2_pool_config *config, const uint8_t *min_target, const uint8_t *max_target);
+
+/**
+ * What the pool does with the `max_target` clients send when they open or update a channel
+ * (a deployment choice: some devices ask for far more difficulty than they can do, e.g. SRI
+ * 2023's mining device asks for difficulty 7.6 M and then never finds a share).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `cap_target` with
+ * `SV2_CLIENT_MAX_TARGET_CAP`); `SV2_ERR_INVALID_ARG` for an unknown `policy`.
+ * In: `policy`: `SV2_CLIENT_MAX_TARGET_*`. `cap_target`: 32 bytes, little-endian, read only
+ * for `SV2_CLIENT_MAX_TARGET_CAP` (may be NULL otherwise).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_client_max_target(struct sv2_pool_config *config, uint32_t policy, const uint8_t *cap_target);
+
+/**
+ * Whether clients may set REQUIRES_WORK_SELECTION and send SetCustomMiningJob (default
+ * false: such a SetupConnection is refused with `unsupported-feature-flags`). SRI's mining
+ * proxy always sets the flag. A C pool has no job-token policy, so the custom jobs
+ * themselves are refused (`invalid-mining-job-token`); template jobs work as usual.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_allow_work_selection(struct sv2_pool_config *config, bool allow);
 
 /**
  * Acknowledgement batching: one SubmitShares.Success per `batch_size` accepted shares, at

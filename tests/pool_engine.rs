@@ -334,6 +334,68 @@ fn open_errors_max_target_user_and_extranonce() {
 }
 
 #[test]
+fn client_max_target_honoured_ignored_or_capped() {
+    // R58/R63 and issue 13 item 6: SRI 2023's mining device asks max_target = 0x0237 << 192
+    // (difficulty 7.6 M) for a CPU miner. Honoured by default (the spec); a pool may ignore it
+    // or cap it (a deployment choice, PoolConfig::client_max_target).
+    let mut be = [0u8; 32];
+    be[6] = 0x02;
+    be[7] = 0x37;
+    let sri_max = U256::from_be_bytes(be);
+    let pool_max = easy(8);
+    let open = |policy: ClientMaxTarget| {
+        let mut h = H::new(PoolConfig {
+            client_max_target: policy,
+            ..cfg()
+        });
+        h.conn(1, 0);
+        let target = match h.open_std(1, 1, sri_max) {
+            Message::OpenStandardMiningChannelSuccess(s) => s.target,
+            m => panic!("{m:?}"),
+        };
+        // UpdateChannel with the same max_target keeps to the same policy.
+        let ch = h.m.chans.keys().copied().next().unwrap();
+        h.send(
+            1,
+            UpdateChannel {
+                channel_id: ch,
+                nominal_hash_rate: 0.0,
+                maximum_target: sri_max,
+            },
+        );
+        let updated = h.m.chans[&ch].target;
+        (target, updated)
+    };
+    assert_eq!(open(ClientMaxTarget::Honour), (sri_max, sri_max));
+    assert_eq!(open(ClientMaxTarget::Ignore), (pool_max, pool_max));
+    let cap = easy(4); // easier than the pool's own bound: the pool's bound wins
+    assert_eq!(open(ClientMaxTarget::Cap(cap)), (pool_max, pool_max));
+    let cap = easy(12);
+    assert_eq!(open(ClientMaxTarget::Cap(cap)), (cap, cap));
+    // A client max_target easier than the cap is honoured as sent.
+    assert_eq!(ClientMaxTarget::Cap(cap).apply(easy(16)), cap);
+    assert_eq!(ClientMaxTarget::Cap(easy(20)).apply(easy(16)), easy(16));
+    // A max_target below the pool's hardest target is refused only when honoured.
+    let refuse = |policy: ClientMaxTarget| {
+        let mut h = H::new(PoolConfig {
+            min_target: easy(40),
+            client_max_target: policy,
+            ..cfg()
+        });
+        h.conn(1, 0);
+        h.open_std(1, 1, easy(41)).kind().name()
+    };
+    assert_eq!(
+        refuse(ClientMaxTarget::Honour),
+        "OpenStandardMiningChannel.Error"
+    );
+    assert_eq!(
+        refuse(ClientMaxTarget::Ignore),
+        "OpenStandardMiningChannel.Success"
+    );
+}
+
+#[test]
 fn channel_limit_per_connection() {
     // Hostile clients cannot grow state without bound: the per-connection cap.
     let mut h = H::new(PoolConfig {
