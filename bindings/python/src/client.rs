@@ -668,10 +668,11 @@ impl PyMiningClient {
     #[pyo3(signature = (
         *, max_channels = 256, max_jobs_per_channel = 8, max_job_bytes_per_channel = 1 << 20,
         max_pending_shares = 1024, duplicate_window = 4096, max_pending_custom_jobs = 16,
-        max_queued_events = 4096, ntime_slack_secs = 0
+        max_queued_events = 4096, ntime_slack_secs = 0, dialect = "spec"
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         max_channels: usize,
         max_jobs_per_channel: usize,
         max_job_bytes_per_channel: usize,
@@ -680,19 +681,25 @@ impl PyMiningClient {
         max_pending_custom_jobs: usize,
         max_queued_events: usize,
         ntime_slack_secs: u32,
-    ) -> Self {
-        Self {
-            inner: Mutex::new(MiningClient::new(ClientConfig {
-                max_channels,
-                max_jobs_per_channel,
-                max_job_bytes_per_channel,
-                max_pending_shares,
-                duplicate_window,
-                max_pending_custom_jobs,
-                max_queued_events,
-                ntime_slack_secs,
-            })),
-        }
+        dialect: &str,
+    ) -> PyResult<Self> {
+        let dialect = crate::messages::dialect(py, dialect)?;
+        let mut client = MiningClient::new(ClientConfig {
+            max_channels,
+            max_jobs_per_channel,
+            max_job_bytes_per_channel,
+            max_pending_shares,
+            duplicate_window,
+            max_pending_custom_jobs,
+            max_queued_events,
+            ntime_slack_secs,
+        });
+        // The upstream's documented quirks are followed, not reported (SRI's first job to
+        // channel 0, a group id equal to the channel id, ...).
+        client.set_dialect(dialect);
+        Ok(Self {
+            inner: Mutex::new(client),
+        })
     }
 
     /// Records the connection's flags: those sent in SetupConnection and those of

@@ -3,7 +3,7 @@
 # Checked against the module with `python -m mypy.stubtest sv2._sv2`.
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from os import PathLike
-from typing import Any, ClassVar, final
+from typing import Any, ClassVar, Literal, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
@@ -762,6 +762,7 @@ class MiningClient:
         max_pending_custom_jobs: int = 16,
         max_queued_events: int = 4096,
         ntime_slack_secs: int = 0,
+        dialect: str = "spec",
     ) -> Self: ...
     def set_connection_flags(self, requested: int, success_flags: int) -> None: ...
     def open_standard_channel(self, user_identity: str, nominal_hash_rate: float, max_target: bytes | None = None) -> int: ...
@@ -1176,6 +1177,8 @@ class PoolEngine:
         shares_per_minute: float = 10.0,
         vardiff_min_window_ms: int = 30000,
         vardiff_max_window_ms: int = 300000,
+        client_max_target: Literal["honour", "ignore", "cap"] = "honour",
+        client_max_target_cap: bytes | None = None,
     ) -> Self: ...
     def connection_opened(self, conn: int, setup_flags: int) -> int: ...
     def connection_closed(self, conn: int, now_ms: int | None = None) -> None: ...
