@@ -319,6 +319,12 @@ export interface ClientConfig {
   maxFramePayload?: number
 }
 
+/**
+ * What the pool does with the `maxTarget` clients send (a deployment choice; some devices
+ * ask for more difficulty than they can do).
+ */
+export type ClientMaxTarget = 'honour' | 'ignore' | 'cap'
+
 /** Why a session ended. */
 export interface CloseReason {
   /**
@@ -686,6 +692,18 @@ export interface PoolConfig {
   maxChannelsPerConnection?: number
   /** Variable difficulty. */
   vardiff?: VardiffConfig
+  /**
+   * Accept clients that set REQUIRES_WORK_SELECTION (default false; SRI's mining proxy
+   * always sets it). Without a token policy their custom jobs are refused.
+   */
+  allowWorkSelection?: boolean
+  /** What to do with the clients' `maxTarget` (default `'honour'`). */
+  clientMaxTarget?: ClientMaxTarget
+  /**
+   * With `clientMaxTarget: 'cap'`: the highest difficulty a client's `maxTarget` can make
+   * the pool set.
+   */
+  clientMaxDifficultyCap?: number
 }
 
 /** What the pool reports. `switch (event.type)` narrows it. */
