@@ -395,7 +395,9 @@
  * ended before an answer (`request_id`, `error` 0, `text` "connection closed"; after the
  * CLOSED event, and the channel is asked for again after `sv2_miner_reconnect()`); refused
  * locally before sending, for a configured channel at setup (`request_id` 0, `error`: the
- * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why).
+ * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why); no answer within the
+ * open-channel timeout (`request_id`, `extended`, `error` `SV2_ERR_TIMEOUT_OPEN_CHANNEL`,
+ * `text` naming request, kind and user; see `sv2_miner_config_set_open_channel_timeout()`).
  */
 #define SV2_MINER_EVENT_CHANNEL_OPEN_FAILED 4
 
@@ -2536,7 +2538,7 @@ typedef struct sv2_miner_event {
    */
   uint64_t latency_ms;
   /**
-   * CHANNEL_OPENED: true for an extended channel.
+   * CHANNEL_OPENED, CHANNEL_OPEN_FAILED (timed out): true for an extended channel.
    */
   bool extended;
   /**
@@ -2604,7 +2606,8 @@ typedef struct sv2_miner_event {
    */
   uint32_t close_reason;
   /**
-   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally: the error code.
+   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally or timed out: the
+   * error code.
    */
   sv2_result error;
 } sv2_miner_event;
@@ -3213,7 +3216,8 @@ typedef struct sv2_event {
 #define SV2_ERR_TOO_MANY_CHANNELS 409
 
 /**
- * A Mining Protocol client set up the connection but asked for no channel in time (R55).
+ * A Mining Protocol client set up the connection but asked for no channel in time (R55);
+ * on the miner's side, a channel open the server did not answer in time.
  */
 #define SV2_ERR_TIMEOUT_OPEN_CHANNEL 411
 
@@ -5514,6 +5518,18 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *co
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_miner_config_set_timeouts(struct sv2_miner_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * How long a channel open may go unanswered (default 30000 ms; 0 waits forever). Then the
+ * open fails with an `SV2_MINER_EVENT_CHANNEL_OPEN_FAILED` whose text names the request id,
+ * the channel kind and the user ("no answer to OpenExtendedMiningChannel request 1 (user
+ * 'bob') within 30000 ms") and whose `extended` tells the kind. Some servers never answer an
+ * open they do not support (braiins' 2021 proxy ignores OpenExtendedMiningChannel).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_open_channel_timeout(struct sv2_miner_config *config, uint64_t timeout_ms);
 
 /**
  * Seeds the Noise ephemeral keys instead of the OS random source (tests only; see

@@ -1731,3 +1731,61 @@ fn r71_r76_a_later_group_member_gets_the_group_work_it_joined() {
         .collect();
     assert_eq!(ids, [(1, 2), (2, 2)]);
 }
+
+#[test]
+fn open_channel_timeout_fires_once_and_a_late_answer_is_an_unknown_request() {
+    // Issue 13 item 8: the client's open-channel timer (ClientConfig::open_channel_timeout_ms).
+    let mut c = MiningClient::new(ClientConfig {
+        open_channel_timeout_ms: 1_000,
+        ..ClientConfig::default()
+    });
+    let request_id = c.open_standard_channel("alice", 1e12, U256::MAX).unwrap();
+    outgoing(&mut c);
+    assert_eq!(
+        c.poll_timeout(),
+        Some(0),
+        "the timer starts at the next call"
+    );
+    c.handle_timeout(500);
+    assert_eq!(c.poll_timeout(), Some(1_500));
+    c.handle_timeout(1_499);
+    assert!(events(&mut c).is_empty());
+    c.handle_timeout(1_500);
+    assert_eq!(
+        events(&mut c),
+        vec![ClientEvent::ChannelOpenFailed {
+            request_id,
+            reason: OpenFailure::TimedOut {
+                extended: false,
+                user_identity: "alice".into(),
+                waited_ms: 1_000,
+            },
+        }]
+    );
+    assert_eq!(c.poll_timeout(), None);
+    let evs = handle(
+        &mut c,
+        OpenStandardMiningChannelSuccess {
+            request_id,
+            channel_id: 1,
+            target: U256::MAX,
+            group_channel_id: 9,
+            ..Default::default()
+        },
+        2_000,
+    );
+    assert_eq!(
+        violations(&evs),
+        vec![Violation::UnknownRequest(request_id)]
+    );
+    // 0 disables the timer.
+    let mut c = MiningClient::new(ClientConfig {
+        open_channel_timeout_ms: 0,
+        ..ClientConfig::default()
+    });
+    c.open_extended_channel("bob", 1e12, U256::MAX, 4).unwrap();
+    assert_eq!(c.poll_timeout(), None);
+    c.handle_timeout(u64::MAX);
+    assert!(events(&mut c).is_empty());
+    assert_eq!(c.pending_opens(), 1);
+}

@@ -571,6 +571,11 @@ export interface MinerConfig {
   connection: ClientConfig
   /** Channels opened after every successful setup. */
   channels: Array<ChannelRequest>
+  /**
+   * Milliseconds a channel open may go unanswered before it fails with a
+   * `ChannelOpenFailed` (`errorCode` `'timed-out'`); default 30000, 0 waits forever.
+   */
+  openChannelTimeoutMs?: number
 }
 
 /** What a miner reports. `switch (event.type)` narrows it. */
@@ -591,8 +596,15 @@ export type MinerEvent =
     extranonceSize: number; /** Group of a standard channel. */
   groupChannelId?: number }
   | { type: 'ChannelOpenFailed'; /** The request id. */
-    requestId: number; /** The server's error code, or a description of the local reason. */
-  errorCode: string }
+    requestId: number; /**
+     * The server's error code, or a description of the local reason (`'timed-out'` when
+     * the server did not answer within `openChannelTimeoutMs`).
+     */
+    errorCode: string; /**
+     * For `'timed-out'`: what went unanswered ("no answer to OpenExtendedMiningChannel
+     * request 1 (user 'bob') within 30000 ms").
+     */
+  detail?: string }
   | { type: 'NewWork'; /** The work. */
   work: Work }
   | { type: 'WorkInvalidated'; /** The channel. */

@@ -794,6 +794,65 @@ static void interop_settings(void) {
     CHECK(memcmp(target, cap, 32) == 0);
 }
 
+/* Issue 13 item 8: a server that never answers OpenExtendedMiningChannel (braiins' 2021
+ * proxy) makes the open fail after the miner's open-channel timeout, naming the request. */
+static void open_channel_unanswered(void) {
+    sv2_server_config *sc = NULL;
+    sv2_session *server = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_miner *m = NULL;
+    sv2_miner_event ev;
+    sv2_event sev;
+    uint8_t buf[700];
+    size_t n = 0;
+    uint64_t deadline = 0;
+    int round, failed = 0;
+
+    CHECK_OK(sv2_server_config_new(&sc));
+    CHECK_OK(sv2_server_config_set_plaintext(sc));
+    CHECK_OK(sv2_server_config_set_protocol(sc, SV2_PROTOCOL_MINING, 0x7, 0));
+    CHECK_OK(sv2_session_new_server(sc, 0, &server));
+    sv2_server_config_free(sc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_plaintext(mc));
+    CHECK_RC(sv2_miner_config_set_open_channel_timeout(NULL, 1), SV2_ERR_NULL_ARG);
+    CHECK_OK(sv2_miner_config_set_open_channel_timeout(mc, 5000));
+    CHECK_OK(sv2_miner_config_add_extended_channel(mc, "bob.proxy", 1e12f, NULL, 4));
+    CHECK_OK(sv2_miner_new(mc, NOW_UNIX, 0, &m));
+    sv2_miner_config_free(mc);
+    if (!server || !m) {
+        goto out;
+    }
+    for (round = 0; round < 6; round++) {
+        while (sv2_miner_data_to_send(m, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            CHECK_OK(sv2_session_receive_data(server, buf, n, 10));
+        }
+        /* The server reads everything and answers nothing but SetupConnection. */
+        while (sv2_session_next_event(server, &sev) == SV2_OK && sev.type != SV2_EVENT_NONE) {
+        }
+        while (sv2_session_data_to_send(server, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            CHECK_OK(sv2_miner_receive_data(m, buf, n, 10));
+        }
+        while (sv2_miner_next_event(m, &ev) == SV2_OK && ev.type != SV2_MINER_EVENT_NONE) {
+        }
+    }
+    CHECK_OK(sv2_miner_poll_timeout(m, &deadline));
+    CHECK(deadline == 5010);
+    CHECK_OK(sv2_miner_handle_timeout(m, 5010));
+    while (sv2_miner_next_event(m, &ev) == SV2_OK && ev.type != SV2_MINER_EVENT_NONE) {
+        if (ev.type == SV2_MINER_EVENT_CHANNEL_OPEN_FAILED) {
+            failed++;
+            CHECK(ev.request_id == 1 && ev.extended && ev.error == SV2_ERR_TIMEOUT_OPEN_CHANNEL);
+            CHECK(bytes_eq(ev.text, "no answer to OpenExtendedMiningChannel request 1 (user "
+                                    "'bob.proxy') within 5000 ms"));
+        }
+    }
+    CHECK(failed == 1);
+out:
+    sv2_session_free(server);
+    sv2_miner_free(m);
+}
+
 int main(void) {
     null_handles();
     configs();
@@ -802,5 +861,6 @@ int main(void) {
     extended_channel();
     open_channel_timeout();
     interop_settings();
+    open_channel_unanswered();
     return check_report("test_mining");
 }

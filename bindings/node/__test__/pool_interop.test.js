@@ -48,3 +48,36 @@ test('clientMaxTarget: honour (default), ignore, cap (R58 as a deployment choice
   assert.throws(() => new sv2.PoolServer({ plaintext: true }, { clientMaxTarget: 'cap' }), sv2.UsageError)
   assert.throws(() => new sv2.PoolServer({ plaintext: true }, { clientMaxDifficultyCap: 5 }), sv2.UsageError)
 })
+
+function drain(miner) {
+  const out = []
+  for (let e = miner.nextEvent(); e; e = miner.nextEvent()) out.push(e)
+  return out
+}
+
+test('a channel open the server never answers fails after openChannelTimeoutMs (braiins 2021 ignores OpenExtendedMiningChannel)', () => {
+  const miner = new sv2.Miner(
+    { connection: { plaintext: true }, channels: [{ kind: 'extended', userIdentity: 'bob.proxy', nominalHashRate: 1e12, minExtranonceSize: 4 }], openChannelTimeoutMs: 5000 },
+    0,
+  )
+  const server = sv2.Session.server({ plaintext: true }, 0)
+  const events = []
+  for (let i = 0; i < 6; i++) {
+    const up = miner.dataToSend()
+    if (up.length) server.receiveData(up, 10)
+    server.events() // the server reads the open and says nothing
+    const down = server.dataToSend()
+    if (down.length) miner.receiveData(down, 10)
+    events.push(...drain(miner))
+  }
+  assert.equal(miner.pollTimeout(), 5010)
+  miner.handleTimeout(5009)
+  assert.deepEqual(drain(miner), [])
+  miner.handleTimeout(5010)
+  const failed = drain(miner).filter((e) => e.type === 'ChannelOpenFailed')
+  assert.equal(failed.length, 1)
+  assert.equal(failed[0].requestId, 1)
+  assert.equal(failed[0].errorCode, 'timed-out')
+  assert.equal(failed[0].detail, "no answer to OpenExtendedMiningChannel request 1 (user 'bob.proxy') within 5000 ms")
+  assert.throws(() => new sv2.Miner({ connection: { plaintext: true }, channels: [], openChannelTimeoutMs: -1 }), sv2.UsageError)
+})

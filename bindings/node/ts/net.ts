@@ -277,6 +277,8 @@ export interface MinerConnectOptions extends ConnectOptions {
   channels: ChannelRequest[]
   /** Mine on the CPU (tests and demos): `true` or settings. */
   mine?: boolean | CpuMiningOptions
+  /** A channel open unanswered this long fails (`ChannelOpenFailed`, `'timed-out'`); default 30000, 0 waits forever. */
+  openChannelTimeoutMs?: number
 }
 
 /** Share counters of a `MinerConnection`. */
@@ -301,9 +303,15 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
   private mineTimer: NodeJS.Timeout | NodeJS.Immediate | undefined
   private closed = false
 
-  constructor(readonly socket: net.Socket, connection: ClientConfig, channels: ChannelRequest[], mine?: boolean | CpuMiningOptions) {
+  constructor(
+    readonly socket: net.Socket,
+    connection: ClientConfig,
+    channels: ChannelRequest[],
+    mine?: boolean | CpuMiningOptions,
+    openChannelTimeoutMs?: number,
+  ) {
     super()
-    this.miner = new native.Miner({ connection, channels }, now())
+    this.miner = new native.Miner({ connection, channels, openChannelTimeoutMs }, now())
     if (mine) this.mining = { sliceNonces: 20000, sliceDelayMs: 0, ...(mine === true ? {} : mine) }
     socket.setNoDelay(true)
     socket.on('data', (d) => this.pump(() => this.miner.receiveData(d, now())))
@@ -435,7 +443,7 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
  * an `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
  */
 export async function connectMiner(options: MinerConnectOptions): Promise<MinerConnection> {
-  const { channels, mine, ...rest } = options
+  const { channels, mine, openChannelTimeoutMs, ...rest } = options
   const { host, port, config } = resolveEndpoint(rest)
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port })
@@ -444,7 +452,9 @@ export async function connectMiner(options: MinerConnectOptions): Promise<MinerC
       socket.off('error', reject)
       try {
         // A miner speaks the Mining Protocol whatever `config` says.
-        resolve(new MinerConnection(socket, { endpointHost: host, endpointPort: port, ...config, protocol: 'Mining' }, channels, mine))
+        resolve(
+          new MinerConnection(socket, { endpointHost: host, endpointPort: port, ...config, protocol: 'Mining' }, channels, mine, openChannelTimeoutMs),
+        )
       } catch (e) {
         socket.destroy()
         reject(toSv2Error(e))

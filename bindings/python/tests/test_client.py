@@ -222,3 +222,27 @@ def test_sri_2023_first_job_to_channel_zero() -> None:
         )
         events = client.events()
         assert any(isinstance(e, sv2.NewWork) for e in events) == expect_work, dialect
+
+
+def test_open_channel_timeout_names_the_unanswered_request() -> None:
+    """Issue 13 item 8: braiins' 2021 proxy never answers OpenExtendedMiningChannel."""
+    client = sv2.MiningClient(open_channel_timeout_ms=2000)
+    client.set_connection_flags(0, 0)
+    request_id = client.open_extended_channel("bob.proxy", 1e12, None, 4)
+    client.drain_outgoing()
+    assert client.poll_timeout() == 0
+    client.handle_timeout(now_ms=100)
+    assert client.poll_timeout() == 2100
+    client.handle_timeout(now_ms=2099)
+    assert client.events() == []
+    client.handle_timeout(now_ms=2100)
+    (failed,) = client.events()
+    assert isinstance(failed, sv2.ChannelOpenFailed)
+    assert (failed.request_id, failed.reason) == (request_id, "timed-out")
+    assert failed.detail == f"no answer to OpenExtendedMiningChannel request {request_id} (user 'bob.proxy') within 2000 ms"
+    assert client.poll_timeout() is None
+    # 0 waits forever.
+    quiet = sv2.MiningClient(open_channel_timeout_ms=0)
+    quiet.open_standard_channel("alice", 1.0)
+    quiet.handle_timeout(now_ms=10**12)
+    assert quiet.events() == [] and quiet.pending_opens == 1

@@ -92,12 +92,16 @@ const MAX_MERKLE_PATH: usize = 255;
 const RECENTLY_CLOSED: usize = 64;
 
 /// What an open request asked for, kept until its answer (R56).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct PendingOpen {
     extended: bool,
+    user_identity: Arc<str>,
     nominal_hash_rate: f32,
     max_target: U256,
     min_extranonce_size: u16,
+    /// When the open-channel timer started: the first `handle_timeout` / `handle_message`
+    /// after the request was queued (`None` before).
+    started_ms: Option<u64>,
 }
 
 /// A SetCustomMiningJob awaiting its answer (R157).
@@ -302,9 +306,11 @@ impl MiningClient {
             request_id,
             PendingOpen {
                 extended: false,
+                user_identity: Arc::from(user_identity),
                 nominal_hash_rate,
                 max_target,
                 min_extranonce_size: 0,
+                started_ms: None,
             },
         );
         self.outgoing.push_back(
@@ -336,9 +342,11 @@ impl MiningClient {
             request_id,
             PendingOpen {
                 extended: true,
+                user_identity: Arc::from(user_identity),
                 nominal_hash_rate,
                 max_target,
                 min_extranonce_size,
+                started_ms: None,
             },
         );
         self.outgoing.push_back(
@@ -709,6 +717,66 @@ impl MiningClient {
         self.pending_opens.len()
     }
 
+    // -----------------------------------------------------------------------------------------
+    // Timers
+
+    fn start_open_timers(&mut self, now_ms: u64) {
+        for p in self.pending_opens.values_mut() {
+            p.started_ms.get_or_insert(now_ms);
+        }
+    }
+
+    /// When [`MiningClient::handle_timeout`] is next due: the earliest open-channel deadline
+    /// (`ClientConfig::open_channel_timeout_ms`), `Some(0)` ("now") while a queued open has
+    /// no timer yet (the next `handle_timeout` starts it), `None` without pending opens or
+    /// with the timeout disabled.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let timeout = self.config.open_channel_timeout_ms;
+        if timeout == 0 {
+            return None;
+        }
+        self.pending_opens
+            .values()
+            .map(|p| p.started_ms.map_or(0, |t| t.saturating_add(timeout)))
+            .min()
+    }
+
+    /// Fires the open-channel timers: every open request unanswered for
+    /// `ClientConfig::open_channel_timeout_ms` ends with [`ClientEvent::ChannelOpenFailed`]
+    /// ([`OpenFailure::TimedOut`], naming the request, channel kind and user); a late answer
+    /// is then reported as an unknown request. Starts the timers of opens queued since the
+    /// last call. (Some servers never answer an open they do not support: braiins' 2021
+    /// proxy ignores OpenExtendedMiningChannel.)
+    pub fn handle_timeout(&mut self, now_ms: u64) {
+        self.start_open_timers(now_ms);
+        let timeout = self.config.open_channel_timeout_ms;
+        if timeout == 0 {
+            return;
+        }
+        let mut expired: Vec<u32> = self
+            .pending_opens
+            .iter()
+            .filter(|(_, p)| {
+                p.started_ms
+                    .is_some_and(|t| now_ms >= t.saturating_add(timeout))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        expired.sort_unstable();
+        for request_id in expired {
+            if let Some(p) = self.pending_opens.remove(&request_id) {
+                self.events.push_back(ClientEvent::ChannelOpenFailed {
+                    request_id,
+                    reason: OpenFailure::TimedOut {
+                        extended: p.extended,
+                        user_identity: p.user_identity.to_string(),
+                        waited_ms: now_ms.saturating_sub(p.started_ms.unwrap_or(now_ms)),
+                    },
+                });
+            }
+        }
+    }
+
     /// Protocol-error events dropped because the event queue was over
     /// [`ClientConfig::max_queued_events`].
     pub fn dropped_protocol_errors(&self) -> u64 {
@@ -728,6 +796,7 @@ impl MiningClient {
     /// [`ClientError::NotForClient`] for any other message (SetupConnection*, Job Negotiation,
     /// Template Distribution, or a message only clients send); the client is unchanged.
     pub fn handle_message(&mut self, msg: Message, now_ms: u64) -> Result<(), ClientError> {
+        self.start_open_timers(now_ms);
         match msg {
             Message::OpenStandardMiningChannelSuccess(m) => self.on_open_standard(*m),
             Message::OpenExtendedMiningChannelSuccess(m) => self.on_open_extended(*m),
