@@ -748,8 +748,11 @@ impl MiningClient {
     /// last call. (Some servers never answer an open they do not support: braiins' 2021
     /// proxy ignores OpenExtendedMiningChannel.)
     pub fn handle_timeout(&mut self, now_ms: u64) {
-        self.start_open_timers(now_ms);
         let timeout = self.config.open_channel_timeout_ms;
+        if self.pending_opens.is_empty() {
+            return; // the usual case: the composed miner calls this after every send
+        }
+        self.start_open_timers(now_ms);
         if timeout == 0 {
             return;
         }
@@ -796,7 +799,9 @@ impl MiningClient {
     /// [`ClientError::NotForClient`] for any other message (SetupConnection*, Job Negotiation,
     /// Template Distribution, or a message only clients send); the client is unchanged.
     pub fn handle_message(&mut self, msg: Message, now_ms: u64) -> Result<(), ClientError> {
-        self.start_open_timers(now_ms);
+        if !self.pending_opens.is_empty() {
+            self.start_open_timers(now_ms);
+        }
         match msg {
             Message::OpenStandardMiningChannelSuccess(m) => self.on_open_standard(*m),
             Message::OpenExtendedMiningChannelSuccess(m) => self.on_open_extended(*m),
