@@ -21,7 +21,10 @@
 //! 5. Submit shares found on a [`Work`] with [`MiningClient::submit_standard`] /
 //!    [`MiningClient::submit_extended`]; a share is checked locally (job active, version, nTime,
 //!    extranonce, target, duplicates) and only then queued with a sequence number (R89).
-//! 6. When the connection ends (or after a [`ClientEvent::Reconnect`]):
+//! 6. Call [`MiningClient::handle_timeout`] when [`MiningClient::poll_timeout`] is due: an open
+//!    request unanswered for `ClientConfig::open_channel_timeout_ms` then fails (the composed
+//!    miner does this inside its own timers).
+//! 7. When the connection ends (or after a [`ClientEvent::Reconnect`]):
 //!    [`MiningClient::connection_closed`], then a new client or the same one with new flags.
 //!
 //! ```
