@@ -395,7 +395,9 @@
  * ended before an answer (`request_id`, `error` 0, `text` "connection closed"; after the
  * CLOSED event, and the channel is asked for again after `sv2_miner_reconnect()`); refused
  * locally before sending, for a configured channel at setup (`request_id` 0, `error`: the
- * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why).
+ * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why); no answer within the
+ * open-channel timeout (`request_id`, `extended`, `error` `SV2_ERR_TIMEOUT_OPEN_CHANNEL`,
+ * `text` naming request, kind and user; see `sv2_miner_config_set_open_channel_timeout()`).
  */
 #define SV2_MINER_EVENT_CHANNEL_OPEN_FAILED 4
 
@@ -532,6 +534,24 @@
  * Share rejected: `duplicate-share`.
  */
 #define SV2_REJECT_DUPLICATE_SHARE 7
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: never set a target easier than the client's
+ * `max_target` (the spec; the default).
+ */
+#define SV2_CLIENT_MAX_TARGET_HONOUR 0
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: disregard the client's `max_target`; targets
+ * follow the pool's bounds and vardiff only.
+ */
+#define SV2_CLIENT_MAX_TARGET_IGNORE 1
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: honour the client's `max_target` down to
+ * `cap_target`; a harder one counts as `cap_target`.
+ */
+#define SV2_CLIENT_MAX_TARGET_CAP 2
 
 /**
  * No event (`sv2_pool_event.type`).
@@ -2518,7 +2538,7 @@ typedef struct sv2_miner_event {
    */
   uint64_t latency_ms;
   /**
-   * CHANNEL_OPENED: true for an extended channel.
+   * CHANNEL_OPENED, CHANNEL_OPEN_FAILED (timed out): true for an extended channel.
    */
   bool extended;
   /**
@@ -2586,7 +2606,8 @@ typedef struct sv2_miner_event {
    */
   uint32_t close_reason;
   /**
-   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally: the error code.
+   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally or timed out: the
+   * error code.
    */
   sv2_result error;
 } sv2_miner_event;
@@ -3195,7 +3216,8 @@ typedef struct sv2_event {
 #define SV2_ERR_TOO_MANY_CHANNELS 409
 
 /**
- * A Mining Protocol client set up the connection but asked for no channel in time (R55).
+ * A Mining Protocol client set up the connection but asked for no channel in time (R55);
+ * on the miner's side, a channel open the server did not answer in time.
  */
 #define SV2_ERR_TIMEOUT_OPEN_CHANNEL 411
 
@@ -5498,6 +5520,18 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *co
 SV2_MUST_USE sv2_result sv2_miner_config_set_timeouts(struct sv2_miner_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
 
 /**
+ * How long a channel open may go unanswered (default 30000 ms; 0 waits forever). Then the
+ * open fails with an `SV2_MINER_EVENT_CHANNEL_OPEN_FAILED` whose text names the request id,
+ * the channel kind and the user ("no answer to OpenExtendedMiningChannel request 1 (user
+ * 'bob') within 30000 ms") and whose `extended` tells the kind. Some servers never answer an
+ * open they do not support (braiins' 2021 proxy ignores OpenExtendedMiningChannel).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_open_channel_timeout(struct sv2_miner_config *config, uint64_t timeout_ms);
+
+/**
  * Seeds the Noise ephemeral keys instead of the OS random source (tests only; see
  * `sv2_client_config_set_rng_seed()`).
  *
@@ -5822,6 +5856,30 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_vardiff(struct sv2_pool_config *conf
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_target_bounds(struct sv2_pool_config *config, const uint8_t *min_target, const uint8_t *max_target);
+
+/**
+ * What the pool does with the `max_target` clients send when they open or update a channel
+ * (a deployment choice: some devices ask for far more difficulty than they can do, e.g. SRI
+ * 2023's mining device asks for difficulty 7.6 M and then never finds a share).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `cap_target` with
+ * `SV2_CLIENT_MAX_TARGET_CAP`); `SV2_ERR_INVALID_ARG` for an unknown `policy`.
+ * In: `policy`: `SV2_CLIENT_MAX_TARGET_*`. `cap_target`: 32 bytes, little-endian, read only
+ * for `SV2_CLIENT_MAX_TARGET_CAP` (may be NULL otherwise).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_client_max_target(struct sv2_pool_config *config, uint32_t policy, const uint8_t *cap_target);
+
+/**
+ * Whether clients may set REQUIRES_WORK_SELECTION and send SetCustomMiningJob (default
+ * false: such a SetupConnection is refused with `unsupported-feature-flags`). SRI's mining
+ * proxy always sets the flag. A C pool has no job-token policy, so the custom jobs
+ * themselves are refused (`invalid-mining-job-token`); template jobs work as usual.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_allow_work_selection(struct sv2_pool_config *config, bool allow);
 
 /**
  * Acknowledgement batching: one SubmitShares.Success per `batch_size` accepted shares, at

@@ -326,3 +326,64 @@ fn channels_added_before_setup_open_once_with_the_ids_returned() {
         ]
     );
 }
+
+#[test]
+fn extended_open_that_the_server_ignores_times_out_naming_the_request() {
+    // Issue 13 item 8: braiins' 2021 proxy never answers OpenExtendedMiningChannel. The miner
+    // reports it after `open_channel_timeout_ms` (ChannelOpenFailed, OpenFailure::TimedOut
+    // with request id, kind and user) instead of waiting silently forever.
+    let (client_security, server_security) = security(false, 2);
+    let config = MinerConfig {
+        session: ClientConfig::new(client_security, Protocol::Mining, 0, "fw"),
+        client: MiningClientConfig {
+            open_channel_timeout_ms: 5_000,
+            ..MiningClientConfig::default()
+        },
+        channels: vec![ChannelRequest::Extended {
+            user_identity: "bob.proxy".into(),
+            nominal_hash_rate: 1e12,
+            max_target: U256::MAX,
+            min_extranonce_size: 4,
+        }],
+    };
+    let mut miner = Miner::new(config, 0).unwrap();
+    let mut server = server(server_security);
+    pump(&mut miner, &mut server, 100);
+    miner_events(&mut miner); // SetupComplete: the channel opens
+    let events = pump(&mut miner, &mut server, 100);
+    assert!(
+        matches!(&events[..], [Event::Message(Message::OpenExtendedMiningChannel(o))] if o.request_id == 1),
+        "the open reached the server: {events:?}"
+    );
+    miner_events(&mut miner);
+    // The server says nothing. The miner's next timer is the open's deadline.
+    assert_eq!(miner.poll_timeout(), Some(5_100));
+    miner.handle_timeout(5_099);
+    assert!(miner_events(&mut miner).is_empty());
+    miner.handle_timeout(5_100);
+    let failed: Vec<_> = miner_events(&mut miner)
+        .into_iter()
+        .filter_map(|e| match e {
+            MinerEvent::Client(ClientEvent::ChannelOpenFailed { request_id, reason }) => {
+                Some((request_id, reason))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1);
+    let (request_id, reason) = &failed[0];
+    assert_eq!(
+        reason,
+        &sv2::mining::client::OpenFailure::TimedOut {
+            extended: true,
+            user_identity: "bob.proxy".into(),
+            waited_ms: 5_000,
+        }
+    );
+    assert_eq!(
+        reason.describe(*request_id),
+        "no answer to OpenExtendedMiningChannel request 1 (user 'bob.proxy') within 5000 ms"
+    );
+    assert_eq!(miner.client().pending_opens(), 0);
+    assert_eq!(miner.poll_timeout(), miner.session().poll_timeout());
+}

@@ -1531,3 +1531,261 @@ fn hostile_upstream_keeps_memory_bounded() {
         Err(UsageError::TooManyChannels(3))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: the quirks of deployed dialects (messages/dialects.json) are followed, not reported
+
+fn client_of(dialect: &'static sv2::messages::Dialect) -> MiningClient {
+    let mut c = client();
+    c.set_dialect(dialect);
+    c
+}
+
+/// Decodes one frame in `dialect` as the session would and hands it to the client.
+fn replay(c: &mut MiningClient, bytes: &[u8], now: u64) -> Vec<ClientEvent> {
+    let (frame, used) = sv2::messages::decode_frame(c.dialect(), bytes).unwrap();
+    assert_eq!(used, bytes.len());
+    match frame {
+        sv2::messages::Frame::Message(m) => handle(c, m, now),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// SRI 2023's first NewExtendedMiningJob after OpenExtendedMiningChannel.Success: channel_id
+/// 0, job 1, future (min_ntime absent), a 108-byte payload, as captured in issue 13.
+fn sri_first_job_frame() -> Vec<u8> {
+    let mut job = ext_job(0, 1, true, 0);
+    job.coinbase_tx_prefix = vec![0x02; 45];
+    job.coinbase_tx_suffix = vec![0x03; 44];
+    let mut bytes = Vec::new();
+    Message::from(job)
+        .encode_frame(&sv2::messages::SRI_2023, &mut bytes)
+        .unwrap();
+    let captured = [
+        0x00, 0x80, 0x1f, 0x6c, 0x00, 0x00, // header: channel_msg, 0x1f, 108 bytes
+        0x00, 0x00, 0x00, 0x00, // channel_id 0
+        0x01, 0x00, 0x00, 0x00, // job_id 1
+        0x00, // min_ntime: OPTION absent = future job
+    ];
+    assert_eq!(bytes[..captured.len()], captured);
+    bytes
+}
+
+#[test]
+fn sri_2023_first_job_to_channel_zero_is_for_the_channel_just_opened() {
+    // dialects.json `job_to_channel_zero_means_newest_channel` (sri-2023): the job to channel
+    // 0 then SetNewPrevHash(channel 1, job 1) gives channel 1 work at once, nothing reported.
+    let mut c = client_of(&sv2::messages::SRI_2023);
+    open_extended(&mut c, 1, &[0xaa; 4], 8, U256::MAX);
+    let evs = replay(&mut c, &sri_first_job_frame(), 0);
+    assert_eq!(violations(&evs), vec![]);
+    let evs = handle(&mut c, prevhash(1, 1, 0x11), 10);
+    assert_eq!(violations(&evs), vec![]);
+    let w = works(&evs);
+    assert_eq!((w.len(), w[0].channel_id, w[0].job_id), (1, 1, 1));
+    assert!(c.current_work(1).is_some());
+}
+
+#[test]
+fn spec_dialect_still_reports_a_job_to_channel_zero() {
+    // R71/R72: in the spec dialect channel 0 names no channel; reported as before.
+    let mut c = client();
+    open_extended(&mut c, 1, &[0xaa; 4], 8, U256::MAX);
+    let mut job = ext_job(0, 1, true, 0);
+    job.coinbase_tx_prefix = vec![0x02; 45];
+    let evs = handle(&mut c, job, 0);
+    assert_eq!(violations(&evs), vec![Violation::UnknownChannel(0)]);
+}
+
+#[test]
+fn r106_prevhash_before_its_job_is_reported_and_the_job_mined_when_it_comes() {
+    // R106/E32 in the spec dialect: the violation is reported, the channel mines nothing
+    // meanwhile, but the job, when it arrives, is mined on that prevhash at once (it used to
+    // wait for the next template, a deadlock when templates only change on blocks).
+    let mut c = mining_standard(U256::MAX);
+    let evs = handle(&mut c, prevhash(1, 5, 0x55), 2_000);
+    assert_eq!(violations(&evs), vec![Violation::UnknownJob(5)]);
+    assert!(evs.contains(&ClientEvent::WorkInvalidated { channel_id: 1 }));
+    assert!(c.current_work(1).is_none());
+    let evs = handle(&mut c, std_job(1, 5, true, 0x44), 2_100);
+    assert_eq!(violations(&evs), vec![]);
+    let w = works(&evs);
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].job_id, 5);
+    assert!(w[0].clean);
+    assert_eq!(w[0].header.prev_hash(), U256([0x55; 32]));
+    assert_eq!(c.current_work(1).map(|w| w.job_id), Some(5));
+    // Only the job named: another future job stays future.
+    let evs = handle(&mut c, std_job(1, 6, true, 0x45), 2_200);
+    assert!(works(&evs).is_empty());
+}
+
+#[test]
+fn sri_2023_prevhash_before_its_job_is_not_reported() {
+    // dialects.json `prevhash_may_precede_job` (sri-2023): same recovery, no violation.
+    let mut c = client_of(&sv2::messages::SRI_2023);
+    open_extended(&mut c, 1, &[0xaa; 4], 8, U256::MAX);
+    let evs = handle(&mut c, prevhash(1, 1, 0x11), 10);
+    assert_eq!(violations(&evs), vec![]);
+    let evs = replay(&mut c, &sri_first_job_frame(), 20);
+    assert_eq!(violations(&evs), vec![]);
+    assert_eq!(works(&evs).len(), 1);
+}
+
+#[test]
+fn group_id_equal_to_channel_id_is_no_collision_in_braiins_and_sri() {
+    // dialects.json `group_id_may_equal_channel_id`: braiins 2021 answers group 0 for
+    // channel 0, SRI 2023 repeats the channel id; the spec dialect reports R68 as before.
+    for (dialect, id, reported) in [
+        (&sv2::messages::BRAIINS_2021, 0, false),
+        (&sv2::messages::SRI_2023, 7, false),
+        (&sv2::messages::SPEC, 7, true),
+    ] {
+        let mut c = client_of(dialect);
+        let request_id = c.open_standard_channel("u", 1e12, U256::MAX).unwrap();
+        let evs = handle(
+            &mut c,
+            OpenStandardMiningChannelSuccess {
+                request_id,
+                channel_id: id,
+                target: U256::MAX,
+                group_channel_id: id,
+                ..Default::default()
+            },
+            0,
+        );
+        let expected = if reported {
+            vec![Violation::ChannelIdCollision(id)]
+        } else {
+            vec![]
+        };
+        assert_eq!(violations(&evs), expected, "{}", dialect.name());
+        assert_eq!(c.channel(id).unwrap().group_channel_id, None);
+        // Work addressed to the channel's own id is mined.
+        handle(&mut c, std_job(id, 1, true, 0x22), 0);
+        let evs = handle(&mut c, prevhash(id, 1, 0x11), 10);
+        assert_eq!(works(&evs).len(), 1, "{}", dialect.name());
+    }
+}
+
+#[test]
+fn braiins_2021_new_shares_sum_placeholder_is_no_violation() {
+    // dialects.json `new_shares_sum_saturates` (braiins-2021 sends u32::MAX): a frame as
+    // braiins encodes it is acknowledged like any other.
+    let mut c = client_of(&sv2::messages::BRAIINS_2021);
+    open_standard(&mut c, 1, 100, &[], U256::MAX);
+    handle(&mut c, std_job(1, 1, true, 0x22), 0);
+    handle(&mut c, prevhash(1, 1, 0x11), 1_000);
+    let seq = submit(&mut c, 1, 0).unwrap();
+    let mut bytes = Vec::new();
+    Message::from(SubmitSharesSuccess {
+        channel_id: 1,
+        last_sequence_number: seq,
+        new_submits_accepted_count: 1,
+        new_shares_sum: u64::from(u32::MAX),
+    })
+    .encode_frame(&sv2::messages::BRAIINS_2021, &mut bytes)
+    .unwrap();
+    assert_eq!(bytes[bytes.len() - 4..], [0xff; 4]);
+    let evs = replay(&mut c, &bytes, 1_100);
+    assert_eq!(violations(&evs), vec![]);
+    assert!(evs.iter().any(|e| matches!(
+        e,
+        ClientEvent::ShareAccepted { sequence_number, .. } if *sequence_number == seq
+    )));
+}
+
+#[test]
+fn r71_r76_a_later_group_member_gets_the_group_work_it_joined() {
+    // Issue 13 item 3: a pool sends a group's work once, so a standard channel joining the
+    // group afterwards mines the group's current job (its own merkle root, R80), not nothing.
+    let mut c = client();
+    open_standard(&mut c, 1, 100, &[0x01; 4], U256::MAX);
+    handle(&mut c, ext_job(100, 1, true, 2), 0);
+    handle(&mut c, prevhash(100, 1, 0x11), 1_000);
+    handle(&mut c, ext_job(100, 2, true, 2), 1_100); // a future job for the next block
+    let request_id = c.open_standard_channel("late", 1e12, U256::MAX).unwrap();
+    let evs = handle(
+        &mut c,
+        OpenStandardMiningChannelSuccess {
+            request_id,
+            channel_id: 2,
+            target: U256::MAX,
+            extranonce_prefix: B032::new(&[0x02; 4]).unwrap(),
+            group_channel_id: 100,
+        },
+        2_000,
+    );
+    assert_eq!(violations(&evs), vec![]);
+    let w = works(&evs);
+    assert_eq!(w.len(), 1, "{evs:?}");
+    assert_eq!((w[0].channel_id, w[0].job_id), (2, 1));
+    assert_eq!(w[0].header.prev_hash(), U256([0x11; 32]));
+    let first = c.current_work(1).unwrap();
+    assert_ne!(w[0].header.merkle_root(), first.header.merkle_root());
+    // The future job reached the late member too: the next group prevhash activates it.
+    let evs = handle(&mut c, prevhash(100, 2, 0x22), 3_000);
+    let ids: Vec<(u32, u32)> = works(&evs)
+        .iter()
+        .map(|w| (w.channel_id, w.job_id))
+        .collect();
+    assert_eq!(ids, [(1, 2), (2, 2)]);
+}
+
+#[test]
+fn open_channel_timeout_fires_once_and_a_late_answer_is_an_unknown_request() {
+    // Issue 13 item 8: the client's open-channel timer (ClientConfig::open_channel_timeout_ms).
+    let mut c = MiningClient::new(ClientConfig {
+        open_channel_timeout_ms: 1_000,
+        ..ClientConfig::default()
+    });
+    let request_id = c.open_standard_channel("alice", 1e12, U256::MAX).unwrap();
+    outgoing(&mut c);
+    assert_eq!(
+        c.poll_timeout(),
+        Some(0),
+        "the timer starts at the next call"
+    );
+    c.handle_timeout(500);
+    assert_eq!(c.poll_timeout(), Some(1_500));
+    c.handle_timeout(1_499);
+    assert!(events(&mut c).is_empty());
+    c.handle_timeout(1_500);
+    assert_eq!(
+        events(&mut c),
+        vec![ClientEvent::ChannelOpenFailed {
+            request_id,
+            reason: OpenFailure::TimedOut {
+                extended: false,
+                user_identity: "alice".into(),
+                waited_ms: 1_000,
+            },
+        }]
+    );
+    assert_eq!(c.poll_timeout(), None);
+    let evs = handle(
+        &mut c,
+        OpenStandardMiningChannelSuccess {
+            request_id,
+            channel_id: 1,
+            target: U256::MAX,
+            group_channel_id: 9,
+            ..Default::default()
+        },
+        2_000,
+    );
+    assert_eq!(
+        violations(&evs),
+        vec![Violation::UnknownRequest(request_id)]
+    );
+    // 0 disables the timer.
+    let mut c = MiningClient::new(ClientConfig {
+        open_channel_timeout_ms: 0,
+        ..ClientConfig::default()
+    });
+    c.open_extended_channel("bob", 1e12, U256::MAX, 4).unwrap();
+    assert_eq!(c.poll_timeout(), None);
+    c.handle_timeout(u64::MAX);
+    assert!(events(&mut c).is_empty());
+    assert_eq!(c.pending_opens(), 1);
+}

@@ -334,6 +334,68 @@ fn open_errors_max_target_user_and_extranonce() {
 }
 
 #[test]
+fn client_max_target_honoured_ignored_or_capped() {
+    // R58/R63 and issue 13 item 6: SRI 2023's mining device asks max_target = 0x0237 << 192
+    // (difficulty 7.6 M) for a CPU miner. Honoured by default (the spec); a pool may ignore it
+    // or cap it (a deployment choice, PoolConfig::client_max_target).
+    let mut be = [0u8; 32];
+    be[6] = 0x02;
+    be[7] = 0x37;
+    let sri_max = U256::from_be_bytes(be);
+    let pool_max = easy(8);
+    let open = |policy: ClientMaxTarget| {
+        let mut h = H::new(PoolConfig {
+            client_max_target: policy,
+            ..cfg()
+        });
+        h.conn(1, 0);
+        let target = match h.open_std(1, 1, sri_max) {
+            Message::OpenStandardMiningChannelSuccess(s) => s.target,
+            m => panic!("{m:?}"),
+        };
+        // UpdateChannel with the same max_target keeps to the same policy.
+        let ch = h.m.chans.keys().copied().next().unwrap();
+        h.send(
+            1,
+            UpdateChannel {
+                channel_id: ch,
+                nominal_hash_rate: 0.0,
+                maximum_target: sri_max,
+            },
+        );
+        let updated = h.m.chans[&ch].target;
+        (target, updated)
+    };
+    assert_eq!(open(ClientMaxTarget::Honour), (sri_max, sri_max));
+    assert_eq!(open(ClientMaxTarget::Ignore), (pool_max, pool_max));
+    let cap = easy(4); // easier than the pool's own bound: the pool's bound wins
+    assert_eq!(open(ClientMaxTarget::Cap(cap)), (pool_max, pool_max));
+    let cap = easy(12);
+    assert_eq!(open(ClientMaxTarget::Cap(cap)), (cap, cap));
+    // A client max_target easier than the cap is honoured as sent.
+    assert_eq!(ClientMaxTarget::Cap(cap).apply(easy(16)), cap);
+    assert_eq!(ClientMaxTarget::Cap(easy(20)).apply(easy(16)), easy(16));
+    // A max_target below the pool's hardest target is refused only when honoured.
+    let refuse = |policy: ClientMaxTarget| {
+        let mut h = H::new(PoolConfig {
+            min_target: easy(40),
+            client_max_target: policy,
+            ..cfg()
+        });
+        h.conn(1, 0);
+        h.open_std(1, 1, easy(41)).kind().name()
+    };
+    assert_eq!(
+        refuse(ClientMaxTarget::Honour),
+        "OpenStandardMiningChannel.Error"
+    );
+    assert_eq!(
+        refuse(ClientMaxTarget::Ignore),
+        "OpenStandardMiningChannel.Success"
+    );
+}
+
+#[test]
 fn channel_limit_per_connection() {
     // Hostile clients cannot grow state without bound: the per-connection cap.
     let mut h = H::new(PoolConfig {
@@ -521,7 +583,7 @@ fn future_jobs_and_late_channels() {
     // by SetNewPrevHash; R78/4.1.4: pending future jobs follow; R105: jobs not named by the
     // next SetNewPrevHash go stale.
     let mut h = H::new(cfg());
-    h.conn(1, 0);
+    h.conn(1, SETUP_REQUIRES_STANDARD_JOBS);
     let first = h.block();
     let (t2, p2) = h.src.next_block(T0 + 10);
     let fut = h.e.new_template(t2, h.now).unwrap();
@@ -570,6 +632,80 @@ fn future_jobs_and_late_channels() {
     let new_share = h.m.share(ch, 0);
     assert_eq!(new_share.job_id, fut);
     h.submit(1, &new_share, 3);
+    assert_eq!(h.error_code(), None);
+}
+
+#[test]
+fn first_job_of_a_group_channel_goes_to_the_group_like_later_ones() {
+    // Issue 13 item 3 (R71, R76): SRI's mining proxy sets up with flags 6 (work selection +
+    // version rolling, no REQUIRES_STANDARD_JOBS) and opens standard channels after the
+    // prevhash. Their first job must reach the group as NewExtendedMiningJob + SetNewPrevHash,
+    // like every later job, never as a per-channel NewMiningJob (SRI panicked on it); a
+    // second member of the same group gets nothing, the group already has the work.
+    let mut h = H::new(PoolConfig {
+        allow_work_selection: true,
+        ..cfg()
+    });
+    h.conn(1, 6);
+    let first = h.block();
+    let (t2, _) = h.src.next_block(T0 + 10);
+    let fut = h.e.new_template(t2, h.now).unwrap();
+    h.pump();
+    let out = h.send(
+        1,
+        OpenStandardMiningChannel {
+            request_id: 1,
+            user_identity: Str0255::from("sri-proxy"),
+            nominal_hash_rate: 0.0,
+            max_target: U256::MAX,
+        },
+    );
+    let (ch, group) = match &out[0].1 {
+        Message::OpenStandardMiningChannelSuccess(s) => (s.channel_id, s.group_channel_id),
+        o => panic!("{o:?}"),
+    };
+    let sent: Vec<_> = out[1..]
+        .iter()
+        .map(|(_, m)| {
+            let job = match m {
+                Message::NewExtendedMiningJob(j) => Some(j.job_id),
+                Message::MiningSetNewPrevHash(p) => Some(p.job_id),
+                _ => None,
+            };
+            (m.kind().name(), m.channel_id(), job)
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("NewExtendedMiningJob", Some(group), Some(first)),
+            ("SetNewPrevHash", Some(group), Some(first)),
+            ("NewExtendedMiningJob", Some(group), Some(fut)),
+        ]
+    );
+    // The group's work is minable by the channel (roots derived from the extended job).
+    let share = h.m.share(ch, 0);
+    assert_eq!(share.job_id, first);
+    h.submit(1, &share, 1);
+    assert_eq!(h.error_code(), None);
+    // A second standard channel of the same connection: the group already has the work.
+    let out = h.send(
+        1,
+        OpenStandardMiningChannel {
+            request_id: 2,
+            user_identity: Str0255::from("sri-proxy"),
+            nominal_hash_rate: 0.0,
+            max_target: U256::MAX,
+        },
+    );
+    let kinds: Vec<_> = out.iter().map(|(_, m)| m.kind().name()).collect();
+    assert_eq!(kinds, ["OpenStandardMiningChannel.Success"]);
+    let ch2 = match &out[0].1 {
+        Message::OpenStandardMiningChannelSuccess(s) => s.channel_id,
+        o => panic!("{o:?}"),
+    };
+    let share = h.m.share(ch2, 0);
+    h.submit(1, &share, 2);
     assert_eq!(h.error_code(), None);
 }
 

@@ -842,6 +842,7 @@ module.exports.Session = nativeBinding.Session
 module.exports.StreamDecoder = nativeBinding.StreamDecoder
 module.exports.SyntheticTemplateSource = nativeBinding.SyntheticTemplateSource
 module.exports.authorityPublicKey = nativeBinding.authorityPublicKey
+module.exports.ClientMaxTarget = nativeBinding.ClientMaxTarget
 module.exports.decodeFrame = nativeBinding.decodeFrame
 module.exports.decodeKey = nativeBinding.decodeKey
 module.exports.Dialect = nativeBinding.Dialect

@@ -12,6 +12,15 @@
  *   --seconds N        stop after N seconds (default 10)
  *   --shares N         stop after N accepted shares (default: no limit)
  *   --quiet            print only the summary
+ *   --dialect NAME     wire dialect of the pool: spec (default), sri-2023, braiins-2021
+ *   --flags N          SetupConnection flags, spec bit layout (default 0; SRI's devices
+ *                      send 4, REQUIRES_VERSION_ROLLING); translated for the dialect
+ *   --plaintext        no encryption, whatever the URL says; HOST:PORT is accepted too
+ *
+ * Work follows SetTarget: on TARGET_CHANGED the hashed work takes the new target (when the
+ * library says the active work did), so shares are judged as the pool will judge them.
+ * Errors that a retry cannot fix (certificate or authority refused, setup rejected) end the
+ * program with a message instead of five reconnects.
  *
  * One thread owns the miner handle and the socket: it writes what sv2_miner_data_to_send()
  * gives, polls the socket (with a zero timeout while it has work, so that hashing goes on),
@@ -50,7 +59,10 @@ static struct {
     double seconds;
     long shares;
     int quiet;
-} opt = {NULL, "demo.cpu0", 0, 0.0, 0.0, 10.0, 0, 0};
+    sv2_dialect dialect;
+    uint32_t flags;
+    int plaintext;
+} opt = {NULL, "demo.cpu0", 0, 0.0, 0.0, 10.0, 0, 0, SV2_DIALECT_SPEC, 0, 0};
 
 static uint64_t now_ms(void) {
     struct timespec ts;
@@ -60,8 +72,23 @@ static uint64_t now_ms(void) {
 
 static void usage(void) {
     fprintf(stderr, "usage: miner [--user NAME] [--extended] [--hashrate H|P%%] [--seconds N] "
-                    "[--shares N] [--quiet] stratum2+tcp://HOST:PORT/KEY\n");
+                    "[--shares N] [--quiet] [--dialect spec|sri-2023|braiins-2021] [--flags N] "
+                    "[--plaintext] stratum2+tcp://HOST:PORT/KEY\n");
     exit(2);
+}
+
+/* `spec`, `sri-2023`, `braiins-2021` -> SV2_DIALECT_*; -1 for anything else. */
+static long dialect_by_name(const char *name) {
+    if (strcmp(name, "spec") == 0) {
+        return SV2_DIALECT_SPEC;
+    }
+    if (strcmp(name, "sri-2023") == 0) {
+        return SV2_DIALECT_SRI_2023;
+    }
+    if (strcmp(name, "braiins-2021") == 0) {
+        return SV2_DIALECT_BRAIINS_2021;
+    }
+    return -1;
 }
 
 static void parse_args(int argc, char **argv) {
@@ -93,6 +120,24 @@ static void parse_args(int argc, char **argv) {
             i++;
         } else if (strcmp(a, "--quiet") == 0) {
             opt.quiet = 1;
+        } else if (strcmp(a, "--dialect") == 0 && v) {
+            long d = dialect_by_name(v);
+            if (d < 0) {
+                fprintf(stderr, "miner: unknown dialect %s\n", v);
+                usage();
+            }
+            opt.dialect = (sv2_dialect)d;
+            i++;
+        } else if (strcmp(a, "--flags") == 0 && v) {
+            char *end = NULL;
+            unsigned long f = strtoul(v, &end, 0);
+            if (!end || *end || f > 0xffffffffUL) {
+                usage();
+            }
+            opt.flags = (uint32_t)f;
+            i++;
+        } else if (strcmp(a, "--plaintext") == 0) {
+            opt.plaintext = 1;
         } else if (a[0] != '-' && !opt.url) {
             opt.url = a;
         } else {
@@ -227,12 +272,42 @@ static struct {
 } stats;
 
 static int connection_closed;
+static int permanent_failure; /* a retry cannot help: stop with the message printed */
 static int reconnect_requested;
 static char reconnect_host[256];
 static unsigned reconnect_port;
 
 static void print_bytes(sv2_bytes b) {
     printf("%.*s", (int)b.len, b.len ? (const char *)b.ptr : "");
+}
+
+/* Closes that a reconnect to the same pool cannot fix: the pool's certificate or authority
+ * refused (wrong key in the URL, expired certificate), the SetupConnection refused (flags,
+ * protocol or version), or a Noise negotiation the two sides do not share. */
+static int is_permanent(const sv2_miner_event *ev) {
+    if (ev->close_reason == SV2_CLOSE_SETUP_REJECTED) {
+        return 1;
+    }
+    if (ev->close_reason != SV2_CLOSE_ERROR) {
+        return 0;
+    }
+    switch (ev->error) {
+    case SV2_ERR_NOISE_NEGOTIATION:
+    case SV2_ERR_NOISE_HANDSHAKE_DECRYPT:
+    case SV2_ERR_NOISE_INVALID_PUBLIC_KEY:
+    case SV2_ERR_CERT_BAD_SIGNATURE:
+    case SV2_ERR_CERT_INVALID_AUTHORITY_KEY:
+    case SV2_ERR_CERT_NOT_YET_VALID:
+    case SV2_ERR_CERT_EXPIRED:
+    case SV2_ERR_CERT_MALFORMED:
+    case SV2_ERR_CERT_AUTHORITY_MISMATCH:
+    case SV2_ERR_CERT_EMPTY_VALIDITY:
+    case SV2_ERR_WRONG_PROTOCOL:
+    case SV2_ERR_VERSION:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static void handle_event(const sv2_miner_event *ev) {
@@ -271,8 +346,15 @@ static void handle_event(const sv2_miner_event *ev) {
         drop_work();
         break;
     case SV2_MINER_EVENT_TARGET_CHANGED:
-        SAY("channel %u: new target, difficulty %.6g\n", (unsigned)ev->channel_id,
-            difficulty_of(ev->target));
+        SAY("channel %u: new target, difficulty %.6g%s\n", (unsigned)ev->channel_id,
+            difficulty_of(ev->target),
+            ev->active_work_updated ? "" : " (from the next work; the current job keeps its own)");
+        /* The library checks shares of the active work against the new target when
+         * active_work_updated: the hashed copy must follow, or every share between the two
+         * targets is found here and refused locally. */
+        if (ev->active_work_updated && job.work && job.work->channel_id == ev->channel_id) {
+            memcpy(job.work->target, ev->target, sizeof job.work->target);
+        }
         break;
     case SV2_MINER_EVENT_SHARE_ACCEPTED:
         stats.accepted++;
@@ -323,6 +405,15 @@ static void handle_event(const sv2_miner_event *ev) {
             printf("[miner] connection closed: ");
             print_bytes(ev->text);
             printf("\n");
+        }
+        if (is_permanent(ev)) {
+            permanent_failure = 1;
+            fprintf(stderr, "miner: giving up, reconnecting cannot fix this: %s%s",
+                    ev->close_reason == SV2_CLOSE_SETUP_REJECTED ? "the pool rejected SetupConnection"
+                                                                  : sv2_result_str(ev->error),
+                    ev->text.len ? ": " : "");
+            fprintf(stderr, "%.*s\n", (int)ev->text.len,
+                    ev->text.len ? (const char *)ev->text.ptr : "");
         }
         break;
     default:
@@ -409,11 +500,21 @@ int main(int argc, char **argv) {
     char host[256];
     unsigned port;
     int fd, attempts = 0;
+    static char plain_url[300];
     uint64_t start, stop_at;
     unsigned batch = 256;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     parse_args(argc, argv);
+    if (opt.plaintext) {
+        /* Keep HOST:PORT of whatever was given (URL or not) under the plaintext scheme. */
+        const char *hostport = strstr(opt.url, "://");
+        size_t len;
+        hostport = hostport ? hostport + 3 : opt.url;
+        len = strcspn(hostport, "/");
+        snprintf(plain_url, sizeof plain_url, "stratum2+tcp+plain://%.*s", (int)len, hostport);
+        opt.url = plain_url;
+    }
     rc = sv2_pool_url_parse(opt.url, &url);
     if (rc != SV2_OK) {
         fprintf(stderr, "miner: %s: %s\n", opt.url, sv2_result_str(rc));
@@ -436,6 +537,8 @@ int main(int argc, char **argv) {
     }
     if (sv2_miner_config_new(&cfg) != SV2_OK ||
         sv2_miner_config_set_pool_url(cfg, opt.url) != SV2_OK ||
+        sv2_miner_config_set_dialect(cfg, opt.dialect) != SV2_OK ||
+        sv2_miner_config_set_flags(cfg, opt.flags) != SV2_OK ||
         sv2_miner_config_set_device(cfg, "libsv2-examples", "cpu", "miner.c/" SV2_VERSION_STRING,
                                     "cpu0") != SV2_OK ||
         (opt.extended ? sv2_miner_config_add_extended_channel(cfg, opt.user, (float)opt.hashrate,
@@ -506,6 +609,9 @@ int main(int argc, char **argv) {
         while (sv2_miner_next_event(m, &ev) == SV2_OK && ev.type != SV2_MINER_EVENT_NONE) {
             handle_event(&ev);
         }
+        if (permanent_failure) {
+            break;
+        }
         if (reconnect_requested || connection_closed) {
             /* A new socket, then a new handshake with the same authority key. */
             if (fd >= 0) {
@@ -571,5 +677,5 @@ int main(int argc, char **argv) {
            "%lu rejected, %lu refused locally, %lu of them blocks\n",
            (double)(now_ms() - start) / 1000.0, stats.hashes, stats.submitted, stats.accepted,
            stats.rejected, stats.refused, stats.blocks);
-    return stats.accepted > 0 ? 0 : 1;
+    return stats.accepted > 0 && !permanent_failure ? 0 : 1;
 }

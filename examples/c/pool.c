@@ -7,7 +7,17 @@
  *   --key FILE --cert FILE server secret key and certificate written by `sv2 key gen-server`
  *                          and `sv2 key sign` (default: generated in-process, printed URL)
  *   --authority-pub FILE   authority public key file, only to print the pool URL
- *   --plain                no encryption (local networks only)
+ *   --plain, --plaintext   no encryption (local networks only)
+ *   --dialect NAME         wire dialect of the miners: spec (default), sri-2023, braiins-2021
+ *   --flags N              SetupConnection.Success flags: 1 REQUIRES_FIXED_VERSION,
+ *                          2 REQUIRES_EXTENDED_CHANNELS (default 0)
+ *   --no-vardiff           keep each channel's first target (vardiff off)
+ *   --allow-work-selection accept REQUIRES_WORK_SELECTION (SRI's mining proxy sets it;
+ *                          custom jobs themselves are refused: no job-token policy here)
+ *   --ignore-max-target    disregard the max_target miners send (some ask for far more
+ *                          difficulty than they can do; the spec says to honour it)
+ *   --static-chain         blocks found do not move the made-up chain on, so work lasts as
+ *                          between blocks on a real network (every share is still a block)
  *   --seconds N            stop after N seconds (default 30)
  *   --until-disconnect     stop when the last miner has gone (after at least one came)
  *   --shares-per-minute X  vardiff share rate per channel (default 20)
@@ -56,7 +66,10 @@ static struct {
     int plain, until_disconnect, quiet;
     double seconds, shares_per_minute, reconnect_after;
     long expect_shares;
-} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0};
+    sv2_dialect dialect;
+    uint32_t success_flags;
+    int no_vardiff, allow_work_selection, ignore_max_target, static_chain;
+} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0, SV2_DIALECT_SPEC, 0, 0, 0, 0, 0};
 
 struct client {
     int fd;
@@ -95,8 +108,24 @@ static uint64_t now_ms(void) {
 static void usage(void) {
     fprintf(stderr, "usage: pool [--port P] [--key FILE --cert FILE] [--authority-pub FILE] "
                     "[--plain] [--seconds N] [--until-disconnect] [--shares-per-minute X] "
-                    "[--reconnect-after S] [--url-file FILE] [--expect-shares N] [--quiet]\n");
+                    "[--reconnect-after S] [--url-file FILE] [--expect-shares N] [--quiet] "
+                    "[--dialect spec|sri-2023|braiins-2021] [--flags N] [--no-vardiff] "
+                    "[--allow-work-selection] [--ignore-max-target] [--static-chain]\n");
     exit(2);
+}
+
+/* `spec`, `sri-2023`, `braiins-2021` -> SV2_DIALECT_*; -1 for anything else. */
+static long dialect_by_name(const char *name) {
+    if (strcmp(name, "spec") == 0) {
+        return SV2_DIALECT_SPEC;
+    }
+    if (strcmp(name, "sri-2023") == 0) {
+        return SV2_DIALECT_SRI_2023;
+    }
+    if (strcmp(name, "braiins-2021") == 0) {
+        return SV2_DIALECT_BRAIINS_2021;
+    }
+    return -1;
 }
 
 static void parse_args(int argc, char **argv) {
@@ -104,8 +133,16 @@ static void parse_args(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--plain") == 0) {
+        if (strcmp(a, "--plain") == 0 || strcmp(a, "--plaintext") == 0) {
             opt.plain = 1;
+        } else if (strcmp(a, "--no-vardiff") == 0) {
+            opt.no_vardiff = 1;
+        } else if (strcmp(a, "--allow-work-selection") == 0) {
+            opt.allow_work_selection = 1;
+        } else if (strcmp(a, "--ignore-max-target") == 0) {
+            opt.ignore_max_target = 1;
+        } else if (strcmp(a, "--static-chain") == 0) {
+            opt.static_chain = 1;
         } else if (strcmp(a, "--until-disconnect") == 0) {
             opt.until_disconnect = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -138,6 +175,22 @@ static void parse_args(int argc, char **argv) {
             i++;
         } else if (strcmp(a, "--expect-shares") == 0) {
             opt.expect_shares = atol(v);
+            i++;
+        } else if (strcmp(a, "--dialect") == 0) {
+            long d = dialect_by_name(v);
+            if (d < 0) {
+                fprintf(stderr, "pool: unknown dialect %s\n", v);
+                usage();
+            }
+            opt.dialect = (sv2_dialect)d;
+            i++;
+        } else if (strcmp(a, "--flags") == 0) {
+            char *end = NULL;
+            unsigned long f = strtoul(v, &end, 0);
+            if (!end || *end || f > 0xffffffffUL) {
+                usage();
+            }
+            opt.success_flags = (uint32_t)f;
             i++;
         } else {
             usage();
@@ -303,6 +356,9 @@ static void handle_event(sv2_pool *pool, sv2_template_source *src, const sv2_poo
         hash_hex(ev->block_hash, hex);
         SAY("BLOCK FOUND at height %u by '%s': %s (coinbase %u bytes)\n", (unsigned)height,
             u->name, hex, (unsigned)ev->coinbase_tx.len);
+        if (opt.static_chain) {
+            break; /* the work stays */
+        }
         /* The made-up chain moves on: next template on top of this block. */
         if (sv2_template_source_advance(src, ev->block_hash) != SV2_OK ||
             sv2_pool_next_synthetic_block(pool, src, (uint32_t)time(NULL), now_ms()) != SV2_OK) {
@@ -469,7 +525,14 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     parse_args(argc, argv);
     if (sv2_pool_config_new(&cfg) != SV2_OK || setup_security(cfg, authority_pub) < 0 ||
-        sv2_pool_config_set_vardiff(cfg, true, opt.shares_per_minute) != SV2_OK) {
+        sv2_pool_config_set_vardiff(cfg, !opt.no_vardiff, opt.shares_per_minute) != SV2_OK ||
+        sv2_pool_config_set_dialect(cfg, opt.dialect) != SV2_OK ||
+        sv2_pool_config_set_success_flags(cfg, opt.success_flags) != SV2_OK ||
+        sv2_pool_config_set_allow_work_selection(cfg, opt.allow_work_selection) != SV2_OK ||
+        sv2_pool_config_set_client_max_target(cfg, opt.ignore_max_target
+                                                       ? SV2_CLIENT_MAX_TARGET_IGNORE
+                                                       : SV2_CLIENT_MAX_TARGET_HONOUR,
+                                              NULL) != SV2_OK) {
         fprintf(stderr, "pool: configuration failed: %s\n", sv2_pool_config_last_error(cfg));
         sv2_pool_config_free(cfg);
         return 2;

@@ -798,6 +798,26 @@ pub extern "C" fn sv2_miner_config_set_timeouts(
     })
 }
 
+/// How long a channel open may go unanswered (default 30000 ms; 0 waits forever). Then the
+/// open fails with an `SV2_MINER_EVENT_CHANNEL_OPEN_FAILED` whose text names the request id,
+/// the channel kind and the user ("no answer to OpenExtendedMiningChannel request 1 (user
+/// 'bob') within 30000 ms") and whose `extended` tells the kind. Some servers never answer an
+/// open they do not support (braiins' 2021 proxy ignores OpenExtendedMiningChannel).
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_open_channel_timeout(
+    config: *mut sv2_miner_config,
+    timeout_ms: u64,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.client.open_channel_timeout_ms = timeout_ms;
+        Ok(())
+    })
+}
+
 /// Seeds the Noise ephemeral keys instead of the OS random source (tests only; see
 /// `sv2_client_config_set_rng_seed()`).
 ///
@@ -947,7 +967,9 @@ pub const SV2_MINER_EVENT_CHANNEL_OPENED: u32 = 3;
 /// ended before an answer (`request_id`, `error` 0, `text` "connection closed"; after the
 /// CLOSED event, and the channel is asked for again after `sv2_miner_reconnect()`); refused
 /// locally before sending, for a configured channel at setup (`request_id` 0, `error`: the
-/// code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why).
+/// code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why); no answer within the
+/// open-channel timeout (`request_id`, `extended`, `error` `SV2_ERR_TIMEOUT_OPEN_CHANNEL`,
+/// `text` naming request, kind and user; see `sv2_miner_config_set_open_channel_timeout()`).
 pub const SV2_MINER_EVENT_CHANNEL_OPEN_FAILED: u32 = 4;
 /// A job became active: hash `work` (`channel_id`, `job_id`). If `work->clean`, abandon all
 /// earlier work of the channel.
@@ -1011,7 +1033,7 @@ pub struct sv2_miner_event {
     pub sequence_number: u32,
     /// SHARE_ACCEPTED, SHARE_REJECTED: milliseconds from the submit to the answer.
     pub latency_ms: u64,
-    /// CHANNEL_OPENED: true for an extended channel.
+    /// CHANNEL_OPENED, CHANNEL_OPEN_FAILED (timed out): true for an extended channel.
     pub extended: bool,
     /// CHANNEL_OPENED, TARGET_CHANGED: the target (32 bytes, little-endian).
     pub target: [u8; 32],
@@ -1045,7 +1067,8 @@ pub struct sv2_miner_event {
     pub pending_dropped: u32,
     /// CLOSED: `SV2_CLOSE_*`.
     pub close_reason: u32,
-    /// CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally: the error code.
+    /// CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally or timed out: the
+    /// error code.
     pub error: sv2_result,
 }
 
@@ -1500,6 +1523,11 @@ fn client_event(m: &mut sv2_miner, event: ClientEvent, ev: &mut sv2_miner_event)
                 OpenFailure::Server { error_code } => error_code.into_bytes(),
                 OpenFailure::InvalidGrant(v) => format!("invalid grant: {v:?}").into_bytes(),
                 OpenFailure::ConnectionClosed => b"connection closed".to_vec(),
+                OpenFailure::TimedOut { .. } => {
+                    ev.extended = matches!(reason, OpenFailure::TimedOut { extended: true, .. });
+                    ev.error = SV2_ERR_TIMEOUT_OPEN_CHANNEL;
+                    reason.describe(request_id).into_bytes()
+                }
             };
         }
         ClientEvent::NewWork(work) => {

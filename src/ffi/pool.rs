@@ -7,8 +7,8 @@ use super::*;
 use crate::codec::U256;
 use crate::keys::{Certificate, StaticSecretKey};
 use crate::mining::pool::{
-    BlockFound, ChannelKind, ChannelStats, CloseCause, OpenPolicy, PoolConfig, PoolEvent,
-    RejectReason, SyntheticTemplateSource, TargetChangeCause, REJECT_REASON_COUNT,
+    BlockFound, ChannelKind, ChannelStats, ClientMaxTarget, CloseCause, OpenPolicy, PoolConfig,
+    PoolEvent, RejectReason, SyntheticTemplateSource, TargetChangeCause, REJECT_REASON_COUNT,
 };
 use crate::mining::pool_server::{PoolServer, PoolServerEvent};
 use crate::noise::ResponderConfig;
@@ -267,6 +267,69 @@ pub extern "C" fn sv2_pool_config_set_target_bounds(
         }
         c.pool.min_target = min;
         c.pool.max_target = max;
+        Ok(())
+    })
+}
+
+/// `sv2_pool_config_set_client_max_target()`: never set a target easier than the client's
+/// `max_target` (the spec; the default).
+pub const SV2_CLIENT_MAX_TARGET_HONOUR: u32 = 0;
+/// `sv2_pool_config_set_client_max_target()`: disregard the client's `max_target`; targets
+/// follow the pool's bounds and vardiff only.
+pub const SV2_CLIENT_MAX_TARGET_IGNORE: u32 = 1;
+/// `sv2_pool_config_set_client_max_target()`: honour the client's `max_target` down to
+/// `cap_target`; a harder one counts as `cap_target`.
+pub const SV2_CLIENT_MAX_TARGET_CAP: u32 = 2;
+
+/// What the pool does with the `max_target` clients send when they open or update a channel
+/// (a deployment choice: some devices ask for far more difficulty than they can do, e.g. SRI
+/// 2023's mining device asks for difficulty 7.6 M and then never finds a share).
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `cap_target` with
+/// `SV2_CLIENT_MAX_TARGET_CAP`); `SV2_ERR_INVALID_ARG` for an unknown `policy`.
+/// In: `policy`: `SV2_CLIENT_MAX_TARGET_*`. `cap_target`: 32 bytes, little-endian, read only
+/// for `SV2_CLIENT_MAX_TARGET_CAP` (may be NULL otherwise).
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_client_max_target(
+    config: *mut sv2_pool_config,
+    policy: u32,
+    cap_target: *const u8,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.pool.client_max_target = match policy {
+            SV2_CLIENT_MAX_TARGET_HONOUR => ClientMaxTarget::Honour,
+            SV2_CLIENT_MAX_TARGET_IGNORE => ClientMaxTarget::Ignore,
+            SV2_CLIENT_MAX_TARGET_CAP => {
+                ClientMaxTarget::Cap(U256(in_array::<32>(cap_target, "cap_target")?))
+            }
+            other => {
+                return Err(Error::new(
+                    SV2_ERR_INVALID_ARG,
+                    format!("unknown client max_target policy {other}"),
+                ))
+            }
+        };
+        Ok(())
+    })
+}
+
+/// Whether clients may set REQUIRES_WORK_SELECTION and send SetCustomMiningJob (default
+/// false: such a SetupConnection is refused with `unsupported-feature-flags`). SRI's mining
+/// proxy always sets the flag. A C pool has no job-token policy, so the custom jobs
+/// themselves are refused (`invalid-mining-job-token`); template jobs work as usual.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_allow_work_selection(
+    config: *mut sv2_pool_config,
+    allow: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.pool.allow_work_selection = allow;
         Ok(())
     })
 }

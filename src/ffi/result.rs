@@ -139,7 +139,8 @@ pub const SV2_ERR_PEER_CLOSED_MID_FRAME: sv2_result = 407;
 pub const SV2_ERR_PEER_CLOSED_BEFORE_SETUP: sv2_result = 408;
 /// Opening one more channel would exceed the configured maximum.
 pub const SV2_ERR_TOO_MANY_CHANNELS: sv2_result = 409;
-/// A Mining Protocol client set up the connection but asked for no channel in time (R55).
+/// A Mining Protocol client set up the connection but asked for no channel in time (R55);
+/// on the miner's side, a channel open the server did not answer in time.
 pub const SV2_ERR_TIMEOUT_OPEN_CHANNEL: sv2_result = 411;
 
 // Reserved for the Python and Node bindings (never reuse): 111 SHARE_REFUSED (a local share

@@ -990,6 +990,10 @@ pub static SPEC: Dialect = Dialect {
     mining_flag_bit_work_selection: 1,
     mining_flag_bit_version_rolling: 2,
     pool_echoes_setup_flags: false,
+    job_to_channel_zero_means_newest_channel: false,
+    prevhash_may_precede_job: false,
+    group_id_may_equal_channel_id: false,
+    new_shares_sum_saturates: false,
     setup_success_version_zero_means_2: false,
     ids: [
         Some(MessageId {
@@ -1293,6 +1297,10 @@ pub static SRI_2023: Dialect = Dialect {
     mining_flag_bit_work_selection: 2,
     mining_flag_bit_version_rolling: 1,
     pool_echoes_setup_flags: true,
+    job_to_channel_zero_means_newest_channel: true,
+    prevhash_may_precede_job: true,
+    group_id_may_equal_channel_id: true,
+    new_shares_sum_saturates: false,
     setup_success_version_zero_means_2: false,
     ids: [
         Some(MessageId {
@@ -1561,6 +1569,10 @@ pub static BRAIINS_2021: Dialect = Dialect {
     mining_flag_bit_work_selection: 1,
     mining_flag_bit_version_rolling: 2,
     pool_echoes_setup_flags: false,
+    job_to_channel_zero_means_newest_channel: false,
+    prevhash_may_precede_job: false,
+    group_id_may_equal_channel_id: true,
+    new_shares_sum_saturates: true,
     setup_success_version_zero_means_2: true,
     ids: [
         Some(MessageId {

@@ -175,6 +175,10 @@ pub struct Dialect {
     pub(crate) mining_flag_bit_version_rolling: u8,
     pub(crate) pool_echoes_setup_flags: bool,
     pub(crate) setup_success_version_zero_means_2: bool,
+    pub(crate) job_to_channel_zero_means_newest_channel: bool,
+    pub(crate) prevhash_may_precede_job: bool,
+    pub(crate) group_id_may_equal_channel_id: bool,
+    pub(crate) new_shares_sum_saturates: bool,
     pub(crate) ids: [Option<MessageId>; MESSAGE_KIND_COUNT],
     pub(crate) wire: [FieldWire; VARYING_FIELD_COUNT],
     pub(crate) receive: ReceiveTable,
@@ -247,6 +251,30 @@ impl Dialect {
     /// of 2021): clients read 0 as protocol version 2, the only version there is.
     pub fn setup_success_version_zero_means_2(&self) -> bool {
         self.setup_success_version_zero_means_2
+    }
+
+    /// True if a Mining message to channel_id 0, when no channel or group 0 exists, is for
+    /// the channel opened last (SRI 2023 sends the first extended job of a new channel to 0).
+    pub fn job_to_channel_zero_means_newest_channel(&self) -> bool {
+        self.job_to_channel_zero_means_newest_channel
+    }
+
+    /// True if upstreams of this dialect may send SetNewPrevHash before the job it names; the
+    /// client then applies it when the job comes without reporting R106.
+    pub fn prevhash_may_precede_job(&self) -> bool {
+        self.prevhash_may_precede_job
+    }
+
+    /// True if OpenStandardMiningChannel.Success may repeat the channel id as its group id
+    /// (braiins 2021, SRI 2023): the channel has no group, and no R68 collision is reported.
+    pub fn group_id_may_equal_channel_id(&self) -> bool {
+        self.group_id_may_equal_channel_id
+    }
+
+    /// True if SubmitShares.Success.new_shares_sum may be the placeholder u32::MAX (braiins
+    /// 2021) rather than a sum of difficulty.
+    pub fn new_shares_sum_saturates(&self) -> bool {
+        self.new_shares_sum_saturates
     }
 
     /// The decoding rules (BOOL, strings).

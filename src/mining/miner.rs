@@ -198,8 +198,10 @@ impl Miner {
     /// Starts the first connection: the handshake (or SetupConnection) is ready to send.
     pub fn new(config: MinerConfig, now_ms: u64) -> Result<Miner, SessionError> {
         let session = Self::open_session(&config, now_ms)?;
+        let mut client = MiningClient::new(config.client.clone());
+        client.set_dialect(config.session.dialect);
         Ok(Miner {
-            client: MiningClient::new(config.client.clone()),
+            client,
             config,
             session,
             events: VecDeque::new(),
@@ -253,15 +255,21 @@ impl Miner {
         self.session.receive_data(data, now_ms)
     }
 
-    /// Fires timers.
+    /// Fires timers: the session's, and the channel opens unanswered for
+    /// `MinerConfig::client.open_channel_timeout_ms` (a `ChannelOpenFailed` event with
+    /// `OpenFailure::TimedOut`).
     pub fn handle_timeout(&mut self, now_ms: u64) {
         self.now_ms = now_ms;
         self.session.handle_timeout(now_ms);
+        self.client.handle_timeout(now_ms);
     }
 
     /// When `handle_timeout` is next due.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.session.poll_timeout()
+        match (self.session.poll_timeout(), self.client.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The socket reached end of file.
@@ -301,6 +309,8 @@ impl Miner {
                 break;
             }
         }
+        // Opens just sent start their timers now.
+        self.client.handle_timeout(self.now_ms);
     }
 
     /// The next event.

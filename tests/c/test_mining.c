@@ -700,6 +700,159 @@ out:
     sv2_pool_free(p);
 }
 
+/* Issue 13 items 5 and 6: a C pool can allow work selection (SRI's mining proxy sets up with
+ * flags 6 and was refused) and ignore or cap the clients' max_target (SRI's mining device asks
+ * for 0x0237 << 192, difficulty 7.6 M, for a CPU miner). */
+static unsigned long interop_pool(int allow_work_selection, uint32_t policy, const uint8_t *cap,
+                                  uint8_t target_out[32]) {
+    sv2_pool_config *pc = NULL;
+    sv2_pool *p = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_miner *m = NULL;
+    sv2_pool_event ev;
+    uint8_t buf[700];
+    uint8_t sri_max[32];
+    size_t n = 0;
+    uint64_t conn = 0;
+    unsigned long opened = 0;
+    int round;
+
+    memset(sri_max, 0, sizeof sri_max);
+    sri_max[25] = 0x37; /* little-endian 0x0237 << 192 */
+    sri_max[24] = 0x02;
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_plaintext(pc));
+    CHECK_OK(sv2_pool_config_set_vardiff(pc, false, 10.0));
+    CHECK_OK(sv2_pool_config_set_allow_work_selection(pc, allow_work_selection));
+    CHECK_OK(sv2_pool_config_set_client_max_target(pc, policy, cap));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_plaintext(mc));
+    CHECK_OK(sv2_miner_config_set_device(mc, "test-fw", "hw", "1.0", "dev"));
+    CHECK_OK(sv2_miner_config_set_flags(mc, SV2_MINING_REQUIRES_WORK_SELECTION |
+                                                SV2_MINING_REQUIRES_VERSION_ROLLING));
+    CHECK_OK(sv2_miner_config_add_standard_channel(mc, "cpu.miner", 1000.0f, sri_max));
+    CHECK_OK(sv2_miner_new(mc, NOW_UNIX, 0, &m));
+    sv2_miner_config_free(mc);
+    if (!p || !m) {
+        goto out;
+    }
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    for (round = 0; round < 8; round++) {
+        while (sv2_miner_data_to_send(m, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            if (sv2_pool_receive_data(p, conn, buf, n, 5) != SV2_OK) {
+                break; /* refused setup: the pool closes the connection */
+            }
+        }
+        while (sv2_pool_next_event(p, &ev) == SV2_OK && ev.type != SV2_POOL_EVENT_NONE) {
+            if (ev.type == SV2_POOL_EVENT_CHANNEL_OPENED) {
+                opened++;
+                memcpy(target_out, ev.target, 32);
+            }
+        }
+        while (sv2_pool_data_to_send(p, conn, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            if (sv2_miner_receive_data(m, buf, n, 5) != SV2_OK) {
+                break;
+            }
+        }
+        drain_miner(m);
+    }
+out:
+    reset_seen();
+    sv2_miner_free(m);
+    sv2_pool_free(p);
+    return opened;
+}
+
+static void interop_settings(void) {
+    sv2_pool_config *pc = NULL;
+    uint8_t target[32], cap[32];
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_RC(sv2_pool_config_set_allow_work_selection(NULL, true), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_pool_config_set_client_max_target(NULL, SV2_CLIENT_MAX_TARGET_IGNORE, NULL),
+             SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_pool_config_set_client_max_target(pc, SV2_CLIENT_MAX_TARGET_CAP, NULL),
+             SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_pool_config_set_client_max_target(pc, 7, NULL), SV2_ERR_INVALID_ARG);
+    sv2_pool_config_free(pc);
+
+    /* Work selection refused by default: no channel ever opens. */
+    CHECK(interop_pool(0, SV2_CLIENT_MAX_TARGET_HONOUR, NULL, target) == 0);
+    /* Allowed: the channel opens, at the client's max_target (honoured, the spec). */
+    CHECK(interop_pool(1, SV2_CLIENT_MAX_TARGET_HONOUR, NULL, target) == 1);
+    CHECK(target[25] == 0x37 && target[24] == 0x02 && target[31] == 0);
+    /* Ignored: the target follows the nominal hash rate (1000 h/s: about 2^243), far easier
+     * than what the client asked for. */
+    CHECK(interop_pool(1, SV2_CLIENT_MAX_TARGET_IGNORE, NULL, target) == 1);
+    CHECK(target[31] == 0 && target[30] >= 0x08);
+    /* Capped at 2^240 - 1: harder than the rate's target, easier than the client's. */
+    memset(cap, 0xff, sizeof cap);
+    cap[31] = 0x00;
+    cap[30] = 0x00;
+    CHECK(interop_pool(1, SV2_CLIENT_MAX_TARGET_CAP, cap, target) == 1);
+    CHECK(memcmp(target, cap, 32) == 0);
+}
+
+/* Issue 13 item 8: a server that never answers OpenExtendedMiningChannel (braiins' 2021
+ * proxy) makes the open fail after the miner's open-channel timeout, naming the request. */
+static void open_channel_unanswered(void) {
+    sv2_server_config *sc = NULL;
+    sv2_session *server = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_miner *m = NULL;
+    sv2_miner_event ev;
+    sv2_event sev;
+    uint8_t buf[700];
+    size_t n = 0;
+    uint64_t deadline = 0;
+    int round, failed = 0;
+
+    CHECK_OK(sv2_server_config_new(&sc));
+    CHECK_OK(sv2_server_config_set_plaintext(sc));
+    CHECK_OK(sv2_server_config_set_protocol(sc, SV2_PROTOCOL_MINING, 0x7, 0));
+    CHECK_OK(sv2_session_new_server(sc, 0, &server));
+    sv2_server_config_free(sc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_plaintext(mc));
+    CHECK_RC(sv2_miner_config_set_open_channel_timeout(NULL, 1), SV2_ERR_NULL_ARG);
+    CHECK_OK(sv2_miner_config_set_open_channel_timeout(mc, 5000));
+    CHECK_OK(sv2_miner_config_add_extended_channel(mc, "bob.proxy", 1e12f, NULL, 4));
+    CHECK_OK(sv2_miner_new(mc, NOW_UNIX, 0, &m));
+    sv2_miner_config_free(mc);
+    if (!server || !m) {
+        goto out;
+    }
+    for (round = 0; round < 6; round++) {
+        while (sv2_miner_data_to_send(m, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            CHECK_OK(sv2_session_receive_data(server, buf, n, 10));
+        }
+        /* The server reads everything and answers nothing but SetupConnection. */
+        while (sv2_session_next_event(server, &sev) == SV2_OK && sev.type != SV2_EVENT_NONE) {
+        }
+        while (sv2_session_data_to_send(server, buf, sizeof buf, &n) == SV2_OK && n > 0) {
+            CHECK_OK(sv2_miner_receive_data(m, buf, n, 10));
+        }
+        while (sv2_miner_next_event(m, &ev) == SV2_OK && ev.type != SV2_MINER_EVENT_NONE) {
+        }
+    }
+    CHECK_OK(sv2_miner_poll_timeout(m, &deadline));
+    CHECK(deadline == 5010);
+    CHECK_OK(sv2_miner_handle_timeout(m, 5010));
+    while (sv2_miner_next_event(m, &ev) == SV2_OK && ev.type != SV2_MINER_EVENT_NONE) {
+        if (ev.type == SV2_MINER_EVENT_CHANNEL_OPEN_FAILED) {
+            failed++;
+            CHECK(ev.request_id == 1 && ev.extended && ev.error == SV2_ERR_TIMEOUT_OPEN_CHANNEL);
+            CHECK(bytes_eq(ev.text, "no answer to OpenExtendedMiningChannel request 1 (user "
+                                    "'bob.proxy') within 5000 ms"));
+        }
+    }
+    CHECK(failed == 1);
+out:
+    sv2_session_free(server);
+    sv2_miner_free(m);
+}
+
 int main(void) {
     null_handles();
     configs();
@@ -707,5 +860,7 @@ int main(void) {
     mine_and_misuse();
     extended_channel();
     open_channel_timeout();
+    interop_settings();
+    open_channel_unanswered();
     return check_report("test_mining");
 }

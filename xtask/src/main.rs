@@ -714,11 +714,15 @@ fn generate(msgs: &[Msg], dialects: &[DialectDef]) -> (String, String) {
             "    pool_echoes_setup_flags: {},",
             flag("pool_echoes_setup_flags")
         );
-        let _ = writeln!(
-            o,
-            "    setup_success_version_zero_means_2: {},",
-            flag("setup_success_version_zero_means_2")
-        );
+        for quirk in [
+            "job_to_channel_zero_means_newest_channel",
+            "prevhash_may_precede_job",
+            "group_id_may_equal_channel_id",
+            "new_shares_sum_saturates",
+            "setup_success_version_zero_means_2",
+        ] {
+            let _ = writeln!(o, "    {quirk}: {},", flag(quirk));
+        }
         o.push_str("    ids: [\n");
         for m in msgs {
             match &m.per_dialect[di] {

@@ -3,7 +3,7 @@
 //! `scan`, for tests and demos.
 
 use crate::conv::{bytes_out, u256_of, u256_out};
-use crate::errors::{js, Result};
+use crate::errors::{invalid, js, Result};
 use crate::now_or;
 use crate::session::{cipher_name, close_reason, core_client_config, ClientConfig, CloseReason};
 use napi::bindgen_prelude::{BigInt, Buffer, Uint8Array};
@@ -149,8 +149,12 @@ pub enum MinerEvent {
     ChannelOpenFailed {
         /// The request id.
         request_id: u32,
-        /// The server's error code, or a description of the local reason.
+        /// The server's error code, or a description of the local reason (`'timed-out'` when
+        /// the server did not answer within `openChannelTimeoutMs`).
         error_code: String,
+        /// For `'timed-out'`: what went unanswered ("no answer to OpenExtendedMiningChannel
+        /// request 1 (user 'bob') within 30000 ms").
+        detail: Option<String>,
     },
     /// A job became active: hash it.
     NewWork {
@@ -297,14 +301,20 @@ fn client_event(c: ClientEvent) -> MinerEvent {
             extranonce_size: u32::from(extranonce_size),
             group_channel_id,
         },
-        ClientEvent::ChannelOpenFailed { request_id, reason } => MinerEvent::ChannelOpenFailed {
-            request_id,
-            error_code: match reason {
-                OpenFailure::Server { error_code } => error_code,
-                OpenFailure::InvalidGrant(v) => format!("invalid grant: {v:?}"),
-                OpenFailure::ConnectionClosed => "connection-closed".into(),
-            },
-        },
+        ClientEvent::ChannelOpenFailed { request_id, reason } => {
+            let detail =
+                matches!(reason, OpenFailure::TimedOut { .. }).then(|| reason.describe(request_id));
+            MinerEvent::ChannelOpenFailed {
+                request_id,
+                error_code: match reason {
+                    OpenFailure::Server { error_code } => error_code,
+                    OpenFailure::InvalidGrant(v) => format!("invalid grant: {v:?}"),
+                    OpenFailure::ConnectionClosed => "connection-closed".into(),
+                    OpenFailure::TimedOut { .. } => "timed-out".into(),
+                },
+                detail,
+            }
+        }
         ClientEvent::NewWork(w) => MinerEvent::NewWork { work: work_out(&w) },
         ClientEvent::WorkInvalidated { channel_id } => MinerEvent::WorkInvalidated { channel_id },
         ClientEvent::TargetChanged {
@@ -409,6 +419,9 @@ pub struct MinerConfig {
     pub connection: ClientConfig,
     /// Channels opened after every successful setup.
     pub channels: Vec<ChannelRequest>,
+    /// Milliseconds a channel open may go unanswered before it fails with a
+    /// `ChannelOpenFailed` (`errorCode` `'timed-out'`); default 30000, 0 waits forever.
+    pub open_channel_timeout_ms: Option<f64>,
 }
 
 /// A share found by `scan`.
@@ -488,9 +501,17 @@ impl Miner {
             .iter()
             .map(core_request)
             .collect::<Result<Vec<_>>>()?;
+        let open_channel_timeout_ms = match config.open_channel_timeout_ms {
+            None => MiningClientConfig::default().open_channel_timeout_ms,
+            Some(ms) if ms.is_finite() && ms >= 0.0 && ms.fract() == 0.0 => ms as u64,
+            Some(_) => return Err(invalid("openChannelTimeoutMs must be an integer >= 0")),
+        };
         let cfg = CoreMinerConfig {
             session,
-            client: MiningClientConfig::default(),
+            client: MiningClientConfig {
+                open_channel_timeout_ms,
+                ..MiningClientConfig::default()
+            },
             channels,
         };
         Ok(Miner {

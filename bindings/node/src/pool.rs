@@ -11,8 +11,9 @@ use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
 use sv2::messages::Message as CoreMessage;
 use sv2::mining::pool::{
-    ChannelKind, ChannelStats as CoreStats, CloseCause, OpenPolicy, PoolConfig as CorePoolConfig,
-    PoolEvent, RejectReason, SyntheticTemplateSource as CoreSource, TargetChangeCause,
+    ChannelKind, ChannelStats as CoreStats, ClientMaxTarget as CoreClientMaxTarget, CloseCause,
+    OpenPolicy, PoolConfig as CorePoolConfig, PoolEvent, RejectReason,
+    SyntheticTemplateSource as CoreSource, TargetChangeCause,
 };
 use sv2::mining::pool_server::{PoolServer as CorePoolServer, PoolServerEvent as CoreEvent};
 
@@ -29,6 +30,22 @@ pub struct VardiffConfig {
     pub max_window_ms: Option<f64>,
     /// Idle channels are checked this often (default 60000).
     pub check_interval_ms: Option<f64>,
+}
+
+/// What the pool does with the `maxTarget` clients send (a deployment choice; some devices
+/// ask for more difficulty than they can do).
+#[napi(string_enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientMaxTarget {
+    /// Never set a target easier than the client's (the spec; the default).
+    #[napi(value = "honour")]
+    Honour,
+    /// Disregard it: targets follow the pool's bounds and vardiff only.
+    #[napi(value = "ignore")]
+    Ignore,
+    /// Honour it up to `clientMaxDifficultyCap`: a client asking for more counts as the cap.
+    #[napi(value = "cap")]
+    Cap,
 }
 
 /// Pool engine settings (everything optional; defaults as in the Rust `PoolConfig`).
@@ -64,6 +81,14 @@ pub struct PoolConfig {
     pub max_channels_per_connection: Option<u32>,
     /// Variable difficulty.
     pub vardiff: Option<VardiffConfig>,
+    /// Accept clients that set REQUIRES_WORK_SELECTION (default false; SRI's mining proxy
+    /// always sets it). Without a token policy their custom jobs are refused.
+    pub allow_work_selection: Option<bool>,
+    /// What to do with the clients' `maxTarget` (default `'honour'`).
+    pub client_max_target: Option<ClientMaxTarget>,
+    /// With `clientMaxTarget: 'cap'`: the highest difficulty a client's `maxTarget` can make
+    /// the pool set.
+    pub client_max_difficulty_cap: Option<f64>,
 }
 
 fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
@@ -113,6 +138,21 @@ fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
     if let Some(v) = c.max_channels_per_connection {
         p.max_channels_per_connection = v;
     }
+    if let Some(v) = c.allow_work_selection {
+        p.allow_work_selection = v;
+    }
+    p.client_max_target = match (c.client_max_target, c.client_max_difficulty_cap) {
+        (None | Some(ClientMaxTarget::Honour), None) => CoreClientMaxTarget::Honour,
+        (Some(ClientMaxTarget::Ignore), None) => CoreClientMaxTarget::Ignore,
+        (Some(ClientMaxTarget::Cap), Some(d)) => {
+            CoreClientMaxTarget::Cap(sv2::mining::difficulty_to_target(d).map_err(js)?)
+        }
+        _ => {
+            return Err(invalid(
+                "clientMaxDifficultyCap goes with clientMaxTarget: 'cap', and only with it",
+            ))
+        }
+    };
     if let Some(v) = c.vardiff {
         let d = &mut p.vardiff;
         if let Some(x) = v.enabled {

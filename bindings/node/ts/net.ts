@@ -337,6 +337,8 @@ export interface MinerConnectOptions extends ConnectOptions {
   channels: ChannelRequest[]
   /** Mine on the CPU (tests and demos): `true` or settings. */
   mine?: boolean | CpuMiningOptions
+  /** A channel open unanswered this long fails (`ChannelOpenFailed`, `'timed-out'`); default 30000, 0 waits forever. */
+  openChannelTimeoutMs?: number
 }
 
 /** Share counters of a `MinerConnection`. */
@@ -363,9 +365,15 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
   private mineTimer: NodeJS.Timeout | NodeJS.Immediate | undefined
   private closed = false
 
-  constructor(readonly socket: net.Socket, connection: ClientConfig, channels: ChannelRequest[], mine?: boolean | CpuMiningOptions) {
+  constructor(
+    readonly socket: net.Socket,
+    connection: ClientConfig,
+    channels: ChannelRequest[],
+    mine?: boolean | CpuMiningOptions,
+    openChannelTimeoutMs?: number,
+  ) {
     super()
-    this.miner = new native.Miner({ connection, channels }, now())
+    this.miner = new native.Miner({ connection, channels, openChannelTimeoutMs }, now())
     this.ready = setupOutcome<MinerEvent>(this)
     if (mine) this.mining = { sliceNonces: 20000, sliceDelayMs: 0, ...(mine === true ? {} : mine) }
     socket.setNoDelay(true)
@@ -500,11 +508,11 @@ export class MinerConnection extends EventEmitter implements AsyncIterable<Miner
  * `Sv2Error`; a network failure with Node's own error (`ECONNREFUSED`…).
  */
 export async function connectMiner(options: MinerConnectOptions): Promise<MinerConnection> {
-  const { channels, mine, ...rest } = options
+  const { channels, mine, openChannelTimeoutMs, ...rest } = options
   const { host, port, config } = resolveEndpoint(rest)
   // A miner speaks the Mining Protocol whatever `config` says.
   const connection = { endpointHost: host, endpointPort: port, ...config, protocol: 'Mining' as const }
-  return openSocket(host, port, (socket) => new MinerConnection(socket, connection, channels, mine))
+  return openSocket(host, port, (socket) => new MinerConnection(socket, connection, channels, mine, openChannelTimeoutMs))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ use std::sync::{Mutex, MutexGuard};
 use sv2::codec::U256;
 use sv2::messages::{Message, NewTemplate, SetCustomMiningJob};
 use sv2::mining::pool::{
-    ChannelKind, ChannelStats, CloseCause, ConnectionId, EngineError, PoolConfig, PoolEngine,
-    PoolEvent, PoolPolicy, PoolSnapshot, SyntheticTemplateSource, TargetChangeCause, TxOut,
-    VardiffConfig, REGTEST_NBITS,
+    ChannelKind, ChannelStats, ClientMaxTarget, CloseCause, ConnectionId, EngineError, PoolConfig,
+    PoolEngine, PoolEvent, PoolPolicy, PoolSnapshot, SyntheticTemplateSource, TargetChangeCause,
+    TxOut, VardiffConfig, REGTEST_NBITS,
 };
 use sv2::session::Event;
 
@@ -461,6 +461,11 @@ fn pool_event_to_py(py: Python<'_>, e: PoolEvent) -> PyResult<PyObject> {
 /// and `set_prev_hash` from the template source; after any call, route `drain_outgoing()`
 /// (or `send_outgoing(sessions)`), drain `events()`, and call `handle_timeout` at
 /// `poll_timeout()`. `connection_closed(conn)` when a connection ends.
+///
+/// `client_max_target` is a deployment choice about the `max_target` clients send:
+/// `"honour"` it (the spec, default), `"ignore"` it, or `"cap"` it at
+/// `client_max_target_cap` (a harder one counts as the cap). `allow_work_selection=True`
+/// accepts clients that set REQUIRES_WORK_SELECTION (SRI's mining proxy always does).
 #[pyclass(module = "sv2._sv2", name = "PoolEngine")]
 pub struct PyPoolEngine {
     inner: Mutex<PoolEngine>,
@@ -492,7 +497,8 @@ impl PyPoolEngine {
         max_custom_jobs_per_connection = 8, ack_batch_size = 32, ack_flush_ms = 1000,
         ntime_future_slack_secs = 7200, duplicate_window = 8192, hashrate_window_ms = 600_000,
         share_events = true, vardiff = true, shares_per_minute = 10.0,
-        vardiff_min_window_ms = 30_000, vardiff_max_window_ms = 300_000
+        vardiff_min_window_ms = 30_000, vardiff_max_window_ms = 300_000,
+        client_max_target = "honour", client_max_target_cap = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -523,8 +529,24 @@ impl PyPoolEngine {
         shares_per_minute: f64,
         vardiff_min_window_ms: u64,
         vardiff_max_window_ms: u64,
+        client_max_target: &str,
+        client_max_target_cap: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let d = PoolConfig::default();
+        let cap = client_max_target_cap.map(conv::u256_in).transpose()?;
+        let client_max_target = match (client_max_target, cap) {
+            ("honour", None) => ClientMaxTarget::Honour,
+            ("ignore", None) => ClientMaxTarget::Ignore,
+            ("cap", Some(cap)) => ClientMaxTarget::Cap(cap),
+            _ => {
+                return Err(error(
+                    py,
+                    ResultCode::INVALID_ARG,
+                    "client_max_target must be 'honour', 'ignore', or 'cap' with \
+                     client_max_target_cap (a 32-byte target), and only 'cap' takes a cap",
+                ))
+            }
+        };
         let cfg = PoolConfig {
             server_id: server_id
                 .map(|b| conv::bytes_in(b).map(|b| b.into_owned()))
@@ -552,6 +574,7 @@ impl PyPoolEngine {
                 .map(conv::u256_in)
                 .transpose()?
                 .unwrap_or(d.min_target),
+            client_max_target,
             max_channels_per_connection,
             max_active_jobs,
             max_future_jobs,

@@ -193,3 +193,56 @@ def test_channel_request_repr_is_python() -> None:
     assert repr(plain) == 'ChannelRequest("alice.rig1", 1000000.0)'
     ext = sv2.ChannelRequest("bob", 2.5, bytes(31) + b"\x01", extended=True, min_extranonce_size=4)
     assert eval(repr(ext), {"ChannelRequest": sv2.ChannelRequest}) == ext
+
+
+def test_sri_2023_first_job_to_channel_zero() -> None:
+    """Issue 13 item 4 (dialects.json job_to_channel_zero_means_newest_channel): SRI 2023
+    sends the first NewExtendedMiningJob of a new extended channel to channel 0."""
+    for dialect, expect_work in [("sri-2023", True), ("spec", False)]:
+        client = sv2.MiningClient(dialect=dialect)
+        client.set_connection_flags(0, 0)
+        request_id = client.open_extended_channel("proxy", 1e12, None, 4)
+        client.drain_outgoing()
+        client.handle_message(
+            sv2.OpenExtendedMiningChannelSuccess(
+                request_id=request_id, channel_id=1, target=b"\xff" * 32, extranonce_size=8, extranonce_prefix=b"\xaa" * 4
+            ),
+            now_ms=0,
+        )
+        captured = bytes.fromhex("00801f6c0000" + "00000000" + "01000000" + "00")  # header, channel 0, job 1, future
+        job = sv2.NewExtendedMiningJob(
+            channel_id=0, job_id=1, future_job=True, version=0x20000000, version_rolling_allowed=True,
+            merkle_path=[], coinbase_tx_prefix=b"\x02" * 45, coinbase_tx_suffix=b"\x03" * 44,
+        )
+        assert job.encode("sri-2023")[:15] == captured
+        client.handle_message(sv2.decode_frame(job.encode("sri-2023"), "sri-2023")[0], now_ms=1)  # type: ignore[arg-type]
+        client.handle_message(
+            sv2.MiningSetNewPrevHash(channel_id=1, job_id=1, prev_hash=b"\x11" * 32, min_ntime=1_700_000_000, nbits=0x207FFFFF),
+            now_ms=2,
+        )
+        events = client.events()
+        assert any(isinstance(e, sv2.NewWork) for e in events) == expect_work, dialect
+
+
+def test_open_channel_timeout_names_the_unanswered_request() -> None:
+    """Issue 13 item 8: braiins' 2021 proxy never answers OpenExtendedMiningChannel."""
+    client = sv2.MiningClient(open_channel_timeout_ms=2000)
+    client.set_connection_flags(0, 0)
+    request_id = client.open_extended_channel("bob.proxy", 1e12, None, 4)
+    client.drain_outgoing()
+    assert client.poll_timeout() == 0
+    client.handle_timeout(now_ms=100)
+    assert client.poll_timeout() == 2100
+    client.handle_timeout(now_ms=2099)
+    assert client.events() == []
+    client.handle_timeout(now_ms=2100)
+    (failed,) = client.events()
+    assert isinstance(failed, sv2.ChannelOpenFailed)
+    assert (failed.request_id, failed.reason) == (request_id, "timed-out")
+    assert failed.detail == f"no answer to OpenExtendedMiningChannel request {request_id} (user 'bob.proxy') within 2000 ms"
+    assert client.poll_timeout() is None
+    # 0 waits forever.
+    quiet = sv2.MiningClient(open_channel_timeout_ms=0)
+    quiet.open_standard_channel("alice", 1.0)
+    quiet.handle_timeout(now_ms=10**12)
+    assert quiet.events() == [] and quiet.pending_opens == 1

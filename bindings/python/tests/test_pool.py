@@ -305,3 +305,34 @@ def test_miner_against_pool_engine_in_memory() -> None:
     assert closed and closed[0].reason == "peer-closed"
     miner.reconnect(now_ms=6)
     assert miner.data_to_send()  # a new handshake starts
+
+
+def test_client_max_target_policy_and_work_selection() -> None:
+    """Issue 13 items 5, 6 (R58): SRI 2023's mining device asks max_target = 0x0237 << 192
+    (difficulty 7.6 M) for a CPU miner; honoured by default, ignored or capped on request.
+    SRI's mining proxy sets REQUIRES_WORK_SELECTION (flags 6): refused unless allowed."""
+    sri_max = (0x0237 << 192).to_bytes(32, "little")
+    cap = ((1 << 240) - 1).to_bytes(32, "little")
+
+    def first_target(**kwargs: Any) -> bytes:
+        engine = sv2.PoolEngine(vardiff=False, **kwargs)
+        engine.connection_opened(1, 0)
+        engine.handle_message(
+            1,
+            sv2.OpenStandardMiningChannel(request_id=1, user_identity="cpu", nominal_hash_rate=0.0, max_target=sri_max),
+        )
+        (_, success), *_ = engine.drain_outgoing()
+        assert isinstance(success, sv2.OpenStandardMiningChannelSuccess)
+        return bytes(success.target)
+
+    assert first_target() == sri_max
+    assert first_target(client_max_target="ignore") == b"\xff" * 32
+    assert first_target(client_max_target="cap", client_max_target_cap=cap) == cap
+    for bad in [{"client_max_target": "cap"}, {"client_max_target": "sometimes"},
+                {"client_max_target": "ignore", "client_max_target_cap": cap}]:
+        with pytest.raises(sv2.Sv2Error):
+            sv2.PoolEngine(**bad)  # type: ignore[arg-type]
+
+    with pytest.raises(sv2.Sv2Error):
+        sv2.PoolEngine().connection_opened(1, 6)
+    assert sv2.PoolEngine(allow_work_selection=True).connection_opened(1, 6) == 0

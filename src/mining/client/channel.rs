@@ -142,6 +142,9 @@ pub(crate) struct Channel {
     /// `len(prefix) + extranonce_size` at opening, kept constant (R87).
     pub extranonce_total: usize,
     pub prevhash: Option<PrevHash>,
+    /// The job id the latest SetNewPrevHash named when that job had not arrived yet (R106):
+    /// the job is activated on `prevhash` when it comes. One per channel, so it is bounded.
+    pub awaited_job: Option<u32>,
     /// Arrival order, oldest first; at most `max_jobs_per_channel`.
     pub jobs: VecDeque<Job>,
     pub job_bytes: usize,
@@ -176,6 +179,7 @@ impl Channel {
             extranonce_size,
             extranonce_total: extranonce_prefix.len() + usize::from(extranonce_size),
             prevhash: None,
+            awaited_job: None,
             jobs: VecDeque::new(),
             job_bytes: 0,
             next_seq: 0,

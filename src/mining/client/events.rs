@@ -33,6 +33,11 @@ pub struct ClientConfig {
     /// Extra seconds beyond `min_ntime + elapsed` that a share's nTime may have (default 0,
     /// the strict R96 bound). Raise it if the device's clock runs ahead of `now_ms`.
     pub ntime_slack_secs: u32,
+    /// Milliseconds an OpenStandardMiningChannel / OpenExtendedMiningChannel may go
+    /// unanswered before it fails with [`OpenFailure::TimedOut`] (default 30 000; 0 waits
+    /// forever). A server that ignores the request would otherwise leave the device idle
+    /// without a word.
+    pub open_channel_timeout_ms: u64,
 }
 
 impl Default for ClientConfig {
@@ -46,6 +51,7 @@ impl Default for ClientConfig {
             max_pending_custom_jobs: 16,
             max_queued_events: 4096,
             ntime_slack_secs: 0,
+            open_channel_timeout_ms: 30_000,
         }
     }
 }
@@ -66,6 +72,38 @@ pub enum OpenFailure {
     /// [`MiningClient::connection_closed`](super::MiningClient::connection_closed) was called
     /// before an answer arrived.
     ConnectionClosed,
+    /// No answer within `ClientConfig::open_channel_timeout_ms`
+    /// ([`MiningClient::handle_timeout`](super::MiningClient::handle_timeout)).
+    TimedOut {
+        /// An OpenExtendedMiningChannel (else OpenStandardMiningChannel).
+        extended: bool,
+        /// The request's `user_identity`.
+        user_identity: String,
+        /// How long it waited, in milliseconds.
+        waited_ms: u64,
+    },
+}
+
+impl OpenFailure {
+    /// A one-line description naming what went unanswered, for logs and the bindings' text
+    /// fields (e.g. "no answer to OpenExtendedMiningChannel request 1 (user 'bob') within
+    /// 30000 ms").
+    pub fn describe(&self, request_id: u32) -> String {
+        match self {
+            OpenFailure::Server { error_code } => error_code.clone(),
+            OpenFailure::InvalidGrant(v) => format!("invalid grant: {v:?}"),
+            OpenFailure::ConnectionClosed => "connection closed".into(),
+            OpenFailure::TimedOut {
+                extended,
+                user_identity,
+                waited_ms,
+            } => format!(
+                "no answer to Open{}MiningChannel request {request_id} (user '{user_identity}') \
+                 within {waited_ms} ms",
+                if *extended { "Extended" } else { "Standard" }
+            ),
+        }
+    }
 }
 
 /// Why a channel stopped.

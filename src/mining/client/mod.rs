@@ -21,7 +21,10 @@
 //! 5. Submit shares found on a [`Work`] with [`MiningClient::submit_standard`] /
 //!    [`MiningClient::submit_extended`]; a share is checked locally (job active, version, nTime,
 //!    extranonce, target, duplicates) and only then queued with a sequence number (R89).
-//! 6. When the connection ends (or after a [`ClientEvent::Reconnect`]):
+//! 6. Call [`MiningClient::handle_timeout`] when [`MiningClient::poll_timeout`] is due: an open
+//!    request unanswered for `ClientConfig::open_channel_timeout_ms` then fails (the composed
+//!    miner does this inside its own timers).
+//! 7. When the connection ends (or after a [`ClientEvent::Reconnect`]):
 //!    [`MiningClient::connection_closed`], then a new client or the same one with new flags.
 //!
 //! ```
@@ -74,11 +77,11 @@ pub use work::{ExtendedWork, JobPieces, Work, WorkError};
 
 use crate::codec::{Str0255, B032, U256};
 use crate::messages::{
-    CloseChannel, Message, MessageKind, MiningSetNewPrevHash, NewExtendedMiningJob, NewMiningJob,
-    OpenExtendedMiningChannel, OpenExtendedMiningChannelSuccess, OpenStandardMiningChannel,
-    OpenStandardMiningChannelSuccess, SetCustomMiningJob, SetCustomMiningJobSuccess,
-    SetExtranoncePrefix, SetGroupChannel, SetTarget, SubmitSharesError, SubmitSharesExtended,
-    SubmitSharesStandard, SubmitSharesSuccess, UpdateChannel,
+    CloseChannel, Dialect, Message, MessageKind, MiningSetNewPrevHash, NewExtendedMiningJob,
+    NewMiningJob, OpenExtendedMiningChannel, OpenExtendedMiningChannelSuccess,
+    OpenStandardMiningChannel, OpenStandardMiningChannelSuccess, SetCustomMiningJob,
+    SetCustomMiningJobSuccess, SetExtranoncePrefix, SetGroupChannel, SetTarget, SubmitSharesError,
+    SubmitSharesExtended, SubmitSharesStandard, SubmitSharesSuccess, UpdateChannel,
 };
 use crate::mining::{nbits_to_target, version_rolling_ok, BlockHeader, MAX_EXTRANONCE_SIZE};
 use channel::{seq_le, Channel, Job, JobBody, JobState, Pending, PrevHash};
@@ -92,12 +95,16 @@ const MAX_MERKLE_PATH: usize = 255;
 const RECENTLY_CLOSED: usize = 64;
 
 /// What an open request asked for, kept until its answer (R56).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct PendingOpen {
     extended: bool,
+    user_identity: Arc<str>,
     nominal_hash_rate: f32,
     max_target: U256,
     min_extranonce_size: u16,
+    /// When the open-channel timer started: the first `handle_timeout` / `handle_message`
+    /// after the request was queued (`None` before).
+    started_ms: Option<u64>,
 }
 
 /// A SetCustomMiningJob awaiting its answer (R157).
@@ -107,6 +114,26 @@ struct PendingCustom {
     version: u32,
     prev: PrevHash,
     merkle_path: Vec<U256>,
+}
+
+/// A job sent to a group, as each member (present or future) gets it.
+#[derive(Clone, Debug)]
+struct GroupJob {
+    id: u32,
+    future: bool,
+    version: u32,
+    rolling: bool,
+    min_ntime_hint: Option<u32>,
+    pieces: Arc<JobPieces>,
+}
+
+/// What a group was sent since its last SetNewPrevHash (the job it named, then the prevhash,
+/// then later jobs), replayed to a standard channel that joins the group afterwards: the
+/// pool sends a group's work once, not again per new member (R71, R76).
+#[derive(Clone, Debug)]
+enum GroupEntry {
+    Job(GroupJob),
+    PrevHash { job_id: u32, prev: PrevHash },
 }
 
 /// Where a message's `channel_id` points.
@@ -124,10 +151,16 @@ enum Addressee {
 pub struct MiningClient {
     config: ClientConfig,
     flags: ConnectionFlags,
+    /// The upstream's dialect: which documented quirks are not protocol errors.
+    dialect: &'static Dialect,
+    /// The channel opened last (SRI 2023 addresses its first job to channel 0).
+    newest_channel: Option<u32>,
     next_request_id: u32,
     pending_opens: HashMap<u32, PendingOpen>,
     /// BTreeMap: group broadcasts visit members in a deterministic order.
     channels: BTreeMap<u32, Channel>,
+    /// Per group with members: its work so far, at most `max_jobs_per_channel` jobs.
+    group_work: HashMap<u32, VecDeque<GroupEntry>>,
     recently_closed: VecDeque<u32>,
     custom_jobs: HashMap<u32, PendingCustom>,
     outgoing: VecDeque<Message>,
@@ -141,9 +174,12 @@ impl MiningClient {
         MiningClient {
             config,
             flags: ConnectionFlags::default(),
+            dialect: Dialect::default(),
+            newest_channel: None,
             next_request_id: 1,
             pending_opens: HashMap::new(),
             channels: BTreeMap::new(),
+            group_work: HashMap::new(),
             recently_closed: VecDeque::new(),
             custom_jobs: HashMap::new(),
             outgoing: VecDeque::new(),
@@ -155,6 +191,19 @@ impl MiningClient {
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// Sets the upstream's wire dialect (default [`Dialect::default`], the spec). The
+    /// dialect's documented quirks are then followed instead of reported as protocol errors:
+    /// SRI 2023's first job to channel 0 and SetNewPrevHash before its job, braiins 2021's and
+    /// SRI 2023's group id equal to the channel id. The composed miner sets its session's.
+    pub fn set_dialect(&mut self, dialect: &'static Dialect) {
+        self.dialect = dialect;
+    }
+
+    /// The upstream's dialect.
+    pub fn dialect(&self) -> &'static Dialect {
+        self.dialect
     }
 
     /// Records the connection's flags (R37): `requested` as sent in SetupConnection and
@@ -260,9 +309,11 @@ impl MiningClient {
             request_id,
             PendingOpen {
                 extended: false,
+                user_identity: Arc::from(user_identity),
                 nominal_hash_rate,
                 max_target,
                 min_extranonce_size: 0,
+                started_ms: None,
             },
         );
         self.outgoing.push_back(
@@ -294,9 +345,11 @@ impl MiningClient {
             request_id,
             PendingOpen {
                 extended: true,
+                user_identity: Arc::from(user_identity),
                 nominal_hash_rate,
                 max_target,
                 min_extranonce_size,
+                started_ms: None,
             },
         );
         self.outgoing.push_back(
@@ -613,6 +666,8 @@ impl MiningClient {
         self.custom_jobs.clear();
         self.outgoing.clear();
         self.recently_closed.clear();
+        self.group_work.clear();
+        self.newest_channel = None;
         self.flags = ConnectionFlags::default();
         // Request ids are per connection (R56): the next one numbers from 1 again.
         self.next_request_id = 1;
@@ -665,6 +720,69 @@ impl MiningClient {
         self.pending_opens.len()
     }
 
+    // -----------------------------------------------------------------------------------------
+    // Timers
+
+    fn start_open_timers(&mut self, now_ms: u64) {
+        for p in self.pending_opens.values_mut() {
+            p.started_ms.get_or_insert(now_ms);
+        }
+    }
+
+    /// When [`MiningClient::handle_timeout`] is next due: the earliest open-channel deadline
+    /// (`ClientConfig::open_channel_timeout_ms`), `Some(0)` ("now") while a queued open has
+    /// no timer yet (the next `handle_timeout` starts it), `None` without pending opens or
+    /// with the timeout disabled.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let timeout = self.config.open_channel_timeout_ms;
+        if timeout == 0 {
+            return None;
+        }
+        self.pending_opens
+            .values()
+            .map(|p| p.started_ms.map_or(0, |t| t.saturating_add(timeout)))
+            .min()
+    }
+
+    /// Fires the open-channel timers: every open request unanswered for
+    /// `ClientConfig::open_channel_timeout_ms` ends with [`ClientEvent::ChannelOpenFailed`]
+    /// ([`OpenFailure::TimedOut`], naming the request, channel kind and user); a late answer
+    /// is then reported as an unknown request. Starts the timers of opens queued since the
+    /// last call. (Some servers never answer an open they do not support: braiins' 2021
+    /// proxy ignores OpenExtendedMiningChannel.)
+    pub fn handle_timeout(&mut self, now_ms: u64) {
+        let timeout = self.config.open_channel_timeout_ms;
+        if self.pending_opens.is_empty() {
+            return; // the usual case: the composed miner calls this after every send
+        }
+        self.start_open_timers(now_ms);
+        if timeout == 0 {
+            return;
+        }
+        let mut expired: Vec<u32> = self
+            .pending_opens
+            .iter()
+            .filter(|(_, p)| {
+                p.started_ms
+                    .is_some_and(|t| now_ms >= t.saturating_add(timeout))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        expired.sort_unstable();
+        for request_id in expired {
+            if let Some(p) = self.pending_opens.remove(&request_id) {
+                self.events.push_back(ClientEvent::ChannelOpenFailed {
+                    request_id,
+                    reason: OpenFailure::TimedOut {
+                        extended: p.extended,
+                        user_identity: p.user_identity.to_string(),
+                        waited_ms: now_ms.saturating_sub(p.started_ms.unwrap_or(now_ms)),
+                    },
+                });
+            }
+        }
+    }
+
     /// Protocol-error events dropped because the event queue was over
     /// [`ClientConfig::max_queued_events`].
     pub fn dropped_protocol_errors(&self) -> u64 {
@@ -684,6 +802,9 @@ impl MiningClient {
     /// [`ClientError::NotForClient`] for any other message (SetupConnection*, Job Negotiation,
     /// Template Distribution, or a message only clients send); the client is unchanged.
     pub fn handle_message(&mut self, msg: Message, now_ms: u64) -> Result<(), ClientError> {
+        if !self.pending_opens.is_empty() {
+            self.start_open_timers(now_ms);
+        }
         match msg {
             Message::OpenStandardMiningChannelSuccess(m) => self.on_open_standard(*m),
             Message::OpenExtendedMiningChannelSuccess(m) => self.on_open_extended(*m),
@@ -782,7 +903,9 @@ impl MiningClient {
         !self.channels.contains_key(&id) && self.channels.values().any(|c| c.group == Some(id))
     }
 
-    /// R71/R72: a channel id, a group id (with its members), or nothing.
+    /// R71/R72: a channel id, a group id (with its members), or nothing. Under a dialect
+    /// whose pool sends a new channel's first job to channel 0 (SRI 2023), an otherwise
+    /// unknown 0 is the channel opened last.
     fn resolve(&self, id: u32) -> Addressee {
         if self.channels.contains_key(&id) {
             return Addressee::Channel(id);
@@ -797,6 +920,11 @@ impl MiningClient {
             Addressee::Group(members)
         } else if self.recently_closed.contains(&id) {
             Addressee::RecentlyClosed
+        } else if id == 0 && self.dialect.job_to_channel_zero_means_newest_channel() {
+            match self.newest_channel {
+                Some(newest) if self.channels.contains_key(&newest) => Addressee::Channel(newest),
+                _ => Addressee::Unknown,
+            }
         } else {
             Addressee::Unknown
         }
@@ -867,6 +995,7 @@ impl MiningClient {
             group_channel_id: channel.group,
         });
         self.channels.insert(id, channel);
+        self.newest_channel = Some(id);
     }
 
     fn on_open_standard(&mut self, m: OpenStandardMiningChannelSuccess) {
@@ -885,20 +1014,25 @@ impl MiningClient {
             return;
         }
         let target = self.clamp_target(kind, m.channel_id, m.target, req.max_target);
-        let group = if m.group_channel_id == m.channel_id
-            || self.channels.contains_key(&m.group_channel_id)
-        {
-            // R68: a group id must differ from every channel id; without a usable group the
-            // channel is addressed by its own id only.
-            self.protocol_error(
-                kind,
-                Some(m.channel_id),
-                Violation::ChannelIdCollision(m.group_channel_id),
-            );
-            None
-        } else {
-            Some(m.group_channel_id)
-        };
+        let group =
+            if m.group_channel_id == m.channel_id && self.dialect.group_id_may_equal_channel_id() {
+                // The dialect's documented form of "no group" (braiins 2021: 0 and 0; SRI 2023:
+                // the channel id twice): addressed by its own id, nothing to report.
+                None
+            } else if m.group_channel_id == m.channel_id
+                || self.channels.contains_key(&m.group_channel_id)
+            {
+                // R68: a group id must differ from every channel id; without a usable group the
+                // channel is addressed by its own id only.
+                self.protocol_error(
+                    kind,
+                    Some(m.channel_id),
+                    Violation::ChannelIdCollision(m.group_channel_id),
+                );
+                None
+            } else {
+                Some(m.group_channel_id)
+            };
         let ch = Channel::new(
             m.channel_id,
             false,
@@ -910,6 +1044,18 @@ impl MiningClient {
             0,
         );
         self.opened(ch, m.request_id);
+        // A later member of a group gets the group's current work (R71, R76).
+        let log = group.and_then(|g| self.group_work.get(&g)).cloned();
+        for entry in log.into_iter().flatten() {
+            match entry {
+                GroupEntry::Job(job) => {
+                    self.deliver_extended_job(MessageKind::NewExtendedMiningJob, &job, m.channel_id)
+                }
+                GroupEntry::PrevHash { job_id, prev } => {
+                    self.apply_prevhash(m.channel_id, job_id, prev)
+                }
+            }
+        }
     }
 
     fn on_open_extended(&mut self, m: OpenExtendedMiningChannelSuccess) {
@@ -977,6 +1123,11 @@ impl MiningClient {
 
     fn drop_channel(&mut self, channel_id: u32, reason: CloseReason) {
         if let Some(ch) = self.channels.remove(&channel_id) {
+            if let Some(g) = ch.group {
+                if !self.channels.values().any(|c| c.group == Some(g)) {
+                    self.group_work.remove(&g);
+                }
+            }
             if self.recently_closed.len() >= RECENTLY_CLOSED {
                 self.recently_closed.pop_front();
             }
@@ -1151,7 +1302,16 @@ impl MiningClient {
         let job_id = job.id;
         let mut activated = false;
         let mut parked = false;
-        if !job.arrived_future {
+        // The job a SetNewPrevHash named before it arrived (R106 broken upstream, or the
+        // dialect's order): mine it on that prevhash now, as the SetNewPrevHash asked.
+        let awaited = ch.awaited_job == Some(job_id) && ch.prevhash.is_some();
+        if awaited {
+            ch.awaited_job = None;
+            if let Some(prev) = ch.prevhash {
+                job.activate(prev);
+                activated = true;
+            }
+        } else if !job.arrived_future {
             match ch.prevhash {
                 Some(prev) => {
                     job.activate(prev);
@@ -1182,7 +1342,7 @@ impl MiningClient {
                 .channels
                 .get(&channel_id)
                 .and_then(|ch| ch.job(job_id))
-                .and_then(|j| j.work(channel_id, false));
+                .and_then(|j| j.work(channel_id, awaited));
             if let Some(work) = work {
                 self.events.push_back(ClientEvent::NewWork(work));
             }
@@ -1240,6 +1400,7 @@ impl MiningClient {
             self.protocol_error(kind, Some(id), Violation::JobTooLarge(m.job_id));
             return;
         }
+        let mut group = None;
         let targets = match self.resolve(id) {
             Addressee::Channel(c) => vec![c],
             Addressee::Group(members) => {
@@ -1247,6 +1408,7 @@ impl MiningClient {
                     // R44: not for this connection; the roots can still be derived (R79).
                     self.protocol_error(kind, Some(id), Violation::GroupOnStandardJobsConnection);
                 }
+                group = Some(id);
                 members
             }
             Addressee::RecentlyClosed => return,
@@ -1276,42 +1438,75 @@ impl MiningClient {
             coinbase_tx_suffix: m.coinbase_tx_suffix,
             merkle_path: m.merkle_path,
         });
-        let min_ntime_hint = m.min_ntime.filter(|_| !m.future_job);
+        let job = GroupJob {
+            id: m.job_id,
+            future: m.future_job,
+            version: m.version,
+            rolling,
+            min_ntime_hint: m.min_ntime.filter(|_| !m.future_job),
+            pieces,
+        };
         for cid in targets {
-            let Some(ch) = self.channels.get(&cid) else {
-                continue;
-            };
-            let body = if ch.extended {
-                JobBody::Extended(Arc::clone(&pieces))
-            } else {
-                // R71/R80: a standard channel's root from prefix ‖ extranonce_prefix ‖ suffix.
-                // (Sent to a standard channel's own id, R73 is bent: the same rule applies.)
-                JobBody::Standard {
-                    merkle_root: work::pieces_root(&pieces, ch.extranonce_prefix.as_slice(), &[]),
-                }
-            };
-            let job = Job {
-                id: m.job_id,
-                arrived_future: m.future_job,
-                state: JobState::Future,
-                version: m.version,
-                rolling,
-                target: ch.target,
-                body,
-                extranonce_prefix: ch.extranonce_prefix,
-                extranonce_size: ch.extranonce_size,
-                min_ntime_hint,
-                prev: None,
-            };
-            self.add_job(kind, cid, job);
+            self.deliver_extended_job(kind, &job, cid);
         }
+        if let Some(g) = group {
+            if job.pieces.heap_bytes() <= self.config.max_job_bytes_per_channel {
+                let max_jobs = self.config.max_jobs_per_channel.max(1);
+                let log = self.group_work.entry(g).or_default();
+                log.push_back(GroupEntry::Job(job));
+                while log
+                    .iter()
+                    .filter(|e| matches!(e, GroupEntry::Job(_)))
+                    .count()
+                    > max_jobs
+                {
+                    if let Some(i) = log.iter().position(|e| matches!(e, GroupEntry::Job(_))) {
+                        log.remove(i);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gives channel `cid` an extended job (its own, or its group's).
+    fn deliver_extended_job(&mut self, kind: MessageKind, job: &GroupJob, cid: u32) {
+        let Some(ch) = self.channels.get(&cid) else {
+            return;
+        };
+        let body = if ch.extended {
+            JobBody::Extended(Arc::clone(&job.pieces))
+        } else {
+            // R71/R80: a standard channel's root from prefix ‖ extranonce_prefix ‖ suffix.
+            // (Sent to a standard channel's own id, R73 is bent: the same rule applies.)
+            JobBody::Standard {
+                merkle_root: work::pieces_root(&job.pieces, ch.extranonce_prefix.as_slice(), &[]),
+            }
+        };
+        let job = Job {
+            id: job.id,
+            arrived_future: job.future,
+            state: JobState::Future,
+            version: job.version,
+            rolling: job.rolling,
+            target: ch.target,
+            body,
+            extranonce_prefix: ch.extranonce_prefix,
+            extranonce_size: ch.extranonce_size,
+            min_ntime_hint: job.min_ntime_hint,
+            prev: None,
+        };
+        self.add_job(kind, cid, job);
     }
 
     fn on_set_new_prev_hash(&mut self, m: MiningSetNewPrevHash, now_ms: u64) {
         let kind = MessageKind::MiningSetNewPrevHash;
+        let mut group = None;
         let targets = match self.resolve(m.channel_id) {
             Addressee::Channel(c) => vec![c],
-            Addressee::Group(members) => members,
+            Addressee::Group(members) => {
+                group = Some(m.channel_id);
+                members
+            }
             Addressee::RecentlyClosed => return,
             Addressee::Unknown => {
                 self.protocol_error(
@@ -1329,32 +1524,52 @@ impl MiningClient {
             received_ms: now_ms,
         };
         for cid in targets {
-            let Some(ch) = self.channels.get_mut(&cid) else {
-                continue;
-            };
-            // R74: later non-future jobs use this prevhash.
-            ch.prevhash = Some(prev);
-            let found = match ch.job_mut(m.job_id) {
-                Some(job) if job.state != JobState::Stale => {
-                    // R104: mine the referenced job with this prevhash, now.
-                    job.activate(prev);
-                    true
-                }
-                _ => false,
-            };
-            // R105: every other job, future or not, is invalid.
-            ch.stale_all_but(found.then_some(m.job_id));
-            if found {
-                let work = ch.job(m.job_id).and_then(|j| j.work(cid, true));
-                if let Some(work) = work {
-                    self.events.push_back(ClientEvent::NewWork(work));
-                }
-            } else {
-                // R106/E32: log, mine nothing, wait for a job.
-                self.protocol_error(kind, Some(cid), Violation::UnknownJob(m.job_id));
-                self.events
-                    .push_back(ClientEvent::WorkInvalidated { channel_id: cid });
+            self.apply_prevhash(cid, m.job_id, prev);
+        }
+        if let Some(g) = group {
+            // Only the named job and what follows matter to a later member (R105).
+            let log = self.group_work.entry(g).or_default();
+            log.retain(|e| matches!(e, GroupEntry::Job(j) if j.id == m.job_id));
+            log.push_back(GroupEntry::PrevHash {
+                job_id: m.job_id,
+                prev,
+            });
+        }
+    }
+
+    /// SetNewPrevHash for one channel (R104, R105, R106).
+    fn apply_prevhash(&mut self, cid: u32, job_id: u32, prev: PrevHash) {
+        let kind = MessageKind::MiningSetNewPrevHash;
+        let Some(ch) = self.channels.get_mut(&cid) else {
+            return;
+        };
+        // R74: later non-future jobs use this prevhash.
+        ch.prevhash = Some(prev);
+        let found = match ch.job_mut(job_id) {
+            Some(job) if job.state != JobState::Stale => {
+                // R104: mine the referenced job with this prevhash, now.
+                job.activate(prev);
+                true
             }
+            _ => false,
+        };
+        ch.awaited_job = (!found).then_some(job_id);
+        // R105: every other job, future or not, is invalid.
+        ch.stale_all_but(found.then_some(job_id));
+        if found {
+            let work = ch.job(job_id).and_then(|j| j.work(cid, true));
+            if let Some(work) = work {
+                self.events.push_back(ClientEvent::NewWork(work));
+            }
+        } else {
+            // R106/E32: mine nothing until the job comes; it is then mined on this prevhash
+            // (`add_job`), so a job sent late does not cost the channel its work until the
+            // next template. Reported unless the dialect sends that order.
+            if !self.dialect.prevhash_may_precede_job() {
+                self.protocol_error(kind, Some(cid), Violation::UnknownJob(job_id));
+            }
+            self.events
+                .push_back(ClientEvent::WorkInvalidated { channel_id: cid });
         }
     }
 

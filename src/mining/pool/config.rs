@@ -67,6 +67,35 @@ impl Default for VardiffConfig {
     }
 }
 
+/// What the pool does with the `max_target` a client sends in OpenStandardMiningChannel,
+/// OpenExtendedMiningChannel and UpdateChannel (the easiest target it accepts, R58, R63).
+///
+/// A deployment choice: honouring it is what the spec asks, but a device may ask for far more
+/// than it can do (SRI 2023's mining device sends `0x0237 << 192`, difficulty 7.6 M, for a CPU
+/// miner, which then never finds a share).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClientMaxTarget {
+    /// Never set a target easier than the client's `max_target` (the spec; default).
+    #[default]
+    Honour,
+    /// Disregard it: targets only follow the pool's bounds and vardiff.
+    Ignore,
+    /// Honour it down to this target: a client `max_target` harder than it counts as it
+    /// (the pool never sets a difficulty above this one because a client asked to).
+    Cap(U256),
+}
+
+impl ClientMaxTarget {
+    /// The `max_target` the pool works with for a client that sent `requested`.
+    pub fn apply(self, requested: U256) -> U256 {
+        match self {
+            ClientMaxTarget::Honour => requested,
+            ClientMaxTarget::Ignore => U256::MAX,
+            ClientMaxTarget::Cap(cap) => requested.max(cap),
+        }
+    }
+}
+
 /// Everything the engine needs to know about the pool. Checked by [`PoolEngine::new`].
 ///
 /// [`PoolEngine::new`]: super::PoolEngine::new
@@ -105,8 +134,11 @@ pub struct PoolConfig {
     /// Easiest target the pool ever sets (its minimum difficulty; default `U256::MAX`).
     pub max_target: U256,
     /// Hardest target the pool ever sets (its maximum difficulty). A client whose
-    /// `max_target` is below it is refused with `max-target-out-of-range` (R58).
+    /// `max_target` (after `client_max_target`) is below it is refused with
+    /// `max-target-out-of-range` (R58).
     pub min_target: U256,
+    /// What to do with the clients' `max_target` (default: honour it, as the spec says).
+    pub client_max_target: ClientMaxTarget,
     /// Channels one connection may hold (a hostile client cannot grow memory beyond this;
     /// default 1 048 576). Further opens get `too-many-channels`.
     pub max_channels_per_connection: u32,
@@ -154,6 +186,7 @@ impl Default for PoolConfig {
                 b[0] = 1;
                 b
             }),
+            client_max_target: ClientMaxTarget::Honour,
             max_channels_per_connection: 1 << 20,
             max_active_jobs: 8,
             max_future_jobs: 8,

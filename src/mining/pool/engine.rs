@@ -336,6 +336,11 @@ impl PoolEngine {
         None
     }
 
+    /// The client's `max_target` as the pool uses it (`PoolConfig::client_max_target`).
+    fn client_max_target(&self, requested: U256) -> U256 {
+        self.cfg.client_max_target.apply(requested)
+    }
+
     fn effective_max_target(&self, client_max: U256) -> U256 {
         self.cfg.max_target.min(client_max)
     }
@@ -446,7 +451,8 @@ impl PoolEngine {
                 }),
             ));
         };
-        if let Err(code) = self.open_checks(conn, &user, ChannelKind::Standard, m.max_target) {
+        let max_target = self.client_max_target(m.max_target);
+        if let Err(code) = self.open_checks(conn, &user, ChannelKind::Standard, max_target) {
             return refuse(self, code);
         }
         // A standard channel's prefix fills the whole extranonce area (one coinbase layout
@@ -473,7 +479,7 @@ impl PoolEngine {
         let Some(id) = self.allocate_id() else {
             return refuse(self, open_error::CHANNEL_IDS_EXHAUSTED);
         };
-        let target = self.initial_target(conn, &user, m.nominal_hash_rate, m.max_target);
+        let target = self.initial_target(conn, &user, m.nominal_hash_rate, max_target);
         self.new_channel(
             conn,
             id,
@@ -483,7 +489,7 @@ impl PoolEngine {
             prefix,
             0,
             target,
-            m.max_target,
+            max_target,
             now_ms,
         );
         if let Some(c) = self.connections.get_mut(&conn) {
@@ -522,7 +528,8 @@ impl PoolEngine {
                 }),
             ));
         };
-        if let Err(code) = self.open_checks(conn, &user, ChannelKind::Extended, m.max_target) {
+        let max_target = self.client_max_target(m.max_target);
+        if let Err(code) = self.open_checks(conn, &user, ChannelKind::Extended, max_target) {
             return refuse(self, code);
         }
         // R61/E24: grant at least min_extranonce_size, within the area (R88).
@@ -541,7 +548,7 @@ impl PoolEngine {
         let Some(id) = self.allocate_id() else {
             return refuse(self, open_error::CHANNEL_IDS_EXHAUSTED);
         };
-        let target = self.initial_target(conn, &user, m.nominal_hash_rate, m.max_target);
+        let target = self.initial_target(conn, &user, m.nominal_hash_rate, max_target);
         self.new_channel(
             conn,
             id,
@@ -551,7 +558,7 @@ impl PoolEngine {
             prefix,
             size as u16,
             target,
-            m.max_target,
+            max_target,
             now_ms,
         );
         if let Some(c) = self.connections.get_mut(&conn) {
@@ -580,7 +587,11 @@ impl PoolEngine {
     }
 
     /// Brings a new channel up to date (R76): the active job as a future job followed by a
-    /// SetNewPrevHash naming it, then the pending future jobs.
+    /// SetNewPrevHash naming it, then the pending future jobs. Addressed the way later jobs
+    /// reach the channel (`broadcast_job`): a standard channel of a connection without
+    /// REQUIRES_STANDARD_JOBS gets them through its group (R71), and only if it is the
+    /// group's first member, since the others' group already holds the work. (A NewMiningJob
+    /// there made SRI's mining proxy, which asked for group jobs, panic.)
     fn send_current_work(&mut self, conn: ConnectionId, channel_id: u32) {
         let Some(c) = self.connections.get(&conn) else {
             return;
@@ -589,8 +600,14 @@ impl PoolEngine {
         let Some(ch) = self.channels.get_mut(&channel_id) else {
             return;
         };
+        let via_group = ch.kind == ChannelKind::Standard && !c.standard_jobs();
+        if via_group && c.standard.len() > 1 {
+            return;
+        }
+        let address = if via_group { c.group_id } else { channel_id };
         let send = |job: &Job, ch: &mut Channel, out: &mut VecDeque<(ConnectionId, Message)>| {
             let msg = match ch.kind {
+                _ if via_group => ext_job_msg(job, address, true, rolling, 0),
                 ChannelKind::Extended => ext_job_msg(job, channel_id, true, rolling, 0),
                 ChannelKind::Standard => match standard_root(ch, job) {
                     Some(root) => std_job_msg(job, channel_id, true, root, 0),
@@ -608,7 +625,7 @@ impl PoolEngine {
             if let Some(job) = active {
                 send(job, ch, &mut self.outgoing);
                 self.outgoing
-                    .push_back((conn, prevhash_msg(channel_id, job.id, &tip.fields)));
+                    .push_back((conn, prevhash_msg(address, job.id, &tip.fields)));
             }
         }
         for job in self.jobs.values().filter(|j| j.state == JobState::Future) {
@@ -630,11 +647,12 @@ impl PoolEngine {
             Some(ch) if ch.conn == conn => {}
             _ => return err(self, update_error::INVALID_CHANNEL_ID),
         }
-        if m.maximum_target < self.cfg.min_target {
+        let maximum_target = self.client_max_target(m.maximum_target);
+        if maximum_target < self.cfg.min_target {
             return err(self, update_error::MAX_TARGET_OUT_OF_RANGE);
         }
         // R63: the new maximum bounds the target; the new hash rate re-estimates it.
-        let max = self.effective_max_target(m.maximum_target);
+        let max = self.effective_max_target(maximum_target);
         let target = vardiff::target_for_hashrate(
             &self.cfg.vardiff,
             f64::from(m.nominal_hash_rate),
@@ -642,7 +660,7 @@ impl PoolEngine {
             max,
         );
         if let Some(ch) = self.channels.get_mut(&m.channel_id) {
-            ch.max_target = m.maximum_target;
+            ch.max_target = maximum_target;
             ch.vardiff.restart(now_ms);
         }
         self.apply_target(m.channel_id, target, TargetChangeCause::UpdateChannel);
