@@ -3,7 +3,7 @@ CARGO ?= cargo
 SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
-	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	check-docs capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard node-packages cross-arm
 
@@ -24,7 +24,7 @@ demo:
 	@sh examples/c/demo.sh
 
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated lint test-rust test-vectors test-c test-python test-node demo fuzz
+test: check-generated lint test-rust test-vectors test-c test-python test-node check-docs demo fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -273,3 +273,15 @@ node-packages: node
 # The dashboard with two demo CPU miners: open the printed http:// URL.
 node-dashboard: node
 	node examples/node/dashboard/server.js --demo-miners 2
+
+# ---------------------------------------------------------------------------------------------
+# Every code block of README.md, bindings/*/README.md and docs/*.md compiles: C with
+# $(C_WARN) against include/sv2.h (linked with libsv2.a when it is a whole program), Rust against
+# the sv2 crate, Python with mypy --strict, TypeScript with bindings/node's tsc and types.
+# Blocks that are not whole files name a template in scripts/doc-snippets/ (see the script).
+check-docs: capi-debug python-develop $(NODE_DIR)/node_modules/.bin/tsc
+	python3 scripts/check-doc-snippets.py --cc "$(CC)" --c-warn "$(C_WARN)" --c-libs "target/debug/libsv2.a $(SV2_LIBS_PRIVATE)" \
+	  --python $(PY) --tsc $(NODE_DIR)/node_modules/.bin/tsc
+
+$(NODE_DIR)/node_modules/.bin/tsc:
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund
