@@ -881,9 +881,9 @@ typedef struct sv2_certificate {
 typedef struct sv2_pool_url {
   /**
    * The host, NUL-terminated: a lowercased DNS name or an IP address (IPv6 without brackets,
-   * ready for `getaddrinfo()`).
+   * ready for `getaddrinfo()`). `char`, so that it passes to the C string functions as is.
    */
-  uint8_t host[256];
+  char host[256];
   /**
    * The TCP port.
    */
