@@ -279,9 +279,16 @@ node-dashboard: node
 # $(C_WARN) against include/sv2.h (linked with libsv2.a when it is a whole program), Rust against
 # the sv2 crate, Python with mypy --strict, TypeScript with bindings/node's tsc and types.
 # Blocks that are not whole files name a template in scripts/doc-snippets/ (see the script).
+# Then a self-test: every block of tests/doc-snippets/known-bad.md must be refused.
 check-docs: capi-debug python-develop $(NODE_DIR)/node_modules/.bin/tsc
 	python3 scripts/check-doc-snippets.py --cc "$(CC)" --c-warn "$(C_WARN)" --c-libs "target/debug/libsv2.a $(SV2_LIBS_PRIVATE)" \
 	  --python $(PY) --tsc $(NODE_DIR)/node_modules/.bin/tsc
+	@mkdir -p $(C_OUT)
+	@echo "check-docs self-test: tests/doc-snippets/known-bad.md must be refused block by block"
+	@python3 scripts/check-doc-snippets.py --expect-fail --cc "$(CC)" --c-warn "$(C_WARN)" \
+	  --python $(PY) --tsc $(NODE_DIR)/node_modules/.bin/tsc tests/doc-snippets/known-bad.md > $(C_OUT)/known-bad.out \
+	  || { cat $(C_OUT)/known-bad.out; exit 1; }
+	@tail -n 1 $(C_OUT)/known-bad.out
 
 $(NODE_DIR)/node_modules/.bin/tsc:
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund

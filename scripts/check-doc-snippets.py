@@ -288,6 +288,8 @@ def main() -> int:
     ap.add_argument("docs", nargs="*", help="Markdown files (default: the project's docs)")
     ap.add_argument("--only", action="append", choices=["c", "python", "ts", "rust"],
                     help="check only these languages (repeatable)")
+    ap.add_argument("--expect-fail", action="store_true",
+                    help="self-test: succeed only if every checked block fails")
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     ap.add_argument("--c-warn", default="-Wall -Wextra -Werror -pedantic")
     ap.add_argument("--c-libs", default="", help="link arguments for whole C programs")
@@ -295,6 +297,10 @@ def main() -> int:
     ap.add_argument("--rustc", default=os.environ.get("RUSTC", "rustc"))
     ap.add_argument("--tsc", default=os.path.join(ROOT, "bindings/node/node_modules/.bin/tsc"))
     args = ap.parse_args()
+    # The tools run in a temporary directory: a relative tool path is the caller's.
+    for tool in ("python", "tsc", "rustc"):
+        if os.sep in getattr(args, tool):
+            setattr(args, tool, os.path.abspath(getattr(args, tool)))
 
     blocks: list[Block] = []
     errors: list[str] = []
@@ -335,6 +341,11 @@ def main() -> int:
     checked = sum(1 for b in blocks if b.lang in langs and b.mode != "skip")
     print(f"check-docs: {checked} blocks checked, {failed} failed, {pending} pending, "
           f"{len(errors)} untagged/unknown")
+    if args.expect_fail:
+        passed = [b.where for b in blocks if b.lang in langs and b.mode == "check" and not b.problems]
+        for where in passed:
+            print(f"check-docs --expect-fail: {where} passed, but it must be refused")
+        return 1 if passed or errors else 0
     return 1 if failed or errors else 0
 
 
