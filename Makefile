@@ -119,6 +119,10 @@ VERSION_MINOR := $(word 2,$(subst ., ,$(VERSION)))
 VERSION_PATCH := $(word 3,$(subst ., ,$(VERSION)))
 # Libraries a program linking libsv2.a also needs (rustc --print native-static-libs).
 SV2_LIBS_PRIVATE := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+# The same for sv2.pc, without -lgcc_s: the gcc and clang drivers add the unwinder themselves
+# (libgcc_s as needed, libgcc_eh under -static, where an explicit -lgcc_s fails: there is no
+# libgcc_s.a), so `cc -static ... $(pkg-config --static --libs sv2)` links.
+SV2_PC_LIBS_PRIVATE := $(filter-out -lgcc_s,$(SV2_LIBS_PRIVATE))
 PREFIX ?= /usr/local
 # `make install PROFILE=debug` installs the debug build (test-c uses it to save a release build).
 PROFILE ?= release
@@ -150,8 +154,10 @@ install: capi
 	install -m 755 $(LIB_DIR)/libsv2.so $(DESTDIR)$(PREFIX)/lib/libsv2.so.$(VERSION)
 	ln -sf libsv2.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsv2.so
 	install -m 644 include/sv2.h $(DESTDIR)$(PREFIX)/include/sv2.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@LIBS_PRIVATE@|$(SV2_LIBS_PRIVATE)|g' sv2.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sv2.pc
+	for pc in sv2 sv2-static; do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	      -e 's|@LIBS_PRIVATE@|$(SV2_PC_LIBS_PRIVATE)|g' $$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc || exit 1; \
+	done
 
 # Everything C: header hygiene, tests and examples under ASan+UBSan and under valgrind, the
 # exported symbols, and an install consumed through pkg-config.
@@ -219,17 +225,27 @@ test-c-symbols: $(C_OUT)/lib/.stamp
 	@n=$$(nm -D --defined-only $(C_OUT)/lib/libsv2.so | grep -c ' sv2_'); echo "libsv2.so exports $$n sv2_ symbols and nothing else"
 	readelf -d $(C_OUT)/lib/libsv2.so | grep -q 'SONAME.*libsv2.so.$(VERSION)'
 
-# `make install` into a temporary prefix, then a program built with pkg-config.
+# `make install` into a temporary prefix, then a program built with pkg-config three ways:
+# shared (libsv2.so NEEDED), all static with `--static` (no dynamic section at all) and with the
+# sv2-static module (libsv2.a inside, libc shared); each runs without LD_LIBRARY_PATH except the
+# shared one. The `sv2` tool is installed beside the library and runs.
 test-c-install:
-	rm -rf $(C_OUT)/prefix
+	rm -rf $(C_OUT)/prefix $(C_OUT)/smoke $(C_OUT)/smoke-static $(C_OUT)/smoke-libsv2-static
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(C_OUT)/prefix PROFILE=debug
 	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
 	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke $$(pkg-config --cflags --libs sv2)'
+	readelf -d $(C_OUT)/smoke | grep -q 'NEEDED.*libsv2.so.$(VERSION)'
 	LD_LIBRARY_PATH=$(CURDIR)/$(C_OUT)/prefix/lib $(C_OUT)/smoke
 	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
-	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-static $$(pkg-config --cflags sv2) \
-	    $(CURDIR)/$(C_OUT)/prefix/lib/libsv2.a $$(pkg-config --libs-only-other --static sv2) $$(pkg-config --libs-only-l --static sv2 | sed "s/-lsv2//")'
+	  '$(CC) -static -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-static $$(pkg-config --cflags --static --libs sv2)'
+	@if readelf -d $(C_OUT)/smoke-static | grep -q NEEDED; then \
+	  echo "smoke-static (pkg-config --static --libs sv2, cc -static) is not static:"; readelf -d $(C_OUT)/smoke-static; exit 1; fi
 	$(C_OUT)/smoke-static
+	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
+	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-libsv2-static $$(pkg-config --cflags --libs sv2-static)'
+	@if readelf -d $(C_OUT)/smoke-libsv2-static | grep -q 'NEEDED.*libsv2'; then \
+	  echo "smoke-libsv2-static (pkg-config --libs sv2-static) needs libsv2.so"; exit 1; fi
+	$(C_OUT)/smoke-libsv2-static
 
 # ---------------------------------------------------------------------------------------------
 # ARM Linux firmware: armv7-unknown-linux-gnueabihf (32-bit, hard float) and
