@@ -2,6 +2,41 @@
  * sv2.h: the C API of libsv2, Stratum V2 (sv2-spec 2022) over a sans-I/O Rust core.
  * Licensed MIT OR Apache-2.0.
  *
+ * CONTENTS BY TASK (search for the names; each declaration below is documented)
+ *  Mining device (one handle for handshake, setup, channels, jobs, shares, reconnects):
+ *    config   sv2_miner_config_new, sv2_miner_config_set_pool_url, sv2_miner_config_set_device,
+ *             sv2_miner_config_add_standard_channel, sv2_miner_config_add_extended_channel
+ *    loop     sv2_miner_new, sv2_miner_data_to_send, sv2_miner_poll_timeout,
+ *             sv2_miner_receive_data, sv2_miner_handle_timeout, sv2_miner_peer_closed,
+ *             sv2_miner_next_event (sv2_miner_event, SV2_MINER_EVENT_*), sv2_miner_last_error
+ *    shares   sv2_miner_submit_standard, sv2_miner_submit_extended (sv2_share_receipt)
+ *    failover sv2_miner_set_endpoint, sv2_miner_reconnect
+ *  Work for hashing boards (sv2_work: header, target, version mask; no allocation):
+ *             sv2_work_clone, sv2_work_free, sv2_work_header, sv2_work_midstate,
+ *             sv2_work_rolled_midstates, sv2_work_set_extranonce, sv2_work_max_ntime,
+ *             sv2_work_hash, sv2_work_meets_target, sv2_work_is_block
+ *  Pool (sessions and the engine: channels, jobs from templates, share checks, vardiff):
+ *    config   sv2_pool_config_new, sv2_pool_config_set_noise, sv2_pool_config_set_vardiff
+ *    loop     sv2_pool_new, sv2_pool_accept, sv2_pool_receive_data, sv2_pool_data_to_send,
+ *             sv2_pool_poll_timeout, sv2_pool_handle_timeout, sv2_pool_next_event
+ *             (sv2_pool_event, SV2_POOL_EVENT_*), sv2_pool_peer_closed, sv2_pool_remove
+ *    work     sv2_pool_new_template, sv2_pool_set_prev_hash, sv2_template_source_new,
+ *             sv2_pool_set_target, sv2_pool_snapshot
+ *  Session (one connection of any protocol, messages in and out, no mining logic):
+ *             sv2_client_config_new, sv2_server_config_new, sv2_session_new_client,
+ *             sv2_session_new_server, sv2_session_receive_data, sv2_session_data_to_send,
+ *             sv2_session_next_event (sv2_event), sv2_session_send, sv2_session_send_<msg>
+ *  Codec (standalone frames and the message views):
+ *             sv2_frame_decode, sv2_message_kind, sv2_message_as_<msg> (read-only views),
+ *             sv2_encode_<msg>, sv2_message_encode, sv2_message_free, sv2_bytes_from_str
+ *  Keys, certificates, pool URLs (what `sv2 key` does):
+ *             sv2_authority_key_generate, sv2_server_key_generate, sv2_key_to_text,
+ *             sv2_key_from_text, sv2_certificate_sign, sv2_certificate_verify,
+ *             sv2_certificate_to_text, sv2_certificate_from_text, sv2_pool_url_parse
+ *  Helpers:   sv2_target_to_difficulty, sv2_target_from_difficulty, sv2_target_from_nbits,
+ *             sv2_target_from_share_rate, sv2_target_hashrate, sv2_result_str (SV2_ERR_*),
+ *             sv2_version (SV2_VERSION_*)
+ *
  * CONVENTIONS
  *  - Every symbol, type and macro starts with sv2_ / SV2_. Functions are sv2_<object>_<verb>.
  *  - Objects are opaque handles made by sv2_<object>_new* and freed by sv2_<object>_free;
