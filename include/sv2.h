@@ -14,7 +14,8 @@
  *  Work for hashing boards (sv2_work: header, target, version mask; no allocation):
  *             sv2_work_clone, sv2_work_free, sv2_work_header, sv2_work_midstate,
  *             sv2_work_rolled_midstates, sv2_work_set_extranonce, sv2_work_max_ntime,
- *             sv2_work_hash, sv2_work_meets_target, sv2_work_is_block
+ *             sv2_work_hash, sv2_work_meets_target, sv2_work_is_block,
+ *             sv2_version_rolling_split (disjoint version ranges for N boards)
  *  Pool (sessions and the engine: channels, jobs from templates, share checks, vardiff):
  *    config   sv2_pool_config_new, sv2_pool_config_set_noise, sv2_pool_config_set_vardiff
  *    loop     sv2_pool_new, sv2_pool_accept, sv2_pool_receive_data, sv2_pool_data_to_send,
@@ -2519,6 +2520,23 @@ typedef struct sv2_work {
    */
   const struct sv2_work_internal *internal;
 } sv2_work;
+
+/**
+ * One hashing board's share of a job's version-rolling space (`sv2_version_rolling_split()`):
+ * the board hashes the versions `work->version ^ fixed_bits ^ r` for every `r` made of bits of
+ * `mask`. In a clone of the work given to the board, set `version ^= fixed_bits` and
+ * `version_mask = mask`: `sv2_work_rolled_midstates()` then gives that board's versions only.
+ */
+typedef struct sv2_version_rolling_part {
+  /**
+   * The version bits the board rolls itself (a subset of the job's BIP320 mask).
+   */
+  uint32_t mask;
+  /**
+   * The bits to XOR into the job's version for this board; distinct for every board.
+   */
+  uint32_t fixed_bits;
+} sv2_version_rolling_part;
 
 /**
  * One event of a miner, filled by `sv2_miner_next_event()` into caller storage. Fields not
@@ -5347,6 +5365,22 @@ SV2_MUST_USE sv2_result sv2_work_midstate(const struct sv2_work *work, uint8_t *
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_work_rolled_midstates(const struct sv2_work *work, size_t count, uint32_t *versions_out, uint8_t *midstates_out);
+
+/**
+ * Splits a job's version-rolling space (`work->version_mask`) between `board_count` hashing
+ * boards of one standard channel so that no two boards ever hash the same version: the highest
+ * ⌈log2 board_count⌉ BIP320 bits of the mask carry the board index, the others stay rollable
+ * by every board. Each board gets 1/2^⌈log2 board_count⌉ of the versions (with 3 boards a
+ * quarter each; every version is a whole nonce range, so the unused quarter costs nothing).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `board_count` is 0 or
+ * `board_index >= board_count`; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask has too few BIP320
+ * bits for that many boards (mask 0, the pool forbidding rolling, allows one board only).
+ * In: `mask`: the work's `version_mask` (bits outside BIP320 `0x1fffe000` are ignored).
+ * `board_index`: 0 .. `board_count` - 1. Out: `part_out`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_version_rolling_split(uint32_t mask, uint32_t board_index, uint32_t board_count, struct sv2_version_rolling_part *part_out);
 
 /**
  * Extended work: switches the header template to `extranonce` (recomputes the merkle root
