@@ -3,7 +3,7 @@ CARGO ?= cargo
 SV2 := target/debug/sv2
 
 .PHONY: all build demo test test-rust test-vectors check-generated lint fuzz bench codegen clean-vectors \
-	check-docs capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
+	check-docs capi tool header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard node-packages cross-arm
 
@@ -148,8 +148,13 @@ capi:
 header:
 	$(CARGO) xtask header
 
-install: capi
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+# The `sv2` tool (keys, certificates, decode/encode), installed beside the library.
+tool:
+	$(CARGO) build -p sv2-cli --bin sv2 $(CARGO_PROFILE_FLAG)$(CARGO_TARGET_FLAG)
+
+install: capi tool
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(LIB_DIR)/sv2 $(DESTDIR)$(PREFIX)/bin/sv2
 	install -m 644 $(LIB_DIR)/libsv2.a $(DESTDIR)$(PREFIX)/lib/libsv2.a
 	install -m 755 $(LIB_DIR)/libsv2.so $(DESTDIR)$(PREFIX)/lib/libsv2.so.$(VERSION)
 	ln -sf libsv2.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsv2.so
@@ -246,6 +251,9 @@ test-c-install:
 	@if readelf -d $(C_OUT)/smoke-libsv2-static | grep -q 'NEEDED.*libsv2'; then \
 	  echo "smoke-libsv2-static (pkg-config --libs sv2-static) needs libsv2.so"; exit 1; fi
 	$(C_OUT)/smoke-libsv2-static
+	$(C_OUT)/prefix/bin/sv2 --version | grep -q '^sv2 $(VERSION)$$'
+	$(C_OUT)/prefix/bin/sv2 key check-url stratum2+tcp+plain://127.0.0.1:3336 > /dev/null
+	@echo "test-c-install: bin/sv2, libsv2 through sv2.pc (shared, -static) and sv2-static.pc"
 
 # ---------------------------------------------------------------------------------------------
 # ARM Linux firmware: armv7-unknown-linux-gnueabihf (32-bit, hard float) and
