@@ -249,6 +249,18 @@ pub enum CloseReason {
     Error(SessionError),
 }
 
+/// Whether the first bytes a plaintext server received open a Noise handshake rather than a
+/// SetupConnection frame: a 2-byte length prefix followed by the `STR3`/`STR2` negotiation
+/// magic, or by the 32-byte `-> e` of the legacy form without negotiation (whose prefix, 32,
+/// would be extension type 0x0020: never a SetupConnection, which is extension 0 type 0).
+fn looks_like_noise_handshake(first: &[u8]) -> bool {
+    match first {
+        [_, _, b'S', b'T', b'R', b'3' | b'2', ..] => true,
+        [32, 0, ..] => first.len() >= 6,
+        _ => false,
+    }
+}
+
 /// Which timer expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeoutKind {
@@ -268,6 +280,14 @@ pub enum ProtocolViolation {
     /// The first message was not SetupConnection (R30).
     #[error("the first message must be SetupConnection, got {0:?}")]
     FirstMessageNotSetup(MessageKind),
+    /// A plaintext server's first bytes are the start of a Noise handshake (R30): the client
+    /// uses Noise and the server does not.
+    #[error(
+        "the client started a Noise handshake, but this server is plaintext: the client uses \
+         Noise (a stratum2+tcp://…/<authority key> URL) and the server has no key and \
+         certificate; give the client a stratum2+tcp+plain:// URL or configure the server for Noise"
+    )]
+    NoiseHandshakeOnPlaintext,
     /// SetupConnection arrived on a connection already set up (R154).
     #[error("second SetupConnection on a connection already set up")]
     SecondSetup,
@@ -600,6 +620,13 @@ impl Session {
         match &mut self.transport {
             Some(transport) => self.inbound.push_with(|buf| transport.decrypt(data, buf))?,
             None => self.inbound.push(data),
+        }
+        if self.transport.is_none()
+            && self.role == Role::Server
+            && matches!(self.phase, Phase::Setup)
+            && looks_like_noise_handshake(self.inbound.pending())
+        {
+            return Err(ProtocolViolation::NoiseHandshakeOnPlaintext.into());
         }
         // Setup is handled here; later frames wait for next_event (backpressure).
         while matches!(self.phase, Phase::Setup) {
