@@ -769,14 +769,19 @@ fn plaintext_client_on_a_noise_server_is_told_so() {
         assert!(!text.contains("length prefix 0"), "{text}");
         let events = pair.server_events();
         assert_eq!(closed_reason(&events), Some(&CloseReason::Error(err)));
+        // The client only sees the pool hang up; its error suggests the Noise URL.
         pair.client.peer_closed();
         let events = pair.client_events();
-        assert!(matches!(
-            closed_reason(&events),
-            Some(CloseReason::Error(
-                SessionError::PeerClosedBeforeSetup { .. }
-            ))
-        ));
+        let Some(CloseReason::Error(err @ SessionError::PeerClosedBeforeSetup { .. })) =
+            closed_reason(&events)
+        else {
+            panic!("{events:?}");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("this client is plaintext: if the server speaks Noise"),
+            "{text}"
+        );
     }
 }
 
@@ -810,6 +815,19 @@ fn noise_client_on_a_plaintext_server_is_told_so() {
         );
         let events = pair.server_events();
         assert_eq!(closed_reason(&events), Some(&CloseReason::Error(err)));
+        // The client sees the pool hang up during its handshake; its error suggests plaintext.
+        pair.client.peer_closed();
+        let events = pair.client_events();
+        let Some(CloseReason::Error(err @ SessionError::PeerClosedBeforeSetup { .. })) =
+            closed_reason(&events)
+        else {
+            panic!("{events:?}");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("during the Noise handshake: if the server is plaintext"),
+            "{text}"
+        );
     }
     // A plaintext client's SetupConnection still works on that server, in one-byte pieces.
     let mut server = plaintext_server();

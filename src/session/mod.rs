@@ -338,10 +338,13 @@ pub enum SessionError {
         buffered: usize,
     },
     /// The peer closed the connection before the handshake and setup completed.
-    #[error("peer closed the connection before setup completed ({buffered} bytes of an incomplete message)")]
+    #[error("peer closed the connection before setup completed ({buffered} bytes of an incomplete message){hint}")]
     PeerClosedBeforeSetup {
         /// Bytes of the incomplete message.
         buffered: usize,
+        /// For a client, the likely cause when a server hangs up at once: the other side of a
+        /// URL-scheme mismatch (empty when there is no such guess).
+        hint: &'static str,
     },
     /// `receive_data` would buffer more than `max_buffered_input`: drain `next_event` and
     /// retry (nothing was consumed).
@@ -1094,7 +1097,20 @@ impl Session {
             _ => {
                 let buffered = self.inbound.buffered()
                     + self.transport.as_ref().map_or(0, |t| t.buffered_len());
-                self.fail(SessionError::PeerClosedBeforeSetup { buffered });
+                // A server that hangs up on a new client usually refused its URL scheme: a
+                // Noise server drops a plaintext SetupConnection, a plaintext server a handshake.
+                let hint = match (&self.role, &self.phase, &self.transport) {
+                    (Role::Client, Phase::Handshake(_), _) => {
+                        "; it hung up during the Noise handshake: if the server is plaintext, \
+                         use a stratum2+tcp+plain:// URL"
+                    }
+                    (Role::Client, _, None) => {
+                        "; this client is plaintext: if the server speaks Noise, use its \
+                         stratum2+tcp://HOST:PORT/<authority key> URL"
+                    }
+                    _ => "",
+                };
+                self.fail(SessionError::PeerClosedBeforeSetup { buffered, hint });
             }
         }
     }
