@@ -2,6 +2,42 @@
  * sv2.h: the C API of libsv2, Stratum V2 (sv2-spec 2022) over a sans-I/O Rust core.
  * Licensed MIT OR Apache-2.0.
  *
+ * CONTENTS BY TASK (search for the names; each declaration below is documented)
+ *  Mining device (one handle for handshake, setup, channels, jobs, shares, reconnects):
+ *    config   sv2_miner_config_new, sv2_miner_config_set_pool_url, sv2_miner_config_set_device,
+ *             sv2_miner_config_add_standard_channel, sv2_miner_config_add_extended_channel
+ *    loop     sv2_miner_new, sv2_miner_data_to_send, sv2_miner_poll_timeout,
+ *             sv2_miner_receive_data, sv2_miner_handle_timeout, sv2_miner_peer_closed,
+ *             sv2_miner_next_event (sv2_miner_event, SV2_MINER_EVENT_*), sv2_miner_last_error
+ *    shares   sv2_miner_submit_standard, sv2_miner_submit_extended (sv2_share_receipt)
+ *    failover sv2_miner_set_endpoint, sv2_miner_reconnect
+ *  Work for hashing boards (sv2_work: header, target, version mask; no allocation):
+ *             sv2_work_clone, sv2_work_free, sv2_work_header, sv2_work_midstate,
+ *             sv2_work_rolled_midstates, sv2_work_set_extranonce, sv2_work_max_ntime,
+ *             sv2_work_hash, sv2_work_meets_target, sv2_work_is_block,
+ *             sv2_version_rolling_split (disjoint version ranges for N boards)
+ *  Pool (sessions and the engine: channels, jobs from templates, share checks, vardiff):
+ *    config   sv2_pool_config_new, sv2_pool_config_set_noise, sv2_pool_config_set_vardiff
+ *    loop     sv2_pool_new, sv2_pool_accept, sv2_pool_receive_data, sv2_pool_data_to_send,
+ *             sv2_pool_poll_timeout, sv2_pool_handle_timeout, sv2_pool_next_event
+ *             (sv2_pool_event, SV2_POOL_EVENT_*), sv2_pool_peer_closed, sv2_pool_remove
+ *    work     sv2_pool_new_template, sv2_pool_set_prev_hash, sv2_template_source_new,
+ *             sv2_pool_set_target, sv2_pool_snapshot
+ *  Session (one connection of any protocol, messages in and out, no mining logic):
+ *             sv2_client_config_new, sv2_server_config_new, sv2_session_new_client,
+ *             sv2_session_new_server, sv2_session_receive_data, sv2_session_data_to_send,
+ *             sv2_session_next_event (sv2_event), sv2_session_send, sv2_session_send_<msg>
+ *  Codec (standalone frames and the message views):
+ *             sv2_frame_decode, sv2_message_kind, sv2_message_as_<msg> (read-only views),
+ *             sv2_encode_<msg>, sv2_message_encode, sv2_message_free, sv2_bytes_from_str
+ *  Keys, certificates, pool URLs (what `sv2 key` does):
+ *             sv2_authority_key_generate, sv2_server_key_generate, sv2_key_to_text,
+ *             sv2_key_from_text, sv2_certificate_sign, sv2_certificate_verify,
+ *             sv2_certificate_to_text, sv2_certificate_from_text, sv2_pool_url_parse
+ *  Helpers:   sv2_target_to_difficulty, sv2_target_from_difficulty, sv2_target_from_nbits,
+ *             sv2_target_from_share_rate, sv2_target_hashrate, sv2_result_str (SV2_ERR_*),
+ *             sv2_version (SV2_VERSION_*)
+ *
  * CONVENTIONS
  *  - Every symbol, type and macro starts with sv2_ / SV2_. Functions are sv2_<object>_<verb>.
  *  - Objects are opaque handles made by sv2_<object>_new* and freed by sv2_<object>_free;
@@ -901,9 +937,9 @@ typedef struct sv2_certificate {
 typedef struct sv2_pool_url {
   /**
    * The host, NUL-terminated: a lowercased DNS name or an IP address (IPv6 without brackets,
-   * ready for `getaddrinfo()`).
+   * ready for `getaddrinfo()`). `char`, so that it passes to the C string functions as is.
    */
-  uint8_t host[256];
+  char host[256];
   /**
    * The TCP port.
    */
@@ -2504,6 +2540,23 @@ typedef struct sv2_work {
    */
   const struct sv2_work_internal *internal;
 } sv2_work;
+
+/**
+ * One hashing board's share of a job's version-rolling space (`sv2_version_rolling_split()`):
+ * the board hashes the versions `work->version ^ fixed_bits ^ r` for every `r` made of bits of
+ * `mask`. In a clone of the work given to the board, set `version ^= fixed_bits` and
+ * `version_mask = mask`: `sv2_work_rolled_midstates()` then gives that board's versions only.
+ */
+typedef struct sv2_version_rolling_part {
+  /**
+   * The version bits the board rolls itself (a subset of the job's BIP320 mask).
+   */
+  uint32_t mask;
+  /**
+   * The bits to XOR into the job's version for this board; distinct for every board.
+   */
+  uint32_t fixed_bits;
+} sv2_version_rolling_part;
 
 /**
  * One event of a miner, filled by `sv2_miner_next_event()` into caller storage. Fields not
@@ -5334,6 +5387,22 @@ SV2_MUST_USE sv2_result sv2_work_midstate(const struct sv2_work *work, uint8_t *
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_work_rolled_midstates(const struct sv2_work *work, size_t count, uint32_t *versions_out, uint8_t *midstates_out);
+
+/**
+ * Splits a job's version-rolling space (`work->version_mask`) between `board_count` hashing
+ * boards of one standard channel so that no two boards ever hash the same version: the highest
+ * ⌈log2 board_count⌉ BIP320 bits of the mask carry the board index, the others stay rollable
+ * by every board. Each board gets 1/2^⌈log2 board_count⌉ of the versions (with 3 boards a
+ * quarter each; every version is a whole nonce range, so the unused quarter costs nothing).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `board_count` is 0 or
+ * `board_index >= board_count`; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask has too few BIP320
+ * bits for that many boards (mask 0, the pool forbidding rolling, allows one board only).
+ * In: `mask`: the work's `version_mask` (bits outside BIP320 `0x1fffe000` are ignored).
+ * `board_index`: 0 .. `board_count` - 1. Out: `part_out`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_version_rolling_split(uint32_t mask, uint32_t board_index, uint32_t board_count, struct sv2_version_rolling_part *part_out);
 
 /**
  * Extended work: switches the header template to `extranonce` (recomputes the merkle root

@@ -747,3 +747,91 @@ fn braiins_dialect_session() {
     let mut pair = pair_with(client, server);
     exercise(&mut pair);
 }
+
+/// Issue 14: a plaintext client reaching a Noise pool. The pool's error says that it speaks
+/// Noise and the client is plaintext (it said "Noise message with length prefix 0"); the
+/// client, whose socket the pool then closes, ends before setup.
+#[test]
+fn plaintext_client_on_a_noise_server_is_told_so() {
+    for profile in [NoiseProfile::Sri2023, NoiseProfile::Braiins2021] {
+        let (_, noise_server) = noise_configs(profile, Cipher::ChaChaPoly);
+        let mut pair = mining_pair(ClientSecurity::Plaintext, noise_server);
+        let err = pair.pump().unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::Noise(sv2::noise::NoiseError::PlaintextPeer)
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("server speaks Noise and the client is plaintext"),
+            "{text}"
+        );
+        assert!(!text.contains("length prefix 0"), "{text}");
+        let events = pair.server_events();
+        assert_eq!(closed_reason(&events), Some(&CloseReason::Error(err)));
+        // The client only sees the pool hang up; its error suggests the Noise URL.
+        pair.client.peer_closed();
+        let events = pair.client_events();
+        let Some(CloseReason::Error(err @ SessionError::PeerClosedBeforeSetup { .. })) =
+            closed_reason(&events)
+        else {
+            panic!("{events:?}");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("this client is plaintext: if the server speaks Noise"),
+            "{text}"
+        );
+    }
+}
+
+/// Issue 14, the reverse: a Noise client reaching a plaintext pool. The pool says that the
+/// client started a Noise handshake (it said "frame payload of 3363412 bytes exceeds the
+/// configured maximum"), whatever the negotiation form, and closes at once instead of waiting
+/// for a frame that never comes (R30: the first message must be SetupConnection).
+#[test]
+fn noise_client_on_a_plaintext_server_is_told_so() {
+    let forms = [
+        (NoiseProfile::Sri2023, true),      // STR3
+        (NoiseProfile::Braiins2021, true),  // STR2
+        (NoiseProfile::Braiins2021, false), // no negotiation: `-> e` first
+    ];
+    for (profile, negotiate) in forms {
+        let (mut noise_client, _) = noise_configs(profile, Cipher::ChaChaPoly);
+        if let ClientSecurity::Noise(initiator) = &mut noise_client {
+            initiator.negotiate = negotiate;
+        }
+        let mut pair = mining_pair(noise_client, ServerSecurity::Plaintext);
+        let err = pair.pump().unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::Protocol(ProtocolViolation::NoiseHandshakeOnPlaintext),
+            "{profile:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("client started a Noise handshake, but this server is plaintext"),
+            "{text}"
+        );
+        let events = pair.server_events();
+        assert_eq!(closed_reason(&events), Some(&CloseReason::Error(err)));
+        // The client sees the pool hang up during its handshake; its error suggests plaintext.
+        pair.client.peer_closed();
+        let events = pair.client_events();
+        let Some(CloseReason::Error(err @ SessionError::PeerClosedBeforeSetup { .. })) =
+            closed_reason(&events)
+        else {
+            panic!("{events:?}");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("during the Noise handshake: if the server is plaintext"),
+            "{text}"
+        );
+    }
+    // A plaintext client's SetupConnection still works on that server, in one-byte pieces.
+    let mut server = plaintext_server();
+    for byte in setup_frame() {
+        server.receive_data(&[byte], 0).unwrap();
+    }
+}

@@ -410,3 +410,90 @@ fn check_url() {
     let err = fails(&["key", "check-url", "stratum2+tcp://thepool.com:3336"]);
     assert!(err.contains("missing pool authority key"), "{err}");
 }
+
+/// `sv2 key sign` without --valid-from back-dates the certificate by five minutes, so that a
+/// miner whose clock is a few minutes slow accepts it (it refuses a certificate not valid yet
+/// at its own time, R29); an explicit `--valid-from now` still starts now.
+#[test]
+fn sign_back_dates_valid_from_for_slow_miner_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth_key = dir.path().join("authority.key");
+    let server_key = dir.path().join("server.key");
+    let out = ok(&["key", "gen-authority", "--secret-out", p(&auth_key)]);
+    let authority = key_after(&out, "authority public key:");
+    let out = ok(&["key", "gen-server", "--secret-out", p(&server_key)]);
+    let server = key_after(&out, "server public key:");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let valid_from_of = |cert: &Path| -> u64 {
+        let shown = ok(&["key", "show", p(cert)]);
+        key_after(&shown, "valid_from:")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+
+    let cert = dir.path().join("server.cert");
+    ok(&[
+        "key",
+        "sign",
+        "--authority-secret",
+        p(&auth_key),
+        "--server-public",
+        &server,
+        "--valid-for",
+        "1d",
+        "--out",
+        p(&cert),
+    ]);
+    let valid_from = valid_from_of(&cert);
+    assert!(
+        (now.saturating_sub(330)..=now.saturating_sub(299)).contains(&valid_from),
+        "valid_from {valid_from}, now {now}"
+    );
+    // A miner two minutes behind accepts it.
+    let slow = (now - 120).to_string();
+    ok(&[
+        "key",
+        "verify-cert",
+        "--cert",
+        p(&cert),
+        "--authority-public",
+        &authority,
+        "--now",
+        &slow,
+    ]);
+
+    // `--valid-from now`: starts now, and that slow miner refuses it as not valid yet.
+    let cert_now = dir.path().join("server-now.cert");
+    ok(&[
+        "key",
+        "sign",
+        "--authority-secret",
+        p(&auth_key),
+        "--server-public",
+        &server,
+        "--valid-from",
+        "now",
+        "--valid-for",
+        "1d",
+        "--out",
+        p(&cert_now),
+    ]);
+    assert!(valid_from_of(&cert_now) >= now);
+    let err = fails(&[
+        "key",
+        "verify-cert",
+        "--cert",
+        p(&cert_now),
+        "--authority-public",
+        &authority,
+        "--now",
+        &slow,
+    ]);
+    assert!(err.contains("not valid yet"), "{err}");
+}

@@ -351,6 +351,61 @@ pub extern "C" fn sv2_work_rolled_midstates(
     })
 }
 
+/// One hashing board's share of a job's version-rolling space (`sv2_version_rolling_split()`):
+/// the board hashes the versions `work->version ^ fixed_bits ^ r` for every `r` made of bits of
+/// `mask`. In a clone of the work given to the board, set `version ^= fixed_bits` and
+/// `version_mask = mask`: `sv2_work_rolled_midstates()` then gives that board's versions only.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sv2_version_rolling_part {
+    /// The version bits the board rolls itself (a subset of the job's BIP320 mask).
+    pub mask: u32,
+    /// The bits to XOR into the job's version for this board; distinct for every board.
+    pub fixed_bits: u32,
+}
+
+/// Splits a job's version-rolling space (`work->version_mask`) between `board_count` hashing
+/// boards of one standard channel so that no two boards ever hash the same version: the highest
+/// ⌈log2 board_count⌉ BIP320 bits of the mask carry the board index, the others stay rollable
+/// by every board. Each board gets 1/2^⌈log2 board_count⌉ of the versions (with 3 boards a
+/// quarter each; every version is a whole nonce range, so the unused quarter costs nothing).
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `board_count` is 0 or
+/// `board_index >= board_count`; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask has too few BIP320
+/// bits for that many boards (mask 0, the pool forbidding rolling, allows one board only).
+/// In: `mask`: the work's `version_mask` (bits outside BIP320 `0x1fffe000` are ignored).
+/// `board_index`: 0 .. `board_count` - 1. Out: `part_out`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_version_rolling_split(
+    mask: u32,
+    board_index: u32,
+    board_count: u32,
+    part_out: *mut sv2_version_rolling_part,
+) -> sv2_result {
+    boundary(|| {
+        let out = out_ptr(part_out, "part_out")?;
+        let part =
+            crate::mining::split_version_rolling(mask, board_index, board_count).map_err(|e| {
+                match e {
+                    crate::mining::MathError::VersionSpaceTooSmall { .. } => {
+                        Error::new(SV2_ERR_ROLLING_NOT_ALLOWED, e.to_string())
+                    }
+                    _ => Error::from(e),
+                }
+            })?;
+        write_out(
+            out,
+            sv2_version_rolling_part {
+                mask: part.mask,
+                fixed_bits: part.fixed_bits,
+            },
+        );
+        Ok(())
+    })
+}
+
 /// Extended work: switches the header template to `extranonce` (recomputes the merkle root
 /// from the coinbase pieces: one coinbase txid and one SHA256d per merkle level). The new
 /// `header` and `extranonce` fields are written into `work`.

@@ -473,6 +473,7 @@ impl From<NoiseError> for Error {
     fn from(e: NoiseError) -> Self {
         let code = match &e {
             NoiseError::ZeroLengthMessage
+            | NoiseError::PlaintextPeer
             | NoiseError::MessageTooLong { .. }
             | NoiseError::MessageTooShort { .. }
             | NoiseError::UnexpectedHandshakeLength { .. }
@@ -509,6 +510,7 @@ impl From<SessionError> for Error {
                 ProtocolViolation::WrongDirection(_) => SV2_ERR_WRONG_DIRECTION,
                 ProtocolViolation::VersionNotOffered(_) => SV2_ERR_VERSION,
                 ProtocolViolation::FirstMessageNotSetup(_)
+                | ProtocolViolation::NoiseHandshakeOnPlaintext
                 | ProtocolViolation::SecondSetup
                 | ProtocolViolation::UnexpectedSetupReply(_) => SV2_ERR_PROTOCOL,
             },

@@ -279,7 +279,8 @@ pub extern "C" fn sv2_client_config_set_pool_url(
 ) -> sv2_result {
     with_mut(config, |c| {
         let url = in_ref(url, "url")?;
-        let host = CStr::from_bytes_until_nul(&url.host)
+        let host_bytes = url.host.map(|c| c as u8);
+        let host = CStr::from_bytes_until_nul(&host_bytes)
             .map_err(|_| Error::new(SV2_ERR_INVALID_ARG, "url host is not NUL-terminated"))?;
         let security = if url.noise {
             let text = AuthorityPublicKey::from_bytes(url.authority_key).to_text();

@@ -450,6 +450,12 @@ impl NoiseHandshake {
     /// The lengths each step accepts.
     fn check_length(&self, len: usize) -> Result<(), NoiseError> {
         if len == 0 {
+            // A server's first bytes with a zero prefix: the 0x0000 extension type of a
+            // plaintext frame (SetupConnection), from a client that is not using Noise.
+            if matches!(self.step, Step::AwaitFirst) && matches!(self.role, Role::Responder { .. })
+            {
+                return Err(NoiseError::PlaintextPeer);
+            }
             return Err(NoiseError::ZeroLengthMessage);
         }
         // (step name, the one or two lengths it accepts)

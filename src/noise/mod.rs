@@ -143,6 +143,14 @@ pub enum NoiseError {
     /// a key or a tag).
     #[error("Noise message with length prefix 0")]
     ZeroLengthMessage,
+    /// The first bytes a Noise server received are a plaintext Stratum V2 frame: its
+    /// extension type 0x0000 reads as a Noise length prefix of 0. The client is not using Noise.
+    #[error(
+        "the client sent a plaintext Stratum V2 frame where this server expects a Noise handshake: \
+         the server speaks Noise and the client is plaintext (a stratum2+tcp+plain:// URL?); \
+         give the client the pool's stratum2+tcp://HOST:PORT/<authority key> URL"
+    )]
+    PlaintextPeer,
     /// A length prefix larger than any message allowed at this point of the protocol.
     #[error("Noise message of {len} bytes where at most {max} are allowed")]
     MessageTooLong {

@@ -249,6 +249,18 @@ pub enum CloseReason {
     Error(SessionError),
 }
 
+/// Whether the first bytes a plaintext server received open a Noise handshake rather than a
+/// SetupConnection frame: a 2-byte length prefix followed by the `STR3`/`STR2` negotiation
+/// magic, or by the 32-byte `-> e` of the legacy form without negotiation (whose prefix, 32,
+/// would be extension type 0x0020: never a SetupConnection, which is extension 0 type 0).
+fn looks_like_noise_handshake(first: &[u8]) -> bool {
+    match first {
+        [_, _, b'S', b'T', b'R', b'3' | b'2', ..] => true,
+        [32, 0, ..] => first.len() >= 6,
+        _ => false,
+    }
+}
+
 /// Which timer expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeoutKind {
@@ -268,6 +280,14 @@ pub enum ProtocolViolation {
     /// The first message was not SetupConnection (R30).
     #[error("the first message must be SetupConnection, got {0:?}")]
     FirstMessageNotSetup(MessageKind),
+    /// A plaintext server's first bytes are the start of a Noise handshake (R30): the client
+    /// uses Noise and the server does not.
+    #[error(
+        "the client started a Noise handshake, but this server is plaintext: the client uses \
+         Noise (a stratum2+tcp://…/<authority key> URL) and the server has no key and \
+         certificate; give the client a stratum2+tcp+plain:// URL or configure the server for Noise"
+    )]
+    NoiseHandshakeOnPlaintext,
     /// SetupConnection arrived on a connection already set up (R154).
     #[error("second SetupConnection on a connection already set up")]
     SecondSetup,
@@ -318,10 +338,13 @@ pub enum SessionError {
         buffered: usize,
     },
     /// The peer closed the connection before the handshake and setup completed.
-    #[error("peer closed the connection before setup completed ({buffered} bytes of an incomplete message)")]
+    #[error("peer closed the connection before setup completed ({buffered} bytes of an incomplete message){hint}")]
     PeerClosedBeforeSetup {
         /// Bytes of the incomplete message.
         buffered: usize,
+        /// For a client, the likely cause when a server hangs up at once: the other side of a
+        /// URL-scheme mismatch (empty when there is no such guess).
+        hint: &'static str,
     },
     /// `receive_data` would buffer more than `max_buffered_input`: drain `next_event` and
     /// retry (nothing was consumed).
@@ -600,6 +623,13 @@ impl Session {
         match &mut self.transport {
             Some(transport) => self.inbound.push_with(|buf| transport.decrypt(data, buf))?,
             None => self.inbound.push(data),
+        }
+        if self.transport.is_none()
+            && self.role == Role::Server
+            && matches!(self.phase, Phase::Setup)
+            && looks_like_noise_handshake(self.inbound.pending())
+        {
+            return Err(ProtocolViolation::NoiseHandshakeOnPlaintext.into());
         }
         // Setup is handled here; later frames wait for next_event (backpressure).
         while matches!(self.phase, Phase::Setup) {
@@ -1073,7 +1103,20 @@ impl Session {
             _ => {
                 let buffered = self.inbound.buffered()
                     + self.transport.as_ref().map_or(0, |t| t.buffered_len());
-                self.fail(SessionError::PeerClosedBeforeSetup { buffered });
+                // A server that hangs up on a new client usually refused its URL scheme: a
+                // Noise server drops a plaintext SetupConnection, a plaintext server a handshake.
+                let hint = match (&self.role, &self.phase, &self.transport) {
+                    (Role::Client, Phase::Handshake(_), _) => {
+                        "; it hung up during the Noise handshake: if the server is plaintext, \
+                         use a stratum2+tcp+plain:// URL"
+                    }
+                    (Role::Client, _, None) => {
+                        "; this client is plaintext: if the server speaks Noise, use its \
+                         stratum2+tcp://HOST:PORT/<authority key> URL"
+                    }
+                    _ => "",
+                };
+                self.fail(SessionError::PeerClosedBeforeSetup { buffered, hint });
             }
         }
     }

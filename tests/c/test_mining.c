@@ -154,6 +154,66 @@ static uint32_t le32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Scatters the low bits of `counter` into the set bits of `mask` (as the library rolls). */
+static uint32_t deposit(uint32_t counter, uint32_t mask) {
+    uint32_t out = 0, bit;
+    for (bit = 1; bit && mask; bit <<= 1) {
+        if (!(mask & bit)) continue;
+        if (counter & 1) out |= bit;
+        counter >>= 1;
+        mask &= ~bit;
+    }
+    return out;
+}
+
+/* R148 / firmware guide: three boards on one standard channel split the job's BIP320 version
+ * space; their versions never overlap and each board's clone rolls only its own. */
+static void version_split(const sv2_work *w) {
+    enum { BOARDS = 3 };
+    sv2_version_rolling_part part[BOARDS], one;
+    uint32_t versions[BOARDS][8], r, b, i, j, k, in_parts[BOARDS] = {0, 0, 0}, outside = 0;
+    uint8_t mids[8 * 32];
+    int overlap = 0, outside_part = 0;
+
+    for (b = 0; b < BOARDS; b++) {
+        sv2_work *clone = NULL;
+        CHECK_OK(sv2_version_rolling_split(w->version_mask, b, BOARDS, &part[b]));
+        CHECK((part[b].mask & part[b].fixed_bits) == 0 && (part[b].mask & ~w->version_mask) == 0);
+        CHECK_OK(sv2_work_clone(w, &clone));
+        clone->version ^= part[b].fixed_bits;
+        clone->version_mask = part[b].mask;
+        CHECK_OK(sv2_work_rolled_midstates(clone, 8, versions[b], mids));
+        for (i = 0; i < 8; i++)
+            if (((versions[b][i] ^ w->version) & ~part[b].mask) != part[b].fixed_bits) outside_part = 1;
+        sv2_work_free(clone);
+    }
+    CHECK(!outside_part);
+    for (b = 0; b < BOARDS; b++)
+        for (i = 0; i < 8; i++)
+            for (j = 0; j < BOARDS; j++)
+                for (k = 0; k < 8; k++)
+                    if ((b != j || i != k) && versions[b][i] == versions[j][k]) overlap = 1;
+    CHECK(!overlap);
+    /* Every one of the 65 536 versions is in at most one part; each part has a quarter. */
+    for (r = 0; r < 65536; r++) {
+        uint32_t v = w->version ^ deposit(r, 0x1fffe000u), owners = 0;
+        for (b = 0; b < BOARDS; b++)
+            if (((v ^ w->version) & ~part[b].mask) == part[b].fixed_bits) { owners++; in_parts[b]++; }
+        if (owners == 0) outside++;
+        if (owners > 1) overlap = 1;
+    }
+    CHECK(!overlap);
+    CHECK(in_parts[0] == 16384 && in_parts[1] == 16384 && in_parts[2] == 16384 && outside == 16384);
+    /* One board gets everything; no boards, a bad index or a mask too small are refused. */
+    CHECK_OK(sv2_version_rolling_split(0x1fffe000u, 0, 1, &one));
+    CHECK(one.mask == 0x1fffe000u && one.fixed_bits == 0);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 0, 0, &one), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 3, 3, &one), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_version_rolling_split(0, 0, 2, &one), SV2_ERR_ROLLING_NOT_ALLOWED);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 0, 65537, &one), SV2_ERR_ROLLING_NOT_ALLOWED);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 0, 2, NULL), SV2_ERR_NULL_ARG);
+}
+
 static void work_helpers(const sv2_work *w) {
     uint8_t header[80], hash[32], mid[32], mids[4 * 32];
     uint32_t versions[4];
@@ -195,6 +255,7 @@ static void work_helpers(const sv2_work *w) {
     CHECK(!sv2_work_meets_target(&copy, hash));
     memset(copy.target, 0xff, 32);
     CHECK(sv2_work_meets_target(&copy, hash));
+    version_split(w);
 }
 
 static void targets(void) {

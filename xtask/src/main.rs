@@ -2026,9 +2026,54 @@ fn check_documented(header: &str) -> Result<(), String> {
     }
 }
 
+/// Every name the header's opening table of contents mentions is declared below it, so that
+/// the table cannot point at a renamed or removed function (`sv2_x_<msg>` stands for a family).
+fn check_contents(header: &str) -> Result<(), String> {
+    let Some(start) = header.find("CONTENTS BY TASK") else {
+        return Err("include/sv2.h: cbindgen.toml's header lost its CONTENTS BY TASK".into());
+    };
+    let end = header[start..]
+        .find("\n *\n")
+        .map_or(header.len(), |n| start + n);
+    let body = &header[end..];
+    let mut missing = Vec::new();
+    for word in
+        header[start..end].split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '<'))
+    {
+        let name = word.trim_end_matches('_');
+        let is_name = name.starts_with("sv2_") || name.starts_with("SV2_");
+        if !is_name || word.contains('<') {
+            continue;
+        }
+        let family = word.ends_with('_'); // SV2_MINER_EVENT_*: some macro starts with it
+        let declared = if family {
+            body.contains(&format!("#define {word}"))
+        } else {
+            [" ", "*"]
+                .iter()
+                .any(|before| body.contains(&format!("{before}{name}(") as &str))
+                || body.contains(&format!("struct {name} "))
+                || body.contains(&format!("typedef uint32_t {name};"))
+                || body.contains(&format!("#define {name} "))
+        };
+        if !declared {
+            missing.push(word.to_string());
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cbindgen.toml: the CONTENTS of sv2.h name what the header does not declare: {}",
+            missing.join(", ")
+        ))
+    }
+}
+
 fn header(root: &Path, check: bool) -> Result<(), String> {
     let text = render_header(root)?;
     check_documented(&text)?;
+    check_contents(&text)?;
     let path = root.join("include/sv2.h");
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if current == text {

@@ -65,6 +65,25 @@ test('two sessions back to back: Noise handshake, setup, messages both ways', ()
   assert.throws(() => client.send({ type: 'CloseChannel', channelId: 1, reasonCode: '' }), (e) => e.code === 'SV2_ERR_CLOSED' && e.errno === 105)
 })
 
+test('a URL-scheme mismatch says which side speaks Noise, both ways (issue 14)', () => {
+  // A plaintext client on a Noise server: was "Noise message with length prefix 0".
+  let client = sv2.Session.client({ plaintext: true, vendor: 'node-test' }, 0)
+  let server = sv2.Session.server(noiseServer, 0)
+  let [, se] = settle(client, server)
+  let closed = se.find((e) => e.type === 'Closed')
+  assert.ok(closed, JSON.stringify(se))
+  assert.equal(closed.reason.code, 'SV2_ERR_NOISE_MALFORMED')
+  assert.match(closed.reason.message, /server speaks Noise and the client is plaintext/)
+  // A Noise client on a plaintext server: was a frame too large, or a wait for the timeout.
+  client = sv2.Session.client({ authorityKey: authority.publicKey, vendor: 'node-test' }, 0)
+  server = sv2.Session.server({ plaintext: true }, 0)
+  ;[, se] = settle(client, server)
+  closed = se.find((e) => e.type === 'Closed')
+  assert.ok(closed, JSON.stringify(se))
+  assert.equal(closed.reason.code, 'SV2_ERR_PROTOCOL')
+  assert.match(closed.reason.message, /client started a Noise handshake, but this server is plaintext/)
+})
+
 test('a certificate from another authority closes the client with a NoiseError code', () => {
   const other = sv2.generateAuthorityKeypair(seed(13))
   const client = sv2.Session.client({ authorityKey: other.publicKey }, 0)

@@ -220,6 +220,7 @@ fn certificate_code(e: &CertificateError) -> (&'static str, u32) {
 fn noise_code(e: &NoiseError) -> (&'static str, u32) {
     match e {
         NoiseError::ZeroLengthMessage
+        | NoiseError::PlaintextPeer
         | NoiseError::MessageTooLong { .. }
         | NoiseError::MessageTooShort { .. }
         | NoiseError::UnexpectedHandshakeLength { .. }
@@ -260,6 +261,7 @@ pub fn session_code(e: &SessionError) -> (&'static str, u32) {
             ProtocolViolation::WrongDirection(_) => WRONG_DIRECTION,
             ProtocolViolation::VersionNotOffered(_) => VERSION,
             ProtocolViolation::FirstMessageNotSetup(_)
+            | ProtocolViolation::NoiseHandshakeOnPlaintext
             | ProtocolViolation::SecondSetup
             | ProtocolViolation::UnexpectedSetupReply(_) => PROTOCOL,
         },

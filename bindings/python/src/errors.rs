@@ -272,6 +272,7 @@ pub fn code_of_certificate_check(e: &CertificateCheckError) -> ResultCode {
 pub fn code_of_noise(e: &CoreNoiseError) -> ResultCode {
     match e {
         CoreNoiseError::ZeroLengthMessage
+        | CoreNoiseError::PlaintextPeer
         | CoreNoiseError::MessageTooLong { .. }
         | CoreNoiseError::MessageTooShort { .. }
         | CoreNoiseError::UnexpectedHandshakeLength { .. }
@@ -306,6 +307,7 @@ pub fn code_of_session(e: &SessionError) -> ResultCode {
             ProtocolViolation::WrongDirection(_) => ResultCode::WRONG_DIRECTION,
             ProtocolViolation::VersionNotOffered(_) => ResultCode::VERSION,
             ProtocolViolation::FirstMessageNotSetup(_)
+            | ProtocolViolation::NoiseHandshakeOnPlaintext
             | ProtocolViolation::SecondSetup
             | ProtocolViolation::UnexpectedSetupReply(_) => ResultCode::PROTOCOL,
         },

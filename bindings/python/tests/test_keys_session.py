@@ -204,6 +204,25 @@ def test_wrong_authority_key_fails_handshake() -> None:
     assert isinstance(closed, sv2.Closed) and closed.reason == "error" and closed.code == sv2.ResultCode.CERT_BAD_SIGNATURE
 
 
+def test_url_scheme_mismatch_says_which_side_speaks_noise() -> None:
+    """Issue 14: a plaintext client on a Noise server, and a Noise client on a plaintext
+    server, get an error naming the mismatch (it was "Noise message with length prefix 0")."""
+    authority, server_key, cert = make_keys()
+    noise_server = sv2.Session.server(sv2.ServerConfig(static_key=server_key, certificate=cert), now_ms=0)
+    plain_client = sv2.Session.client(sv2.ClientConfig(plaintext=True, vendor="test"), now_ms=0)
+    with pytest.raises(sv2.NoiseError) as noise_info:
+        pump(plain_client, noise_server, 0)
+    assert noise_info.value.code == sv2.ResultCode.NOISE_MALFORMED
+    assert "server speaks Noise and the client is plaintext" in str(noise_info.value)
+
+    plain_server = sv2.Session.server(sv2.ServerConfig(plaintext=True), now_ms=0)
+    noise_client = sv2.Session.client(sv2.ClientConfig(authority_key=authority.public_key()), now_ms=0)
+    with pytest.raises(sv2.ProtocolError) as plain_info:
+        pump(noise_client, plain_server, 0)
+    assert plain_info.value.code == sv2.ResultCode.PROTOCOL
+    assert "client started a Noise handshake, but this server is plaintext" in str(plain_info.value)
+
+
 def test_expired_certificate_is_refused() -> None:
     authority, server_key, cert = make_keys()
     server = sv2.Session.server(sv2.ServerConfig(static_key=server_key, certificate=cert), now_ms=0)
