@@ -107,6 +107,12 @@ export declare class PoolServer {
   remove(conn: number): void
   /** A new block template (a `NewTemplate` message); returns the job id it became. */
   newTemplate(template: Message, nowMs?: number | undefined | null): number
+  /**
+   * The next block from a synthetic source, given to the pool. Unless the source has fixed
+   * `nbits`, its network target is `blockDifficultyFactor` times harder than the hardest
+   * share target, so blocks stay rare next to shares.
+   */
+  nextSyntheticBlock(source: SyntheticTemplateSource, headerTimestamp: number, nowMs?: number | undefined | null): void
   /** A new chain tip (a `TdpSetNewPrevHash` message). */
   setPrevHash(prevHash: Message, nowMs?: number | undefined | null): void
   /**
@@ -686,6 +692,12 @@ export interface PoolConfig {
   maxChannelsPerConnection?: number
   /** Variable difficulty. */
   vardiff?: VardiffConfig
+  /**
+   * Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
+   * many times harder than the hardest share target (>= 1, default 1000: about one share
+   * in 1000 is a block).
+   */
+  blockDifficultyFactor?: number
 }
 
 /** What the pool reports. `switch (event.type)` narrows it. */
@@ -946,8 +958,9 @@ export interface SyntheticOptions {
   /** Add a witness commitment output. */
   witnessCommitment?: boolean
   /**
-   * Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
-   * blocks).
+   * A fixed network difficulty as nBits. Default: through `PoolServer.nextSyntheticBlock`,
+   * `blockDifficultyFactor` times harder than the share target; `nextBlock` alone uses
+   * regtest's 0x207fffff (about half of all hashes are blocks).
    */
   nbits?: number
 }

@@ -15,7 +15,10 @@
 //! // on Closed event:  write what is left, close the socket, pool.remove(conn)
 //! ```
 
-use super::pool::{ConnectionId, EngineError, PoolConfig, PoolEngine, PoolEvent, PoolPolicy};
+use super::pool::{
+    ConnectionId, EngineError, PoolConfig, PoolEngine, PoolEvent, PoolPolicy,
+    SyntheticTemplateSource,
+};
 use crate::messages::SetupConnection;
 use crate::messages::{NewTemplate, Protocol, TdpSetNewPrevHash};
 use crate::session::{CloseReason, Event, ProtocolSupport, ServerConfig, Session, SessionError};
@@ -101,13 +104,22 @@ impl PoolServer {
     /// A pool serving the Mining protocol with `server` (security, dialect, limits; its
     /// protocol list is replaced by the Mining support the engine's configuration implies).
     pub fn new(
-        mut server: ServerConfig,
+        server: ServerConfig,
         pool: PoolConfig,
         policy: Box<dyn PoolPolicy>,
     ) -> Result<PoolServer, EngineError> {
-        server.protocols = vec![mining_support(&pool)];
-        Ok(PoolServer {
-            engine: PoolEngine::new(pool, policy)?,
+        Ok(PoolServer::with_engine(
+            server,
+            PoolEngine::new(pool, policy)?,
+        ))
+    }
+
+    /// A pool serving the Mining protocol with `server` around an existing `engine` (bindings
+    /// that build and check the engine's configuration themselves).
+    pub fn with_engine(mut server: ServerConfig, engine: PoolEngine) -> PoolServer {
+        server.protocols = vec![mining_support(engine.config())];
+        PoolServer {
+            engine,
             config: server,
             sessions: HashMap::new(),
             dirty: VecDeque::new(),
@@ -115,7 +127,7 @@ impl PoolServer {
             events: VecDeque::new(),
             next_conn: 1,
             now_ms: 0,
-        })
+        }
     }
 
     /// The engine (statistics, snapshots, server-initiated actions).
@@ -203,6 +215,28 @@ impl PoolServer {
     ) -> Result<(), EngineError> {
         self.now_ms = now_ms;
         self.engine.set_prev_hash(prev_hash, now_ms)
+    }
+
+    /// The next block from a synthetic source, given to the pool (every channel gets a new
+    /// clean job). Unless the source has a fixed difficulty, its network target is
+    /// `block_difficulty_factor` times harder than the hardest open channel's share target
+    /// (without channels, than `max_target`), so blocks stay rare next to shares and few
+    /// shares go stale on the prevhash changes (issue 14).
+    pub fn next_synthetic_block(
+        &mut self,
+        source: &mut SyntheticTemplateSource,
+        header_timestamp: u32,
+        now_ms: u64,
+    ) -> Result<(), EngineError> {
+        let share_target = self
+            .engine
+            .hardest_share_target()
+            .unwrap_or(self.engine.config().max_target);
+        let factor = self.engine.config().block_difficulty_factor;
+        let (template, prev_hash) =
+            source.next_block_for_shares(header_timestamp, share_target, factor);
+        self.new_template(template, now_ms)?;
+        self.set_prev_hash(prev_hash, now_ms)
     }
 
     /// True when `conn` has bytes to send.

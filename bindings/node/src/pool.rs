@@ -64,6 +64,10 @@ pub struct PoolConfig {
     pub max_channels_per_connection: Option<u32>,
     /// Variable difficulty.
     pub vardiff: Option<VardiffConfig>,
+    /// Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
+    /// many times harder than the hardest share target (>= 1, default 1000: about one share
+    /// in 1000 is a block).
+    pub block_difficulty_factor: Option<f64>,
 }
 
 fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
@@ -112,6 +116,9 @@ fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
     }
     if let Some(v) = c.max_channels_per_connection {
         p.max_channels_per_connection = v;
+    }
+    if let Some(v) = c.block_difficulty_factor {
+        p.block_difficulty_factor = v;
     }
     if let Some(v) = c.vardiff {
         let d = &mut p.vardiff;
@@ -576,6 +583,21 @@ impl PoolServer {
         }
     }
 
+    /// The next block from a synthetic source, given to the pool. Unless the source has fixed
+    /// `nbits`, its network target is `blockDifficultyFactor` times harder than the hardest
+    /// share target, so blocks stay rare next to shares.
+    #[napi]
+    pub fn next_synthetic_block(
+        &mut self,
+        source: &mut SyntheticTemplateSource,
+        header_timestamp: u32,
+        now_ms: Option<f64>,
+    ) -> Result<()> {
+        self.inner
+            .next_synthetic_block(&mut source.inner, header_timestamp, now_or(now_ms))
+            .map_err(js)
+    }
+
     /// A new chain tip (a `TdpSetNewPrevHash` message).
     #[napi]
     pub fn set_prev_hash(&mut self, prev_hash: Message, now_ms: Option<f64>) -> Result<()> {
@@ -739,8 +761,9 @@ pub struct SyntheticOptions {
     pub transactions: Option<u32>,
     /// Add a witness commitment output.
     pub witness_commitment: Option<bool>,
-    /// Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
-    /// blocks).
+    /// A fixed network difficulty as nBits. Default: through `PoolServer.nextSyntheticBlock`,
+    /// `blockDifficultyFactor` times harder than the share target; `nextBlock` alone uses
+    /// regtest's 0x207fffff (about half of all hashes are blocks).
     pub nbits: Option<u32>,
 }
 

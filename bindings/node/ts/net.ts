@@ -462,7 +462,7 @@ export interface SyntheticTemplatesOptions {
   seed?: number
   /** First block height (default 100). */
   height?: number
-  /** Network difficulty as nBits (default regtest). */
+  /** A fixed network difficulty as nBits (default: `pool.blockDifficultyFactor` times harder than the share target). */
   nbits?: number
   /** Made-up transactions per template (default 0). */
   transactions?: number
@@ -520,11 +520,8 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   nextBlock(blockHash?: Uint8Array): void {
     if (!this.source) throw makeError('SV2_ERR_WRONG_STATE', 'this pool has no template source')
     if (blockHash) this.source.advance(blockHash)
-    const { template, prevHash } = this.source.nextBlock(Math.floor(Date.now() / 1000))
-    this.pump(() => {
-      this.pool.newTemplate(template, now())
-      this.pool.setPrevHash(prevHash, now())
-    })
+    const source = this.source
+    this.pump(() => this.pool.nextSyntheticBlock(source, Math.floor(Date.now() / 1000), now()))
   }
 
   private accept(socket: net.Socket): void {

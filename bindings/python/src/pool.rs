@@ -20,11 +20,11 @@ use sv2::messages::{Message, NewTemplate, SetCustomMiningJob};
 use sv2::mining::pool::{
     ChannelKind, ChannelStats, CloseCause, ConnectionId, EngineError, PoolConfig, PoolEngine,
     PoolEvent, PoolPolicy, PoolSnapshot, SyntheticTemplateSource, TargetChangeCause, TxOut,
-    VardiffConfig, REGTEST_NBITS,
+    VardiffConfig, DEFAULT_BLOCK_DIFFICULTY_FACTOR, REGTEST_NBITS,
 };
 use sv2::session::Event;
 
-fn engine_error(py: Python<'_>, e: EngineError) -> PyErr {
+pub(crate) fn engine_error(py: Python<'_>, e: EngineError) -> PyErr {
     let code = match &e {
         EngineError::InvalidConfig(_) => ResultCode::INVALID_CONFIG,
         EngineError::UnknownConnection(_) => ResultCode::UNKNOWN_CONNECTION,
@@ -259,7 +259,7 @@ event_class!(
     }
 );
 
-fn stats(py: Python<'_>, s: &ChannelStats) -> PyResult<PyChannelStats> {
+pub(crate) fn stats(py: Python<'_>, s: &ChannelStats) -> PyResult<PyChannelStats> {
     let rejected = PyDict::new(py);
     for reason in sv2::mining::pool::RejectReason::ALL {
         rejected.set_item(reason.code(), s.rejected(reason))?;
@@ -292,7 +292,7 @@ event_class!(
     }
 );
 
-fn snapshot(py: Python<'_>, s: &PoolSnapshot) -> PyResult<PyPoolSnapshot> {
+pub(crate) fn snapshot(py: Python<'_>, s: &PoolSnapshot) -> PyResult<PyPoolSnapshot> {
     Ok(PyPoolSnapshot {
         connections: s.connections,
         channels: s
@@ -351,7 +351,7 @@ event_class!(
     }
 );
 
-fn pool_event_to_py(py: Python<'_>, e: PoolEvent) -> PyResult<PyObject> {
+pub(crate) fn pool_event_to_py(py: Python<'_>, e: PoolEvent) -> PyResult<PyObject> {
     match e {
         PoolEvent::ChannelOpened {
             conn,
@@ -478,6 +478,16 @@ impl PyPoolEngine {
             )),
         }
     }
+
+    /// Moves the engine out (to a `PoolServer`), leaving a fresh default one behind.
+    pub(crate) fn take_engine(&self, py: Python<'_>) -> PyResult<PoolEngine> {
+        let fresh = PoolEngine::new(
+            PoolConfig::default(),
+            Box::new(sv2::mining::pool::OpenPolicy),
+        )
+        .map_err(|e| engine_error(py, e))?;
+        Ok(std::mem::replace(&mut *self.get(py)?, fresh))
+    }
 }
 
 #[pymethods]
@@ -492,7 +502,8 @@ impl PyPoolEngine {
         max_custom_jobs_per_connection = 8, ack_batch_size = 32, ack_flush_ms = 1000,
         ntime_future_slack_secs = 7200, duplicate_window = 8192, hashrate_window_ms = 600_000,
         share_events = true, vardiff = true, shares_per_minute = 10.0,
-        vardiff_min_window_ms = 30_000, vardiff_max_window_ms = 300_000
+        vardiff_min_window_ms = 30_000, vardiff_max_window_ms = 300_000,
+        block_difficulty_factor = DEFAULT_BLOCK_DIFFICULTY_FACTOR
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -523,6 +534,7 @@ impl PyPoolEngine {
         shares_per_minute: f64,
         vardiff_min_window_ms: u64,
         vardiff_max_window_ms: u64,
+        block_difficulty_factor: f64,
     ) -> PyResult<Self> {
         let d = PoolConfig::default();
         let cfg = PoolConfig {
@@ -569,6 +581,7 @@ impl PyPoolEngine {
                 max_window_ms: vardiff_max_window_ms,
                 ..VardiffConfig::default()
             },
+            block_difficulty_factor,
         };
         let policy: Box<dyn PoolPolicy> = match policy {
             Some(p) => Box::new(PyPolicy::new(py, p)?),
@@ -881,15 +894,18 @@ impl PyPoolEngine {
     }
 }
 
-/// A made-up template provider for demos and tests: regtest difficulty, invented prevhashes
-/// and transactions, valid BIP34 heights and merkle paths; deterministic from `seed`.
+/// A made-up template provider for demos and tests: invented prevhashes and transactions,
+/// valid BIP34 heights and merkle paths; deterministic from `seed`. Its network target is
+/// `nbits` if given, else (through `PoolServer.next_synthetic_block`) the pool's
+/// `block_difficulty_factor` times harder than the share target; `next_block` alone uses
+/// regtest difficulty.
 #[pyclass(module = "sv2._sv2", name = "SyntheticTemplateSource")]
 pub struct PySyntheticTemplateSource {
     inner: Mutex<SyntheticTemplateSource>,
 }
 
 impl PySyntheticTemplateSource {
-    fn get(&self) -> MutexGuard<'_, SyntheticTemplateSource> {
+    pub(crate) fn get(&self) -> MutexGuard<'_, SyntheticTemplateSource> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -897,21 +913,22 @@ impl PySyntheticTemplateSource {
 #[pymethods]
 impl PySyntheticTemplateSource {
     #[new]
-    #[pyo3(signature = (seed = 0, height = 1, *, transactions = 0, witness_commitment = false, nbits = REGTEST_NBITS))]
+    #[pyo3(signature = (seed = 0, height = 1, *, transactions = 0, witness_commitment = false, nbits = None))]
     fn new(
         seed: u64,
         height: u32,
         transactions: usize,
         witness_commitment: bool,
-        nbits: u32,
+        nbits: Option<u32>,
     ) -> Self {
+        let mut source = SyntheticTemplateSource::new(seed, height)
+            .with_transactions(transactions)
+            .with_witness_commitment(witness_commitment);
+        if let Some(nbits) = nbits {
+            source = source.with_nbits(nbits);
+        }
         Self {
-            inner: Mutex::new(
-                SyntheticTemplateSource::new(seed, height)
-                    .with_transactions(transactions)
-                    .with_witness_commitment(witness_commitment)
-                    .with_nbits(nbits),
-            ),
+            inner: Mutex::new(source),
         }
     }
 
@@ -963,5 +980,9 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<BlockFound>()?;
     module.add_class::<PoolTargetChanged>()?;
     module.add("REGTEST_NBITS", REGTEST_NBITS)?;
+    module.add(
+        "DEFAULT_BLOCK_DIFFICULTY_FACTOR",
+        DEFAULT_BLOCK_DIFFICULTY_FACTOR,
+    )?;
     Ok(())
 }

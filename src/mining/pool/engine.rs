@@ -1577,6 +1577,11 @@ impl PoolEngine {
         }
     }
 
+    /// The hardest (lowest) current share target of the open channels, if any.
+    pub fn hardest_share_target(&self) -> Option<U256> {
+        self.channels.values().map(|ch| ch.target).min()
+    }
+
     /// Number of open channels.
     pub fn channel_count(&self) -> usize {
         self.channels.len()
