@@ -13,6 +13,7 @@ use sv2::mining::client::{ClientConfig as MiningClientConfig, ClientEvent, Work}
 use sv2::mining::miner::{ChannelRequest, Miner, MinerConfig, MinerEvent};
 use sv2::mining::pool::{OpenPolicy, PoolConfig, PoolEvent, RejectReason, SyntheticTemplateSource};
 use sv2::mining::pool_server::{PoolServer, PoolServerEvent};
+use sv2::mining::{nbits_to_target, target_to_difficulty};
 use sv2::session::*;
 
 /// Announced and simulated hash rate (H/s): with the default vardiff goal of 10 shares a
@@ -28,6 +29,8 @@ struct Tally {
     stale: u64,
     other_rejected: u64,
     blocks: u64,
+    /// Network difficulty / share difficulty of the first work the miner got.
+    first_work_ratio: Option<f64>,
 }
 
 fn run(pool_config: PoolConfig, ticks: u64) -> Tally {
@@ -95,6 +98,11 @@ fn run(pool_config: PoolConfig, ticks: u64) -> Tally {
             while let Some(event) = miner.next_event() {
                 moved = true;
                 if let MinerEvent::Client(ClientEvent::NewWork(w)) = event {
+                    if tally.first_work_ratio.is_none() {
+                        let network = nbits_to_target(w.header.nbits()).unwrap();
+                        tally.first_work_ratio =
+                            Some(target_to_difficulty(network) / target_to_difficulty(w.target));
+                    }
                     work = Some(w);
                     nonce = 0;
                 }
@@ -168,6 +176,13 @@ fn default_block_difficulty_factor_keeps_blocks_rare_and_stale_shares_few() {
         t.blocks
     );
     assert_eq!(t.other_rejected, 0);
+    // The first block was made before any channel existed: it waited for the first channel's
+    // share target, so even the first work has the factor.
+    let ratio = t.first_work_ratio.unwrap();
+    assert!(
+        (900.0..1100.0).contains(&ratio),
+        "first work: ratio {ratio}"
+    );
 }
 
 #[test]
