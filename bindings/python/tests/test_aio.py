@@ -287,7 +287,10 @@ def test_handler_exception_is_logged_with_traceback_and_closes_the_connection(ca
         async with await sv2.aio.serve(buggy, "127.0.0.1", 0, config=config) as server:
             url = f"stratum2+tcp://127.0.0.1:{server.port}/{authority}"
             async with sv2.aio.connect(url) as conn:
-                await conn.send(sv2.OpenStandardMiningChannel(request_id=1, user_identity="alice", max_target=b"\xff" * 32))
+                # send_all takes any iterable (here a generator).
+                await conn.send_all(
+                    sv2.OpenStandardMiningChannel(request_id=i, user_identity="alice", max_target=b"\xff" * 32) for i in (1,)
+                )
                 with pytest.raises(sv2.aio.ConnectionClosed):
                     await asyncio.wait_for(conn.recv(), 10)
 

@@ -61,6 +61,7 @@ __all__ = [
     "UsageError",
     "CodecError",
     "NoiseError",
+    "UrlError",
     "ProtocolError",
     "result_codes",
     "result_str",

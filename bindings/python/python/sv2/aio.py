@@ -69,6 +69,7 @@ from sv2._sv2 import (
     SetupComplete,
     Sv2Error,
     SyntheticTemplateSource,
+    UrlError,
     UsageError,
     monotonic_ms,
 )
@@ -125,6 +126,8 @@ def error_for(closed: Closed) -> Sv2Error:
         err: Sv2Error = ConnectionClosed(closed.detail)
     elif 450 <= closed.code <= 499:
         err = UsageError(closed.detail)
+    elif 340 <= closed.code <= 343:
+        err = UrlError(closed.detail)
     else:
         err = classes.get(closed.code // 100, Sv2Error)(closed.detail)
     err.code = closed.code
