@@ -5908,6 +5908,17 @@ void sv2_template_source_free(struct sv2_template_source *source);
 SV2_MUST_USE sv2_result sv2_template_source_advance(struct sv2_template_source *source, const uint8_t *block_hash);
 
 /**
+ * Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+ * other hash a block, for tests that want blocks) instead of the pool's block difficulty
+ * factor times the share target.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+ * that encode no valid target (negative, overflowing or zero).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_source_set_nbits(struct sv2_template_source *source, uint32_t nbits);
+
+/**
  * The height of the block the source's templates build.
  *
  * Returns: the height; 0 for a NULL or poisoned source.

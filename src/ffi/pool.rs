@@ -480,6 +480,34 @@ pub extern "C" fn sv2_template_source_advance(
     })
 }
 
+/// Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+/// other hash a block, for tests that want blocks) instead of the pool's block difficulty
+/// factor times the share target.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+/// that encode no valid target (negative, overflowing or zero).
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_template_source_set_nbits(
+    source: *mut sv2_template_source,
+    nbits: u32,
+) -> sv2_result {
+    with_mut(source, |s| {
+        match crate::mining::nbits_to_target(nbits) {
+            Ok(t) if t != U256::ZERO => {}
+            _ => {
+                return Err(Error::new(
+                    SV2_ERR_INVALID_ARG,
+                    "nbits encode no valid target",
+                ))
+            }
+        }
+        s.source = s.source.clone().with_nbits(nbits);
+        Ok(())
+    })
+}
+
 /// The height of the block the source's templates build.
 ///
 /// Returns: the height; 0 for a NULL or poisoned source.

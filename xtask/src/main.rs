@@ -1613,7 +1613,8 @@ fn py_type(ty: &str, field: &str) -> PyType {
         param: format!("conv::IntArg<{rust}>"),
         default: "conv::IntArg::default()".into(),
         take: "p.get(\"{qualname}\")?".into(),
-        ..plain(rust, "0", "int", "0")
+        // The runtime signature shows a non-literal default as `...`; the stub says the same.
+        ..plain(rust, "0", "int", "...")
     };
     match ty {
         "BOOL" => plain("bool", "false", "bool", "False"),

@@ -503,7 +503,7 @@ impl PyPoolEngine {
         ntime_future_slack_secs = 7200, duplicate_window = 8192, hashrate_window_ms = 600_000,
         share_events = true, vardiff = true, shares_per_minute = 10.0,
         vardiff_min_window_ms = 30_000, vardiff_max_window_ms = 300_000,
-        block_difficulty_factor = DEFAULT_BLOCK_DIFFICULTY_FACTOR
+        block_difficulty_factor = 1000.0
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -536,6 +536,8 @@ impl PyPoolEngine {
         vardiff_max_window_ms: u64,
         block_difficulty_factor: f64,
     ) -> PyResult<Self> {
+        // The literal default above keeps the signature readable (`help()`, stubtest).
+        debug_assert_eq!(DEFAULT_BLOCK_DIFFICULTY_FACTOR, 1000.0);
         let d = PoolConfig::default();
         let cfg = PoolConfig {
             server_id: server_id

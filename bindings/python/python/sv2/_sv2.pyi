@@ -1347,12 +1347,12 @@ class SetupConnection(Message):
     def __new__(
         cls,
         *,
-        protocol: int = 0,
-        min_version: int = 0,
-        max_version: int = 0,
-        flags: int = 0,
+        protocol: int = ...,
+        min_version: int = ...,
+        max_version: int = ...,
+        flags: int = ...,
         endpoint_host: str | bytes = ...,
-        endpoint_port: int = 0,
+        endpoint_port: int = ...,
         vendor: str | bytes = ...,
         hardware_version: str | bytes = ...,
         firmware: str | bytes = ...,
@@ -1399,8 +1399,8 @@ class SetupConnectionSuccess(Message):
     def __new__(
         cls,
         *,
-        used_version: int = 0,
-        flags: int = 0,
+        used_version: int = ...,
+        flags: int = ...,
     ) -> Self: ...
     @property
     def used_version(self) -> int: ...
@@ -1417,7 +1417,7 @@ class SetupConnectionError(Message):
     def __new__(
         cls,
         *,
-        flags: int = 0,
+        flags: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1437,7 +1437,7 @@ class ChannelEndpointChanged(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1452,7 +1452,7 @@ class OpenStandardMiningChannel(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         user_identity: str | bytes = ...,
         nominal_hash_rate: float = 0.0,
         max_target: bytes | bytearray = ...,
@@ -1478,11 +1478,11 @@ class OpenStandardMiningChannelSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
-        channel_id: int = 0,
+        request_id: int = ...,
+        channel_id: int = ...,
         target: bytes | bytearray = ...,
         extranonce_prefix: bytes | bytearray = ...,
-        group_channel_id: int = 0,
+        group_channel_id: int = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -1505,7 +1505,7 @@ class OpenStandardMiningChannelError(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1525,11 +1525,11 @@ class OpenExtendedMiningChannel(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         user_identity: str | bytes = ...,
         nominal_hash_rate: float = 0.0,
         max_target: bytes | bytearray = ...,
-        min_extranonce_size: int = 0,
+        min_extranonce_size: int = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -1554,10 +1554,10 @@ class OpenExtendedMiningChannelSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
-        channel_id: int = 0,
+        request_id: int = ...,
+        channel_id: int = ...,
         target: bytes | bytearray = ...,
-        extranonce_size: int = 0,
+        extranonce_size: int = ...,
         extranonce_prefix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1581,7 +1581,7 @@ class OpenExtendedMiningChannelError(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1601,7 +1601,7 @@ class UpdateChannel(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         nominal_hash_rate: float = 0.0,
         maximum_target: bytes | bytearray = ...,
     ) -> Self: ...
@@ -1622,7 +1622,7 @@ class UpdateChannelError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1642,7 +1642,7 @@ class CloseChannel(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         reason_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1662,7 +1662,7 @@ class SetExtranoncePrefix(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         extranonce_prefix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1680,12 +1680,12 @@ class SubmitSharesStandard(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        sequence_number: int = 0,
-        job_id: int = 0,
-        nonce: int = 0,
-        ntime: int = 0,
-        version: int = 0,
+        channel_id: int = ...,
+        sequence_number: int = ...,
+        job_id: int = ...,
+        nonce: int = ...,
+        ntime: int = ...,
+        version: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1710,12 +1710,12 @@ class SubmitSharesExtended(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        sequence_number: int = 0,
-        job_id: int = 0,
-        nonce: int = 0,
-        ntime: int = 0,
-        version: int = 0,
+        channel_id: int = ...,
+        sequence_number: int = ...,
+        job_id: int = ...,
+        nonce: int = ...,
+        ntime: int = ...,
+        version: int = ...,
         extranonce: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1743,10 +1743,10 @@ class SubmitSharesSuccess(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        last_sequence_number: int = 0,
-        new_submits_accepted_count: int = 0,
-        new_shares_sum: int = 0,
+        channel_id: int = ...,
+        last_sequence_number: int = ...,
+        new_submits_accepted_count: int = ...,
+        new_shares_sum: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1767,8 +1767,8 @@ class SubmitSharesError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        sequence_number: int = 0,
+        channel_id: int = ...,
+        sequence_number: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1790,10 +1790,10 @@ class NewMiningJob(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        job_id: int = ...,
         future_job: bool = False,
-        version: int = 0,
+        version: int = ...,
         merkle_root: bytes | bytearray = ...,
         min_ntime: int | None = None,
     ) -> Self: ...
@@ -1820,10 +1820,10 @@ class NewExtendedMiningJob(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        job_id: int = ...,
         future_job: bool = False,
-        version: int = 0,
+        version: int = ...,
         version_rolling_allowed: bool = False,
         merkle_path: Sequence[bytes] = ...,
         coinbase_tx_prefix: bytes | bytearray = ...,
@@ -1859,11 +1859,11 @@ class MiningSetNewPrevHash(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        job_id: int = ...,
         prev_hash: bytes | bytearray = ...,
-        min_ntime: int = 0,
-        nbits: int = 0,
+        min_ntime: int = ...,
+        nbits: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1886,7 +1886,7 @@ class SetTarget(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         maximum_target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1904,21 +1904,21 @@ class SetCustomMiningJob(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        request_id: int = 0,
+        channel_id: int = ...,
+        request_id: int = ...,
         mining_job_token: bytes | bytearray = ...,
-        version: int = 0,
+        version: int = ...,
         prev_hash: bytes | bytearray = ...,
-        min_ntime: int = 0,
-        nbits: int = 0,
-        coinbase_tx_version: int = 0,
+        min_ntime: int = ...,
+        nbits: int = ...,
+        coinbase_tx_version: int = ...,
         coinbase_prefix: bytes | bytearray = ...,
-        coinbase_tx_input_nSequence: int = 0,
-        coinbase_tx_value_remaining: int = 0,
+        coinbase_tx_input_nSequence: int = ...,
+        coinbase_tx_value_remaining: int = ...,
         coinbase_tx_outputs: Sequence[bytes] = ...,
-        coinbase_tx_locktime: int = 0,
+        coinbase_tx_locktime: int = ...,
         merkle_path: Sequence[bytes] = ...,
-        extranonce_size: int = 0,
+        extranonce_size: int = ...,
         future_job: bool = False,
     ) -> Self: ...
     @property
@@ -1964,9 +1964,9 @@ class SetCustomMiningJobSuccess(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        request_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        request_id: int = ...,
+        job_id: int = ...,
         coinbase_tx_prefix: bytes | bytearray = ...,
         coinbase_tx_suffix: bytes | bytearray = ...,
     ) -> Self: ...
@@ -1991,8 +1991,8 @@ class SetCustomMiningJobError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        request_id: int = 0,
+        channel_id: int = ...,
+        request_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2015,7 +2015,7 @@ class Reconnect(Message):
         cls,
         *,
         new_host: str | bytes = ...,
-        new_port: int = 0,
+        new_port: int = ...,
     ) -> Self: ...
     @property
     def new_host(self) -> str: ...
@@ -2034,7 +2034,7 @@ class SetGroupChannel(Message):
     def __new__(
         cls,
         *,
-        group_channel_id: int = 0,
+        group_channel_id: int = ...,
         channel_ids: Sequence[int] = ...,
     ) -> Self: ...
     @property
@@ -2053,7 +2053,7 @@ class AllocateMiningJobToken(Message):
         cls,
         *,
         user_identifier: str | bytes = ...,
-        request_id: int = 0,
+        request_id: int = ...,
     ) -> Self: ...
     @property
     def user_identifier(self) -> str: ...
@@ -2072,9 +2072,9 @@ class AllocateMiningJobTokenSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         mining_job_token: bytes | bytearray = ...,
-        coinbase_output_max_additional_size: int = 0,
+        coinbase_output_max_additional_size: int = ...,
         coinbase_output: bytes | bytearray = ...,
         async_mining_allowed: bool = False,
     ) -> Self: ...
@@ -2114,7 +2114,7 @@ class IdentifyTransactions(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -2129,7 +2129,7 @@ class IdentifyTransactionsSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         tx_data_hashes: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2147,7 +2147,7 @@ class ProvideMissingTransactions(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         unknown_tx_position_list: Sequence[int] = ...,
     ) -> Self: ...
     @property
@@ -2165,7 +2165,7 @@ class ProvideMissingTransactionsSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         transaction_list: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2183,17 +2183,17 @@ class CommitMiningJob(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         mining_job_token: bytes | bytearray = ...,
-        version: int = 0,
-        coinbase_tx_version: int = 0,
+        version: int = ...,
+        coinbase_tx_version: int = ...,
         coinbase_prefix: bytes | bytearray = ...,
-        coinbase_tx_input_nSequence: int = 0,
-        coinbase_tx_value_remaining: int = 0,
+        coinbase_tx_input_nSequence: int = ...,
+        coinbase_tx_value_remaining: int = ...,
         coinbase_tx_outputs: Sequence[bytes] = ...,
-        coinbase_tx_locktime: int = 0,
-        min_extranonce_size: int = 0,
-        tx_short_hash_nonce: int = 0,
+        coinbase_tx_locktime: int = ...,
+        min_extranonce_size: int = ...,
+        tx_short_hash_nonce: int = ...,
         tx_short_hash_list: Sequence[bytes] = ...,
         tx_hash_list_hash: bytes | bytearray = ...,
         excess_data: bytes | bytearray = ...,
@@ -2237,7 +2237,7 @@ class CommitMiningJobSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         new_mining_job_token: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2255,7 +2255,7 @@ class CommitMiningJobError(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         error_code: str | bytes = ...,
         error_details: bytes | bytearray = ...,
     ) -> Self: ...
@@ -2278,7 +2278,7 @@ class CoinbaseOutputDataSize(Message):
     def __new__(
         cls,
         *,
-        coinbase_output_max_additional_size: int = 0,
+        coinbase_output_max_additional_size: int = ...,
     ) -> Self: ...
     @property
     def coinbase_output_max_additional_size(self) -> int: ...
@@ -2293,16 +2293,16 @@ class NewTemplate(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         future_template: bool = False,
-        version: int = 0,
-        coinbase_tx_version: int = 0,
+        version: int = ...,
+        coinbase_tx_version: int = ...,
         coinbase_prefix: bytes | bytearray = ...,
-        coinbase_tx_input_sequence: int = 0,
-        coinbase_tx_value_remaining: int = 0,
-        coinbase_tx_outputs_count: int = 0,
+        coinbase_tx_input_sequence: int = ...,
+        coinbase_tx_value_remaining: int = ...,
+        coinbase_tx_outputs_count: int = ...,
         coinbase_tx_outputs: bytes | bytearray = ...,
-        coinbase_tx_locktime: int = 0,
+        coinbase_tx_locktime: int = ...,
         merkle_path: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2338,10 +2338,10 @@ class TdpSetNewPrevHash(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         prev_hash: bytes | bytearray = ...,
-        header_timestamp: int = 0,
-        nBits: int = 0,
+        header_timestamp: int = ...,
+        nBits: int = ...,
         target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2365,7 +2365,7 @@ class RequestTransactionData(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
     ) -> Self: ...
     @property
     def template_id(self) -> int: ...
@@ -2380,7 +2380,7 @@ class RequestTransactionDataSuccess(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         excess_data: bytes | bytearray = ...,
         transaction_list: Sequence[bytes] = ...,
     ) -> Self: ...
@@ -2401,7 +2401,7 @@ class RequestTransactionDataError(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2421,10 +2421,10 @@ class SubmitSolution(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
-        version: int = 0,
-        header_timestamp: int = 0,
-        header_nonce: int = 0,
+        template_id: int = ...,
+        version: int = ...,
+        header_timestamp: int = ...,
+        header_nonce: int = ...,
         coinbase_tx: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2448,7 +2448,7 @@ class OpenTelemetryChannel(Message):
     def __new__(
         cls,
         *,
-        req_id: int = 0,
+        req_id: int = ...,
         dev_id: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2468,8 +2468,8 @@ class OpenTelemetryChannelSuccess(Message):
     def __new__(
         cls,
         *,
-        req_id: int = 0,
-        channel_id: int = 0,
+        req_id: int = ...,
+        channel_id: int = ...,
     ) -> Self: ...
     @property
     def req_id(self) -> int: ...
@@ -2486,7 +2486,7 @@ class OpenTelemetryChannelError(Message):
     def __new__(
         cls,
         *,
-        req_id: int = 0,
+        req_id: int = ...,
         code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2506,8 +2506,8 @@ class SubmitTelemetryData(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        seq_num: int = 0,
+        channel_id: int = ...,
+        seq_num: int = ...,
         telemetry_payload: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2527,8 +2527,8 @@ class SubmitTelemetryDataSuccess(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        last_seq_num: int = 0,
+        channel_id: int = ...,
+        last_seq_num: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -2545,8 +2545,8 @@ class SubmitTelemetryDataError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        seq_num: int = 0,
+        channel_id: int = ...,
+        seq_num: int = ...,
         code: str | bytes = ...,
     ) -> Self: ...
     @property
