@@ -306,3 +306,44 @@ def test_miner_against_pool_engine_in_memory() -> None:
     assert closed and closed[0].reason == "peer-closed"
     miner.reconnect(now_ms=6)
     assert miner.data_to_send()  # a new handshake starts
+
+
+def _first_work_ratio(**options: Any) -> float:
+    """Network difficulty / share difficulty of the first job a client gets from a
+    `PoolServer` fed by `next_synthetic_block` before any channel was open."""
+    pool = sv2.PoolServer(sv2.ServerConfig(plaintext=True), **options)
+    source = sv2.SyntheticTemplateSource(seed=3, height=100)
+    pool.next_synthetic_block(source, 1_700_000_000, now_ms=0)
+    conn = pool.accept(now_ms=0)
+    client = sv2.Session.client(sv2.ClientConfig(plaintext=True), now_ms=0)
+    messages: list[sv2.Message] = []
+    for _ in range(50):
+        up = client.data_to_send()
+        if up:
+            pool.receive_data(conn, up, now_ms=0)
+        events = pool.events()
+        assert not [e for e in events if isinstance(e, sv2.PoolEngineError)], events
+        down = pool.data_to_send(conn)
+        if down:
+            client.receive_data(down, now_ms=0)
+        for event in client.events():
+            if isinstance(event, sv2.SetupComplete):
+                client.send(sv2.OpenStandardMiningChannel(request_id=1, user_identity="u", nominal_hash_rate=1e6, max_target=b"\xff" * 32))
+            elif isinstance(event, sv2.Message):
+                messages.append(event)
+        if not up and not down and any(isinstance(m, sv2.MiningSetNewPrevHash) for m in messages):
+            break
+    opened = next(m for m in messages if isinstance(m, sv2.OpenStandardMiningChannelSuccess))
+    prev = next(m for m in messages if isinstance(m, sv2.MiningSetNewPrevHash))
+    return sv2.target_to_difficulty(sv2.nbits_to_target(prev.nbits)) / sv2.target_to_difficulty(opened.target)
+
+
+def test_pool_server_synthetic_blocks_follow_block_difficulty_factor() -> None:
+    """Issue 14: blocks about 1000 times rarer than shares by default (was regtest, where
+    nearly every share was a block); the factor is a PoolServer option."""
+    assert sv2.DEFAULT_BLOCK_DIFFICULTY_FACTOR == 1000.0
+    assert 990 < _first_work_ratio() < 1010
+    assert 9.9 < _first_work_ratio(block_difficulty_factor=10.0) < 10.1
+    with pytest.raises(sv2.UsageError) as info:
+        sv2.PoolServer(sv2.ServerConfig(plaintext=True), block_difficulty_factor=0.5)
+    assert info.value.code == sv2.ResultCode.INVALID_CONFIG
