@@ -777,8 +777,13 @@ class PoolListener:
         if self._closed:
             writer.close()
             return
+        try:
+            conn = self.pool.accept()
+        except Sv2Error:
+            logger.exception("serve_pool could not accept a connection")
+            writer.close()
+            return
         self._tasks.add(task)
-        conn = self.pool.accept()
         self._writers[conn] = writer
         try:
             self._pump()
