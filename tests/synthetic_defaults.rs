@@ -57,9 +57,8 @@ fn run(pool_config: PoolConfig, ticks: u64) -> Tally {
     let mut tally = Tally::default();
     let mut work: Option<Work> = None;
     let mut nonce = 0u32;
-    let mut now = 0u64;
     for tick in 0..=ticks {
-        now = tick * TICK_MS;
+        let now = tick * TICK_MS;
         // Hash this tick's nonces on the work known at its start. Each share reaches the pool
         // at once, but the pool's answer (new work after a block) only arrives at the end of
         // the tick.
