@@ -5877,8 +5877,8 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_share_events(struct sv2_pool_config 
  * is `factor` times harder than the hardest share target, so about one share in `factor` is
  * a block (default 1000; 1 makes every share a block).
  *
- * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `factor` is not finite and
- * >= 1.
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` unless `factor` is finite
+ * and at least 1.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_block_difficulty_factor(struct sv2_pool_config *config, double factor);
