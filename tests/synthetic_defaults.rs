@@ -219,3 +219,32 @@ fn block_difficulty_factor_below_one_is_refused() {
         assert!(cfg.validate().is_err(), "{bad} accepted");
     }
 }
+
+#[test]
+fn synthetic_block_waits_for_a_channel_unless_the_tip_is_fed_directly_or_fixed() {
+    // No channel yet: the synthetic block waits; a prevhash fed by hand wins over it.
+    let server = ServerConfig::new(ServerSecurity::Plaintext, vec![]);
+    let mut pool = PoolServer::new(server, PoolConfig::default(), Box::new(OpenPolicy)).unwrap();
+    let mut synthetic = SyntheticTemplateSource::new(3, 500);
+    pool.next_synthetic_block(&mut synthetic, UNIX_T0, 0)
+        .unwrap();
+    assert_eq!(
+        pool.engine().snapshot(0).prev_hash,
+        None,
+        "deferred until a channel opens"
+    );
+    let mut manual = SyntheticTemplateSource::new(9, 700).with_nbits(0x1d00_ffff);
+    let (template, prev_hash) = manual.next_block(UNIX_T0);
+    pool.new_template(template, 0).unwrap();
+    pool.set_prev_hash(prev_hash, 0).unwrap();
+    assert_eq!(
+        pool.engine().snapshot(0).prev_hash,
+        Some(manual.prev_hash())
+    );
+    // A fixed-nbits source is not deferred either.
+    pool.next_synthetic_block(&mut manual, UNIX_T0, 0).unwrap();
+    assert_eq!(
+        pool.engine().snapshot(0).prev_hash,
+        Some(manual.prev_hash())
+    );
+}

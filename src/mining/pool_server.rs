@@ -219,6 +219,8 @@ impl PoolServer {
         now_ms: u64,
     ) -> Result<(), EngineError> {
         self.now_ms = now_ms;
+        // A tip given directly replaces a synthetic block still waiting for a channel.
+        self.deferred_block = None;
         self.engine.set_prev_hash(prev_hash, now_ms)
     }
 
