@@ -859,8 +859,9 @@ typedef struct sv2_server_config sv2_server_config;
 typedef struct sv2_session sv2_session;
 
 /**
- * A made-up template provider for demos and tests: regtest difficulty (about every other
- * hash is a block), invented prevhashes, valid BIP34 heights. Deterministic from its seed.
+ * A made-up template provider for demos and tests: invented prevhashes, valid BIP34 heights,
+ * a network target `sv2_pool_config_set_block_difficulty_factor()` times harder than the
+ * hardest share target (so blocks are rare next to shares). Deterministic from its seed.
  */
 typedef struct sv2_template_source sv2_template_source;
 
@@ -5999,6 +6000,17 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_server_id(struct sv2_pool_config *co
 SV2_MUST_USE sv2_result sv2_pool_config_set_share_events(struct sv2_pool_config *config, bool enabled);
 
 /**
+ * Synthetic templates only (`sv2_pool_next_synthetic_block()`): the made-up network target
+ * is `factor` times harder than the hardest share target, so about one share in `factor` is
+ * a block (default 1000; 1 makes every share a block).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` unless `factor` is finite
+ * and at least 1.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_block_difficulty_factor(struct sv2_pool_config *config, double factor);
+
+/**
  * Makes a synthetic template source building block `height` on a made-up tip.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -6021,6 +6033,17 @@ void sv2_template_source_free(struct sv2_template_source *source);
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_template_source_advance(struct sv2_template_source *source, const uint8_t *block_hash);
+
+/**
+ * Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+ * other hash a block, for tests that want blocks) instead of the pool's block difficulty
+ * factor times the share target.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+ * that encode no valid target (negative, overflowing or zero).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_source_set_nbits(struct sv2_template_source *source, uint32_t nbits);
 
 /**
  * The height of the block the source's templates build.
@@ -6187,7 +6210,9 @@ SV2_MUST_USE sv2_result sv2_pool_set_prev_hash(struct sv2_pool *pool, const stru
 
 /**
  * The next block from a synthetic source: a future template and the prevhash that activates
- * it, given to the pool (every channel gets a new clean job).
+ * it, given to the pool (every channel gets a new clean job). Its network target is the
+ * pool's block difficulty factor times harder than the hardest open channel's share target
+ * (without channels, than the pool's easiest target).
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED` (pool or source);
  * `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`.

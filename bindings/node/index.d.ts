@@ -107,6 +107,12 @@ export declare class PoolServer {
   remove(conn: number): void
   /** A new block template (a `NewTemplate` message); returns the job id it became. */
   newTemplate(template: Message, nowMs?: number | undefined | null): number
+  /**
+   * The next block from a synthetic source, given to the pool. Unless the source has fixed
+   * `nbits`, its network target is `blockDifficultyFactor` times harder than the hardest
+   * share target, so blocks stay rare next to shares.
+   */
+  nextSyntheticBlock(source: SyntheticTemplateSource, headerTimestamp: number, nowMs?: number | undefined | null): void
   /** A new chain tip (a `TdpSetNewPrevHash` message). */
   setPrevHash(prevHash: Message, nowMs?: number | undefined | null): void
   /**
@@ -318,12 +324,6 @@ export interface ClientConfig {
   /** Largest frame payload accepted from the peer (default 1 MiB). */
   maxFramePayload?: number
 }
-
-/**
- * What the pool does with the `maxTarget` clients send (a deployment choice; some devices
- * ask for more difficulty than they can do).
- */
-export type ClientMaxTarget = 'honour' | 'ignore' | 'cap'
 
 /** Why a session ended. */
 export interface CloseReason {
@@ -571,11 +571,6 @@ export interface MinerConfig {
   connection: ClientConfig
   /** Channels opened after every successful setup. */
   channels: Array<ChannelRequest>
-  /**
-   * Milliseconds a channel open may go unanswered before it fails with a
-   * `ChannelOpenFailed` (`errorCode` `'timed-out'`); default 30000, 0 waits forever.
-   */
-  openChannelTimeoutMs?: number
 }
 
 /** What a miner reports. `switch (event.type)` narrows it. */
@@ -596,15 +591,8 @@ export type MinerEvent =
     extranonceSize: number; /** Group of a standard channel. */
   groupChannelId?: number }
   | { type: 'ChannelOpenFailed'; /** The request id. */
-    requestId: number; /**
-     * The server's error code, or a description of the local reason (`'timed-out'` when
-     * the server did not answer within `openChannelTimeoutMs`).
-     */
-    errorCode: string; /**
-     * For `'timed-out'`: what went unanswered ("no answer to OpenExtendedMiningChannel
-     * request 1 (user 'bob') within 30000 ms").
-     */
-  detail?: string }
+    requestId: number; /** The server's error code, or a description of the local reason. */
+  errorCode: string }
   | { type: 'NewWork'; /** The work. */
   work: Work }
   | { type: 'WorkInvalidated'; /** The channel. */
@@ -705,17 +693,11 @@ export interface PoolConfig {
   /** Variable difficulty. */
   vardiff?: VardiffConfig
   /**
-   * Accept clients that set REQUIRES_WORK_SELECTION (default false; SRI's mining proxy
-   * always sets it). Without a token policy their custom jobs are refused.
+   * Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
+   * many times harder than the hardest share target (>= 1, default 1000: about one share
+   * in 1000 is a block).
    */
-  allowWorkSelection?: boolean
-  /** What to do with the clients' `maxTarget` (default `'honour'`). */
-  clientMaxTarget?: ClientMaxTarget
-  /**
-   * With `clientMaxTarget: 'cap'`: the highest difficulty a client's `maxTarget` can make
-   * the pool set.
-   */
-  clientMaxDifficultyCap?: number
+  blockDifficultyFactor?: number
 }
 
 /** What the pool reports. `switch (event.type)` narrows it. */
@@ -976,8 +958,9 @@ export interface SyntheticOptions {
   /** Add a witness commitment output. */
   witnessCommitment?: boolean
   /**
-   * Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
-   * blocks).
+   * A fixed network difficulty as nBits. Default: through `PoolServer.nextSyntheticBlock`,
+   * `blockDifficultyFactor` times harder than the share target; `nextBlock` alone uses
+   * regtest's 0x207fffff (about half of all hashes are blocks).
    */
   nbits?: number
 }

@@ -449,7 +449,7 @@ static void hash_batch(sv2_miner *m, unsigned budget) {
                 stats.blocks += receipt.is_block;
                 SAY("share found: job %u nonce %08x -> submitted as share %u%s\n",
                     (unsigned)receipt.job_id, (unsigned)nonce, (unsigned)receipt.sequence_number,
-                    receipt.is_block ? " (it is also a block at regtest difficulty)" : "");
+                    receipt.is_block ? " (it is also a block)" : "");
             } else {
                 stats.refused++;
                 SAY("share refused locally: %s (%s)\n", sv2_result_str(rc),

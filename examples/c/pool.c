@@ -1,5 +1,6 @@
 /* pool: a small Stratum V2 pool on the sans-I/O sv2_pool handle, with made-up block templates
- * at regtest difficulty (sv2_template_source), listening on 127.0.0.1.
+ * (sv2_template_source; the network 1000 times harder than the share target), listening on
+ * 127.0.0.1.
  *
  *   pool [options]
  *
@@ -96,7 +97,7 @@ static struct channel {
 } channels[MAX_CHANNELS];
 static size_t n_channels;
 
-static unsigned long total_accepted, total_blocks, miners_seen;
+static unsigned long total_accepted, total_stale, total_blocks, miners_seen;
 static int reconnect_done;
 
 static uint64_t now_ms(void) {
@@ -337,6 +338,9 @@ static void handle_event(sv2_pool *pool, sv2_template_source *src, const sv2_poo
             u->name, ev->credited_difficulty, ev->share_difficulty);
         break;
     case SV2_POOL_EVENT_SHARE_REJECTED:
+        if (ev->reject_reason == SV2_REJECT_STALE_SHARE) {
+            total_stale++;
+        }
         u = user_of_channel(ev->conn, ev->channel_id);
         if (u) {
             u->rejected++;
@@ -722,8 +726,15 @@ int main(int argc, char **argv) {
         }
         free(stats);
     }
-    printf("[pool]  totals after %.1f s: %lu shares accepted, %lu blocks found\n",
-           (double)(now_ms() - start) / 1000.0, total_accepted, total_blocks);
+    /* Stale shares (in flight when a block changed the prevhash) should be a few per cent at
+     * most: the made-up network is 1000 times harder than the share target by default. */
+    printf("[pool]  totals after %.1f s: %lu shares accepted, %lu stale (%.1f %%), %lu blocks "
+           "found\n",
+           (double)(now_ms() - start) / 1000.0, total_accepted, total_stale,
+           total_accepted + total_stale
+               ? 100.0 * (double)total_stale / (double)(total_accepted + total_stale)
+               : 0.0,
+           total_blocks);
     for (i = 0; i < (int)n_users; i++) {
         printf("[pool]    user '%s': %lu accepted (difficulty %.6g), %lu rejected, %lu blocks\n",
                users[i].name, users[i].accepted, users[i].difficulty, users[i].rejected,

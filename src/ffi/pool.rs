@@ -447,11 +447,37 @@ pub extern "C" fn sv2_pool_config_set_share_events(
     })
 }
 
+/// Synthetic templates only (`sv2_pool_next_synthetic_block()`): the made-up network target
+/// is `factor` times harder than the hardest share target, so about one share in `factor` is
+/// a block (default 1000; 1 makes every share a block).
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` unless `factor` is finite
+/// and at least 1.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_block_difficulty_factor(
+    config: *mut sv2_pool_config,
+    factor: f64,
+) -> sv2_result {
+    with_mut(config, |c| {
+        if !(factor.is_finite() && factor >= 1.0) {
+            return Err(Error::new(
+                SV2_ERR_INVALID_ARG,
+                "block_difficulty_factor must be finite and >= 1",
+            ));
+        }
+        c.pool.block_difficulty_factor = factor;
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Synthetic templates
 
-/// A made-up template provider for demos and tests: regtest difficulty (about every other
-/// hash is a block), invented prevhashes, valid BIP34 heights. Deterministic from its seed.
+/// A made-up template provider for demos and tests: invented prevhashes, valid BIP34 heights,
+/// a network target `sv2_pool_config_set_block_difficulty_factor()` times harder than the
+/// hardest share target (so blocks are rare next to shares). Deterministic from its seed.
 #[derive(Debug)]
 pub struct sv2_template_source {
     state: HandleState,
@@ -513,6 +539,34 @@ pub extern "C" fn sv2_template_source_advance(
     with_mut(source, |s| {
         s.source
             .advance(U256(in_array::<32>(block_hash, "block_hash")?));
+        Ok(())
+    })
+}
+
+/// Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+/// other hash a block, for tests that want blocks) instead of the pool's block difficulty
+/// factor times the share target.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+/// that encode no valid target (negative, overflowing or zero).
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_template_source_set_nbits(
+    source: *mut sv2_template_source,
+    nbits: u32,
+) -> sv2_result {
+    with_mut(source, |s| {
+        match crate::mining::nbits_to_target(nbits) {
+            Ok(t) if t != U256::ZERO => {}
+            _ => {
+                return Err(Error::new(
+                    SV2_ERR_INVALID_ARG,
+                    "nbits encode no valid target",
+                ))
+            }
+        }
+        s.source = s.source.clone().with_nbits(nbits);
         Ok(())
     })
 }
@@ -1309,7 +1363,9 @@ pub extern "C" fn sv2_pool_set_prev_hash(
 }
 
 /// The next block from a synthetic source: a future template and the prevhash that activates
-/// it, given to the pool (every channel gets a new clean job).
+/// it, given to the pool (every channel gets a new clean job). Its network target is the
+/// pool's block difficulty factor times harder than the hardest open channel's share target
+/// (without channels, than the pool's easiest target).
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED` (pool or source);
 /// `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`.
@@ -1325,16 +1381,17 @@ pub extern "C" fn sv2_pool_next_synthetic_block(
     now_ms: u64,
 ) -> sv2_result {
     with_mut(pool, |p| {
-        let mut block = None;
+        let mut result = Ok(());
         let rc = with_mut(source, |s| {
-            block = Some(s.source.next_block(unix_time));
+            result = p
+                .pool
+                .next_synthetic_block(&mut s.source, unix_time, now_ms);
             Ok(())
         });
-        let Some((template, prev_hash)) = block else {
+        if rc != SV2_OK {
             return Err(Error::new(rc, "template source is NULL or poisoned"));
-        };
-        p.pool.new_template(template, now_ms)?;
-        p.pool.set_prev_hash(prev_hash, now_ms)?;
+        }
+        result?;
         Ok(())
     })
 }

@@ -456,6 +456,10 @@ static void configs(void) {
     CHECK_RC(sv2_pool_config_set_vardiff(pc, true, 0.0), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_ack_batch(pc, 0, 10), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_success_flags(pc, 0x80), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_pool_config_set_block_difficulty_factor(NULL, 1000.0), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_pool_config_set_block_difficulty_factor(pc, 0.5), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_pool_config_set_block_difficulty_factor(pc, -1000.0), SV2_ERR_INVALID_ARG);
+    CHECK_OK(sv2_pool_config_set_block_difficulty_factor(pc, 1000.0));
     CHECK_RC(sv2_pool_config_set_target_bounds(pc, zero, ones), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_target_bounds(pc, ones, zero), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_coinbase(pc, NULL, 0, NULL, 0), SV2_ERR_INVALID_ARG);
@@ -487,6 +491,11 @@ static void mine_and_misuse(void) {
     m = make_miner(authority, 0);
     CHECK_OK(sv2_template_source_new(7, 200, &src));
     CHECK(sv2_template_source_height(src) == 200);
+    /* Regtest difficulty set explicitly: this test wants its first share to be a block (the
+     * default network is the block difficulty factor, 1000, times harder than the shares). */
+    CHECK_RC(sv2_template_source_set_nbits(NULL, 0x207fffff), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_template_source_set_nbits(src, 0), SV2_ERR_INVALID_ARG);
+    CHECK_OK(sv2_template_source_set_nbits(src, 0x207fffff));
 
     /* Wrong state on a fresh pool: a non-future template before any prevhash, a prevhash for
      * a template it never got. */

@@ -1616,12 +1616,21 @@ fn py_type(ty: &str, field: &str) -> PyType {
             };
         }
     }
+    // Unsigned integers go through `IntArg` so that an out-of-range value names the message
+    // and field (`{qualname}` becomes `Message.field`).
+    let uint = |rust: &str| PyType {
+        param: format!("conv::IntArg<{rust}>"),
+        default: "conv::IntArg::default()".into(),
+        take: "p.get(\"{qualname}\")?".into(),
+        // The runtime signature shows a non-literal default as `...`; the stub says the same.
+        ..plain(rust, "0", "int", "...")
+    };
     match ty {
         "BOOL" => plain("bool", "false", "bool", "False"),
-        "U8" => plain("u8", "0", "int", "0"),
-        "U16" => plain("u16", "0", "int", "0"),
-        "U32" => plain("u32", "0", "int", "0"),
-        "U64" => plain("u64", "0", "int", "0"),
+        "U8" => uint("u8"),
+        "U16" => uint("u16"),
+        "U32" => uint("u32"),
+        "U64" => uint("u64"),
         "F32" => plain("f32", "0.0", "float", "0.0"),
         "OPTION[U32]" => plain("Option<u32>", "None", "int | None", "None"),
         "U256" | "B32" => wrapped("U256Arg", "bytes", "conv::u256_out"),
@@ -1732,14 +1741,16 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
             .collect();
         let _ = writeln!(
             o,
-            "    fn new({}) -> (Self, PyMessage) {{",
+            "    fn new({}) -> PyResult<(Self, PyMessage)> {{",
             params.join(", ")
         );
         let inits: Vec<String> = fields
             .iter()
             .zip(&types)
             .map(|(f, t)| {
-                let take = t.take.replace('p', &f.spec_name);
+                // `p` (the first character) stands for the parameter.
+                let take = format!("{}{}", f.spec_name, &t.take[1..])
+                    .replace("{qualname}", &format!("{cls}.{}", f.spec_name));
                 if take == f.rust_name {
                     f.rust_name.clone()
                 } else {
@@ -1749,7 +1760,7 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
             .collect();
         let _ = writeln!(
             o,
-            "        (Self, PyMessage(Message::from(m::{cls} {{ {} }})))\n    }}\n",
+            "        Ok((Self, PyMessage(Message::from(m::{cls} {{ {} }}))))\n    }}\n",
             inits.join(", ")
         );
         // Class attributes.

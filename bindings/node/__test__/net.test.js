@@ -357,3 +357,40 @@ test('the C miner (examples/c/miner.c) against the Node pool', { skip: !fs.exist
   assert.equal(code, 0, log)
   assert.ok(accepted.length >= 1 && accepted.every((s) => s.userIdentity === 'c.cpu0'), log)
 })
+
+test('synthetic blocks are blockDifficultyFactor (default 1000) times harder than the shares (issue 14)', () => {
+  // At regtest difficulty nearly every share was a block and in-flight shares went stale
+  // (53 % in a listenPool demo). The first block, made before any channel, waits for the
+  // first channel's share target.
+  const ratioFor = (poolConfig) => {
+    const pool = new sv2.PoolServer({ plaintext: true }, poolConfig)
+    const source = new sv2.SyntheticTemplateSource(3, 100)
+    pool.nextSyntheticBlock(source, 1_700_000_000, 0)
+    const conn = pool.accept(0)
+    const client = sv2.Session.client({ plaintext: true, flags: 0 }, 0)
+    const messages = []
+    for (let i = 0; i < 50; i++) {
+      const up = client.dataToSend()
+      if (up.length) pool.receiveData(conn, up, 0)
+      pool.events()
+      const down = pool.takeDataToSend(conn)
+      if (down.length) client.receiveData(down, 0)
+      for (const e of client.events()) {
+        if (e.type === 'SetupComplete') {
+          client.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'u', nominalHashRate: 1e6, maxTarget: new Uint8Array(32).fill(0xff) })
+        }
+        if (e.type === 'Message') messages.push(e.message)
+      }
+      if (!up.length && !down.length && messages.some((m) => m.type === 'MiningSetNewPrevHash')) break
+    }
+    const opened = messages.find((m) => m.type === 'OpenStandardMiningChannelSuccess')
+    const prevHash = messages.find((m) => m.type === 'MiningSetNewPrevHash')
+    assert.ok(opened && prevHash, messages.map((m) => m.type).join())
+    return sv2.targetToDifficulty(sv2.nbitsToTarget(prevHash.nbits)) / sv2.targetToDifficulty(opened.target)
+  }
+  const byDefault = ratioFor(undefined)
+  assert.ok(byDefault > 990 && byDefault < 1010, `default ratio ${byDefault}`)
+  const ten = ratioFor({ blockDifficultyFactor: 10 })
+  assert.ok(ten > 9.9 && ten < 10.1, `ratio ${ten}`)
+  assert.throws(() => new sv2.PoolServer({ plaintext: true }, { blockDifficultyFactor: 0.5 }), (e) => e.code === 'SV2_ERR_INVALID_CONFIG')
+})

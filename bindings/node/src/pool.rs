@@ -89,6 +89,10 @@ pub struct PoolConfig {
     /// With `clientMaxTarget: 'cap'`: the highest difficulty a client's `maxTarget` can make
     /// the pool set.
     pub client_max_difficulty_cap: Option<f64>,
+    /// Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
+    /// many times harder than the hardest share target (>= 1, default 1000: about one share
+    /// in 1000 is a block).
+    pub block_difficulty_factor: Option<f64>,
 }
 
 fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
@@ -153,6 +157,9 @@ fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
             ))
         }
     };
+    if let Some(v) = c.block_difficulty_factor {
+        p.block_difficulty_factor = v;
+    }
     if let Some(v) = c.vardiff {
         let d = &mut p.vardiff;
         if let Some(x) = v.enabled {
@@ -275,6 +282,8 @@ pub struct PoolSnapshot {
     pub channels: Vec<ChannelStats>,
     /// Current prevhash.
     pub prev_hash: Option<Uint8Array>,
+    /// nBits of the current prevhash (the network target).
+    pub nbits: Option<u32>,
     /// Newest active job.
     pub active_job_id: Option<u32>,
     /// Sum of the channels' hash rates (H/s).
@@ -616,6 +625,21 @@ impl PoolServer {
         }
     }
 
+    /// The next block from a synthetic source, given to the pool. Unless the source has fixed
+    /// `nbits`, its network target is `blockDifficultyFactor` times harder than the hardest
+    /// share target, so blocks stay rare next to shares.
+    #[napi]
+    pub fn next_synthetic_block(
+        &mut self,
+        source: &mut SyntheticTemplateSource,
+        header_timestamp: u32,
+        now_ms: Option<f64>,
+    ) -> Result<()> {
+        self.inner
+            .next_synthetic_block(&mut source.inner, header_timestamp, now_or(now_ms))
+            .map_err(js)
+    }
+
     /// A new chain tip (a `TdpSetNewPrevHash` message).
     #[napi]
     pub fn set_prev_hash(&mut self, prev_hash: Message, now_ms: Option<f64>) -> Result<()> {
@@ -686,6 +710,7 @@ impl PoolServer {
             connections: s.connections as u32,
             channels: s.channels.iter().map(stats_out).collect(),
             prev_hash: s.prev_hash.map(|p| u256_out(&p)),
+            nbits: s.nbits,
             active_job_id: s.active_job_id,
             total_hashrate: s.total_hashrate,
             blocks_found: s.blocks_found as f64,
@@ -779,8 +804,9 @@ pub struct SyntheticOptions {
     pub transactions: Option<u32>,
     /// Add a witness commitment output.
     pub witness_commitment: Option<bool>,
-    /// Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
-    /// blocks).
+    /// A fixed network difficulty as nBits. Default: through `PoolServer.nextSyntheticBlock`,
+    /// `blockDifficultyFactor` times harder than the share target; `nextBlock` alone uses
+    /// regtest's 0x207fffff (about half of all hashes are blocks).
     pub nbits: Option<u32>,
 }
 

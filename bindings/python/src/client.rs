@@ -252,8 +252,9 @@ impl PyWork {
         Ok(PyBytes::new(py, &cb))
     }
     /// Hashes nonces `start .. start + count` at `ntime`/`version` (defaults: the template's)
-    /// and returns the first `(nonce, hash)` meeting the target, or None. Runs without the GIL:
-    /// a CPU miner for tests and test rigs.
+    /// and returns the first `(nonce, hash)` meeting the target, or None. Runs without the GIL
+    /// (a CPU miner for tests and test rigs), so other threads run meanwhile; from asyncio,
+    /// keep the event loop free with `await asyncio.to_thread(work.scan, start, count)`.
     #[pyo3(signature = (start = 0, count = 1 << 20, ntime = None, version = None))]
     fn scan<'py>(
         &self,
@@ -821,7 +822,9 @@ impl PyMiningClient {
     }
 
     /// Feeds a Mining message from the server. Raises UsageError (UNEXPECTED_MESSAGE) for a
-    /// message that is not the mining client's (route it elsewhere).
+    /// message that is not the mining client's (route it elsewhere). A `RawFrame` (a message
+    /// of an unknown extension) is ignored (R50), so `async for message in conn` can feed
+    /// every item straight in.
     #[pyo3(signature = (message, now_ms = None))]
     fn handle_message(
         &self,
@@ -829,6 +832,9 @@ impl PyMiningClient {
         message: &Bound<'_, PyAny>,
         now_ms: Option<u64>,
     ) -> PyResult<()> {
+        if message.is_instance_of::<crate::messages::PyRawFrame>() {
+            return Ok(());
+        }
         let m = PyMessage::extract(message)?;
         let now = self::now_ms(py, now_ms)?;
         self.get()

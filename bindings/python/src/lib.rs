@@ -16,6 +16,7 @@ mod keys;
 mod messages;
 mod messages_generated;
 mod pool;
+mod pool_server;
 mod session;
 
 use pyo3::prelude::*;
@@ -31,6 +32,7 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     session::register(m)?;
     client::register(m)?;
     pool::register(m)?;
+    pool_server::register(m)?;
     m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }

@@ -107,9 +107,13 @@ def test_pool_url() -> None:
         ("stratum2+tcp://pool/KEY", sv2.ResultCode.URL_PORT),
         ("stratum2+tcp://pool:3336", sv2.ResultCode.URL_KEY),
     ]:
-        with pytest.raises(sv2.NoiseError) as info:
+        # A URL error is a UrlError (codes 340-343); still a NoiseError as the C table files it.
+        with pytest.raises(sv2.UrlError) as info:
             sv2.PoolUrl(bad)
         assert info.value.code == code, bad
+        assert isinstance(info.value, sv2.NoiseError)
+    with pytest.raises(sv2.UrlError):
+        sv2.ClientConfig(url="stratum2+tcp://pool")
 
 
 def pump(a: sv2.Session, b: sv2.Session, now: int) -> None:

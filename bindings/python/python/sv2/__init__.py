@@ -41,6 +41,19 @@ PoolEvent = Union[
     PoolChannelOpened, PoolChannelClosed, PoolShareAccepted, PoolShareRejected, BlockFound, PoolTargetChanged
 ]
 
+#: What `PoolServer.next_event()` returns (besides None).
+PoolServerEvent = Union[
+    PoolConnected,
+    PoolChannelOpened,
+    PoolChannelClosed,
+    PoolShareAccepted,
+    PoolShareRejected,
+    BlockFound,
+    PoolTargetChanged,
+    PoolEngineError,
+    PoolConnectionClosed,
+]
+
 __all__ = [
     "__version__",
     "DIALECTS",
@@ -48,6 +61,7 @@ __all__ = [
     "UsageError",
     "CodecError",
     "NoiseError",
+    "UrlError",
     "ProtocolError",
     "result_codes",
     "result_str",
@@ -115,6 +129,12 @@ __all__ = [
     "PoolPolicy",
     "SyntheticTemplateSource",
     "REGTEST_NBITS",
+    "DEFAULT_BLOCK_DIFFICULTY_FACTOR",
+    "PoolServer",
+    "PoolConnected",
+    "PoolEngineError",
+    "PoolConnectionClosed",
+    "PoolServerEvent",
     "ChannelStats",
     "PoolSnapshot",
     "PoolChannelOpened",
