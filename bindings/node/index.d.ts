@@ -325,6 +325,12 @@ export interface ClientConfig {
   maxFramePayload?: number
 }
 
+/**
+ * What the pool does with the `maxTarget` clients send (a deployment choice; some devices
+ * ask for more difficulty than they can do).
+ */
+export type ClientMaxTarget = 'honour' | 'ignore' | 'cap'
+
 /** Why a session ended. */
 export interface CloseReason {
   /**
@@ -571,6 +577,11 @@ export interface MinerConfig {
   connection: ClientConfig
   /** Channels opened after every successful setup. */
   channels: Array<ChannelRequest>
+  /**
+   * Milliseconds a channel open may go unanswered before it fails with a
+   * `ChannelOpenFailed` (`errorCode` `'timed-out'`); default 30000, 0 waits forever.
+   */
+  openChannelTimeoutMs?: number
 }
 
 /** What a miner reports. `switch (event.type)` narrows it. */
@@ -591,8 +602,15 @@ export type MinerEvent =
     extranonceSize: number; /** Group of a standard channel. */
   groupChannelId?: number }
   | { type: 'ChannelOpenFailed'; /** The request id. */
-    requestId: number; /** The server's error code, or a description of the local reason. */
-  errorCode: string }
+    requestId: number; /**
+     * The server's error code, or a description of the local reason (`'timed-out'` when
+     * the server did not answer within `openChannelTimeoutMs`).
+     */
+    errorCode: string; /**
+     * For `'timed-out'`: what went unanswered ("no answer to OpenExtendedMiningChannel
+     * request 1 (user 'bob') within 30000 ms").
+     */
+  detail?: string }
   | { type: 'NewWork'; /** The work. */
   work: Work }
   | { type: 'WorkInvalidated'; /** The channel. */
@@ -693,6 +711,18 @@ export interface PoolConfig {
   /** Variable difficulty. */
   vardiff?: VardiffConfig
   /**
+   * Accept clients that set REQUIRES_WORK_SELECTION (default false; SRI's mining proxy
+   * always sets it). Without a token policy their custom jobs are refused.
+   */
+  allowWorkSelection?: boolean
+  /** What to do with the clients' `maxTarget` (default `'honour'`). */
+  clientMaxTarget?: ClientMaxTarget
+  /**
+   * With `clientMaxTarget: 'cap'`: the highest difficulty a client's `maxTarget` can make
+   * the pool set.
+   */
+  clientMaxDifficultyCap?: number
+  /**
    * Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
    * many times harder than the hardest share target (>= 1, default 1000: about one share
    * in 1000 is a block).
@@ -764,6 +794,8 @@ export interface PoolSnapshot {
   channels: Array<ChannelStats>
   /** Current prevhash. */
   prevHash?: Uint8Array
+  /** nBits of the current prevhash (the network target). */
+  nbits?: number
   /** Newest active job. */
   activeJobId?: number
   /** Sum of the channels' hash rates (H/s). */
