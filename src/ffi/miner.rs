@@ -577,7 +577,8 @@ pub struct sv2_miner_config {
     state: HandleState,
     session: ClientConfig,
     security: ClientSecurityChoice,
-    profile: NoiseProfile,
+    /// Override of the dialect's Noise negotiation (`None`: follow the dialect).
+    profile: Option<NoiseProfile>,
     rng_seed: Option<[u8; 32]>,
     client: MiningClientConfig,
     channels: Vec<ChannelRequest>,
@@ -615,7 +616,7 @@ pub extern "C" fn sv2_miner_config_new(config_out: *mut *mut sv2_miner_config) -
                     "libsv2",
                 ),
                 security: ClientSecurityChoice::Unset,
-                profile: NoiseProfile::default(),
+                profile: None,
                 rng_seed: None,
                 client: MiningClientConfig::default(),
                 channels: Vec::new(),
@@ -771,11 +772,6 @@ pub extern "C" fn sv2_miner_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.session.dialect = dialect_of(dialect)?;
-        c.profile = if dialect == SV2_DIALECT_BRAIINS_2021 {
-            NoiseProfile::Braiins2021
-        } else {
-            NoiseProfile::Sri2023
-        };
         Ok(())
     })
 }

@@ -102,7 +102,8 @@ pub struct sv2_client_config {
     state: HandleState,
     config: ClientConfig,
     security: ClientSecurityChoice,
-    profile: NoiseProfile,
+    /// Override of the dialect's Noise negotiation (`None`: follow the dialect).
+    profile: Option<NoiseProfile>,
     rng_seed: Option<[u8; 32]>,
 }
 
@@ -134,7 +135,7 @@ pub extern "C" fn sv2_client_config_new(config_out: *mut *mut sv2_client_config)
                 state: HandleState::default(),
                 config,
                 security: ClientSecurityChoice::Unset,
-                profile: NoiseProfile::default(),
+                profile: None,
                 rng_seed: None,
             },
             out,
@@ -307,11 +308,6 @@ pub extern "C" fn sv2_client_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.config.dialect = dialect_of(dialect)?;
-        c.profile = if dialect == SV2_DIALECT_BRAIINS_2021 {
-            NoiseProfile::Braiins2021
-        } else {
-            NoiseProfile::Sri2023
-        };
         Ok(())
     })
 }

@@ -214,6 +214,33 @@ pub(crate) fn reply_len(dialect: &NoiseDialect) -> usize {
     }
 }
 
+/// The reply length of the other dialect (to let such a reply through to
+/// [`reply_of_other_dialect`]).
+pub(crate) fn other_reply_len(dialect: &NoiseDialect) -> usize {
+    match dialect.reply {
+        ReplyForm::BareId => NEGOTIATION_HEADER + 4,
+        ReplyForm::Message => 4,
+    }
+}
+
+/// Whether `reply` is the other dialect's answer to our offer: an STR2 NegotiationMessage
+/// naming one algorithm where STR3 expects a bare id, or a bare id of a known cipher where
+/// STR2 expects a NegotiationMessage. Returns the profile the server speaks.
+pub(crate) fn reply_of_other_dialect(dialect: &NoiseDialect, reply: &[u8]) -> Option<NoiseProfile> {
+    match dialect.reply {
+        ReplyForm::BareId if reply.len() == NEGOTIATION_HEADER + 4 => {
+            let other = decode_negotiation(reply).ok()?;
+            (other.magic == BRAIINS_2021.magic && other.ids.len() == 1)
+                .then_some(NoiseProfile::Braiins2021)
+        }
+        ReplyForm::Message if reply.len() == 4 => {
+            let id = u32::from_le_bytes(reply.try_into().ok()?);
+            Cipher::from_id(id).map(|_| NoiseProfile::Sri2023)
+        }
+        _ => None,
+    }
+}
+
 /// The prologue both sides mix in. `offered` is the raw id list as sent, `reply` the reply
 /// bytes as sent.
 pub(crate) fn prologue(

@@ -90,6 +90,37 @@ impl Cipher {
         Cipher::ALL.into_iter().find(|c| c.id() == id)
     }
 
+    /// The name on the wire: the 4-character negotiation tag, `"CHCH"` or `"AESG"`. Errors and
+    /// logs name ciphers by it, since it is what a packet capture or a peer's log shows.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Cipher::ChaChaPoly => "CHCH",
+            Cipher::AesGcm => "AESG",
+        }
+    }
+
+    /// The cipher a configuration names, case-insensitively: the wire tag (`CHCH`, `AESG`), the
+    /// Noise name (`ChaChaPoly`, `AESGCM`) or a common spelling (`chacha20-poly1305`,
+    /// `aes-256-gcm`, `aes-gcm`, `aesgcm`). Every binding reads cipher names through this.
+    pub fn from_name(name: &str) -> Option<Cipher> {
+        let folded: String = name
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match folded.as_str() {
+            "chch" | "chachapoly" | "chacha20poly1305" => Some(Cipher::ChaChaPoly),
+            "aesg" | "aesgcm" | "aes256gcm" => Some(Cipher::AesGcm),
+            _ => None,
+        }
+    }
+
+    /// The text of the error for a name [`Cipher::from_name`] does not know.
+    pub fn unknown_name_error(name: &str) -> String {
+        format!("unknown cipher {name:?}: CHCH (ChaChaPoly) or AESG (AESGCM)")
+    }
+
     /// The full Noise protocol name of the suite with this cipher.
     pub fn protocol_name(self) -> &'static str {
         match self {
@@ -110,6 +141,60 @@ pub enum NoiseProfile {
     /// message, `00 01 ‖ reply` prologue, 76-byte certificate message, one SV2 frame per Noise
     /// message.
     Braiins2021,
+}
+
+impl NoiseProfile {
+    /// Both profiles, in the order of their names in error messages.
+    pub const ALL: [NoiseProfile; 2] = [NoiseProfile::Sri2023, NoiseProfile::Braiins2021];
+
+    /// The negotiation the wire dialect `dialect` speaks: `braiins-2021` the Braiins one
+    /// ("STR2"), `spec` and `sri-2023` the SRI one ("STR3"). Sessions use it whenever the Noise
+    /// configuration leaves its profile unset, so the dialect alone is enough to reach a
+    /// deployed implementation.
+    pub fn of_dialect(dialect: &crate::messages::Dialect) -> NoiseProfile {
+        if dialect.name() == "braiins-2021" {
+            NoiseProfile::Braiins2021
+        } else {
+            NoiseProfile::Sri2023
+        }
+    }
+
+    /// The profile's name, which is also the wire dialect that speaks it: `"sri-2023"` or
+    /// `"braiins-2021"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NoiseProfile::Sri2023 => "sri-2023",
+            NoiseProfile::Braiins2021 => "braiins-2021",
+        }
+    }
+
+    /// The profile named `name` (`"sri-2023"` or `"braiins-2021"`, case-insensitive).
+    pub fn from_name(name: &str) -> Option<NoiseProfile> {
+        NoiseProfile::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The magic of its NegotiationMessage as text: `"STR3"` or `"STR2"`.
+    pub fn magic_text(self) -> &'static str {
+        match self {
+            NoiseProfile::Sri2023 => "STR3",
+            NoiseProfile::Braiins2021 => "STR2",
+        }
+    }
+}
+
+impl std::fmt::Display for Cipher {
+    /// The wire name (`CHCH`, `AESG`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl std::fmt::Display for NoiseProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Which first-message form a handshake used: what a responder detected, or what an initiator
@@ -176,6 +261,17 @@ pub enum NoiseError {
     /// No algorithm offered by the initiator is supported by the responder.
     #[error("no encryption algorithm in common with the peer")]
     NoCommonCipher,
+    /// The responder answered the offer in the other dialect's negotiation form (a 9-byte
+    /// `STR2` reply to an `STR3` offer, or a bare 4-byte id to an `STR2` offer): the client is
+    /// configured with the wrong dialect.
+    #[error(
+        "the server answered with the {answered} negotiation ({magic}); configure dialect {answered}",
+        magic = answered.magic_text()
+    )]
+    DialectMismatch {
+        /// The profile whose reply form the server used.
+        answered: NoiseProfile,
+    },
     /// The responder chose an algorithm the initiator did not offer (id as on the wire).
     #[error("the responder chose algorithm {0:#010x}, which was not offered")]
     UnofferedCipher(u32),

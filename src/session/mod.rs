@@ -35,8 +35,8 @@ use crate::messages::{
     self, Dialect, Frame, Message, MessageKind, Protocol, SetupConnection, SetupConnectionError,
 };
 use crate::noise::{
-    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseTransport,
-    ResponderConfig, SendPolicy,
+    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseProfile,
+    NoiseTransport, ResponderConfig, SendPolicy,
 };
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -476,7 +476,15 @@ impl Session {
     pub fn client(config: ClientConfig, now_ms: u64) -> Result<Session, SessionError> {
         let handshake = match config.security {
             ClientSecurity::Plaintext => None,
-            ClientSecurity::Noise(noise) => Some(NoiseHandshake::initiator(noise)?),
+            ClientSecurity::Noise(mut noise) => {
+                // The dialect alone selects the negotiation unless the config overrides it.
+                noise.profile = Some(
+                    noise
+                        .profile
+                        .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
+                );
+                Some(NoiseHandshake::initiator(noise)?)
+            }
         };
         let plaintext = handshake.is_none();
         let mut session = Session::new(
@@ -506,7 +514,15 @@ impl Session {
         }
         let handshake = match config.security {
             ServerSecurity::Plaintext => None,
-            ServerSecurity::Noise(noise) => Some(NoiseHandshake::responder(noise)?),
+            ServerSecurity::Noise(mut noise) => {
+                // A braiins-2021 server prefers what Braiins prefers (AESGCM) unless told.
+                noise.profile = Some(
+                    noise
+                        .profile
+                        .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
+                );
+                Some(NoiseHandshake::responder(noise)?)
+            }
         };
         let mut session = Session::new(
             Role::Server,

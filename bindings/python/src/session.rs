@@ -48,18 +48,20 @@ fn protocol_arg(py: Python<'_>, name: &str) -> PyResult<Protocol> {
     })
 }
 
-fn profile_arg(py: Python<'_>, name: &str) -> PyResult<NoiseProfile> {
-    match name {
-        "sri-2023" => Ok(NoiseProfile::Sri2023),
-        "braiins-2021" => Ok(NoiseProfile::Braiins2021),
-        other => Err(error(
-            py,
-            ResultCode::INVALID_ARG,
-            format!("unknown Noise profile {other:?}: sri-2023 or braiins-2021"),
-        )),
-    }
+fn profile_arg(py: Python<'_>, name: Option<&str>) -> PyResult<Option<NoiseProfile>> {
+    name.map(|name| {
+        NoiseProfile::from_name(name).ok_or_else(|| {
+            error(
+                py,
+                ResultCode::INVALID_ARG,
+                format!("unknown Noise profile {name:?}: sri-2023 or braiins-2021"),
+            )
+        })
+    })
+    .transpose()
 }
 
+/// The name events use for a cipher (unchanged since 0.1; configs accept it too).
 fn cipher_name(c: Cipher) -> &'static str {
     match c {
         Cipher::ChaChaPoly => "chachapoly",
@@ -67,19 +69,20 @@ fn cipher_name(c: Cipher) -> &'static str {
     }
 }
 
-fn ciphers_arg(py: Python<'_>, names: Option<Vec<String>>) -> PyResult<Option<Vec<Cipher>>> {
+/// Cipher names as any binding accepts them: wire tags (`CHCH`, `AESG`) or Noise names
+/// (`ChaChaPoly`, `AESGCM`), case-insensitive.
+pub(crate) fn ciphers_arg(
+    py: Python<'_>,
+    names: Option<Vec<String>>,
+) -> PyResult<Option<Vec<Cipher>>> {
     names
         .map(|names| {
             names
                 .iter()
-                .map(|n| match n.as_str() {
-                    "chachapoly" => Ok(Cipher::ChaChaPoly),
-                    "aesgcm" => Ok(Cipher::AesGcm),
-                    other => Err(error(
-                        py,
-                        ResultCode::INVALID_ARG,
-                        format!("unknown cipher {other:?}: chachapoly or aesgcm"),
-                    )),
+                .map(|n| {
+                    Cipher::from_name(n).ok_or_else(|| {
+                        error(py, ResultCode::INVALID_ARG, Cipher::unknown_name_error(n))
+                    })
                 })
                 .collect()
         })
@@ -140,8 +143,8 @@ impl PyClientConfig {
         vendor = StrArg(Str0255::from("libsv2-python")), hardware_version = StrArg::default(),
         firmware = StrArg::default(), device_id = StrArg::default(),
         endpoint_host = None, endpoint_port = None, setup = None, dialect = "spec",
-        noise_profile = "sri-2023", ciphers = None, negotiate = true, rng_seed = None,
-        now_unix = None, max_frame_payload = None, max_buffered_input = None,
+        noise_profile = None, ciphers = None, negotiate = true, min_version = 2, max_version = 2,
+        rng_seed = None, now_unix = None, max_frame_payload = None, max_buffered_input = None,
         max_buffered_output = None, max_channels = None, handshake_timeout_ms = 10_000,
         setup_timeout_ms = 10_000, idle_timeout_ms = 0
     ))]
@@ -161,9 +164,11 @@ impl PyClientConfig {
         endpoint_port: Option<u16>,
         setup: Option<&Bound<'_, PyAny>>,
         dialect: &str,
-        noise_profile: &str,
+        noise_profile: Option<&str>,
         ciphers: Option<Vec<String>>,
         negotiate: bool,
+        min_version: u16,
+        max_version: u16,
         rng_seed: Option<&Bound<'_, PyAny>>,
         now_unix: Option<u64>,
         max_frame_payload: Option<usize>,
@@ -242,8 +247,8 @@ impl PyClientConfig {
                 let port = endpoint_port.or(url.as_ref().map(|u| u.port)).unwrap_or(0);
                 SetupConnection {
                     protocol: protocol_arg(py, protocol)?.setup_value().unwrap_or(0),
-                    min_version: 2,
-                    max_version: 2,
+                    min_version,
+                    max_version,
                     flags,
                     endpoint_host: host,
                     endpoint_port: port,
@@ -291,6 +296,19 @@ impl PyClientConfig {
     fn dialect(&self) -> &'static str {
         self.config.dialect.name()
     }
+    /// The Noise negotiation the client speaks (`"sri-2023"` = STR3, `"braiins-2021"` = STR2):
+    /// the `noise_profile` given, else the dialect's own. None in plaintext.
+    #[getter]
+    fn noise_profile(&self) -> Option<&'static str> {
+        match &self.config.security {
+            ClientSecurity::Plaintext => None,
+            ClientSecurity::Noise(n) => Some(
+                n.profile
+                    .unwrap_or_else(|| NoiseProfile::of_dialect(self.config.dialect))
+                    .name(),
+            ),
+        }
+    }
 }
 
 /// Configuration of a server session; share one among all connections. Noise needs the
@@ -312,7 +330,7 @@ impl PyServerConfig {
     #[new]
     #[pyo3(signature = (
         *, static_key = None, certificate = None, plaintext = false, protocols = None,
-        setup_check = None, dialect = "spec", noise_profile = "sri-2023", ciphers = None,
+        setup_check = None, dialect = "spec", noise_profile = None, ciphers = None,
         accept_no_negotiation = true, rng_seed = None, max_frame_payload = None,
         max_buffered_input = None, max_buffered_output = None, max_channels = None,
         handshake_timeout_ms = 10_000, setup_timeout_ms = 10_000, idle_timeout_ms = 0,
@@ -327,7 +345,7 @@ impl PyServerConfig {
         protocols: Option<Vec<(String, u32, u32)>>,
         setup_check: Option<PyObject>,
         dialect: &str,
-        noise_profile: &str,
+        noise_profile: Option<&str>,
         ciphers: Option<Vec<String>>,
         accept_no_negotiation: bool,
         rng_seed: Option<&Bound<'_, PyAny>>,
