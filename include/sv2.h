@@ -5481,13 +5481,62 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_device(struct sv2_miner_config *con
 SV2_MUST_USE sv2_result sv2_miner_config_set_flags(struct sv2_miner_config *config, uint32_t flags);
 
 /**
- * Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
- * Braiins 2021 Noise negotiation).
+ * Sets the pool's wire dialect (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: "STR2", the others "STR3") unless
+ * `sv2_miner_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_miner_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_noise_profile(struct sv2_miner_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_ciphers(struct sv2_miner_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_negotiation(struct sv2_miner_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_versions(struct sv2_miner_config *config, uint16_t min_version, uint16_t max_version);
 
 /**
  * Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
@@ -5767,12 +5816,51 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_noise(struct sv2_pool_config *config
 SV2_MUST_USE sv2_result sv2_pool_config_set_plaintext(struct sv2_pool_config *config);
 
 /**
- * Sets the miners' wire dialect (`SV2_DIALECT_*`).
+ * Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+ * `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_dialect(struct sv2_pool_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_noise_profile(struct sv2_pool_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_ciphers(struct sv2_pool_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_negotiation(struct sv2_pool_config *config, bool accept_no_negotiation);
 
 /**
  * Sets the session timeouts in milliseconds (0 disables one), as
@@ -6202,13 +6290,62 @@ SV2_MUST_USE sv2_result sv2_client_config_set_endpoint(struct sv2_client_config 
 SV2_MUST_USE sv2_result sv2_client_config_set_pool_url(struct sv2_client_config *config, const struct sv2_pool_url *url);
 
 /**
- * Sets the wire dialect of the pool (`SV2_DIALECT_*`); `SV2_DIALECT_BRAIINS_2021` also
- * selects the Braiins 2021 Noise negotiation ("STR2").
+ * Sets the wire dialect of the pool (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: the Braiins 2021 "STR2"; the others SRI's "STR3")
+ * unless `sv2_client_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_client_config_set_dialect(struct sv2_client_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_client_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_noise_profile(struct sv2_client_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_ciphers(struct sv2_client_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_negotiation(struct sv2_client_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_versions(struct sv2_client_config *config, uint16_t min_version, uint16_t max_version);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one.
@@ -6290,12 +6427,51 @@ SV2_MUST_USE sv2_result sv2_server_config_set_protocol(struct sv2_server_config 
 
 /**
  * Sets the wire dialect of the clients (`SV2_DIALECT_*`). The Noise responder accepts every
- * negotiation form whatever the dialect.
+ * negotiation form whatever the dialect; the dialect sets its cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered, as Braiins does) unless
+ * `sv2_server_config_set_noise_profile()` or `sv2_server_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_server_config_set_dialect(struct sv2_server_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_server_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_noise_profile(struct sv2_server_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_ciphers(struct sv2_server_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_negotiation(struct sv2_server_config *config, bool accept_no_negotiation);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one. As `sv2_client_config_set_timeouts()`.

@@ -1,6 +1,7 @@
 //! `sv2_miner_config`, `sv2_miner` and `sv2_work`: the composed miner (session + mining client)
 //! for firmware, the work a device hashes, and the target / difficulty / hash-rate helpers.
 
+use super::noise_options::{self, InitiatorOptions};
 use super::session::{seed_arg, set_timeouts, str0255_arg, ClientSecurityChoice};
 use super::*;
 use crate::codec::{Str0255, U256};
@@ -12,7 +13,7 @@ use crate::mining::client::{
 };
 use crate::mining::miner::{ChannelRequest, Miner, MinerConfig, MinerEvent};
 use crate::mining::{target as tmath, BlockHeader, MAX_EXTRANONCE_SIZE};
-use crate::noise::{Cipher, InitiatorConfig, NoiseProfile};
+use crate::noise::{Cipher, InitiatorConfig};
 use crate::session::{ClientConfig, ClientSecurity, CloseReason};
 
 /// Mining SetupConnection flag (spec bit layout): the client wants NewMiningJob for its
@@ -577,8 +578,7 @@ pub struct sv2_miner_config {
     state: HandleState,
     session: ClientConfig,
     security: ClientSecurityChoice,
-    /// Override of the dialect's Noise negotiation (`None`: follow the dialect).
-    profile: Option<NoiseProfile>,
+    noise_options: InitiatorOptions,
     rng_seed: Option<[u8; 32]>,
     client: MiningClientConfig,
     channels: Vec<ChannelRequest>,
@@ -616,7 +616,7 @@ pub extern "C" fn sv2_miner_config_new(config_out: *mut *mut sv2_miner_config) -
                     "libsv2",
                 ),
                 security: ClientSecurityChoice::Unset,
-                profile: None,
+                noise_options: InitiatorOptions::default(),
                 rng_seed: None,
                 client: MiningClientConfig::default(),
                 channels: Vec::new(),
@@ -759,8 +759,9 @@ pub extern "C" fn sv2_miner_config_set_flags(
     })
 }
 
-/// Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
-/// Braiins 2021 Noise negotiation).
+/// Sets the pool's wire dialect (`SV2_DIALECT_*`). The dialect also selects the Noise
+/// negotiation (`SV2_DIALECT_BRAIINS_2021`: "STR2", the others "STR3") unless
+/// `sv2_miner_config_set_noise_profile()` overrides it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -772,6 +773,89 @@ pub extern "C" fn sv2_miner_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.session.dialect = dialect_of(dialect)?;
+        Ok(())
+    })
+}
+
+/// Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+/// `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+/// `sv2_miner_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_noise_profile(
+    config: *mut sv2_miner_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+/// spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+/// default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_ciphers(
+    config: *mut sv2_miner_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.ciphers = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to negotiate the cipher (default true). False starts the handshake without
+/// negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+/// braiins-2021 negotiation allows it, so making a session fails with
+/// `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+/// `negotiate`, Node `negotiate`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_negotiation(
+    config: *mut sv2_miner_config,
+    negotiate: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.negotiate = negotiate;
+        Ok(())
+    })
+}
+
+/// Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+/// `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+/// `minVersion`/`maxVersion`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+/// max_version`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_versions(
+    config: *mut sv2_miner_config,
+    min_version: u16,
+    max_version: u16,
+) -> sv2_result {
+    with_mut(config, |c| {
+        noise_options::versions_arg(min_version, max_version)?;
+        c.session.setup.min_version = min_version;
+        c.session.setup.max_version = max_version;
         Ok(())
     })
 }
@@ -1166,7 +1250,7 @@ pub extern "C" fn sv2_miner_new(
             ClientSecurityChoice::Plaintext => ClientSecurity::Plaintext,
             ClientSecurityChoice::Noise(key) => {
                 let mut noise = InitiatorConfig::new(key, now_unix_s);
-                noise.profile = c.profile;
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ClientSecurity::Noise(noise)
             }

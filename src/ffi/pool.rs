@@ -2,6 +2,7 @@
 //! (many downstream connections in one handle), so that a pool can be written in C.
 
 use super::messages::{message_from_view, View};
+use super::noise_options::{self, ResponderOptions};
 use super::session::{seed_arg, server_identity_arg, set_timeouts, timer_arg};
 use super::*;
 use crate::codec::U256;
@@ -51,6 +52,7 @@ pub struct sv2_pool_config {
     state: HandleState,
     server: ServerConfig,
     noise: Option<(StaticSecretKey, Certificate)>,
+    noise_options: ResponderOptions,
     plaintext: bool,
     rng_seed: Option<[u8; 32]>,
     pool: PoolConfig,
@@ -83,6 +85,7 @@ pub extern "C" fn sv2_pool_config_new(config_out: *mut *mut sv2_pool_config) -> 
                 state: HandleState::default(),
                 server: ServerConfig::new(ServerSecurity::Plaintext, vec![]),
                 noise: None,
+                noise_options: ResponderOptions::default(),
                 plaintext: false,
                 rng_seed: None,
                 pool: PoolConfig::default(),
@@ -146,7 +149,9 @@ pub extern "C" fn sv2_pool_config_set_plaintext(config: *mut sv2_pool_config) ->
     })
 }
 
-/// Sets the miners' wire dialect (`SV2_DIALECT_*`).
+/// Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+/// (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+/// `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -158,6 +163,67 @@ pub extern "C" fn sv2_pool_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.server.dialect = dialect_of(dialect)?;
+        Ok(())
+    })
+}
+
+/// Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+/// `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+/// the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+/// whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_noise_profile(
+    config: *mut sv2_pool_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers the server supports, most preferred first (it picks the first one the
+/// client offers): wire names or Noise names separated by commas or spaces,
+/// case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+/// `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_ciphers(
+    config: *mut sv2_pool_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.preference = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+/// asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+/// `acceptNoNegotiation`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_negotiation(
+    config: *mut sv2_pool_config,
+    accept_no_negotiation: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.accept_no_negotiation = accept_no_negotiation;
         Ok(())
     })
 }
@@ -768,6 +834,7 @@ pub extern "C" fn sv2_pool_new(
         server.security = match (&c.noise, c.plaintext) {
             (Some((secret, cert)), _) => {
                 let mut noise = ResponderConfig::new(secret.clone(), *cert);
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ServerSecurity::Noise(noise)
             }

@@ -116,6 +116,24 @@ impl Cipher {
         }
     }
 
+    /// A list of cipher names separated by commas or spaces (`"AESG,CHCH"`,
+    /// `"chacha20-poly1305 aesgcm"`), in order. Empty lists, unknown names and repeats are
+    /// refused with a readable text.
+    pub fn parse_list(text: &str) -> Result<Vec<Cipher>, String> {
+        let mut list = Vec::new();
+        for name in text.split([',', ' ']).filter(|n| !n.is_empty()) {
+            let cipher = Cipher::from_name(name).ok_or_else(|| Cipher::unknown_name_error(name))?;
+            if list.contains(&cipher) {
+                return Err(format!("cipher {cipher} named twice"));
+            }
+            list.push(cipher);
+        }
+        if list.is_empty() {
+            return Err("no cipher named: give CHCH, AESG or both".into());
+        }
+        Ok(list)
+    }
+
     /// The text of the error for a name [`Cipher::from_name`] does not know.
     pub fn unknown_name_error(name: &str) -> String {
         format!("unknown cipher {name:?}: CHCH (ChaChaPoly) or AESG (AESGCM)")
