@@ -307,8 +307,30 @@ export interface ClientConfig {
   endpointHost?: string
   /** SetupConnection.endpoint_port. */
   endpointPort?: number
-  /** Wire dialect of the server (default `'spec'`). */
+  /**
+   * Wire dialect of the server (default `'spec'`). It also selects the Noise negotiation
+   * (`'braiins-2021'`: STR2, the others STR3) unless `noiseProfile` overrides it.
+   */
   dialect?: Dialect
+  /**
+   * Overrides the dialect's Noise negotiation: `'sri-2023'` (STR3) or `'braiins-2021'`
+   * (STR2), case-insensitive.
+   */
+  noiseProfile?: 'sri-2023' | 'braiins-2021'
+  /**
+   * Ciphers to offer, in order, by wire or Noise name, case-insensitive (`['AESG', 'CHCH']`,
+   * `['ChaChaPoly']`; default CHCH then AESG).
+   */
+  ciphers?: Array<string>
+  /**
+   * `false` starts the handshake without negotiation (bare `-> e`, ChaChaPoly), as legacy
+   * Braiins 2021 clients do; only the braiins-2021 negotiation allows it. Default `true`.
+   */
+  negotiate?: boolean
+  /** SetupConnection.min_version (default 2). */
+  minVersion?: number
+  /** SetupConnection.max_version (default 2). */
+  maxVersion?: number
   /** Unix seconds for the certificate validity check (default: the system clock). */
   nowUnix?: number
   /** 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness). */
@@ -871,8 +893,21 @@ export interface ServerConfig {
   plaintext?: boolean
   /** Protocols served (default: Mining with flags 0b111 supported). `PoolServer` ignores it. */
   protocols?: Array<ProtocolOffer>
-  /** Wire dialect of the clients (default `'spec'`). */
+  /**
+   * Wire dialect of the clients (default `'spec'`). The server answers every Noise
+   * negotiation form; the dialect sets its cipher preference (`'braiins-2021'`: AESGCM
+   * whenever offered) unless `noiseProfile` or `ciphers` override it.
+   */
   dialect?: Dialect
+  /**
+   * Overrides whose cipher preference to use: `'sri-2023'` (ChaChaPoly first) or
+   * `'braiins-2021'` (AESGCM first), case-insensitive.
+   */
+  noiseProfile?: 'sri-2023' | 'braiins-2021'
+  /** Ciphers supported, most preferred first, by wire or Noise name (`['AESG', 'CHCH']`). */
+  ciphers?: Array<string>
+  /** Accept clients that skip negotiation (legacy Braiins 2021; default `true`, R21). */
+  acceptNoNegotiation?: boolean
   /** 32-byte seed for the ephemeral keys (tests only). */
   rngSeed?: Uint8Array
   /** Timeouts. */

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
 use sv2::keys::{AuthorityPublicKey, ServerCertificate, StaticSecretKey};
 use sv2::messages::Protocol as CoreProtocol;
-use sv2::noise::{Cipher, InitiatorConfig, NegotiationForm, ResponderConfig};
+use sv2::noise::{Cipher, InitiatorConfig, NegotiationForm, NoiseProfile, ResponderConfig};
 use sv2::session::{
     ClientConfig as CoreClientConfig, ClientSecurity, CloseReason as CoreCloseReason,
     Event as CoreEvent, ProtocolSupport, ServerConfig as CoreServerConfig, ServerSecurity,
@@ -101,8 +101,23 @@ pub struct ClientConfig {
     pub endpoint_host: Option<String>,
     /// SetupConnection.endpoint_port.
     pub endpoint_port: Option<u32>,
-    /// Wire dialect of the server (default `'spec'`).
+    /// Wire dialect of the server (default `'spec'`). It also selects the Noise negotiation
+    /// (`'braiins-2021'`: STR2, the others STR3) unless `noiseProfile` overrides it.
     pub dialect: Option<Dialect>,
+    /// Overrides the dialect's Noise negotiation: `'sri-2023'` (STR3) or `'braiins-2021'`
+    /// (STR2), case-insensitive.
+    #[napi(ts_type = "'sri-2023' | 'braiins-2021'")]
+    pub noise_profile: Option<String>,
+    /// Ciphers to offer, in order, by wire or Noise name, case-insensitive (`['AESG', 'CHCH']`,
+    /// `['ChaChaPoly']`; default CHCH then AESG).
+    pub ciphers: Option<Vec<String>>,
+    /// `false` starts the handshake without negotiation (bare `-> e`, ChaChaPoly), as legacy
+    /// Braiins 2021 clients do; only the braiins-2021 negotiation allows it. Default `true`.
+    pub negotiate: Option<bool>,
+    /// SetupConnection.min_version (default 2).
+    pub min_version: Option<u32>,
+    /// SetupConnection.max_version (default 2).
+    pub max_version: Option<u32>,
     /// Unix seconds for the certificate validity check (default: the system clock).
     pub now_unix: Option<f64>,
     /// 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness).
@@ -111,6 +126,40 @@ pub struct ClientConfig {
     pub timeouts: Option<Timeouts>,
     /// Largest frame payload accepted from the peer (default 1 MiB).
     pub max_frame_payload: Option<u32>,
+}
+
+fn noise_profile(name: &Option<String>) -> Result<Option<NoiseProfile>> {
+    name.as_deref()
+        .map(|n| {
+            NoiseProfile::from_name(n).ok_or_else(|| {
+                invalid(format!(
+                    "unknown noiseProfile {n:?}: sri-2023 or braiins-2021"
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Cipher names as every binding reads them: wire tags or Noise names, case-insensitive.
+fn ciphers(names: &Option<Vec<String>>) -> Result<Option<Vec<Cipher>>> {
+    names
+        .as_ref()
+        .map(|names| {
+            if names.is_empty() {
+                return Err(invalid("ciphers is empty: give CHCH, AESG or both"));
+            }
+            names
+                .iter()
+                .map(|n| Cipher::from_name(n).ok_or_else(|| invalid(Cipher::unknown_name_error(n))))
+                .collect()
+        })
+        .transpose()
+}
+
+fn version_arg(what: &str, v: Option<u32>) -> Result<u16> {
+    v.map_or(Ok(2), |v| {
+        u16::try_from(v).map_err(|_| invalid(format!("{what} must be <= 65535")))
+    })
 }
 
 fn seed(s: &Option<Uint8Array>) -> Result<Option<[u8; 32]>> {
@@ -136,6 +185,9 @@ pub(crate) fn core_client_config(c: &ClientConfig) -> Result<CoreClientConfig> {
             let key = AuthorityPublicKey::from_text(key).map_err(js)?;
             let now = c.now_unix.map_or_else(unix_now, |n| n as u64);
             let mut init = InitiatorConfig::new(key, now);
+            init.profile = noise_profile(&c.noise_profile)?;
+            init.ciphers = ciphers(&c.ciphers)?;
+            init.negotiate = c.negotiate.unwrap_or(true);
             init.rng_seed = seed(&c.rng_seed)?;
             ClientSecurity::Noise(init)
         }
@@ -159,6 +211,11 @@ pub(crate) fn core_client_config(c: &ClientConfig) -> Result<CoreClientConfig> {
     }
     if let Some(v) = &c.endpoint_host {
         s.endpoint_host = v.as_str().into();
+    }
+    s.min_version = version_arg("minVersion", c.min_version)?;
+    s.max_version = version_arg("maxVersion", c.max_version)?;
+    if s.min_version > s.max_version {
+        return Err(invalid("minVersion is above maxVersion"));
     }
     if let Some(v) = c.endpoint_port {
         s.endpoint_port = u16::try_from(v).map_err(|_| invalid("endpointPort must be <= 65535"))?;
@@ -195,8 +252,18 @@ pub struct ServerConfig {
     pub plaintext: Option<bool>,
     /// Protocols served (default: Mining with flags 0b111 supported). `PoolServer` ignores it.
     pub protocols: Option<Vec<ProtocolOffer>>,
-    /// Wire dialect of the clients (default `'spec'`).
+    /// Wire dialect of the clients (default `'spec'`). The server answers every Noise
+    /// negotiation form; the dialect sets its cipher preference (`'braiins-2021'`: AESGCM
+    /// whenever offered) unless `noiseProfile` or `ciphers` override it.
     pub dialect: Option<Dialect>,
+    /// Overrides whose cipher preference to use: `'sri-2023'` (ChaChaPoly first) or
+    /// `'braiins-2021'` (AESGCM first), case-insensitive.
+    #[napi(ts_type = "'sri-2023' | 'braiins-2021'")]
+    pub noise_profile: Option<String>,
+    /// Ciphers supported, most preferred first, by wire or Noise name (`['AESG', 'CHCH']`).
+    pub ciphers: Option<Vec<String>>,
+    /// Accept clients that skip negotiation (legacy Braiins 2021; default `true`, R21).
+    pub accept_no_negotiation: Option<bool>,
     /// 32-byte seed for the ephemeral keys (tests only).
     pub rng_seed: Option<Uint8Array>,
     /// Timeouts.
@@ -222,6 +289,9 @@ pub(crate) fn core_server_config(c: &ServerConfig) -> Result<CoreServerConfig> {
                 ));
             }
             let mut resp = ResponderConfig::new(key, cert.certificate);
+            resp.profile = noise_profile(&c.noise_profile)?;
+            resp.cipher_preference = ciphers(&c.ciphers)?;
+            resp.accept_no_negotiation = c.accept_no_negotiation.unwrap_or(true);
             resp.rng_seed = seed(&c.rng_seed)?;
             ServerSecurity::Noise(resp)
         }
