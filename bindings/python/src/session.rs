@@ -77,6 +77,13 @@ pub(crate) fn ciphers_arg(
 ) -> PyResult<Option<Vec<Cipher>>> {
     names
         .map(|names| {
+            if names.is_empty() {
+                return Err(error(
+                    py,
+                    ResultCode::INVALID_ARG,
+                    "ciphers is empty: give CHCH, AESG or both",
+                ));
+            }
             names
                 .iter()
                 .map(|n| {
@@ -229,6 +236,13 @@ impl PyClientConfig {
                 ClientSecurity::Noise(noise)
             }
         };
+        if min_version > max_version {
+            return Err(error(
+                py,
+                ResultCode::INVALID_ARG,
+                format!("min_version {min_version} is above max_version {max_version}"),
+            ));
+        }
         let setup = match setup {
             Some(s) => match PyMessage::extract(s)? {
                 sv2::messages::Message::SetupConnection(s) => *s,
