@@ -473,9 +473,12 @@ fn hostile_lengths_and_order() {
     let mut i =
         NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[Cipher::ChaChaPoly]))
             .unwrap();
+    let err = i.receive_data(&[4, 0, b'A', b'E', b'S', b'G']).unwrap_err();
+    assert_eq!(err, NoiseError::UnofferedCipher(Cipher::AesGcm.id()));
+    // Errors show the wire name (issue 13 item 9).
     assert_eq!(
-        i.receive_data(&[4, 0, b'A', b'E', b'S', b'G']),
-        Err(NoiseError::UnofferedCipher(Cipher::AesGcm.id()))
+        err.to_string(),
+        "the responder chose algorithm AESG (0x47534541), which was not offered"
     );
     let mut i = initiator(NoiseProfile::Sri2023);
     assert_eq!(

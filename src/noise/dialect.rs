@@ -322,6 +322,45 @@ mod tests {
     }
 
     #[test]
+    fn cipher_names_accept_wire_and_noise_spellings() {
+        for name in [
+            "CHCH",
+            "chch",
+            "ChaChaPoly",
+            "chacha20-poly1305",
+            " CHACHA20_POLY1305 ",
+        ] {
+            assert_eq!(Cipher::from_name(name), Some(Cipher::ChaChaPoly), "{name}");
+        }
+        for name in ["AESG", "aesg", "AESGCM", "aes-256-gcm", "AES_GCM"] {
+            assert_eq!(Cipher::from_name(name), Some(Cipher::AesGcm), "{name}");
+        }
+        assert_eq!(Cipher::from_name("des"), None);
+        assert_eq!(
+            Cipher::parse_list("AESG, chachapoly"),
+            Ok(vec![Cipher::AesGcm, Cipher::ChaChaPoly])
+        );
+        assert!(Cipher::parse_list("").is_err());
+        assert!(Cipher::parse_list("CHCH,ChaChaPoly")
+            .unwrap_err()
+            .contains("CHCH named twice"));
+        assert!(Cipher::parse_list("CHCH,x").unwrap_err().contains("\"x\""));
+        assert_eq!(Cipher::AesGcm.to_string(), "AESG");
+        assert_eq!(
+            NoiseProfile::from_name("BRAIINS-2021"),
+            Some(NoiseProfile::Braiins2021)
+        );
+        assert_eq!(
+            NoiseProfile::of_dialect(crate::messages::Dialect::by_name("braiins-2021").unwrap()),
+            NoiseProfile::Braiins2021
+        );
+        assert_eq!(
+            NoiseProfile::of_dialect(crate::messages::Dialect::default()),
+            NoiseProfile::Sri2023
+        );
+    }
+
+    #[test]
     fn choice_follows_preference() {
         let offer = [Cipher::ChaChaPoly.id(), Cipher::AesGcm.id()];
         assert_eq!(

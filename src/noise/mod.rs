@@ -202,6 +202,17 @@ impl NoiseProfile {
     }
 }
 
+/// A negotiation id as users meet it: its 4-character tag when printable (`AESG`), with the
+/// number beside it since an unknown id may not be text.
+fn id_text(id: u32) -> String {
+    let tag = id.to_le_bytes();
+    if tag.iter().all(|b| b.is_ascii_graphic()) {
+        format!("{} ({id:#010x})", String::from_utf8_lossy(&tag))
+    } else {
+        format!("{id:#010x}")
+    }
+}
+
 impl std::fmt::Display for Cipher {
     /// The wire name (`CHCH`, `AESG`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -291,7 +302,7 @@ pub enum NoiseError {
         answered: NoiseProfile,
     },
     /// The responder chose an algorithm the initiator did not offer (id as on the wire).
-    #[error("the responder chose algorithm {0:#010x}, which was not offered")]
+    #[error("the responder chose algorithm {}, which was not offered", id_text(*.0))]
     UnofferedCipher(u32),
     /// Decryption of a handshake message failed: a tampered message, a different prologue
     /// (negotiation mismatch, R20) or a peer speaking another dialect.
