@@ -290,6 +290,7 @@ impl PyClientConfig {
                 limits,
                 timeouts,
                 send_policy: None,
+                trace: false,
             },
             now_unix,
         })
