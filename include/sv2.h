@@ -5539,6 +5539,16 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_negotiation(struct sv2_miner_config
 SV2_MUST_USE sv2_result sv2_miner_config_set_versions(struct sv2_miner_config *config, uint16_t min_version, uint16_t max_version);
 
 /**
+ * Turns the wire tap on for the miner's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_miner_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_trace(struct sv2_miner_config *config, bool enabled);
+
+/**
  * Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -5637,6 +5647,26 @@ SV2_MUST_USE sv2_result sv2_miner_receive_data(struct sv2_miner *miner, const ui
  * Allocates: possibly.
  */
 SV2_MUST_USE sv2_result sv2_miner_data_to_send(struct sv2_miner *miner, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the miner's connection (see
+ * `sv2_miner_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does. A reconnection starts a new connection; lines not taken
+ * before it are gone.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_miner_next_trace(struct sv2_miner *miner, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_miner_data_to_send()`.
@@ -5863,6 +5893,16 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_ciphers(struct sv2_pool_config *conf
 SV2_MUST_USE sv2_result sv2_pool_config_set_negotiation(struct sv2_pool_config *config, bool accept_no_negotiation);
 
 /**
+ * Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_trace(struct sv2_pool_config *config, bool enabled);
+
+/**
  * Sets the session timeouts in milliseconds (0 disables one), as
  * `sv2_server_config_set_timeouts()`.
  *
@@ -6074,6 +6114,26 @@ SV2_MUST_USE sv2_result sv2_pool_remove(struct sv2_pool *pool, uint64_t conn);
  * Allocates: possibly.
  */
 SV2_MUST_USE sv2_result sv2_pool_data_to_send(struct sv2_pool *pool, uint64_t conn, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the pool's connections (lowest connection first; see
+ * `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+ * copied).
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_pool_next_trace(struct sv2_pool *pool, uint64_t *conn_out, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether `conn` has bytes waiting in `sv2_pool_data_to_send()` (messages the engine queued
@@ -6348,6 +6408,16 @@ SV2_MUST_USE sv2_result sv2_client_config_set_negotiation(struct sv2_client_conf
 SV2_MUST_USE sv2_result sv2_client_config_set_versions(struct sv2_client_config *config, uint16_t min_version, uint16_t max_version);
 
 /**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_trace(struct sv2_client_config *config, bool enabled);
+
+/**
  * Sets the timeouts in milliseconds; 0 disables one.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -6474,6 +6544,16 @@ SV2_MUST_USE sv2_result sv2_server_config_set_ciphers(struct sv2_server_config *
 SV2_MUST_USE sv2_result sv2_server_config_set_negotiation(struct sv2_server_config *config, bool accept_no_negotiation);
 
 /**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_trace(struct sv2_server_config *config, bool enabled);
+
+/**
  * Sets the timeouts in milliseconds; 0 disables one. As `sv2_client_config_set_timeouts()`.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -6573,6 +6653,24 @@ SV2_MUST_USE sv2_result sv2_session_next_event(struct sv2_session *session, stru
  * Allocates: possibly (queued frames are encrypted into the outgoing buffer on the first call).
  */
 SV2_MUST_USE sv2_result sv2_session_data_to_send(struct sv2_session *session, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the session (see `sv2_client_config_set_trace()` and
+ * `sv2_server_config_set_trace()`) into `buf` as a NUL-terminated JSON line.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_session_next_trace(struct sv2_session *session, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_session_data_to_send()`.

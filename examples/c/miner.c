@@ -50,7 +50,8 @@ static struct {
     double seconds;
     long shares;
     int quiet;
-} opt = {NULL, "demo.cpu0", 0, 0.0, 0.0, 10.0, 0, 0};
+    int trace; /* --trace: every frame sent and received, as JSON lines on stderr */
+} opt = {NULL, "demo.cpu0", 0, 0.0, 0.0, 10.0, 0, 0, 0};
 
 static uint64_t now_ms(void) {
     struct timespec ts;
@@ -58,9 +59,33 @@ static uint64_t now_ms(void) {
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* --trace: drains the miner's wire tap to stderr, one JSON line per frame (the `sv2 decode`
+ * form with its direction). A line larger than the stack buffer gets a heap one. */
+static void print_trace(sv2_miner *m) {
+    char line[4096];
+    size_t size = 0;
+    for (;;) {
+        sv2_result rc = sv2_miner_next_trace(m, line, sizeof line, &size);
+        if (rc == SV2_ERR_BUFFER_TOO_SMALL) {
+            char *big = malloc(size);
+            if (!big || sv2_miner_next_trace(m, big, size, &size) != SV2_OK) {
+                free(big);
+                return;
+            }
+            fprintf(stderr, "[miner trace] %s\n", big);
+            free(big);
+            continue;
+        }
+        if (rc != SV2_OK || size == 0) {
+            return;
+        }
+        fprintf(stderr, "[miner trace] %s\n", line);
+    }
+}
+
 static void usage(void) {
     fprintf(stderr, "usage: miner [--user NAME] [--extended] [--hashrate H|P%%] [--seconds N] "
-                    "[--shares N] [--quiet] stratum2+tcp://HOST:PORT/KEY\n");
+                    "[--shares N] [--quiet] [--trace] stratum2+tcp://HOST:PORT/KEY\n");
     exit(2);
 }
 
@@ -93,6 +118,8 @@ static void parse_args(int argc, char **argv) {
             i++;
         } else if (strcmp(a, "--quiet") == 0) {
             opt.quiet = 1;
+        } else if (strcmp(a, "--trace") == 0) {
+            opt.trace = 1;
         } else if (a[0] != '-' && !opt.url) {
             opt.url = a;
         } else {
@@ -436,6 +463,7 @@ int main(int argc, char **argv) {
     }
     if (sv2_miner_config_new(&cfg) != SV2_OK ||
         sv2_miner_config_set_pool_url(cfg, opt.url) != SV2_OK ||
+        sv2_miner_config_set_trace(cfg, opt.trace != 0) != SV2_OK ||
         sv2_miner_config_set_device(cfg, "libsv2-examples", "cpu", "miner.c/" SV2_VERSION_STRING,
                                     "cpu0") != SV2_OK ||
         (opt.extended ? sv2_miner_config_add_extended_channel(cfg, opt.user, (float)opt.hashrate,
@@ -505,6 +533,9 @@ int main(int argc, char **argv) {
         }
         while (sv2_miner_next_event(m, &ev) == SV2_OK && ev.type != SV2_MINER_EVENT_NONE) {
             handle_event(&ev);
+        }
+        if (opt.trace) {
+            print_trace(m);
         }
         if (reconnect_requested || connection_closed) {
             /* A new socket, then a new handshake with the same authority key. */

@@ -56,7 +56,8 @@ static struct {
     int plain, until_disconnect, quiet;
     double seconds, shares_per_minute, reconnect_after;
     long expect_shares;
-} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0};
+    int trace; /* --trace: every frame of every connection, as JSON lines on stderr */
+} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0, 0};
 
 struct client {
     int fd;
@@ -92,10 +93,36 @@ static uint64_t now_ms(void) {
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* --trace: drains the pool's wire tap to stderr, one JSON line per frame (the `sv2 decode`
+ * form with its direction) after the connection id. A line larger than the stack buffer gets
+ * a heap one. */
+static void print_trace(sv2_pool *pool) {
+    char line[4096];
+    size_t size = 0;
+    uint64_t conn = 0;
+    for (;;) {
+        sv2_result rc = sv2_pool_next_trace(pool, &conn, line, sizeof line, &size);
+        if (rc == SV2_ERR_BUFFER_TOO_SMALL) {
+            char *big = malloc(size);
+            if (!big || sv2_pool_next_trace(pool, &conn, big, size, &size) != SV2_OK) {
+                free(big);
+                return;
+            }
+            fprintf(stderr, "[pool trace] conn %llu %s\n", (unsigned long long)conn, big);
+            free(big);
+            continue;
+        }
+        if (rc != SV2_OK || size == 0) {
+            return;
+        }
+        fprintf(stderr, "[pool trace] conn %llu %s\n", (unsigned long long)conn, line);
+    }
+}
+
 static void usage(void) {
     fprintf(stderr, "usage: pool [--port P] [--key FILE --cert FILE] [--authority-pub FILE] "
                     "[--plain] [--seconds N] [--until-disconnect] [--shares-per-minute X] "
-                    "[--reconnect-after S] [--url-file FILE] [--expect-shares N] [--quiet]\n");
+                    "[--reconnect-after S] [--url-file FILE] [--expect-shares N] [--quiet] [--trace]\n");
     exit(2);
 }
 
@@ -110,6 +137,8 @@ static void parse_args(int argc, char **argv) {
             opt.until_disconnect = 1;
         } else if (strcmp(a, "--quiet") == 0) {
             opt.quiet = 1;
+        } else if (strcmp(a, "--trace") == 0) {
+            opt.trace = 1;
         } else if (!v) {
             usage();
         } else if (strcmp(a, "--port") == 0) {
@@ -469,7 +498,8 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     parse_args(argc, argv);
     if (sv2_pool_config_new(&cfg) != SV2_OK || setup_security(cfg, authority_pub) < 0 ||
-        sv2_pool_config_set_vardiff(cfg, true, opt.shares_per_minute) != SV2_OK) {
+        sv2_pool_config_set_vardiff(cfg, true, opt.shares_per_minute) != SV2_OK ||
+        sv2_pool_config_set_trace(cfg, opt.trace != 0) != SV2_OK) {
         fprintf(stderr, "pool: configuration failed: %s\n", sv2_pool_config_last_error(cfg));
         sv2_pool_config_free(cfg);
         return 2;
@@ -630,6 +660,9 @@ int main(int argc, char **argv) {
         }
         while (sv2_pool_next_event(pool, &ev) == SV2_OK && ev.type != SV2_POOL_EVENT_NONE) {
             handle_event(pool, src, &ev);
+        }
+        if (opt.trace) {
+            print_trace(pool);
         }
         for (i = 0; i < MAX_CLIENTS; i++) {
             if (clients[i]) {

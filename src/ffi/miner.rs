@@ -860,6 +860,24 @@ pub extern "C" fn sv2_miner_config_set_versions(
     })
 }
 
+/// Turns the wire tap on for the miner's connections made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_miner_next_trace()`. Off, it costs
+/// nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_trace(
+    config: *mut sv2_miner_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.session.trace = enabled;
+        Ok(())
+    })
+}
+
 /// Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -1202,6 +1220,7 @@ pub struct sv2_miner {
     text: Vec<u8>,
     host: Vec<u8>,
     prefix: Vec<u8>,
+    pending_trace: Option<String>,
 }
 
 impl Handle for sv2_miner {
@@ -1271,6 +1290,7 @@ pub extern "C" fn sv2_miner_new(
                 text: Vec::new(),
                 host: Vec::new(),
                 prefix: Vec::new(),
+                pending_trace: None,
             },
             out,
         );
@@ -1347,6 +1367,42 @@ pub extern "C" fn sv2_miner_data_to_send(
         let slice = out_slice(buf, cap, "buf")?;
         write_out(n_out, m.miner.data_to_send(slice));
         Ok(())
+    })
+}
+
+/// Copies the oldest traced frame of the miner's connection (see
+/// `sv2_miner_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+/// `sv2_session_next_trace()` does. A reconnection starts a new connection; lines not taken
+/// before it are gone.
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_next_trace(
+    miner: *mut sv2_miner,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(miner, |m| {
+        let miner = &mut m.miner;
+        super::session::next_trace_out(
+            &mut m.pending_trace,
+            || miner.next_trace_json(),
+            buf,
+            cap,
+            size_out,
+        )
     })
 }
 

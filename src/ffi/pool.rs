@@ -228,6 +228,24 @@ pub extern "C" fn sv2_pool_config_set_negotiation(
     })
 }
 
+/// Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+/// nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_trace(
+    config: *mut sv2_pool_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.server.trace = enabled;
+        Ok(())
+    })
+}
+
 /// Sets the session timeouts in milliseconds (0 disables one), as
 /// `sv2_server_config_set_timeouts()`.
 ///
@@ -794,6 +812,8 @@ pub struct sv2_pool {
     ev_block: Option<Box<BlockFound>>,
     /// Storage of the last snapshot.
     snapshot: Vec<ChannelStats>,
+    /// A trace line (and its connection) taken but not yet copied out.
+    pending_trace: Option<(u64, String)>,
 }
 
 impl std::fmt::Debug for sv2_pool {
@@ -859,6 +879,7 @@ pub extern "C" fn sv2_pool_new(
                 ev_text: Vec::new(),
                 ev_block: None,
                 snapshot: Vec::new(),
+                pending_trace: None,
             },
             out,
         );
@@ -1009,6 +1030,52 @@ pub extern "C" fn sv2_pool_data_to_send(
         let slice = out_slice(buf, cap, "buf")?;
         write_out(n_out, p.pool.data_to_send(conn, slice));
         Ok(())
+    })
+}
+
+/// Copies the oldest traced frame of the pool's connections (lowest connection first; see
+/// `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+/// `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+/// copied).
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_next_trace(
+    pool: *mut sv2_pool,
+    conn_out: *mut u64,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(pool, |p| {
+        let conn_out = out_ptr(conn_out, "conn_out")?;
+        if p.pending_trace.is_none() {
+            p.pending_trace = p.pool.next_trace_json();
+        }
+        let Some((conn, line)) = p.pending_trace.take() else {
+            let size_out = out_ptr(size_out, "size_out")?;
+            write_out(size_out, 0);
+            return Ok(());
+        };
+        let mut pending = Some(line);
+        let result = super::session::next_trace_out(&mut pending, || None, buf, cap, size_out);
+        match pending {
+            // Not copied: keep it for the next call.
+            Some(line) => p.pending_trace = Some((conn, line)),
+            None => write_out(conn_out, conn),
+        }
+        result
     })
 }
 

@@ -396,6 +396,24 @@ pub extern "C" fn sv2_client_config_set_versions(
     })
 }
 
+/// Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+/// nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_client_config_set_trace(
+    config: *mut sv2_client_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.config.trace = enabled;
+        Ok(())
+    })
+}
+
 /// Sets the timeouts in milliseconds; 0 disables one.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -653,6 +671,24 @@ pub extern "C" fn sv2_server_config_set_negotiation(
     })
 }
 
+/// Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+/// nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_server_config_set_trace(
+    config: *mut sv2_server_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.config.trace = enabled;
+        Ok(())
+    })
+}
+
 /// Sets the timeouts in milliseconds; 0 disables one. As `sv2_client_config_set_timeouts()`.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -835,6 +871,8 @@ pub struct sv2_session {
     current: Option<Box<sv2_message>>,
     frame: Vec<u8>,
     setup_error_code: Vec<u8>,
+    /// A trace line taken from the session but not yet copied out (buffer too small).
+    pending_trace: Option<String>,
 }
 
 impl Handle for sv2_session {
@@ -854,6 +892,7 @@ impl sv2_session {
             current: None,
             frame: Vec::new(),
             setup_error_code: Vec::new(),
+            pending_trace: None,
         }
     }
 }
@@ -1106,6 +1145,66 @@ pub extern "C" fn sv2_session_data_to_send(
         write_out(n_out, n);
         Ok(())
     })
+}
+
+/// Copies the oldest traced frame of the session (see `sv2_client_config_set_trace()` and
+/// `sv2_server_config_set_trace()`) into `buf` as a NUL-terminated JSON line.
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_session_next_trace(
+    session: *mut sv2_session,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(session, |s| {
+        let session = &mut s.session;
+        next_trace_out(
+            &mut s.pending_trace,
+            || session.next_trace_json(),
+            buf,
+            cap,
+            size_out,
+        )
+    })
+}
+
+/// Shared by the three `_next_trace` calls: copies the pending line (or the next one) out,
+/// keeping it when the buffer is too small.
+pub(crate) fn next_trace_out(
+    pending: &mut Option<String>,
+    next: impl FnOnce() -> Option<String>,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> Result<(), Error> {
+    let size_out = out_ptr(size_out, "size_out")?;
+    if pending.is_none() {
+        *pending = next();
+    }
+    match pending.as_deref() {
+        None => {
+            write_out(size_out, 0);
+            Ok(())
+        }
+        Some(line) => {
+            copy_text_out(line, buf, cap, size_out)?;
+            *pending = None;
+            Ok(())
+        }
+    }
 }
 
 /// Whether bytes are waiting in `sv2_session_data_to_send()`.

@@ -776,6 +776,62 @@ static void noise_settings(void) {
     sv2_pool_config_free(pc);
 }
 
+/* Issue 13 item 12: the miner's and the pool's wire taps. */
+static void wire_tap(void) {
+    uint8_t seed[32], auth_secret[32], auth_public[32], srv_secret[32], srv_public[32];
+    sv2_certificate cert;
+    sv2_pool_config *pc = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_pool *p = NULL;
+    sv2_miner *m = NULL;
+    uint64_t conn = 0, traced_conn = 99;
+    char line[2048];
+    size_t size = 0;
+    int miner_lines = 0, pool_lines = 0, saw_open = 0;
+    reset_seen();
+    memset(seed, 3, sizeof seed);
+    CHECK_OK(sv2_authority_key_generate(seed, auth_secret, auth_public));
+    seed[0] = 4;
+    CHECK_OK(sv2_server_key_generate(seed, srv_secret, srv_public));
+    CHECK_OK(sv2_certificate_sign(auth_secret, srv_public, NOW_UNIX - 10, NOW_UNIX + 3600, &cert));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_noise(pc, srv_secret, &cert));
+    CHECK_OK(sv2_pool_config_set_trace(pc, true));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_authority_key(mc, auth_public));
+    CHECK_OK(sv2_miner_config_set_device(mc, "test-fw", "hw", "1.0", "dev"));
+    CHECK_OK(sv2_miner_config_add_standard_channel(mc, "alice.rig1", 1000.0f, NULL));
+    CHECK_OK(sv2_miner_config_set_trace(mc, true));
+    CHECK_OK(sv2_miner_new(mc, NOW_UNIX, 0, &m));
+    sv2_miner_config_free(mc);
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    pump_mining(m, p, conn, 10);
+    for (;;) {
+        CHECK_OK(sv2_miner_next_trace(m, line, sizeof line, &size));
+        if (size == 0) {
+            break;
+        }
+        miner_lines++;
+        saw_open |= strstr(line, "{\"direction\":\"sent\",\"frame\":{\"protocol\":\"Mining\",\"message\":\"OpenStandardMiningChannel\"") == line;
+    }
+    for (;;) {
+        CHECK_OK(sv2_pool_next_trace(p, &traced_conn, line, sizeof line, &size));
+        if (size == 0) {
+            break;
+        }
+        pool_lines++;
+        CHECK(traced_conn == conn);
+    }
+    /* Setup and its answer, the channel request and its answer at least. */
+    CHECK(miner_lines >= 4 && pool_lines >= 4 && saw_open);
+    CHECK_RC(sv2_pool_next_trace(p, NULL, line, sizeof line, &size), SV2_ERR_NULL_ARG);
+    sv2_miner_free(m);
+    sv2_pool_free(p);
+    reset_seen();
+}
+
 int main(void) {
     null_handles();
     configs();
@@ -784,5 +840,6 @@ int main(void) {
     extended_channel();
     open_channel_timeout();
     noise_settings();
+    wire_tap();
     return check_report("test_mining");
 }

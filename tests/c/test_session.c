@@ -292,6 +292,54 @@ static void noise_settings(void) {
     sv2_server_config_free(sc);
 }
 
+/* Issue 13 item 12: the wire tap, polled like events. */
+static void wire_tap(void) {
+    sv2_client_config *cc = NULL;
+    sv2_server_config *sc = NULL;
+    sv2_session *client = NULL, *server = NULL, *untraced = NULL;
+    sv2_event ev;
+    char line[1024], tiny[8];
+    size_t size = 99;
+    CHECK_OK(sv2_client_config_new(&cc));
+    CHECK_OK(sv2_server_config_new(&sc));
+    CHECK_OK(sv2_client_config_set_plaintext(cc));
+    CHECK_OK(sv2_server_config_set_plaintext(sc));
+    CHECK_OK(sv2_client_config_set_device(cc, "tap-vendor", NULL, NULL, NULL));
+    CHECK_OK(sv2_session_new_client(cc, TEST_NOW_UNIX, 0, &untraced));
+    CHECK_OK(sv2_client_config_set_trace(cc, true));
+    CHECK_OK(sv2_server_config_set_trace(sc, true));
+    CHECK_OK(sv2_session_new_client(cc, TEST_NOW_UNIX, 0, &client));
+    CHECK_OK(sv2_session_new_server(sc, 0, &server));
+    sv2_client_config_free(cc);
+    sv2_server_config_free(sc);
+    /* Off by default: nothing to take. */
+    CHECK_OK(sv2_session_next_trace(untraced, line, sizeof line, &size));
+    CHECK(size == 0);
+    /* The plaintext client's SetupConnection is traced from the start. A buffer too small
+     * says the size needed and keeps the line. */
+    CHECK_RC(sv2_session_next_trace(client, tiny, sizeof tiny, &size), SV2_ERR_BUFFER_TOO_SMALL);
+    CHECK(size > sizeof tiny);
+    CHECK_OK(sv2_session_next_trace(client, line, sizeof line, &size));
+    CHECK(size == strlen(line) + 1);
+    CHECK(strncmp(line, "{\"direction\":\"sent\",\"frame\":{\"protocol\":\"Common\",\"message\":\"SetupConnection\"", 74) == 0);
+    CHECK(strstr(line, "\"vendor\":\"tap-vendor\"") != NULL);
+    pump(client, server, 1);
+    CHECK(wait_event(client, SV2_EVENT_SETUP_COMPLETE, &ev));
+    CHECK_OK(sv2_session_next_trace(server, line, sizeof line, &size));
+    CHECK(strstr(line, "{\"direction\":\"received\",\"frame\":{\"protocol\":\"Common\",\"message\":\"SetupConnection\"") == line);
+    CHECK_OK(sv2_session_next_trace(server, line, sizeof line, &size));
+    CHECK(strstr(line, "\"direction\":\"sent\"") != NULL && strstr(line, "SetupConnection.Success") != NULL);
+    CHECK_OK(sv2_session_next_trace(server, line, sizeof line, &size));
+    CHECK(size == 0);
+    CHECK_OK(sv2_session_next_trace(client, line, sizeof line, &size));
+    CHECK(strstr(line, "\"direction\":\"received\"") != NULL && strstr(line, "SetupConnection.Success") != NULL);
+    CHECK_RC(sv2_session_next_trace(client, line, sizeof line, NULL), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_session_next_trace(NULL, line, sizeof line, &size), SV2_ERR_NULL_ARG);
+    sv2_session_free(untraced);
+    sv2_session_free(client);
+    sv2_session_free(server);
+}
+
 int main(void) {
     exchange(0);
     exchange(1);
@@ -301,5 +349,6 @@ int main(void) {
     wrong_authority();
     byte_by_byte();
     noise_settings();
+    wire_tap();
     return check_report("test_session");
 }
