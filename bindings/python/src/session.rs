@@ -138,6 +138,8 @@ fn limits_timeouts(
 #[pyclass(frozen, module = "sv2._sv2", name = "ClientConfig")]
 pub struct PyClientConfig {
     pub config: ClientConfig,
+    /// The wire tap hook: called with each traced frame's JSON line.
+    pub trace: Option<PyObject>,
     /// Certificate validity is checked at this unix time (None: when the session starts).
     pub now_unix: Option<u64>,
 }
@@ -153,7 +155,7 @@ impl PyClientConfig {
         noise_profile = None, ciphers = None, negotiate = true, min_version = 2, max_version = 2,
         rng_seed = None, now_unix = None, max_frame_payload = None, max_buffered_input = None,
         max_buffered_output = None, max_channels = None, handshake_timeout_ms = 10_000,
-        setup_timeout_ms = 10_000, idle_timeout_ms = 0
+        setup_timeout_ms = 10_000, idle_timeout_ms = 0, trace = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -185,6 +187,7 @@ impl PyClientConfig {
         handshake_timeout_ms: Option<u64>,
         setup_timeout_ms: Option<u64>,
         idle_timeout_ms: Option<u64>,
+        trace: Option<PyObject>,
     ) -> PyResult<Self> {
         let url = url
             .map(|u| -> PyResult<sv2::keys::PoolUrl> {
@@ -290,9 +293,10 @@ impl PyClientConfig {
                 limits,
                 timeouts,
                 send_policy: None,
-                trace: false,
+                trace: trace.is_some(),
             },
             now_unix,
+            trace,
         })
     }
 
@@ -338,6 +342,8 @@ impl PyClientConfig {
 #[pyclass(frozen, module = "sv2._sv2", name = "ServerConfig")]
 pub struct PyServerConfig {
     pub config: ServerConfig,
+    /// The wire tap hook (see `PyClientConfig::trace`).
+    pub trace: Option<PyObject>,
 }
 
 #[pymethods]
@@ -349,7 +355,7 @@ impl PyServerConfig {
         accept_no_negotiation = true, rng_seed = None, max_frame_payload = None,
         max_buffered_input = None, max_buffered_output = None, max_channels = None,
         handshake_timeout_ms = 10_000, setup_timeout_ms = 10_000, idle_timeout_ms = 0,
-        open_channel_timeout_ms = 60_000
+        open_channel_timeout_ms = 60_000, trace = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -372,6 +378,7 @@ impl PyServerConfig {
         setup_timeout_ms: Option<u64>,
         idle_timeout_ms: Option<u64>,
         open_channel_timeout_ms: Option<u64>,
+        trace: Option<PyObject>,
     ) -> PyResult<Self> {
         let security =
             match (static_key, certificate, plaintext) {
@@ -446,7 +453,8 @@ impl PyServerConfig {
         );
         // R55: a Mining client that sets up and asks for no channel is closed (0 disables).
         config.timeouts.open_channel_ms = open_channel_timeout_ms.filter(|ms| *ms > 0);
-        Ok(Self { config })
+        config.trace = trace.is_some();
+        Ok(Self { config, trace })
     }
 
     /// True for an unencrypted server.
@@ -579,13 +587,43 @@ pub struct PySession {
     // The core session is Send but not Sync (its Noise backend); the mutex makes the Python
     // object shareable. Calls never contend in practice (one connection, one task).
     pub inner: Mutex<Session>,
+    /// The config's wire tap hook.
+    pub trace: Option<PyObject>,
+}
+
+/// Hands trace lines to the hook, outside any lock so that the hook may call back. A hook
+/// that raises is reported through `sys.unraisablehook`: the protocol has moved on already,
+/// and a logging error must not look like a protocol error.
+pub(crate) fn call_trace_hook(py: Python<'_>, hook: &PyObject, lines: Vec<String>) {
+    for line in lines {
+        if let Err(e) = hook.call1(py, (line,)) {
+            e.write_unraisable(py, Some(hook.bind(py)));
+        }
+    }
 }
 
 impl PySession {
-    pub fn new(inner: Session) -> Self {
+    pub fn new(inner: Session, trace: Option<PyObject>) -> Self {
         Self {
             inner: Mutex::new(inner),
+            trace,
         }
+    }
+    /// Runs `f` on the session, then gives the frames it traced to the hook.
+    fn traced<R>(&self, py: Python<'_>, f: impl FnOnce(&mut Session) -> R) -> R {
+        let (result, lines) = {
+            let mut session = self.get();
+            let result = f(&mut session);
+            let lines: Vec<String> = match &self.trace {
+                Some(_) => std::iter::from_fn(|| session.next_trace_json()).collect(),
+                None => Vec::new(),
+            };
+            (result, lines)
+        };
+        if let Some(hook) = &self.trace {
+            call_trace_hook(py, hook, lines);
+        }
+        result
     }
     /// The session (a poisoned lock means an earlier call panicked; the state is still the
     /// core's consistent state, so it is used as is).
@@ -605,7 +643,11 @@ impl PySession {
             noise.now_unix = config.now_unix.unwrap_or_else(unix_now);
         }
         let now = self::now_ms(py, now_ms)?;
-        Session::client(cfg, now).py(py).map(Self::new)
+        let hook = config.trace.as_ref().map(|h| h.clone_ref(py));
+        let session = Self::new(Session::client(cfg, now).py(py)?, hook);
+        // A plaintext client's SetupConnection is queued (and traced) already.
+        session.traced(py, |_| ());
+        Ok(session)
     }
 
     /// A server session waiting for the client's first bytes.
@@ -613,9 +655,11 @@ impl PySession {
     #[pyo3(signature = (config, now_ms = None))]
     fn server(py: Python<'_>, config: &PyServerConfig, now_ms: Option<u64>) -> PyResult<Self> {
         let now = self::now_ms(py, now_ms)?;
-        Session::server(config.config.clone(), now)
-            .py(py)
-            .map(Self::new)
+        let hook = config.trace.as_ref().map(|h| h.clone_ref(py));
+        Ok(Self::new(
+            Session::server(config.config.clone(), now).py(py)?,
+            hook,
+        ))
     }
 
     /// Bytes received from the socket. Raises on a protocol, Noise or framing error (the
@@ -629,25 +673,26 @@ impl PySession {
     ) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
         if let Ok(b) = data.downcast::<PyBytes>() {
-            return self.get().receive_data(b.as_bytes(), now).py(py);
+            return self
+                .traced(py, |s| s.receive_data(b.as_bytes(), now))
+                .py(py);
         }
-        self.get().receive_data(&conv::bytes_in(data)?, now).py(py)
+        let data = conv::bytes_in(data)?;
+        self.traced(py, |s| s.receive_data(&data, now)).py(py)
     }
 
     /// The next event, or None when idle.
     fn next_event(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
-        let event = self.get().next_event();
+        let event = self.traced(py, |s| s.next_event());
         event.map(|e| event_to_py(py, e)).transpose()
     }
 
     /// Every pending event.
     fn events(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
-        let mut out = Vec::new();
-        let mut session = self.get();
-        while let Some(e) = session.next_event() {
-            out.push(event_to_py(py, e)?);
-        }
-        Ok(out)
+        let events = self.traced(py, |s| {
+            std::iter::from_fn(|| s.next_event()).collect::<Vec<_>>()
+        });
+        events.into_iter().map(|e| event_to_py(py, e)).collect()
     }
 
     /// Queues a message for the peer (only after setup).
@@ -660,14 +705,14 @@ impl PySession {
     ) -> PyResult<()> {
         if let Ok(raw) = message.downcast::<PyRawFrame>() {
             return self
-                .get()
-                .send_raw(&raw.get().0, now_ms.unwrap_or(0))
+                .traced(py, |s| s.send_raw(&raw.get().0, now_ms.unwrap_or(0)))
                 .py(py);
         }
         let m = message.downcast::<PyMessage>().map_err(|_| {
             pyo3::exceptions::PyTypeError::new_err("expected a message or RawFrame")
         })?;
-        self.get().send(&m.get().0, now_ms.unwrap_or(0)).py(py)
+        self.traced(py, |s| s.send(&m.get().0, now_ms.unwrap_or(0)))
+            .py(py)
     }
 
     /// Queues several messages (one write, one encryption batch).
@@ -706,7 +751,7 @@ impl PySession {
     #[pyo3(signature = (now_ms = None))]
     fn handle_timeout(&self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
-        self.get().handle_timeout(now);
+        self.traced(py, |s| s.handle_timeout(now));
         Ok(())
     }
 

@@ -103,3 +103,61 @@ def test_bad_noise_settings_name_what_is_accepted() -> None:
         sv2.ClientConfig(authority_key=key, ciphers=[])
     with pytest.raises(sv2.UsageError):
         sv2.ClientConfig(authority_key=key, min_version=3, max_version=2)
+
+
+def test_wire_tap_hook_sees_every_frame_in_the_decode_form() -> None:
+    """Issue 13 item 12: ClientConfig/ServerConfig(trace=callable)."""
+    import json
+
+    client_lines: list[str] = []
+    server_lines: list[str] = []
+    ccfg = sv2.ClientConfig(plaintext=True, vendor="tap", trace=client_lines.append)
+    scfg = sv2.ServerConfig(plaintext=True, trace=server_lines.append)
+    client = sv2.Session.client(ccfg, now_ms=0)
+    server = sv2.Session.server(scfg, now_ms=0)
+    # The plaintext SetupConnection is traced as soon as the session exists.
+    assert len(client_lines) == 1
+    first = json.loads(client_lines[0])
+    assert first["direction"] == "sent"
+    assert first["frame"]["message"] == "SetupConnection" and first["frame"]["fields"]["vendor"] == "tap"
+    pump(client, server)
+    client.events(), server.events()
+    assert [json.loads(l)["direction"] for l in server_lines] == ["received", "sent"]
+    share = sv2.SubmitSharesStandard(channel_id=1, sequence_number=2, job_id=3, nonce=4, ntime=5, version=6)
+    client.send(share)
+    pump(client, server)
+    server.events()
+    sent = json.loads(client_lines[-1])
+    received = json.loads(server_lines[-1])
+    assert sent["direction"] == "sent" and received["direction"] == "received"
+    assert sent["frame"] == received["frame"]
+    assert sent["frame"]["message"] == "SubmitSharesStandard"
+    assert list(sent["frame"]["fields"]) == ["channel_id", "sequence_number", "job_id", "nonce", "ntime", "version"]
+    # Same JSON as `sv2 decode` prints (the CLI uses the same core function).
+    assert client_lines[-1].startswith('{"direction":"sent","frame":{"protocol":"Mining","message":"SubmitSharesStandard","msg_type":26,')
+
+
+def test_wire_tap_hook_errors_do_not_break_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    seen: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_value))
+
+    def broken(line: str) -> None:
+        raise RuntimeError("logging failed")
+
+    client = sv2.Session.client(sv2.ClientConfig(plaintext=True, trace=broken), now_ms=0)
+    server = sv2.Session.server(sv2.ServerConfig(plaintext=True), now_ms=0)
+    pump(client, server)
+    assert client.is_ready
+    assert seen and isinstance(seen[0], RuntimeError)
+
+
+def test_miner_wire_tap() -> None:
+    import json
+
+    lines: list[str] = []
+    ccfg = sv2.ClientConfig(plaintext=True, trace=lines.append)
+    miner = sv2.Miner(ccfg, [sv2.ChannelRequest(user_identity="u", nominal_hash_rate=1.0)], now_ms=0)
+    assert json.loads(lines[0])["frame"]["message"] == "SetupConnection"
+    del miner

@@ -271,6 +271,7 @@ class ClientConfig:
         handshake_timeout_ms: int | None = ...,
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
+        trace: Callable[[str], object] | None = None,
     ) -> Self: ...
     @property
     def setup(self) -> SetupConnection: ...
@@ -291,7 +292,7 @@ class ServerConfig:
     no channel that long after setup is closed (R55; 0 disables). The server answers every
     Noise negotiation form; the dialect sets its cipher preference (`"braiins-2021"`: AESGCM
     whenever offered) unless `noise_profile` or `ciphers` (most preferred first, wire or Noise
-    names) override it."""
+    names) override it. `trace`: the wire tap, as in `ClientConfig`."""
 
     def __new__(
         cls,
@@ -314,6 +315,7 @@ class ServerConfig:
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
         open_channel_timeout_ms: int | None = ...,
+        trace: Callable[[str], object] | None = None,
     ) -> Self: ...
     @property
     def plaintext(self) -> bool: ...
