@@ -134,6 +134,15 @@ impl PoolServer {
         self.sessions.len()
     }
 
+    /// Switches the wire tap on or off for every connection, open and future (see
+    /// [`Session::set_trace`]).
+    pub fn set_trace(&mut self, enabled: bool) {
+        self.config.trace = enabled;
+        for session in self.sessions.values_mut() {
+            session.set_trace(enabled);
+        }
+    }
+
     /// The oldest traced frame of any connection, lowest connection id first, as its JSON line
     /// (see [`Session::next_trace_json`]), when the server config asked for a trace
     /// (`ServerConfig::trace`). Entries of a removed connection are gone with it.

@@ -6,7 +6,9 @@ use crate::conv::{bytes_out, u256_of};
 use crate::errors::{invalid, js, session_code, Result, SETUP_REJECTED};
 use crate::messages_generated::{from_js, to_js, Message};
 use crate::{now_or, unix_now, Dialect};
-use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::bindgen_prelude::{Buffer, FnArgs, FunctionRef, Uint8Array};
+use napi::threadsafe_function::UnknownReturnValue;
+use napi::Env;
 use napi_derive::napi;
 use sv2::keys::{AuthorityPublicKey, ServerCertificate, StaticSecretKey};
 use sv2::messages::Protocol as CoreProtocol;
@@ -118,6 +120,9 @@ pub struct ClientConfig {
     pub min_version: Option<u32>,
     /// SetupConnection.max_version (default 2).
     pub max_version: Option<u32>,
+    /// Start with the wire tap on, so that the very first frames (a plaintext client's
+    /// SetupConnection) are kept for the hook `setTrace` installs. Default `false`.
+    pub trace: Option<bool>,
     /// Unix seconds for the certificate validity check (default: the system clock).
     pub now_unix: Option<f64>,
     /// 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness).
@@ -225,7 +230,32 @@ pub(crate) fn core_client_config(c: &ClientConfig) -> Result<CoreClientConfig> {
     if let Some(m) = c.max_frame_payload {
         cfg.limits.max_frame_payload = m as usize;
     }
+    cfg.trace = c.trace.unwrap_or(false);
     Ok(cfg)
+}
+
+/// A wire tap hook: `(line: string) => void`.
+pub(crate) type TraceHook = FunctionRef<String, UnknownReturnValue>;
+/// The pool's wire tap hook: `(conn: number, line: string) => void`.
+pub(crate) type PoolTraceHook = FunctionRef<FnArgs<(f64, String)>, UnknownReturnValue>;
+
+/// Hands each traced line to the hook. An exception in the hook is thrown from the call that
+/// moved the frame, after the protocol work of that call is done (napi rethrows the pending
+/// JavaScript exception itself, not a converted one).
+pub(crate) fn call_trace_hook(
+    env: &Env,
+    hook: &Option<TraceHook>,
+    mut next: impl FnMut() -> Option<String>,
+) -> Result<()> {
+    let Some(hook) = hook else {
+        return Ok(());
+    };
+    let hook = hook.borrow_back(env).map_err(|e| invalid(e.reason))?;
+    while let Some(line) = next() {
+        hook.call(line)
+            .map_err(|e| crate::errors::err(("PendingException", 0), e.reason))?;
+    }
+    Ok(())
 }
 
 /// A protocol a server offers.
@@ -264,6 +294,8 @@ pub struct ServerConfig {
     pub ciphers: Option<Vec<String>>,
     /// Accept clients that skip negotiation (legacy Braiins 2021; default `true`, R21).
     pub accept_no_negotiation: Option<bool>,
+    /// Start with the wire tap on (see `ClientConfig.trace`).
+    pub trace: Option<bool>,
     /// 32-byte seed for the ephemeral keys (tests only).
     pub rng_seed: Option<Uint8Array>,
     /// Timeouts.
@@ -318,6 +350,7 @@ pub(crate) fn core_server_config(c: &ServerConfig) -> Result<CoreServerConfig> {
     if let Some(m) = c.max_frame_payload {
         cfg.limits.max_frame_payload = m as usize;
     }
+    cfg.trace = c.trace.unwrap_or(false);
     Ok(cfg)
 }
 
@@ -466,6 +499,14 @@ fn session_event(e: CoreEvent) -> SessionEvent {
 #[napi]
 pub struct Session {
     inner: CoreSession,
+    trace: Option<TraceHook>,
+}
+
+impl Session {
+    fn flush_trace(&mut self, env: &Env) -> Result<()> {
+        let inner = &mut self.inner;
+        call_trace_hook(env, &self.trace, || inner.next_trace_json())
+    }
 }
 
 #[napi]
@@ -476,6 +517,7 @@ impl Session {
         let cfg = core_client_config(&config)?;
         Ok(Session {
             inner: CoreSession::client(cfg, now_or(now_ms)).map_err(js)?,
+            trace: None,
         })
     }
 
@@ -485,42 +527,65 @@ impl Session {
         let cfg = core_server_config(&config)?;
         Ok(Session {
             inner: CoreSession::server(cfg, now_or(now_ms)).map_err(js)?,
+            trace: None,
         })
+    }
+
+    /// The wire tap: `hook(line)` is called with one JSON line per SV2 frame sent or received
+    /// (decrypted), `{"direction": "sent"|"received", "frame": {…}}` with the frame in the
+    /// `sv2 decode` form, from the calls that move frames (`receiveData`, `nextEvent`,
+    /// `events`, `send`, `dataToSend`). Frames traced before (with `trace: true` in the
+    /// config) are handed over at once. `null` switches it off. An exception in the hook is
+    /// thrown from the call that moved the frame, after its protocol work is done.
+    #[napi(ts_args_type = "hook: ((line: string) => void) | null")]
+    pub fn set_trace(&mut self, env: Env, hook: Option<TraceHook>) -> Result<()> {
+        self.inner.set_trace(hook.is_some());
+        self.trace = hook;
+        self.flush_trace(&env)
     }
 
     /// Bytes received from the socket.
     #[napi]
-    pub fn receive_data(&mut self, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
-        self.inner.receive_data(&data, now_or(now_ms)).map_err(js)
+    pub fn receive_data(&mut self, env: Env, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
+        let result = self.inner.receive_data(&data, now_or(now_ms)).map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// The next event, or `null`.
     #[napi]
-    pub fn next_event(&mut self) -> Option<SessionEvent> {
-        self.inner.next_event().map(session_event)
+    pub fn next_event(&mut self, env: Env) -> Result<Option<SessionEvent>> {
+        let event = self.inner.next_event().map(session_event);
+        self.flush_trace(&env)?;
+        Ok(event)
     }
 
     /// Every pending event.
     #[napi]
-    pub fn events(&mut self) -> Vec<SessionEvent> {
-        std::iter::from_fn(|| self.inner.next_event())
+    pub fn events(&mut self, env: Env) -> Result<Vec<SessionEvent>> {
+        let events = std::iter::from_fn(|| self.inner.next_event())
             .map(session_event)
-            .collect()
+            .collect();
+        self.flush_trace(&env)?;
+        Ok(events)
     }
 
     /// Queues a message (encrypted once the handshake is done).
     #[napi]
-    pub fn send(&mut self, message: Message, now_ms: Option<f64>) -> Result<()> {
+    pub fn send(&mut self, env: Env, message: Message, now_ms: Option<f64>) -> Result<()> {
         let m = from_js(message)?;
-        self.inner.send(&m, now_or(now_ms)).map_err(js)
+        let result = self.inner.send(&m, now_or(now_ms)).map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// Bytes to write to the socket (empty when there are none).
     #[napi]
-    pub fn data_to_send(&mut self) -> Buffer {
+    pub fn data_to_send(&mut self, env: Env) -> Result<Buffer> {
         let mut out = Vec::new();
         self.inner.take_data_to_send(&mut out);
-        Buffer::from(out)
+        self.flush_trace(&env)?;
+        Ok(Buffer::from(out))
     }
 
     /// True when `dataToSend` has bytes.
