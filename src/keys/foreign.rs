@@ -117,12 +117,15 @@ fn braiins_kind(map: &Map<String, Value>) -> Option<FileKind> {
     .find(|k| braiins_field(*k).is_some_and(|f| map.contains_key(f)))
 }
 
-/// A key wrapped in another tool's format, when `contents` is in one: its key text (zeroized on
-/// drop since it may be secret) and where it came from (format and field, for messages).
+/// A key found in another tool's file: where it came from (format and field, for messages) and
+/// its key text, zeroized on drop since it may be secret.
+pub(crate) type ForeignKeyText = (ForeignFormat, &'static str, Zeroizing<String>);
+
+/// A key wrapped in another tool's format, when `contents` is in one.
 pub(crate) fn key_text(
     contents: &str,
     kind: FileKind,
-) -> Result<Option<(ForeignFormat, &'static str, Zeroizing<String>)>, FileFormatError> {
+) -> Result<Option<ForeignKeyText>, FileFormatError> {
     if is_json(contents) {
         let mut map = parse_json(contents)?;
         let found = braiins_kind(&map).ok_or_else(|| FileFormatError::UnrecognizedFormat {
