@@ -217,6 +217,7 @@ test-c-asan: $(C_OUT)/lib/.stamp
 	$(C_OUT)/loopback-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/interop_flags.sh $(C_OUT)/interop-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/trace_examples.sh $(C_OUT)/trace-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 
 test-c-valgrind: $(C_OUT)/lib/.stamp
 	@for p in $(C_TESTS) $(C_EXAMPLES); do \

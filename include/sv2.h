@@ -5573,13 +5573,72 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_device(struct sv2_miner_config *con
 SV2_MUST_USE sv2_result sv2_miner_config_set_flags(struct sv2_miner_config *config, uint32_t flags);
 
 /**
- * Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
- * Braiins 2021 Noise negotiation).
+ * Sets the pool's wire dialect (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: "STR2", the others "STR3") unless
+ * `sv2_miner_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_miner_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_noise_profile(struct sv2_miner_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_ciphers(struct sv2_miner_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_negotiation(struct sv2_miner_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_versions(struct sv2_miner_config *config, uint16_t min_version, uint16_t max_version);
+
+/**
+ * Turns the wire tap on for the miner's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_miner_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_trace(struct sv2_miner_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
@@ -5692,6 +5751,26 @@ SV2_MUST_USE sv2_result sv2_miner_receive_data(struct sv2_miner *miner, const ui
  * Allocates: possibly.
  */
 SV2_MUST_USE sv2_result sv2_miner_data_to_send(struct sv2_miner *miner, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the miner's connection (see
+ * `sv2_miner_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does. A reconnection starts a new connection; lines not taken
+ * before it are gone.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_miner_next_trace(struct sv2_miner *miner, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_miner_data_to_send()`.
@@ -5871,12 +5950,61 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_noise(struct sv2_pool_config *config
 SV2_MUST_USE sv2_result sv2_pool_config_set_plaintext(struct sv2_pool_config *config);
 
 /**
- * Sets the miners' wire dialect (`SV2_DIALECT_*`).
+ * Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+ * `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_dialect(struct sv2_pool_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_noise_profile(struct sv2_pool_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_ciphers(struct sv2_pool_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_negotiation(struct sv2_pool_config *config, bool accept_no_negotiation);
+
+/**
+ * Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_trace(struct sv2_pool_config *config, bool enabled);
 
 /**
  * Sets the session timeouts in milliseconds (0 disables one), as
@@ -6138,6 +6266,26 @@ SV2_MUST_USE sv2_result sv2_pool_remove(struct sv2_pool *pool, uint64_t conn);
 SV2_MUST_USE sv2_result sv2_pool_data_to_send(struct sv2_pool *pool, uint64_t conn, uint8_t *buf, size_t cap, size_t *n_out);
 
 /**
+ * Copies the oldest traced frame of the pool's connections (lowest connection first; see
+ * `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+ * copied).
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_pool_next_trace(struct sv2_pool *pool, uint64_t *conn_out, char *buf, size_t cap, size_t *size_out);
+
+/**
  * Whether `conn` has bytes waiting in `sv2_pool_data_to_send()` (messages the engine queued
  * since the last `sv2_pool_next_event()` or `sv2_pool_data_to_send()` may not be counted yet).
  *
@@ -6354,13 +6502,72 @@ SV2_MUST_USE sv2_result sv2_client_config_set_endpoint(struct sv2_client_config 
 SV2_MUST_USE sv2_result sv2_client_config_set_pool_url(struct sv2_client_config *config, const struct sv2_pool_url *url);
 
 /**
- * Sets the wire dialect of the pool (`SV2_DIALECT_*`); `SV2_DIALECT_BRAIINS_2021` also
- * selects the Braiins 2021 Noise negotiation ("STR2").
+ * Sets the wire dialect of the pool (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: the Braiins 2021 "STR2"; the others SRI's "STR3")
+ * unless `sv2_client_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_client_config_set_dialect(struct sv2_client_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_client_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_noise_profile(struct sv2_client_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_ciphers(struct sv2_client_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_negotiation(struct sv2_client_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_versions(struct sv2_client_config *config, uint16_t min_version, uint16_t max_version);
+
+/**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_trace(struct sv2_client_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one.
@@ -6442,12 +6649,61 @@ SV2_MUST_USE sv2_result sv2_server_config_set_protocol(struct sv2_server_config 
 
 /**
  * Sets the wire dialect of the clients (`SV2_DIALECT_*`). The Noise responder accepts every
- * negotiation form whatever the dialect.
+ * negotiation form whatever the dialect; the dialect sets its cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered, as Braiins does) unless
+ * `sv2_server_config_set_noise_profile()` or `sv2_server_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_server_config_set_dialect(struct sv2_server_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_server_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_noise_profile(struct sv2_server_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_ciphers(struct sv2_server_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_negotiation(struct sv2_server_config *config, bool accept_no_negotiation);
+
+/**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_trace(struct sv2_server_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one. As `sv2_client_config_set_timeouts()`.
@@ -6549,6 +6805,24 @@ SV2_MUST_USE sv2_result sv2_session_next_event(struct sv2_session *session, stru
  * Allocates: possibly (queued frames are encrypted into the outgoing buffer on the first call).
  */
 SV2_MUST_USE sv2_result sv2_session_data_to_send(struct sv2_session *session, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the session (see `sv2_client_config_set_trace()` and
+ * `sv2_server_config_set_trace()`) into `buf` as a NUL-terminated JSON line.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_session_next_trace(struct sv2_session *session, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_session_data_to_send()`.

@@ -46,6 +46,12 @@ export declare class Miner {
    * Reconnect to another host).
    */
   setEndpoint(host: string, port: number): void
+  /**
+   * The wire tap, as `Session.setTrace`: `hook(line)` gets one JSON line per frame sent
+   * or received, from `receiveData`, `nextEvent` and `dataToSend`; it stays on across
+   * reconnections. `null` switches it off.
+   */
+  setTrace(hook: ((line: string) => void) | null): void
   /** Bytes received from the socket. */
   receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
   /** Bytes to write to the socket. */
@@ -97,6 +103,12 @@ export declare class PoolServer {
   constructor(server: ServerConfig, pool?: PoolConfig | undefined | null)
   /** A new downstream connection; returns its id. */
   accept(nowMs?: number | undefined | null): number
+  /**
+   * The wire tap: `hook(conn, line)` gets one JSON line per frame sent or received on any
+   * connection (as `Session.setTrace`), from `receiveData`, `nextEvent`, `events` and
+   * `takeDataToSend`. `null` switches it off.
+   */
+  setTrace(hook: ((conn: number, line: string) => void) | null): void
   /** Bytes received on `conn`. */
   receiveData(conn: number, data: Uint8Array, nowMs?: number | undefined | null): void
   /** `conn`'s socket reached end of file. */
@@ -156,6 +168,15 @@ export declare class Session {
   static client(config: ClientConfig, nowMs?: number | undefined | null): Session
   /** A server session (it answers the client's SetupConnection). */
   static server(config: ServerConfig, nowMs?: number | undefined | null): Session
+  /**
+   * The wire tap: `hook(line)` is called with one JSON line per SV2 frame sent or received
+   * (decrypted), `{"direction": "sent"|"received", "frame": {…}}` with the frame in the
+   * `sv2 decode` form, from the calls that move frames (`receiveData`, `nextEvent`,
+   * `events`, `send`, `dataToSend`). Frames traced before (with `trace: true` in the
+   * config) are handed over at once. `null` switches it off. An exception in the hook is
+   * thrown from the call that moved the frame, after its protocol work is done.
+   */
+  setTrace(hook: ((line: string) => void) | null): void
   /** Bytes received from the socket. */
   receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
   /** The next event, or `null`. */
@@ -313,8 +334,35 @@ export interface ClientConfig {
   endpointHost?: string
   /** SetupConnection.endpoint_port. */
   endpointPort?: number
-  /** Wire dialect of the server (default `'spec'`). */
+  /**
+   * Wire dialect of the server (default `'spec'`). It also selects the Noise negotiation
+   * (`'braiins-2021'`: STR2, the others STR3) unless `noiseProfile` overrides it.
+   */
   dialect?: Dialect
+  /**
+   * Overrides the dialect's Noise negotiation: `'sri-2023'` (STR3) or `'braiins-2021'`
+   * (STR2), case-insensitive.
+   */
+  noiseProfile?: 'sri-2023' | 'braiins-2021'
+  /**
+   * Ciphers to offer, in order, by wire or Noise name, case-insensitive (`['AESG', 'CHCH']`,
+   * `['ChaChaPoly']`; default CHCH then AESG).
+   */
+  ciphers?: Array<string>
+  /**
+   * `false` starts the handshake without negotiation (bare `-> e`, ChaChaPoly), as legacy
+   * Braiins 2021 clients do; only the braiins-2021 negotiation allows it. Default `true`.
+   */
+  negotiate?: boolean
+  /** SetupConnection.min_version (default 2). */
+  minVersion?: number
+  /** SetupConnection.max_version (default 2). */
+  maxVersion?: number
+  /**
+   * Start with the wire tap on, so that the very first frames (a plaintext client's
+   * SetupConnection) are kept for the hook `setTrace` installs. Default `false`.
+   */
+  trace?: boolean
   /** Unix seconds for the certificate validity check (default: the system clock). */
   nowUnix?: number
   /** 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness). */
@@ -915,8 +963,23 @@ export interface ServerConfig {
   plaintext?: boolean
   /** Protocols served (default: Mining with flags 0b111 supported). `PoolServer` ignores it. */
   protocols?: Array<ProtocolOffer>
-  /** Wire dialect of the clients (default `'spec'`). */
+  /**
+   * Wire dialect of the clients (default `'spec'`). The server answers every Noise
+   * negotiation form; the dialect sets its cipher preference (`'braiins-2021'`: AESGCM
+   * whenever offered) unless `noiseProfile` or `ciphers` override it.
+   */
   dialect?: Dialect
+  /**
+   * Overrides whose cipher preference to use: `'sri-2023'` (ChaChaPoly first) or
+   * `'braiins-2021'` (AESGCM first), case-insensitive.
+   */
+  noiseProfile?: 'sri-2023' | 'braiins-2021'
+  /** Ciphers supported, most preferred first, by wire or Noise name (`['AESG', 'CHCH']`). */
+  ciphers?: Array<string>
+  /** Accept clients that skip negotiation (legacy Braiins 2021; default `true`, R21). */
+  acceptNoNegotiation?: boolean
+  /** Start with the wire tap on (see `ClientConfig.trace`). */
+  trace?: boolean
   /** 32-byte seed for the ephemeral keys (tests only). */
   rngSeed?: Uint8Array
   /** Timeouts. */

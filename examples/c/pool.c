@@ -70,7 +70,8 @@ static struct {
     sv2_dialect dialect;
     uint32_t success_flags;
     int no_vardiff, allow_work_selection, ignore_max_target, static_chain;
-} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0, SV2_DIALECT_SPEC, 0, 0, 0, 0, 0};
+    int trace; /* --trace: every frame of every connection, as JSON lines on stderr */
+} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0, SV2_DIALECT_SPEC, 0, 0, 0, 0, 0, 0};
 
 struct client {
     int fd;
@@ -106,12 +107,38 @@ static uint64_t now_ms(void) {
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* --trace: drains the pool's wire tap to stderr, one JSON line per frame (the `sv2 decode`
+ * form with its direction) after the connection id. A line larger than the stack buffer gets
+ * a heap one. */
+static void print_trace(sv2_pool *pool) {
+    char line[4096];
+    size_t size = 0;
+    uint64_t conn = 0;
+    for (;;) {
+        sv2_result rc = sv2_pool_next_trace(pool, &conn, line, sizeof line, &size);
+        if (rc == SV2_ERR_BUFFER_TOO_SMALL) {
+            char *big = malloc(size);
+            if (!big || sv2_pool_next_trace(pool, &conn, big, size, &size) != SV2_OK) {
+                free(big);
+                return;
+            }
+            fprintf(stderr, "[pool trace] conn %llu %s\n", (unsigned long long)conn, big);
+            free(big);
+            continue;
+        }
+        if (rc != SV2_OK || size == 0) {
+            return;
+        }
+        fprintf(stderr, "[pool trace] conn %llu %s\n", (unsigned long long)conn, line);
+    }
+}
+
 static void usage(void) {
     fprintf(stderr, "usage: pool [--port P] [--key FILE --cert FILE] [--authority-pub FILE] "
                     "[--plain] [--seconds N] [--until-disconnect] [--shares-per-minute X] "
                     "[--reconnect-after S] [--url-file FILE] [--expect-shares N] [--quiet] "
                     "[--dialect spec|sri-2023|braiins-2021] [--flags N] [--no-vardiff] "
-                    "[--allow-work-selection] [--ignore-max-target] [--static-chain]\n");
+                    "[--allow-work-selection] [--ignore-max-target] [--static-chain] [--trace]\n");
     exit(2);
 }
 
@@ -148,6 +175,8 @@ static void parse_args(int argc, char **argv) {
             opt.until_disconnect = 1;
         } else if (strcmp(a, "--quiet") == 0) {
             opt.quiet = 1;
+        } else if (strcmp(a, "--trace") == 0) {
+            opt.trace = 1;
         } else if (!v) {
             usage();
         } else if (strcmp(a, "--port") == 0) {
@@ -530,6 +559,7 @@ int main(int argc, char **argv) {
     parse_args(argc, argv);
     if (sv2_pool_config_new(&cfg) != SV2_OK || setup_security(cfg, authority_pub) < 0 ||
         sv2_pool_config_set_vardiff(cfg, !opt.no_vardiff, opt.shares_per_minute) != SV2_OK ||
+        sv2_pool_config_set_trace(cfg, opt.trace != 0) != SV2_OK ||
         sv2_pool_config_set_dialect(cfg, opt.dialect) != SV2_OK ||
         sv2_pool_config_set_success_flags(cfg, opt.success_flags) != SV2_OK ||
         sv2_pool_config_set_allow_work_selection(cfg, opt.allow_work_selection) != SV2_OK ||
@@ -697,6 +727,9 @@ int main(int argc, char **argv) {
         }
         while (sv2_pool_next_event(pool, &ev) == SV2_OK && ev.type != SV2_POOL_EVENT_NONE) {
             handle_event(pool, src, &ev);
+        }
+        if (opt.trace) {
+            print_trace(pool);
         }
         for (i = 0; i < MAX_CLIENTS; i++) {
             if (clients[i]) {

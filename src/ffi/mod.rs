@@ -20,6 +20,7 @@
 mod keys;
 mod messages;
 mod miner;
+mod noise_options;
 mod pool;
 mod result;
 mod session;

@@ -2,6 +2,7 @@
 //! (many downstream connections in one handle), so that a pool can be written in C.
 
 use super::messages::{message_from_view, View};
+use super::noise_options::{self, ResponderOptions};
 use super::session::{seed_arg, server_identity_arg, set_timeouts, timer_arg};
 use super::*;
 use crate::codec::U256;
@@ -51,6 +52,7 @@ pub struct sv2_pool_config {
     state: HandleState,
     server: ServerConfig,
     noise: Option<(StaticSecretKey, Certificate)>,
+    noise_options: ResponderOptions,
     plaintext: bool,
     rng_seed: Option<[u8; 32]>,
     pool: PoolConfig,
@@ -83,6 +85,7 @@ pub extern "C" fn sv2_pool_config_new(config_out: *mut *mut sv2_pool_config) -> 
                 state: HandleState::default(),
                 server: ServerConfig::new(ServerSecurity::Plaintext, vec![]),
                 noise: None,
+                noise_options: ResponderOptions::default(),
                 plaintext: false,
                 rng_seed: None,
                 pool: PoolConfig::default(),
@@ -146,7 +149,9 @@ pub extern "C" fn sv2_pool_config_set_plaintext(config: *mut sv2_pool_config) ->
     })
 }
 
-/// Sets the miners' wire dialect (`SV2_DIALECT_*`).
+/// Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+/// (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+/// `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -158,6 +163,85 @@ pub extern "C" fn sv2_pool_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.server.dialect = dialect_of(dialect)?;
+        Ok(())
+    })
+}
+
+/// Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+/// `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+/// the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+/// whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_noise_profile(
+    config: *mut sv2_pool_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers the server supports, most preferred first (it picks the first one the
+/// client offers): wire names or Noise names separated by commas or spaces,
+/// case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+/// `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_ciphers(
+    config: *mut sv2_pool_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.preference = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+/// asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+/// `acceptNoNegotiation`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_negotiation(
+    config: *mut sv2_pool_config,
+    accept_no_negotiation: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.accept_no_negotiation = accept_no_negotiation;
+        Ok(())
+    })
+}
+
+/// Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+/// nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_trace(
+    config: *mut sv2_pool_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.server.trace = enabled;
         Ok(())
     })
 }
@@ -845,6 +929,8 @@ pub struct sv2_pool {
     ev_block: Option<Box<BlockFound>>,
     /// Storage of the last snapshot.
     snapshot: Vec<ChannelStats>,
+    /// A trace line (and its connection) taken but not yet copied out.
+    pending_trace: Option<(u64, String)>,
 }
 
 impl std::fmt::Debug for sv2_pool {
@@ -885,6 +971,7 @@ pub extern "C" fn sv2_pool_new(
         server.security = match (&c.noise, c.plaintext) {
             (Some((secret, cert)), _) => {
                 let mut noise = ResponderConfig::new(secret.clone(), *cert);
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ServerSecurity::Noise(noise)
             }
@@ -909,6 +996,7 @@ pub extern "C" fn sv2_pool_new(
                 ev_text: Vec::new(),
                 ev_block: None,
                 snapshot: Vec::new(),
+                pending_trace: None,
             },
             out,
         );
@@ -1059,6 +1147,52 @@ pub extern "C" fn sv2_pool_data_to_send(
         let slice = out_slice(buf, cap, "buf")?;
         write_out(n_out, p.pool.data_to_send(conn, slice));
         Ok(())
+    })
+}
+
+/// Copies the oldest traced frame of the pool's connections (lowest connection first; see
+/// `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+/// `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+/// copied).
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_next_trace(
+    pool: *mut sv2_pool,
+    conn_out: *mut u64,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(pool, |p| {
+        let conn_out = out_ptr(conn_out, "conn_out")?;
+        if p.pending_trace.is_none() {
+            p.pending_trace = p.pool.next_trace_json();
+        }
+        let Some((conn, line)) = p.pending_trace.take() else {
+            let size_out = out_ptr(size_out, "size_out")?;
+            write_out(size_out, 0);
+            return Ok(());
+        };
+        let mut pending = Some(line);
+        let result = super::session::next_trace_out(&mut pending, || None, buf, cap, size_out);
+        match pending {
+            // Not copied: keep it for the next call.
+            Some(line) => p.pending_trace = Some((conn, line)),
+            None => write_out(conn_out, conn),
+        }
+        result
     })
 }
 

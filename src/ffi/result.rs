@@ -480,7 +480,8 @@ impl From<NoiseError> for Error {
             | NoiseError::MalformedNegotiation(_) => SV2_ERR_NOISE_MALFORMED,
             NoiseError::NegotiationRequired
             | NoiseError::NoCommonCipher
-            | NoiseError::UnofferedCipher(_) => SV2_ERR_NOISE_NEGOTIATION,
+            | NoiseError::UnofferedCipher(_)
+            | NoiseError::DialectMismatch { .. } => SV2_ERR_NOISE_NEGOTIATION,
             NoiseError::HandshakeDecrypt => SV2_ERR_NOISE_HANDSHAKE_DECRYPT,
             NoiseError::TransportDecrypt => SV2_ERR_NOISE_TRANSPORT_DECRYPT,
             NoiseError::InvalidPublicKey => SV2_ERR_NOISE_INVALID_PUBLIC_KEY,

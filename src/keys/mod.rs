@@ -8,12 +8,15 @@
 //!   ([`AuthoritySecretKey::public_key`], [`StaticSecretKey::public_key`]).
 //! * [`mod@file`]: key and certificate files, and the operations behind `sv2 key`.
 //! * [`ServerCertificate`]: a certificate with the keys it binds, and its text format.
+//! * [`foreign`]: the key files of the deployed tools (Braiins JSON, SRI TOML), read by the
+//!   same loaders.
 //! * [`url`]: pool URLs `stratum2+tcp://host:port/<authority key>` and the explicit plaintext
 //!   form `stratum2+tcp+plain://host:port`.
 
 mod cert;
 mod cert_file;
 pub mod file;
+pub mod foreign;
 mod generate;
 pub mod text;
 pub mod url;
@@ -23,6 +26,7 @@ pub use file::{
     generate_authority_key_files, generate_server_key_files, sign_certificate_file,
     verify_certificate_file, FileFormatError, FileKind, KeyFile, KeyFileError,
 };
+pub use foreign::ForeignFormat;
 pub use generate::EntropyError;
 pub use text::KeyTextError;
 pub use url::{Host, PoolUrl, Security, UrlError};

@@ -35,8 +35,8 @@ use crate::messages::{
     self, Dialect, Frame, Message, MessageKind, Protocol, SetupConnection, SetupConnectionError,
 };
 use crate::noise::{
-    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseTransport,
-    ResponderConfig, SendPolicy,
+    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseProfile,
+    NoiseTransport, ResponderConfig, SendPolicy,
 };
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -131,6 +131,9 @@ pub struct ClientConfig {
     /// frame per message). [`SendPolicy::Stream`] packs a batch of frames into as few messages
     /// as possible, for peers known to reassemble a stream (E8) such as libsv2 itself.
     pub send_policy: Option<SendPolicy>,
+    /// Start with the wire tap on ([`Session::set_trace`]), so that the first frames (the
+    /// SetupConnection of a plaintext client) are traced too. Default off.
+    pub trace: bool,
 }
 
 impl ClientConfig {
@@ -150,6 +153,7 @@ impl ClientConfig {
             limits: Limits::default(),
             timeouts: Timeouts::default(),
             send_policy: None,
+            trace: false,
         }
     }
 }
@@ -171,6 +175,8 @@ pub struct ServerConfig {
     pub timeouts: Timeouts,
     /// How frames map onto Noise messages (see [`ClientConfig::send_policy`]).
     pub send_policy: Option<SendPolicy>,
+    /// Start with the wire tap on (see [`ClientConfig::trace`]).
+    pub trace: bool,
 }
 
 impl ServerConfig {
@@ -184,7 +190,89 @@ impl ServerConfig {
             limits: Limits::default(),
             timeouts: Timeouts::default(),
             send_policy: None,
+            trace: false,
         }
+    }
+}
+
+/// Which way a traced frame went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceDirection {
+    /// Queued by this side (`send`, `send_raw`, and the session's own setup messages).
+    Sent,
+    /// Received from the peer (after decryption).
+    Received,
+}
+
+impl TraceDirection {
+    /// `"sent"` or `"received"`, as in the JSON form.
+    pub fn name(self) -> &'static str {
+        match self {
+            TraceDirection::Sent => "sent",
+            TraceDirection::Received => "received",
+        }
+    }
+}
+
+/// One frame of a session's trace: the plaintext SV2 frame as it is (or was) on the wire
+/// before encryption. Formatting is left to [`TraceEntry::to_json`], so that tracing costs a
+/// copy of the frame and no JSON until someone reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    /// Sent or received.
+    pub direction: TraceDirection,
+    /// Header and payload.
+    pub frame: Vec<u8>,
+    /// Entries dropped just before this one because the trace queue was full.
+    pub dropped_before: u64,
+}
+
+impl TraceEntry {
+    /// The entry as one line of JSON: `{"direction": "sent", "frame": {…}}`, the frame in the
+    /// `sv2 decode` form ([`messages::json`]), plus `"dropped_before": n` when entries were
+    /// lost.
+    pub fn to_json(&self, dialect: &Dialect) -> String {
+        let mut object = serde_json::Map::new();
+        object.insert("direction".into(), self.direction.name().into());
+        object.insert(
+            "frame".into(),
+            messages::json::frame_bytes_to_json(dialect, &self.frame),
+        );
+        if self.dropped_before > 0 {
+            object.insert("dropped_before".into(), self.dropped_before.into());
+        }
+        serde_json::Value::Object(object).to_string()
+    }
+}
+
+/// Most trace entries kept; beyond this the oldest are dropped (and counted), so a trace
+/// nobody drains holds at most this many frames.
+pub const MAX_TRACE_ENTRIES: usize = 1024;
+
+#[derive(Default)]
+struct Trace {
+    entries: VecDeque<TraceEntry>,
+    dropped: u64,
+}
+
+impl Trace {
+    fn push(&mut self, direction: TraceDirection, header: &[u8], payload: &[u8]) {
+        if self.entries.len() >= MAX_TRACE_ENTRIES {
+            // The oldest goes; the entry now first carries the count of all lost before it.
+            let lost = self.entries.pop_front().map_or(0, |e| e.dropped_before + 1);
+            match self.entries.front_mut() {
+                Some(front) => front.dropped_before += lost,
+                None => self.dropped += lost,
+            }
+        }
+        let mut frame = Vec::with_capacity(header.len() + payload.len());
+        frame.extend_from_slice(header);
+        frame.extend_from_slice(payload);
+        self.entries.push_back(TraceEntry {
+            direction,
+            frame,
+            dropped_before: std::mem::take(&mut self.dropped),
+        });
     }
 }
 
@@ -426,6 +514,8 @@ pub struct Session {
     discarded_frames: u64,
     peer_eof: bool,
     send_policy: Option<SendPolicy>,
+    /// `None` unless tracing was switched on: the only cost when off is this check.
+    trace: Option<Box<Trace>>,
 }
 
 impl fmt::Debug for Session {
@@ -487,6 +577,7 @@ impl Session {
             discarded_frames: 0,
             peer_eof: false,
             send_policy: None,
+            trace: None,
         };
         if let Phase::Handshake(hs) = &mut session.phase {
             hs.data_to_send(&mut session.outbound_wire);
@@ -499,7 +590,15 @@ impl Session {
     pub fn client(config: ClientConfig, now_ms: u64) -> Result<Session, SessionError> {
         let handshake = match config.security {
             ClientSecurity::Plaintext => None,
-            ClientSecurity::Noise(noise) => Some(NoiseHandshake::initiator(noise)?),
+            ClientSecurity::Noise(mut noise) => {
+                // The dialect alone selects the negotiation unless the config overrides it.
+                noise.profile = Some(
+                    noise
+                        .profile
+                        .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
+                );
+                Some(NoiseHandshake::initiator(noise)?)
+            }
         };
         let plaintext = handshake.is_none();
         let mut session = Session::new(
@@ -514,6 +613,7 @@ impl Session {
             now_ms,
         );
         session.send_policy = config.send_policy;
+        session.set_trace(config.trace);
         if plaintext {
             session.send_setup()?;
         }
@@ -529,7 +629,15 @@ impl Session {
         }
         let handshake = match config.security {
             ServerSecurity::Plaintext => None,
-            ServerSecurity::Noise(noise) => Some(NoiseHandshake::responder(noise)?),
+            ServerSecurity::Noise(mut noise) => {
+                // A braiins-2021 server prefers what Braiins prefers (AESGCM) unless told.
+                noise.profile = Some(
+                    noise
+                        .profile
+                        .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
+                );
+                Some(NoiseHandshake::responder(noise)?)
+            }
         };
         let mut session = Session::new(
             Role::Server,
@@ -544,6 +652,7 @@ impl Session {
             now_ms,
         );
         session.send_policy = config.send_policy;
+        session.set_trace(config.trace);
         Ok(session)
     }
 
@@ -636,6 +745,9 @@ impl Session {
             let Some((header, payload)) = self.inbound.next_frame()? else {
                 break;
             };
+            if let Some(trace) = &mut self.trace {
+                trace.push(TraceDirection::Received, &header.to_bytes(), payload);
+            }
             let frame = messages::decode(self.dialect, header, payload)
                 .map_err(|e| SessionError::Protocol(ProtocolViolation::Decode(e)))?;
             self.handle_setup_frame(frame)?;
@@ -821,6 +933,9 @@ impl Session {
             let Some((header, payload)) = self.inbound.next_frame()? else {
                 return Ok(None);
             };
+            if let Some(trace) = &mut self.trace {
+                trace.push(TraceDirection::Received, &header.to_bytes(), payload);
+            }
             let frame = messages::decode(self.dialect, header, payload)
                 .map_err(|e| SessionError::Protocol(ProtocolViolation::Decode(e)))?;
             let message = match frame {
@@ -947,7 +1062,9 @@ impl Session {
         let len = crate::codec::HEADER_LEN + frame.payload.len();
         self.check_output_room(len)?;
         let target = self.encoding_buffer();
+        let start = target.len();
         frame.write_to(target);
+        self.trace_sent(start);
         self.end_frame();
         Ok(())
     }
@@ -994,8 +1111,53 @@ impl Session {
                 limit,
             });
         }
+        self.trace_sent(start);
         self.end_frame();
         Ok(())
+    }
+
+    /// Records the frame just encoded from `start` of the encoding buffer, if tracing.
+    fn trace_sent(&mut self, start: usize) {
+        if self.trace.is_none() {
+            return;
+        }
+        let buffer = if self.transport.is_some() {
+            &self.outbound_plain
+        } else {
+            &self.outbound_wire
+        };
+        let frame = &buffer[start..];
+        if let Some(trace) = &mut self.trace {
+            trace.push(TraceDirection::Sent, &[], frame);
+        }
+    }
+
+    /// Switches the wire tap on or off. While on, every SV2 frame sent or received (decrypted,
+    /// before any check) is kept for [`Session::next_trace`], at most [`MAX_TRACE_ENTRIES`]
+    /// (the oldest are dropped and counted). Off by default; switching off discards what was
+    /// kept. The handshake's Noise messages are not frames and are not traced.
+    pub fn set_trace(&mut self, enabled: bool) {
+        match (enabled, self.trace.is_some()) {
+            (true, false) => self.trace = Some(Box::default()),
+            (false, true) => self.trace = None,
+            _ => {}
+        }
+    }
+
+    /// Whether the wire tap is on.
+    pub fn is_tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// The oldest traced frame not yet taken.
+    pub fn next_trace(&mut self) -> Option<TraceEntry> {
+        self.trace.as_mut()?.entries.pop_front()
+    }
+
+    /// The oldest traced frame not yet taken, as its JSON line (see [`TraceEntry::to_json`]).
+    pub fn next_trace_json(&mut self) -> Option<String> {
+        let dialect = self.dialect;
+        self.next_trace().map(|e| e.to_json(dialect))
     }
 
     /// Encrypts the queued frames into the wire buffer (one batch, one contiguous write).

@@ -923,6 +923,138 @@ out:
     sv2_miner_free(m);
 }
 
+/* Issue 13 item 9: the miner and pool configs take the same Noise settings as the session
+ * configs and the Python and Node configs (profile override, ciphers by wire or Noise name,
+ * negotiation on/off, SetupConnection versions). Returns how many handshakes completed. */
+static unsigned long miner_pool_handshake(const char *miner_profile, sv2_dialect miner_dialect,
+                                          const char *miner_ciphers, bool negotiate,
+                                          const char *pool_ciphers, bool pool_accepts_bare) {
+    uint8_t seed[32], auth_secret[32], auth_public[32], srv_secret[32], srv_public[32];
+    sv2_certificate cert;
+    sv2_pool_config *pc = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_pool *p = NULL;
+    sv2_miner *m = NULL;
+    uint64_t conn = 0;
+    reset_seen();
+    memset(seed, 3, sizeof seed);
+    CHECK_OK(sv2_authority_key_generate(seed, auth_secret, auth_public));
+    seed[0] = 4;
+    CHECK_OK(sv2_server_key_generate(seed, srv_secret, srv_public));
+    CHECK_OK(sv2_certificate_sign(auth_secret, srv_public, NOW_UNIX - 10, NOW_UNIX + 3600, &cert));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_noise(pc, srv_secret, &cert));
+    CHECK_OK(sv2_pool_config_set_ciphers(pc, pool_ciphers));
+    CHECK_OK(sv2_pool_config_set_negotiation(pc, pool_accepts_bare));
+    CHECK_OK(sv2_pool_config_set_noise_profile(pc, "Braiins-2021"));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_authority_key(mc, auth_public));
+    CHECK_OK(sv2_miner_config_set_device(mc, "test-fw", "hw", "1.0", "dev"));
+    CHECK_OK(sv2_miner_config_add_standard_channel(mc, "alice.rig1", 1000.0f, NULL));
+    CHECK_OK(sv2_miner_config_set_dialect(mc, miner_dialect));
+    CHECK_OK(sv2_miner_config_set_noise_profile(mc, miner_profile));
+    CHECK_OK(sv2_miner_config_set_ciphers(mc, miner_ciphers));
+    CHECK_OK(sv2_miner_config_set_negotiation(mc, negotiate));
+    CHECK_OK(sv2_miner_config_set_versions(mc, 2, 2));
+    if (sv2_miner_new(mc, NOW_UNIX, 0, &m) != SV2_OK) {
+        sv2_miner_config_free(mc);
+        sv2_pool_free(p);
+        return 99;
+    }
+    sv2_miner_config_free(mc);
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    pump_mining(m, p, conn, 10);
+    sv2_miner_free(m);
+    sv2_pool_free(p);
+    return seen.miner[SV2_MINER_EVENT_HANDSHAKE_COMPLETE];
+}
+
+static void noise_settings(void) {
+    sv2_miner_config *mc = NULL;
+    sv2_pool_config *pc = NULL;
+    /* Ciphers by either name, any case; no common cipher means no handshake. */
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_SPEC, "aesgcm", true, "AESG", true) == 1);
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_SPEC, "AESG", true, "ChaChaPoly", true) == 0);
+    /* No negotiation: only under the braiins-2021 negotiation (dialect or override), and only
+     * with a pool that accepts it. */
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_SPEC, NULL, false, NULL, true) == 99);
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_BRAIINS_2021, NULL, false, NULL, true) == 1);
+    CHECK(miner_pool_handshake("braiins-2021", SV2_DIALECT_SPEC, NULL, false, NULL, true) == 1);
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_BRAIINS_2021, NULL, false, NULL, false) == 0);
+    reset_seen();
+
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_RC(sv2_miner_config_set_ciphers(mc, "CHCH,CHCH"), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_miner_config_set_noise_profile(mc, "str3"), SV2_ERR_INVALID_ARG);
+    CHECK(strstr(sv2_miner_config_last_error(mc), "sri-2023 or braiins-2021") != NULL);
+    CHECK_RC(sv2_miner_config_set_versions(mc, 3, 2), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_pool_config_set_ciphers(pc, "des"), SV2_ERR_INVALID_ARG);
+    CHECK(strstr(sv2_pool_config_last_error(pc), "\"des\"") != NULL);
+    CHECK_RC(sv2_pool_config_set_ciphers(NULL, NULL), SV2_ERR_NULL_ARG);
+    CHECK_OK(sv2_pool_config_set_ciphers(pc, NULL));
+    sv2_miner_config_free(mc);
+    sv2_pool_config_free(pc);
+}
+
+/* Issue 13 item 12: the miner's and the pool's wire taps. */
+static void wire_tap(void) {
+    uint8_t seed[32], auth_secret[32], auth_public[32], srv_secret[32], srv_public[32];
+    sv2_certificate cert;
+    sv2_pool_config *pc = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_pool *p = NULL;
+    sv2_miner *m = NULL;
+    uint64_t conn = 0, traced_conn = 99;
+    char line[2048];
+    size_t size = 0;
+    int miner_lines = 0, pool_lines = 0, saw_open = 0;
+    reset_seen();
+    memset(seed, 3, sizeof seed);
+    CHECK_OK(sv2_authority_key_generate(seed, auth_secret, auth_public));
+    seed[0] = 4;
+    CHECK_OK(sv2_server_key_generate(seed, srv_secret, srv_public));
+    CHECK_OK(sv2_certificate_sign(auth_secret, srv_public, NOW_UNIX - 10, NOW_UNIX + 3600, &cert));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_noise(pc, srv_secret, &cert));
+    CHECK_OK(sv2_pool_config_set_trace(pc, true));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_authority_key(mc, auth_public));
+    CHECK_OK(sv2_miner_config_set_device(mc, "test-fw", "hw", "1.0", "dev"));
+    CHECK_OK(sv2_miner_config_add_standard_channel(mc, "alice.rig1", 1000.0f, NULL));
+    CHECK_OK(sv2_miner_config_set_trace(mc, true));
+    CHECK_OK(sv2_miner_new(mc, NOW_UNIX, 0, &m));
+    sv2_miner_config_free(mc);
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    pump_mining(m, p, conn, 10);
+    for (;;) {
+        CHECK_OK(sv2_miner_next_trace(m, line, sizeof line, &size));
+        if (size == 0) {
+            break;
+        }
+        miner_lines++;
+        saw_open |= strstr(line, "{\"direction\":\"sent\",\"frame\":{\"protocol\":\"Mining\",\"message\":\"OpenStandardMiningChannel\"") == line;
+    }
+    for (;;) {
+        CHECK_OK(sv2_pool_next_trace(p, &traced_conn, line, sizeof line, &size));
+        if (size == 0) {
+            break;
+        }
+        pool_lines++;
+        CHECK(traced_conn == conn);
+    }
+    /* Setup and its answer, the channel request and its answer at least. */
+    CHECK(miner_lines >= 4 && pool_lines >= 4 && saw_open);
+    CHECK_RC(sv2_pool_next_trace(p, NULL, line, sizeof line, &size), SV2_ERR_NULL_ARG);
+    sv2_miner_free(m);
+    sv2_pool_free(p);
+    reset_seen();
+}
+
 int main(void) {
     null_handles();
     configs();
@@ -932,5 +1064,7 @@ int main(void) {
     open_channel_timeout();
     interop_settings();
     open_channel_unanswered();
+    noise_settings();
+    wire_tap();
     return check_report("test_mining");
 }

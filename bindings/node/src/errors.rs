@@ -227,7 +227,8 @@ fn noise_code(e: &NoiseError) -> (&'static str, u32) {
         | NoiseError::MalformedNegotiation(_) => NOISE_MALFORMED,
         NoiseError::NegotiationRequired
         | NoiseError::NoCommonCipher
-        | NoiseError::UnofferedCipher(_) => NOISE_NEGOTIATION,
+        | NoiseError::UnofferedCipher(_)
+        | NoiseError::DialectMismatch { .. } => NOISE_NEGOTIATION,
         NoiseError::HandshakeDecrypt => NOISE_HANDSHAKE_DECRYPT,
         NoiseError::TransportDecrypt => NOISE_TRANSPORT_DECRYPT,
         NoiseError::InvalidPublicKey => NOISE_INVALID_PUBLIC_KEY,

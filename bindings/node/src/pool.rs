@@ -6,8 +6,10 @@ use crate::conv::{bytes_out, u256_of, u256_out};
 use crate::errors::{invalid, js, Result, UNEXPECTED_MESSAGE};
 use crate::messages_generated::{from_js, to_js, Message};
 use crate::now_or;
-use crate::session::{close_reason, core_server_config, CloseReason, ServerConfig};
+use crate::session::{close_reason, core_server_config, CloseReason, PoolTraceHook, ServerConfig};
+use napi::bindgen_prelude::FnArgs;
 use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::Env;
 use napi_derive::napi;
 use sv2::messages::Message as CoreMessage;
 use sv2::mining::pool::{
@@ -560,6 +562,24 @@ fn conn_id(conn: f64) -> Result<u64> {
 #[napi]
 pub struct PoolServer {
     inner: CorePoolServer,
+    trace: Option<PoolTraceHook>,
+}
+
+impl PoolServer {
+    /// Hands each traced line to the hook with its connection (see `call_trace_hook`).
+    fn flush_trace(&mut self, env: &Env) -> Result<()> {
+        let Some(hook) = &self.trace else {
+            return Ok(());
+        };
+        let hook = hook
+            .borrow_back(env)
+            .map_err(|e| crate::errors::invalid(e.reason))?;
+        while let Some((conn, line)) = self.inner.next_trace_json() {
+            hook.call(FnArgs::from((conn as f64, line)))
+                .map_err(|e| crate::errors::err(("PendingException", 0), e.reason))?;
+        }
+        Ok(())
+    }
 }
 
 #[napi]
@@ -572,6 +592,7 @@ impl PoolServer {
         let pool = core_pool_config(pool)?;
         Ok(PoolServer {
             inner: CorePoolServer::new(server, pool, Box::new(OpenPolicy)).map_err(js)?,
+            trace: None,
         })
     }
 
@@ -581,12 +602,31 @@ impl PoolServer {
         Ok(self.inner.accept(now_or(now_ms)).map_err(js)? as f64)
     }
 
+    /// The wire tap: `hook(conn, line)` gets one JSON line per frame sent or received on any
+    /// connection (as `Session.setTrace`), from `receiveData`, `nextEvent`, `events` and
+    /// `takeDataToSend`. `null` switches it off.
+    #[napi(ts_args_type = "hook: ((conn: number, line: string) => void) | null")]
+    pub fn set_trace(&mut self, env: Env, hook: Option<PoolTraceHook>) -> Result<()> {
+        self.inner.set_trace(hook.is_some());
+        self.trace = hook;
+        self.flush_trace(&env)
+    }
+
     /// Bytes received on `conn`.
     #[napi]
-    pub fn receive_data(&mut self, conn: f64, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
-        self.inner
+    pub fn receive_data(
+        &mut self,
+        env: Env,
+        conn: f64,
+        data: Uint8Array,
+        now_ms: Option<f64>,
+    ) -> Result<()> {
+        let result = self
+            .inner
             .receive_data(conn_id(conn)?, &data, now_or(now_ms))
-            .map_err(js)
+            .map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// `conn`'s socket reached end of file.
@@ -660,23 +700,28 @@ impl PoolServer {
     /// The next event, or `null`. Also moves messages between the sessions and the engine, so
     /// call it (or `events`) after every other call.
     #[napi]
-    pub fn next_event(&mut self) -> Option<PoolServerEvent> {
-        self.inner.next_event().map(pool_event)
+    pub fn next_event(&mut self, env: Env) -> Result<Option<PoolServerEvent>> {
+        let event = self.inner.next_event().map(pool_event);
+        self.flush_trace(&env)?;
+        Ok(event)
     }
 
     /// Every pending event.
     #[napi]
-    pub fn events(&mut self) -> Vec<PoolServerEvent> {
-        std::iter::from_fn(|| self.inner.next_event())
+    pub fn events(&mut self, env: Env) -> Result<Vec<PoolServerEvent>> {
+        let events = std::iter::from_fn(|| self.inner.next_event())
             .map(pool_event)
-            .collect()
+            .collect();
+        self.flush_trace(&env)?;
+        Ok(events)
     }
 
     /// `conn`'s bytes to write (empty when none).
     #[napi]
-    pub fn take_data_to_send(&mut self, conn: f64) -> Result<Buffer> {
+    pub fn take_data_to_send(&mut self, env: Env, conn: f64) -> Result<Buffer> {
         let mut out = Vec::new();
         self.inner.take_data_to_send(conn_id(conn)?, &mut out);
+        self.flush_trace(&env)?;
         Ok(Buffer::from(out))
     }
 

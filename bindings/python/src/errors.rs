@@ -280,7 +280,8 @@ pub fn code_of_noise(e: &CoreNoiseError) -> ResultCode {
         | CoreNoiseError::MalformedNegotiation(_) => ResultCode::NOISE_MALFORMED,
         CoreNoiseError::NegotiationRequired
         | CoreNoiseError::NoCommonCipher
-        | CoreNoiseError::UnofferedCipher(_) => ResultCode::NOISE_NEGOTIATION,
+        | CoreNoiseError::UnofferedCipher(_)
+        | CoreNoiseError::DialectMismatch { .. } => ResultCode::NOISE_NEGOTIATION,
         CoreNoiseError::HandshakeDecrypt => ResultCode::NOISE_HANDSHAKE_DECRYPT,
         CoreNoiseError::TransportDecrypt => ResultCode::NOISE_TRANSPORT_DECRYPT,
         CoreNoiseError::InvalidPublicKey => ResultCode::NOISE_INVALID_PUBLIC_KEY,

@@ -234,7 +234,13 @@ def read_key_file(
 def monotonic_ms() -> int: ...
 @final
 class ClientConfig:
-    """Configuration of a client session (explicit security: Noise key/URL or plaintext)."""
+    """Configuration of a client session (explicit security: Noise key/URL or plaintext).
+
+    The dialect selects the Noise negotiation (`"braiins-2021"`: STR2, the others STR3) unless
+    `noise_profile` (`"sri-2023"` or `"braiins-2021"`) overrides it. `ciphers` are offered in
+    order, named by wire tag or Noise name, case-insensitive (`["AESG", "CHCH"]`,
+    `["ChaChaPoly"]`). `negotiate=False` skips negotiation (braiins-2021 only).
+    """
 
     def __new__(
         cls,
@@ -252,9 +258,11 @@ class ClientConfig:
         endpoint_port: int | None = None,
         setup: SetupConnection | None = None,
         dialect: str = "spec",
-        noise_profile: str = "sri-2023",
+        noise_profile: str | None = None,
         ciphers: Sequence[str] | None = None,
         negotiate: bool = True,
+        min_version: int = 2,
+        max_version: int = 2,
         rng_seed: bytes | None = None,
         now_unix: int | None = None,
         max_frame_payload: int | None = None,
@@ -264,6 +272,7 @@ class ClientConfig:
         handshake_timeout_ms: int | None = ...,
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
+        trace: Callable[[str], object] | None = None,
     ) -> Self: ...
     @property
     def setup(self) -> SetupConnection: ...
@@ -271,6 +280,8 @@ class ClientConfig:
     def plaintext(self) -> bool: ...
     @property
     def dialect(self) -> str: ...
+    @property
+    def noise_profile(self) -> str | None: ...
 
 @final
 class ServerConfig:
@@ -279,7 +290,10 @@ class ServerConfig:
     `protocols`: `(name, supported_flags, success_flags)` tuples (default
     `[("mining", 0b111, 0)]`); a client asking for a flag outside `supported_flags` is refused
     with `unsupported-feature-flags`. `open_channel_timeout_ms`: a Mining client that asks for
-    no channel that long after setup is closed (R55; 0 disables)."""
+    no channel that long after setup is closed (R55; 0 disables). The server answers every
+    Noise negotiation form; the dialect sets its cipher preference (`"braiins-2021"`: AESGCM
+    whenever offered) unless `noise_profile` or `ciphers` (most preferred first, wire or Noise
+    names) override it. `trace`: the wire tap, as in `ClientConfig`."""
 
     def __new__(
         cls,
@@ -290,7 +304,7 @@ class ServerConfig:
         protocols: Sequence[tuple[str, int, int]] | None = None,
         setup_check: Callable[[SetupConnection], str | None] | None = None,
         dialect: str = "spec",
-        noise_profile: str = "sri-2023",
+        noise_profile: str | None = None,
         ciphers: Sequence[str] | None = None,
         accept_no_negotiation: bool = True,
         rng_seed: bytes | None = None,
@@ -302,6 +316,7 @@ class ServerConfig:
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
         open_channel_timeout_ms: int | None = ...,
+        trace: Callable[[str], object] | None = None,
     ) -> Self: ...
     @property
     def plaintext(self) -> bool: ...
