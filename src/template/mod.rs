@@ -8,6 +8,7 @@
 mod block;
 mod client;
 mod provider;
+mod synthetic;
 mod tx;
 
 pub use block::{
@@ -20,4 +21,5 @@ pub use provider::{
     ProviderConfig, ProviderError, ProviderEvent, ProviderStats, TemplateProvider, TemplateUpdate,
     ERROR_STALE_TEMPLATE_ID, ERROR_TEMPLATE_ID_NOT_FOUND,
 };
+pub use synthetic::SyntheticBlockSource;
 pub use tx::{parse_tx, TemplateTransaction, TxError, TxShape};
