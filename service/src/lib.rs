@@ -3,4 +3,5 @@
 //! crate `sv2` never touches. `libsv2.so`, `libsv2.a` and the Python and Node packages do not
 //! link this crate; firmware gets no runtime from it.
 
+pub mod bitcoind;
 pub mod source;

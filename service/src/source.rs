@@ -146,3 +146,50 @@ impl TemplateSource for SyntheticSource {
         format!("synthetic (height {})", self.chain.height())
     }
 }
+
+/// Capped exponential backoff between retries: `initial`, then twice the last delay up to
+/// `max`; [`Backoff::reset`] after a success starts over.
+#[derive(Clone, Debug)]
+pub struct Backoff {
+    initial: Duration,
+    max: Duration,
+    next: Duration,
+}
+
+impl Backoff {
+    /// Delays from `initial` doubling up to `max`.
+    pub fn new(initial: Duration, max: Duration) -> Self {
+        Backoff {
+            initial,
+            max,
+            next: initial.min(max),
+        }
+    }
+
+    /// The delay to wait before the next try.
+    pub fn next_delay(&mut self) -> Duration {
+        let delay = self.next;
+        self.next = self.next.saturating_mul(2).min(self.max);
+        delay
+    }
+
+    /// A try succeeded: the next failure waits `initial` again.
+    pub fn reset(&mut self) {
+        self.next = self.initial.min(self.max);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap_and_resets() {
+        let mut b = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
+        let delays: Vec<u128> = (0..5).map(|_| b.next_delay().as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 500, 500]);
+        b.reset();
+        assert_eq!(b.next_delay(), Duration::from_millis(100));
+    }
+}
