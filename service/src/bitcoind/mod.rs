@@ -28,9 +28,6 @@ use sv2::template::BlockTemplate;
 pub const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
 /// Bitcoin Core's RPC error code for "in initial block download" (RPC_CLIENT_IN_INITIAL_DOWNLOAD).
 pub const RPC_IN_INITIAL_DOWNLOAD: i64 = -10;
-/// Below this much waiting time a long poll is not worth an HTTP request the node keeps
-/// open until the tip changes: poll the best block hash instead.
-pub const LONG_POLL_MIN: Duration = Duration::from_secs(5);
 /// Old tips remembered to drop late answers on them.
 const OLD_TIPS_KEPT: usize = 16;
 
@@ -69,11 +66,15 @@ pub struct BitcoindConfig {
     pub refresh_interval: Duration,
     /// Use BIP22 long polling when the node offers it.
     pub long_poll: bool,
+    /// Below this much waiting time a long poll is not worth an HTTP request that the node
+    /// keeps open until the tip or the mempool changes (an abandoned one holds one of its RPC
+    /// threads): poll the best block hash instead.
+    pub long_poll_min: Duration,
 }
 
 impl BitcoindConfig {
     /// Defaults: 30 s calls, 5 s connect, best block hash every second, fee refresh every
-    /// 30 s, long polling on.
+    /// 30 s, long polling on for waits of 5 s or more.
     pub fn new(url: impl Into<String>, auth: RpcAuth) -> Self {
         BitcoindConfig {
             url: url.into(),
@@ -83,6 +84,7 @@ impl BitcoindConfig {
             poll_interval: Duration::from_secs(1),
             refresh_interval: Duration::from_secs(30),
             long_poll: true,
+            long_poll_min: Duration::from_secs(5),
         }
     }
 }
@@ -320,7 +322,7 @@ impl BitcoindSource {
             }
             let long_poll = self.config.long_poll && !self.long_poll_broken;
             match self.longpollid.clone() {
-                Some(id) if long_poll && remaining >= LONG_POLL_MIN => {
+                Some(id) if long_poll && remaining >= self.config.long_poll_min => {
                     match self.get_block_template(Some(&id), remaining) {
                         Ok(gbt) => {
                             if let Some(template) = self.accept(gbt) {
