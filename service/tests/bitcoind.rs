@@ -79,6 +79,10 @@ fn gbt_of_block_702861_becomes_the_new_template_and_prev_hash_of_the_real_block(
     assert_eq!(t.coinbase_value, real_coinbase_value(&block));
 
     let variant = t.variant(t.transactions.len());
+    assert_eq!(
+        gbt.variant, variant,
+        "the answer's variant is the full template's"
+    );
     let new_template = t.new_template(1, true, &variant);
     assert_eq!(
         new_template.version,

@@ -10,14 +10,19 @@ use crate::source::SourceError;
 use serde::Deserialize;
 use std::borrow::Cow;
 use sv2::codec::U256;
-use sv2::mining::double_sha256;
-use sv2::template::{BlockTemplate, TemplateTransaction};
+use sv2::mining::{merkle_path_for_coinbase, merkle_path_len, merkle_root};
+use sv2::template::{
+    witness_commitment_script, BlockTemplate, TemplateTransaction, TemplateVariant,
+};
 
 /// A template as the node gave it, with what the next long poll needs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GbtTemplate {
     /// The template in libsv2's terms.
     pub template: BlockTemplate,
+    /// The template with all its transactions ([`BlockTemplate::variant`]), computed while
+    /// checking the witness commitment: what a client without reservation is served.
+    pub variant: TemplateVariant,
     /// `longpollid`: pass it back to wait for the next template (BIP22 long polling).
     pub longpollid: Option<String>,
 }
@@ -78,7 +83,8 @@ fn hex_exact<const N: usize>(field: &str, text: &str) -> Result<[u8; N], SourceE
             2 * N
         )));
     }
-    hex::decode_to_slice(text, &mut out).map_err(|e| malformed(format!("{field}: {e}")))?;
+    faster_hex::hex_decode(text.as_bytes(), &mut out)
+        .map_err(|e| malformed(format!("{field}: {e}")))?;
     Ok(out)
 }
 
@@ -88,16 +94,27 @@ fn hash_be(field: &str, text: &str) -> Result<U256, SourceError> {
 }
 
 /// Decodes a non-empty hex string of any even length.
-fn hex_bytes(field: &str, text: &str) -> Result<Vec<u8>, SourceError> {
+fn hex_bytes(field: impl Fn() -> String, text: &str) -> Result<Vec<u8>, SourceError> {
     if text.is_empty() || text.len() % 2 != 0 {
         return Err(malformed(format!(
-            "{field}: {} hex digits, expected a non-empty even number",
+            "{}: {} hex digits, expected a non-empty even number",
+            field(),
             text.len()
         )));
     }
     let mut out = vec![0u8; text.len() / 2];
-    hex::decode_to_slice(text, &mut out).map_err(|e| malformed(format!("{field}: {e}")))?;
+    faster_hex::hex_decode(text.as_bytes(), &mut out)
+        .map_err(|e| malformed(format!("{}: {e}", field())))?;
     Ok(out)
+}
+
+/// The witness commitment script over the wtxids of the transactions after the coinbase
+/// (whose own wtxid counts as zero, BIP141).
+fn commitment_of(other_wtxids: &[U256]) -> Vec<u8> {
+    let mut path = vec![U256::ZERO; merkle_path_len(other_wtxids.len())];
+    // Sized with merkle_path_len, so this cannot fail.
+    let _ = merkle_path_for_coinbase(other_wtxids, &mut path);
+    witness_commitment_script(merkle_root(U256::ZERO, &path))
 }
 
 /// Parses the `result` of `getblocktemplate` (the JSON object, not the JSON-RPC envelope).
@@ -114,14 +131,21 @@ pub fn parse_getblocktemplate(json: &str) -> Result<GbtTemplate, SourceError> {
         .any(|r| r.strip_prefix('!').unwrap_or(r) == "segwit");
 
     let mut transactions = Vec::with_capacity(gbt.transactions.len());
+    // The node's wtxids (`hash`), checked all at once against the witness commitment below
+    // rather than by hashing every transaction a second time.
+    let mut node_wtxids = Vec::with_capacity(gbt.transactions.len());
     for (index, tx) in gbt.transactions.iter().enumerate() {
         let field = |name: &str| format!("transactions[{index}].{name}");
-        let data = hex_bytes(&field("data"), &tx.data)?;
-        let txid = hash_be(&field("txid"), &tx.txid)?;
-        let wtxid = match &tx.hash {
-            Some(hash) => Some(hash_be(&field("hash"), hash)?),
-            None => None,
-        };
+        let data = hex_bytes(|| field("data"), &tx.data)?;
+        let txid = hash_be("transactions[].txid", &tx.txid)
+            .map_err(|_| malformed(format!("{}: not a 64-digit hex hash", field("txid"))))?;
+        if let Some(hash) = &tx.hash {
+            node_wtxids.push(
+                hash_be("", hash).map_err(|_| {
+                    malformed(format!("{}: not a 64-digit hex hash", field("hash")))
+                })?,
+            );
+        }
         let parsed = TemplateTransaction::new(data, tx.sigops.unwrap_or(0), tx.fee.unwrap_or(0))
             .map_err(|e| malformed(format!("{}: {e}", field("data"))))?;
         if parsed.txid != txid {
@@ -131,21 +155,6 @@ pub fn parse_getblocktemplate(json: &str) -> Result<GbtTemplate, SourceError> {
                 tx.txid,
                 sv2::template::hex_be(parsed.txid)
             )));
-        }
-        if let Some(wtxid) = wtxid {
-            // Without witness (weight = 4 × size) the wtxid is the txid: no second hash.
-            let has_witness = parsed.weight != 4 * parsed.data.len() as u64;
-            let computed = if has_witness {
-                double_sha256(&parsed.data)
-            } else {
-                parsed.txid
-            };
-            if computed != wtxid {
-                return Err(malformed(format!(
-                    "{}: does not match the data's wtxid",
-                    field("hash")
-                )));
-            }
         }
         if let Some(weight) = tx.weight {
             if weight != parsed.weight {
@@ -157,6 +166,11 @@ pub fn parse_getblocktemplate(json: &str) -> Result<GbtTemplate, SourceError> {
             }
         }
         transactions.push(parsed);
+    }
+    if !node_wtxids.is_empty() && node_wtxids.len() != transactions.len() {
+        return Err(malformed(
+            "transactions[].hash given for some transactions only",
+        ));
     }
 
     let template = BlockTemplate {
@@ -172,8 +186,12 @@ pub fn parse_getblocktemplate(json: &str) -> Result<GbtTemplate, SourceError> {
         transactions,
     };
 
+    // The variant a provider serves to a client without reservation; computing it hashes
+    // every transaction's witness serialization (the wtxids).
+    let variant = template.variant(template.transactions.len());
+    let ours = variant.coinbase_tx_outputs.get(9..).unwrap_or_default();
     if let Some(commitment) = &gbt.default_witness_commitment {
-        let script = hex_bytes("default_witness_commitment", commitment)?;
+        let script = hex_bytes(|| "default_witness_commitment".into(), commitment)?;
         if !segwit {
             return Err(malformed(
                 "default_witness_commitment in a template whose rules lack segwit",
@@ -181,17 +199,23 @@ pub fn parse_getblocktemplate(json: &str) -> Result<GbtTemplate, SourceError> {
         }
         // The provider sends the commitment libsv2 computes; it must be the node's, or the
         // block would be refused as bad-witness-merkle-match.
-        let ours = template.variant(template.transactions.len());
-        let outputs = &ours.coinbase_tx_outputs;
-        if outputs.len() < 9 || outputs[9..] != script[..] {
+        if ours != script.as_slice() {
             return Err(malformed(
                 "default_witness_commitment differs from the commitment of the template's transactions",
             ));
         }
     }
+    // The node's wtxids commit to the same root as the data's (collision resistance: they
+    // are the same list), at the cost of ~n small hashes instead of hashing every transaction.
+    if segwit && !node_wtxids.is_empty() && commitment_of(&node_wtxids) != ours {
+        return Err(malformed(
+            "transactions[].hash: the node's wtxids do not match the data's",
+        ));
+    }
 
     Ok(GbtTemplate {
         template,
+        variant,
         longpollid: gbt.longpollid,
     })
 }
