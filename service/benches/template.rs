@@ -3,7 +3,8 @@
 //! * `gbt/702861_to_new_template` vs `gbt/702861_serde_json_value`: Bitcoin Core's
 //!   `getblocktemplate` answer for mainnet block 702861 (1 300+ transactions) to a
 //!   `BlockTemplate` plus its `NewTemplate` and `SetNewPrevHash`, next to `serde_json` parsing
-//!   the same JSON into a `Value` alone (target ≤ 2×); `gbt/3000_…` the same for a synthetic
+//!   the same JSON into a `Value` alone (target ≤ 2×) and the txid/wtxid hashing no
+//!   conversion can skip (`…_hashing_floor`); `gbt/3000_…` the same for a synthetic
 //!   answer of 3 000 transactions (block 702861's smaller transactions, re-used with other
 //!   locktimes: distinct txids);
 //! * `assemble/…`: a `SubmitSolution` to the full block of each template;
@@ -23,9 +24,10 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use support::{gbt_json, HEIGHT};
 use sv2::codec::U256;
 use sv2::messages::SubmitSolution;
+use sv2::mining::double_sha256;
 use sv2::session::{ClientSecurity, ServerConfig, ServerSecurity};
 use sv2::template::{
-    BlockTemplate, ProviderConfig, TemplateClient, TemplateClientConfig, TemplateProvider,
+    parse_tx, BlockTemplate, ProviderConfig, TemplateClient, TemplateClientConfig, TemplateProvider,
 };
 use sv2_service::bitcoind::parse_getblocktemplate;
 
@@ -87,6 +89,22 @@ fn bench_gbt(c: &mut Criterion) {
         });
         group.bench_function(format!("{name}_serde_json_value"), |b| {
             b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&json)).unwrap())
+        });
+        // The hashing no conversion can skip: every txid (merkle path) and every witness
+        // transaction's wtxid (witness commitment).
+        let txs: Vec<Vec<u8>> = block.txdata[1..].iter().map(serialize).collect();
+        group.bench_function(format!("{name}_txid_wtxid_hashing_floor"), |b| {
+            b.iter(|| {
+                let mut acc = 0u8;
+                for data in &txs {
+                    let shape = parse_tx(data).unwrap();
+                    acc ^= shape.txid(data).0[0];
+                    if shape.has_witness {
+                        acc ^= double_sha256(data).0[0];
+                    }
+                }
+                black_box(acc)
+            })
         });
     }
     group.finish();

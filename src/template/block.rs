@@ -191,8 +191,15 @@ impl BlockTemplate {
         let dropped_fees: u64 = self.transactions[kept.len()..].iter().map(|t| t.fee).sum();
         let (coinbase_tx_outputs, coinbase_tx_outputs_count) = if self.segwit {
             // The coinbase's wtxid is 0 in the witness tree (BIP141).
+            // Without witness (weight = 4 × size) the wtxid is the txid: no hashing.
             let wtxids: Vec<U256> = std::iter::once(U256::ZERO)
-                .chain(kept.iter().map(|t| double_sha256(&t.data)))
+                .chain(kept.iter().map(|t| {
+                    if t.weight == 4 * t.data.len() as u64 {
+                        t.txid
+                    } else {
+                        double_sha256(&t.data)
+                    }
+                }))
                 .collect();
             let script = witness_commitment_script(merkle_root_of(&wtxids));
             let mut out = vec![0u8; 8 + 1 + script.len()];
