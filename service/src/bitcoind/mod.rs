@@ -359,7 +359,11 @@ impl BitcoindSource {
 
 impl TemplateSource for BitcoindSource {
     fn next_template(&mut self, timeout: Duration) -> Result<Option<BlockTemplate>, SourceError> {
-        let deadline = Instant::now() + timeout;
+        let now = Instant::now();
+        // A timeout too large for the clock means "wait as long as it takes": a day per call.
+        let deadline = now
+            .checked_add(timeout)
+            .unwrap_or_else(|| now + Duration::from_secs(86_400));
         match self.next_template_until(deadline) {
             Ok(template) => Ok(template),
             // Only a long poll runs into the caller's deadline: nothing new in that time.

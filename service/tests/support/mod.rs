@@ -51,6 +51,14 @@ pub fn gbt_json(
     extra_fees: u64,
     longpollid: &str,
 ) -> Value {
+    let commitment = witness_commitment_hex(block);
+    let mut answer = gbt_header(block, prev, height, extra_fees, longpollid, &commitment);
+    answer["transactions"] = gbt_transactions(block);
+    answer
+}
+
+/// The answer's `transactions` array (the costly part, built once per fake node).
+pub fn gbt_transactions(block: &Block) -> Value {
     let transactions: Vec<Value> = block.txdata[1..]
         .iter()
         .map(|tx| {
@@ -65,10 +73,28 @@ pub fn gbt_json(
             })
         })
         .collect();
+    Value::Array(transactions)
+}
+
+/// `default_witness_commitment`: the BIP141 commitment output script of `block`'s
+/// transactions, computed by the `bitcoin` crate.
+pub fn witness_commitment_hex(block: &Block) -> String {
     let witness_root = block.witness_root().expect("segwit block");
     let commitment = Block::compute_witness_commitment(&witness_root, &[0u8; 32]);
     let mut script = vec![0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
     script.extend_from_slice(commitment.as_byte_array());
+    hex::encode(script)
+}
+
+/// The answer without its transactions (`"transactions": null`).
+pub fn gbt_header(
+    block: &Block,
+    prev: BlockHash,
+    height: u32,
+    extra_fees: u64,
+    longpollid: &str,
+    commitment_hex: &str,
+) -> Value {
     let bits = block.header.bits;
     json!({
         "capabilities": ["proposal"],
@@ -77,7 +103,7 @@ pub fn gbt_json(
         "vbavailable": {},
         "vbrequired": 0,
         "previousblockhash": prev.to_string(),
-        "transactions": transactions,
+        "transactions": null,
         "coinbaseaux": {},
         "coinbasevalue": real_coinbase_value(block) + extra_fees,
         "longpollid": longpollid,
@@ -91,7 +117,7 @@ pub fn gbt_json(
         "curtime": block.header.time,
         "bits": format!("{:08x}", bits.to_consensus()),
         "height": height,
-        "default_witness_commitment": hex::encode(script),
+        "default_witness_commitment": commitment_hex,
     })
 }
 
@@ -138,6 +164,9 @@ struct Chain {
 
 struct Shared {
     block: Block,
+    /// `gbt_transactions(block)` as JSON text, and the witness commitment.
+    transactions_json: String,
+    commitment_hex: String,
     auth: FakeAuth,
     chain: Mutex<Chain>,
     changed: Condvar,
@@ -171,8 +200,12 @@ impl FakeNode {
             submissions: Vec::new(),
             calls: Vec::new(),
         };
+        let transactions_json = gbt_transactions(&block).to_string();
+        let commitment_hex = witness_commitment_hex(&block);
         let shared = Arc::new(Shared {
             block,
+            transactions_json,
+            commitment_hex,
             auth,
             chain: Mutex::new(chain),
             changed: Condvar::new(),
@@ -308,14 +341,24 @@ impl Shared {
         header == Some(expected.as_str())
     }
 
+    /// The getblocktemplate result as JSON text, its transactions spliced in.
     fn template(&self, tip: BlockHash, height: u32, extra_fees: u64, generation: u64) -> Value {
-        gbt_json(
+        let longpollid = format!("{tip}{generation}");
+        let header = gbt_header(
             &self.block,
             tip,
             height,
             extra_fees,
-            &format!("{tip}{generation}"),
+            &longpollid,
+            &self.commitment_hex,
         )
+        .to_string();
+        let text = header.replacen(
+            r#""transactions":null"#,
+            &format!(r#""transactions":{}"#, self.transactions_json),
+            1,
+        );
+        Value::String(text)
     }
 
     /// Answers one call: `Ok(result)` or `Err((code, message))`.
@@ -450,6 +493,12 @@ fn serve(shared: &Shared, stream: TcpStream) -> std::io::Result<()> {
         return respond(stream, 200, r#"{"result":{"version":5368709"#);
     }
     match answer {
+        // A getblocktemplate result comes as JSON text (spliced, see `Shared::template`).
+        Ok(Value::String(text)) if method == "getblocktemplate" => respond(
+            stream,
+            200,
+            &format!(r#"{{"result":{text},"error":null,"id":{id}}}"#),
+        ),
         Ok(result) => respond(
             stream,
             200,
