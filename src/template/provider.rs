@@ -176,6 +176,9 @@ struct Tip {
     template: Arc<BlockTemplate>,
     /// `transactions kept → template id` of the current template.
     variant_ids: HashMap<usize, u64>,
+    /// `reservation → transactions kept` of the current template: computing it sums every
+    /// transaction's weight, too much to redo for each of a thousand clients.
+    kept_for: HashMap<u32, usize>,
 }
 
 /// The Template Provider role. See the module documentation.
@@ -351,11 +354,13 @@ impl TemplateProvider {
                 generation,
                 template,
                 variant_ids: HashMap::new(),
+                kept_for: HashMap::new(),
             });
             TemplateUpdate::NewTip
         } else if let Some(tip) = self.tip.as_mut() {
             tip.template = template;
             tip.variant_ids.clear();
+            tip.kept_for.clear();
             TemplateUpdate::SameTip
         } else {
             return Err(ProviderError::StaleTip);
@@ -375,9 +380,15 @@ impl TemplateProvider {
     /// `None` before the first template.
     fn variant_id(&mut self, reservation: u32) -> Option<Result<u64, TemplateError>> {
         let tip = self.tip.as_mut()?;
-        let kept = match tip.template.transactions_fitting(reservation) {
-            Ok(kept) => kept,
-            Err(error) => return Some(Err(error)),
+        let kept = match tip.kept_for.get(&reservation) {
+            Some(kept) => *kept,
+            None => match tip.template.transactions_fitting(reservation) {
+                Ok(kept) => {
+                    tip.kept_for.insert(reservation, kept);
+                    kept
+                }
+                Err(error) => return Some(Err(error)),
+            },
         };
         if let Some(id) = tip.variant_ids.get(&kept) {
             return Some(Ok(*id));
