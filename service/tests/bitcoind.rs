@@ -13,7 +13,9 @@ use support::{gbt_json, real_coinbase_value, FakeAuth, FakeNode, Mode, HEIGHT};
 use sv2::codec::U256;
 use sv2::messages::SubmitSolution;
 use sv2::mining::merkle_root;
-use sv2_service::bitcoind::{parse_getblocktemplate, BitcoindConfig, BitcoindSource, RpcAuth};
+use sv2_service::bitcoind::{
+    parse_getblocktemplate, BitcoindConfig, BitcoindSource, RpcAuth, MAX_ABANDONED_LONG_POLLS,
+};
 use sv2_service::source::{Backoff, SourceError, SubmitOutcome, TemplateSource};
 
 fn user_password() -> FakeAuth {
@@ -290,6 +292,25 @@ fn long_polling_waits_for_the_tip_change_and_is_bounded_by_the_timeout() {
     assert!(waited < Duration::from_secs(5), "{waited:?}");
     // Long polling, not polling the best block hash.
     assert!(!node.calls().iter().any(|c| c == "getbestblockhash"));
+
+    // Every long poll given up at the deadline stays with the node until the next tip: after
+    // MAX_ABANDONED_LONG_POLLS of them the source polls the best block hash instead.
+    for _ in 0..MAX_ABANDONED_LONG_POLLS {
+        assert_no_template(&mut source, Duration::from_millis(300));
+    }
+    assert!(!node.calls().iter().any(|c| c == "getbestblockhash"));
+    assert_no_template(&mut source, Duration::from_millis(300));
+    assert!(node.calls().iter().any(|c| c == "getbestblockhash"));
+    // The next tip is found by polling, and long polling resumes.
+    node.change_tip(bitcoin::BlockHash::from_byte_array([7; 32]));
+    let third = source
+        .next_template(Duration::from_secs(5))
+        .unwrap()
+        .expect("a template on the third tip");
+    assert_eq!(third.prev_hash.0, [7; 32]);
+    let polls_before = node.calls().len();
+    assert_no_template(&mut source, Duration::from_millis(300));
+    assert_eq!(node.calls()[polls_before..], ["getblocktemplate"]);
 }
 
 #[test]

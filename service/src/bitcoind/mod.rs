@@ -2,9 +2,10 @@
 //! `getbestblockhash`, `submitblock`), cookie or user/password authentication.
 //!
 //! Waiting for the next template: when the caller's `timeout` is long enough and the node
-//! gave a `longpollid`, a BIP22 long poll whose HTTP deadline is the caller's; otherwise (or
-//! when the node does not long-poll) `getbestblockhash` every `poll_interval`, with a fresh
-//! `getblocktemplate` on a new tip and every `refresh_interval` for fee updates. A template is
+//! gave a `longpollid`, a BIP22 long poll whose HTTP deadline is the caller's; otherwise (the
+//! node does not long-poll, or [`MAX_ABANDONED_LONG_POLLS`] long polls timed out since the
+//! last tip) `getbestblockhash` every `poll_interval`, with a fresh `getblocktemplate` on a
+//! new tip and every `refresh_interval` for fee updates. A template is
 //! handed out when it is the first, on a new tip, or on the same tip with more fees; an answer
 //! on a tip the source has moved away from (a late long poll) is dropped.
 
@@ -28,6 +29,9 @@ use sv2::template::BlockTemplate;
 pub const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
 /// Bitcoin Core's RPC error code for "in initial block download" (RPC_CLIENT_IN_INITIAL_DOWNLOAD).
 pub const RPC_IN_INITIAL_DOWNLOAD: i64 = -10;
+/// Long polls left waiting in the node (see `BitcoindSource::abandoned_long_polls`) before
+/// the source polls the best block hash instead, until the next tip.
+pub const MAX_ABANDONED_LONG_POLLS: u32 = 2;
 /// Old tips remembered to drop late answers on them.
 const OLD_TIPS_KEPT: usize = 16;
 
@@ -131,6 +135,10 @@ pub struct BitcoindSource {
     longpollid: Option<String>,
     /// The node answered a long poll with an error: poll from now on.
     long_poll_broken: bool,
+    /// Long polls given up at the caller's deadline since the last new tip. bitcoind keeps
+    /// each one (and one of its RPC threads) until the tip changes or, after a minute, the
+    /// mempool does; past `MAX_ABANDONED_LONG_POLLS` the source polls instead.
+    abandoned_long_polls: u32,
     last_refresh: Option<Instant>,
     /// Spacing of long polls that came back with nothing new (a node that answers at once).
     idle_backoff: Backoff,
@@ -152,6 +160,7 @@ impl BitcoindSource {
             old_tips: VecDeque::new(),
             longpollid: None,
             long_poll_broken: false,
+            abandoned_long_polls: 0,
             last_refresh: None,
             idle_backoff: Backoff::new(Duration::from_millis(100), Duration::from_secs(2)),
         }
@@ -295,6 +304,8 @@ impl BitcoindSource {
                 self.old_tips.push_back(old);
             }
             self.last_tip = Some(template.prev_hash);
+            // A new tip ends every long poll the node was still holding for us.
+            self.abandoned_long_polls = 0;
         }
         self.last_coinbase_value = template.coinbase_value;
         Some(template)
@@ -320,7 +331,9 @@ impl BitcoindSource {
             if remaining.is_zero() {
                 return Ok(None);
             }
-            let long_poll = self.config.long_poll && !self.long_poll_broken;
+            let long_poll = self.config.long_poll
+                && !self.long_poll_broken
+                && self.abandoned_long_polls < MAX_ABANDONED_LONG_POLLS;
             match self.longpollid.clone() {
                 Some(id) if long_poll && remaining >= self.config.long_poll_min => {
                     match self.get_block_template(Some(&id), remaining) {
@@ -335,6 +348,10 @@ impl BitcoindSource {
                         Err(CallError::Source(SourceError::Rpc { .. })) => {
                             // This node (or a proxy in front) does not long-poll.
                             self.long_poll_broken = true;
+                        }
+                        Err(CallError::TimedOut) => {
+                            self.abandoned_long_polls += 1;
+                            return Err(CallError::TimedOut);
                         }
                         Err(e) => return Err(e),
                     }
