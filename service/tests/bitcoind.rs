@@ -347,6 +347,14 @@ fn wrong_credentials_are_unauthorized() {
         no_auth.next_template(Duration::from_secs(1)),
         Err(SourceError::Unauthorized)
     ));
+    // An address outside -rpcallowip (HTTP 403) is not a credentials problem.
+    node.set_mode(Mode::Forbidden);
+    let mut right_password = source_for(&node);
+    match right_password.next_template(Duration::from_secs(1)) {
+        Err(SourceError::Unreachable(why)) => assert!(why.contains("403"), "{why}"),
+        other => panic!("expected Unreachable (403), got {:?}", other.map(|_| ())),
+    }
+    node.set_mode(Mode::Normal);
     // A cookie file that is not there (bitcoind not running) is a node down.
     let mut no_cookie = BitcoindSource::new(polling_config(
         node.url(),

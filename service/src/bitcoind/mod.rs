@@ -8,6 +8,23 @@
 //! new tip and every `refresh_interval` for fee updates. A template is
 //! handed out when it is the first, on a new tip, or on the same tip with more fees; an answer
 //! on a tip the source has moved away from (a late long poll) is dropped.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use sv2_service::bitcoind::{BitcoindConfig, BitcoindSource, RpcAuth};
+//! use sv2_service::source::{Backoff, TemplateSource};
+//!
+//! let cookie = RpcAuth::Cookie("/home/bitcoin/.bitcoin/.cookie".into());
+//! let mut source = BitcoindSource::new(BitcoindConfig::new("http://127.0.0.1:8332", cookie));
+//! let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
+//! loop {
+//!     match source.next_template(Duration::from_secs(10)) {
+//!         Ok(Some(template)) => { backoff.reset(); /* provider.set_template(template, now) */ }
+//!         Ok(None) => {}
+//!         Err(error) => { eprintln!("{}: {error}", source.describe()); std::thread::sleep(backoff.next_delay()); }
+//!     }
+//! }
+//! ```
 
 mod gbt;
 
@@ -231,9 +248,16 @@ impl BitcoindSource {
         }
         let response = match request.send_string(&body) {
             Ok(response) => response,
-            Err(ureq::Error::Status(401 | 403, _)) => {
+            Err(ureq::Error::Status(401, _)) => {
                 self.authorization = None;
                 return Err(SourceError::Unauthorized.into());
+            }
+            // bitcoind refuses addresses outside -rpcallowip before looking at credentials.
+            Err(ureq::Error::Status(403, _)) => {
+                return Err(SourceError::Unreachable(
+                    "HTTP 403: the node does not allow this address (-rpcallowip)".into(),
+                )
+                .into());
             }
             // JSON-RPC 1.0: bitcoind answers RPC errors with HTTP 500 (404 for an unknown
             // method) and the error object in the body.

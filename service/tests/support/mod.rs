@@ -137,6 +137,8 @@ pub enum Mode {
     InitialBlockDownload,
     /// Every answer is cut-off JSON.
     MalformedJson,
+    /// The caller's address is not in -rpcallowip: HTTP 403 before any credential check.
+    Forbidden,
 }
 
 /// A submitted block and what the node made of it.
@@ -481,6 +483,9 @@ fn serve(shared: &Shared, stream: TcpStream) -> std::io::Result<()> {
     }
     let mut body = vec![0u8; content_length];
     reader.read_exact(&mut body)?;
+    if shared.chain.lock().unwrap().mode == Mode::Forbidden {
+        return respond(stream, 403, "");
+    }
     if !shared.authorized(authorization.as_deref()) {
         return respond(stream, 401, "");
     }
@@ -520,6 +525,7 @@ fn respond(mut stream: TcpStream, status: u16, body: &str) -> std::io::Result<()
     let reason = match status {
         200 => "OK",
         401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
         413 => "Payload Too Large",
         _ => "Internal Server Error",
