@@ -222,10 +222,12 @@ async fn upstream_connection(
     let (mut reader, mut writer) = stream.split();
     let mut buf = vec![0u8; 64 * 1024];
     let mut out = Vec::new();
+    let mut ready = false;
     loop {
         while let Some(event) = client.next_event() {
             match &event {
                 TemplateClientEvent::Ready => {
+                    ready = true;
                     backoff.reset();
                     tracing::info!(provider = %url, "template provider connected");
                 }
@@ -256,6 +258,12 @@ async fn upstream_connection(
             },
             Some(solution) = solutions.recv() => {
                 let template_id = solution.template_id;
+                if !ready {
+                    // Found on a template of the provider before this connection: this one
+                    // does not know it.
+                    tracing::warn!(template_id, "solution dropped: provider reconnecting");
+                    continue;
+                }
                 match client.submit_solution(solution, clock.now_ms()) {
                     Ok(()) => tracing::info!(template_id, "solution sent to the provider"),
                     Err(error) => tracing::warn!(template_id, %error, "solution not sent"),
