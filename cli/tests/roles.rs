@@ -503,3 +503,46 @@ fn bad_arguments_exit_2_naming_the_flag() {
         );
     }
 }
+
+/// A miner that connects while the pool's provider is not up yet gets work once the provider
+/// starts (the pool retries with backoff; R74/R104 for the channel opened before any
+/// template).
+#[test]
+fn miner_connected_before_the_provider_gets_work() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let tp_url = format!("stratum2+tcp+plain://127.0.0.1:{port}");
+    let pool = Role::start(&[
+        "pool",
+        "--listen",
+        "127.0.0.1:0",
+        "--tp",
+        &tp_url,
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+    ]);
+    let miner = start_miner(&pool.url, &[]);
+    std::thread::sleep(Duration::from_secs(1));
+    let listen = format!("127.0.0.1:{port}");
+    let tp = Role::start(&[
+        "tp",
+        "--listen",
+        &listen,
+        "--synthetic",
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+    ]);
+    std::thread::sleep(Duration::from_secs(6));
+    let tp = tp.stop();
+    let miner = stop_miner(miner);
+    let pool = pool.stop();
+    assert!(count(&miner, "accepted") >= 1, "{miner}");
+    assert!(count(&tp, "solutions") >= 1, "{tp}");
+    assert!(count(&pool, "accepted") >= 1, "{pool}");
+}
