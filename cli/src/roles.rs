@@ -197,6 +197,15 @@ pub struct PoolArgs {
     /// stratum2+tcp+plain://HOST:PORT).
     #[arg(long, value_name = "URL")]
     tp: Option<String>,
+    /// --synthetic: header difficulty as compact nBits in hex (default 207fffff, regtest:
+    /// about every second hash is a block; 1e00ffff makes blocks rare).
+    #[arg(
+        long,
+        value_name = "HEX",
+        requires = "synthetic",
+        default_value = "207fffff"
+    )]
+    synthetic_nbits: String,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -207,9 +216,16 @@ pub fn pool(args: PoolArgs) -> ExitCode {
     logging(&args.common);
     let result = (|| {
         check_common(&args.common)?;
+        let nbits = u32::from_str_radix(args.synthetic_nbits.trim_start_matches("0x"), 16)
+            .map_err(|e| {
+                ServiceError::config(
+                    "--synthetic-nbits",
+                    format!("{}: {e}", args.synthetic_nbits),
+                )
+            })?;
         let templates = match args.tp {
             Some(url) => PoolTemplates::Provider(url),
-            None => PoolTemplates::Synthetic,
+            None => PoolTemplates::Synthetic { nbits },
         };
         sv2_service::pool::run_pool(
             PoolOptions {

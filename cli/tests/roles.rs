@@ -546,3 +546,34 @@ fn miner_connected_before_the_provider_gets_work() {
     assert!(count(&tp, "solutions") >= 1, "{tp}");
     assert!(count(&pool, "accepted") >= 1, "{pool}");
 }
+
+/// CLI.md graceful stop: on SIGTERM the pool flushes its batched acknowledgements (R90)
+/// before closing, so the miner learns of every share the pool counted.
+#[test]
+fn pool_sigterm_flushes_pending_acknowledgements() {
+    let pool = Role::start(&[
+        "pool",
+        "--listen",
+        "127.0.0.1:0",
+        "--synthetic",
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+        // Blocks rare: a block found flushes the batch by itself, so shares must not be blocks.
+        "--synthetic-nbits",
+        "1d00ffff",
+    ]);
+    let miner = start_miner(&pool.url, &[]);
+    std::thread::sleep(Duration::from_secs(4));
+    let pool = pool.stop();
+    std::thread::sleep(Duration::from_millis(500));
+    let miner = stop_miner(miner);
+    assert!(count(&pool, "accepted") >= 1, "{pool}");
+    assert_eq!(count(&pool, "blocks"), 0, "{pool}");
+    assert_eq!(
+        count(&miner, "accepted"),
+        count(&pool, "accepted"),
+        "pool {pool} miner {miner}"
+    );
+}

@@ -67,7 +67,7 @@ enum Ended {
     Lost(String),
 }
 
-/// Runs `sv2 mine`. `ready` is called once the first connection is set up.
+/// Runs `sv2 mine` until `--shares`, `--seconds` or a signal; returns its summary.
 pub fn run_mine(options: MineOptions) -> Result<Summary, ServiceError> {
     let url = security::parse_url("URL", &options.url)?;
     let dialect = security::dialect(options.dialect.as_deref())?;
@@ -235,12 +235,10 @@ async fn connection(
                 MinerEvent::Client(ClientEvent::TargetChanged {
                     channel_id,
                     target,
-                    active_work_updated,
+                    active_work_updated: true,
                 }) => {
-                    if active_work_updated {
-                        if let Some(scan) = scans.get_mut(&channel_id) {
-                            scan.work.target = target;
-                        }
+                    if let Some(scan) = scans.get_mut(&channel_id) {
+                        scan.work.target = target;
                     }
                 }
                 MinerEvent::Client(ClientEvent::ShareAccepted { .. }) => {

@@ -21,8 +21,13 @@ use tokio::sync::{mpsc, watch};
 /// Where the pool's templates come from.
 #[derive(Clone, Debug)]
 pub enum PoolTemplates {
-    /// `--synthetic`: made-up regtest-difficulty templates, a new block after each one found.
-    Synthetic,
+    /// `--synthetic`: made-up templates, a new block after each one found, at the header
+    /// difficulty `nbits` (`--synthetic-nbits`; regtest's `0x207fffff` by default, where about
+    /// every second hash is a block).
+    Synthetic {
+        /// Header nBits of the made-up chain.
+        nbits: u32,
+    },
     /// `--tp URL`: a Template Provider.
     Provider(String),
 }
@@ -294,8 +299,18 @@ pub fn run_pool(options: PoolOptions, ready: impl FnOnce(&str)) -> Result<Summar
     let (server, authority) = security::server_config(&options.security, dialect)?;
     let provider_url = match &options.templates {
         PoolTemplates::Provider(url) => Some(security::parse_url("--tp", url)?),
-        PoolTemplates::Synthetic => None,
+        PoolTemplates::Synthetic { .. } => None,
     };
+    let synthetic_nbits = match options.templates {
+        PoolTemplates::Synthetic { nbits } => nbits,
+        PoolTemplates::Provider(_) => sv2::mining::pool::REGTEST_NBITS,
+    };
+    if sv2::mining::nbits_to_target(synthetic_nbits).is_err() {
+        return Err(ServiceError::config(
+            "--synthetic-nbits",
+            format!("{synthetic_nbits:08x} is not a valid compact target"),
+        ));
+    }
     let pool_config = PoolConfig::default();
     // The pool adds one output to the provider's coinbase: value (8) + script length (1) +
     // script (R135).
@@ -317,7 +332,8 @@ pub fn run_pool(options: PoolOptions, ready: impl FnOnce(&str)) -> Result<Summar
         let feed = match provider_url {
             None => {
                 let seed = runtime::unix_now();
-                let mut source = SyntheticTemplateSource::new(seed, 200);
+                let mut source =
+                    SyntheticTemplateSource::new(seed, 200).with_nbits(synthetic_nbits);
                 new_synthetic_block(&mut pool, &mut source, clock.now_ms());
                 TemplateFeed::Synthetic(source)
             }

@@ -99,10 +99,13 @@ pub trait ServerRole: Send + 'static {
     fn next_event(&mut self) -> Option<Self::Event>;
     /// The connection an event reports closed, if it is a Closed event.
     fn closed_connection(event: &Self::Event) -> Option<ConnectionId>;
+    /// Called once on a graceful stop, before the connections are closed: flush what the role
+    /// holds back for later (batched acknowledgements).
+    fn prepare_stop(&mut self, _now_ms: u64) {}
 }
 
 macro_rules! forward_server_role {
-    ($role:ty, $event:ty, $closed:pat => $conn:ident) => {
+    ($role:ty, $event:ty, $closed:pat => $conn:ident, $prepare_stop:expr) => {
         impl ServerRole for $role {
             type Event = $event;
             fn accept(&mut self, now_ms: u64) -> Result<ConnectionId, SessionError> {
@@ -146,12 +149,21 @@ macro_rules! forward_server_role {
                     _ => None,
                 }
             }
+            fn prepare_stop(&mut self, now_ms: u64) {
+                ($prepare_stop)(self, now_ms)
+            }
         }
     };
 }
 
-forward_server_role!(TemplateProvider, ProviderEvent, ProviderEvent::Closed { conn, .. } => conn);
-forward_server_role!(PoolServer, PoolServerEvent, PoolServerEvent::Closed { conn, .. } => conn);
+forward_server_role!(TemplateProvider, ProviderEvent, ProviderEvent::Closed { conn, .. } => conn, |_role, _now| {});
+forward_server_role!(PoolServer, PoolServerEvent, PoolServerEvent::Closed { conn, .. } => conn, |pool: &mut PoolServer, now: u64| {
+    // Fire only the engine's timers, one flush window ahead: every batched acknowledgement
+    // is due by then (its deadline is at most `ack_flush_ms` after the share), and the
+    // sessions stay open to carry them (their own timers are not fired).
+    let window = pool.engine().config().ack_flush_ms;
+    pool.engine_mut().handle_timeout(now + window);
+});
 
 /// The application side of a served role: what to do with its events and with inputs from
 /// outside the sockets. Runs on the role's task, with the role at hand.
@@ -190,6 +202,8 @@ pub async fn serve<R: ServerRole, H: Handler<R>>(
 ) -> (R, H) {
     let (net_tx, mut net_rx) = mpsc::channel::<NetInput>(INBOUND_QUEUE);
     let mut peers: HashMap<ConnectionId, Peer> = HashMap::new();
+    // Writers of closed connections still sending their last bytes: awaited on stop.
+    let mut closing: Vec<JoinHandle<()>> = Vec::new();
     let mut inputs_open = true;
     loop {
         if *stop.borrow() {
@@ -236,26 +250,43 @@ pub async fn serve<R: ServerRole, H: Handler<R>>(
             },
             () = sleep_until_opt(deadline) => role.handle_timeout(clock.now_ms()),
         }
-        pump(&mut role, &mut handler, &mut peers, clock.now_ms());
+        pump(
+            &mut role,
+            &mut handler,
+            &mut peers,
+            &mut closing,
+            clock.now_ms(),
+        );
     }
     // Graceful stop: no new connections, every session closed from our side, last bytes out.
     drop(listener);
+    role.prepare_stop(clock.now_ms());
+    pump(
+        &mut role,
+        &mut handler,
+        &mut peers,
+        &mut closing,
+        clock.now_ms(),
+    );
     let conns: Vec<ConnectionId> = peers.keys().copied().collect();
     for conn in conns {
         role.close(conn);
     }
-    pump(&mut role, &mut handler, &mut peers, clock.now_ms());
-    let writers: Vec<JoinHandle<()>> = peers
-        .drain()
-        .map(|(conn, peer)| {
-            peer.reader_task.abort();
-            role.remove(conn);
-            drop(peer.writer);
-            peer.writer_task
-        })
-        .collect();
+    pump(
+        &mut role,
+        &mut handler,
+        &mut peers,
+        &mut closing,
+        clock.now_ms(),
+    );
+    for (conn, peer) in peers.drain() {
+        peer.reader_task.abort();
+        role.remove(conn);
+        drop(peer.writer);
+        closing.push(peer.writer_task);
+    }
     let _ = tokio::time::timeout(DRAIN_ON_STOP, async {
-        for writer in writers {
+        for writer in closing {
             let _ = writer.await;
         }
     })
@@ -275,6 +306,7 @@ fn pump<R: ServerRole, H: Handler<R>>(
     role: &mut R,
     handler: &mut H,
     peers: &mut HashMap<ConnectionId, Peer>,
+    closing: &mut Vec<JoinHandle<()>>,
     now: u64,
 ) {
     let mut closed = Vec::new();
@@ -313,7 +345,8 @@ fn pump<R: ServerRole, H: Handler<R>>(
             peer.reader_task.abort();
             // Dropping the sender lets the writer finish what is queued, then shut down.
             drop(peer.writer);
-            drop(peer.writer_task);
+            closing.retain(|task| !task.is_finished());
+            closing.push(peer.writer_task);
         }
         role.remove(conn);
     }
