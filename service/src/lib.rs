@@ -97,3 +97,30 @@ impl Summary {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CLI.md: one JSON object, `role` and `seconds` first, then the counters in order.
+    #[test]
+    fn summary_is_one_json_line_with_the_common_keys_first() {
+        let summary = Summary::new("tp", 1.5, 2)
+            .with("accepted", 3)
+            .with("solutions", 4);
+        assert_eq!(
+            summary.to_json(),
+            r#"{"role":"tp","seconds":1.500,"connections":2,"accepted":3,"solutions":4}"#
+        );
+        assert_eq!(summary.get("solutions"), Some(4));
+        assert_eq!(summary.get("missing"), None);
+    }
+
+    #[test]
+    fn config_errors_exit_2_and_name_the_flag() {
+        let error = ServiceError::config("--listen", "bad");
+        assert_eq!(error.exit_code(), 2);
+        assert_eq!(error.to_string(), "--listen: bad");
+        assert_eq!(ServiceError::Runtime("x".into()).exit_code(), 1);
+    }
+}

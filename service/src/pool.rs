@@ -355,13 +355,15 @@ pub fn run_pool(options: PoolOptions, ready: impl FnOnce(&str)) -> Result<Summar
         let url = security::listen_url(addr, authority);
         tracing::info!(%url, "pool listening");
         ready(&url);
+        // The synthetic feed already made the first template.
+        let templates = u64::from(matches!(feed, TemplateFeed::Synthetic(_)));
         let handler = PoolHandler {
             feed,
             connections: 0,
             accepted: 0,
             rejected: 0,
             blocks: 0,
-            templates: 0,
+            templates,
         };
         let started = clock.now_ms();
         let (_pool, handler) =

@@ -175,3 +175,42 @@ pub fn dialect(name: Option<&str>) -> Result<&'static Dialect, ServiceError> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The printed URL is one `PoolUrl` parses back, with the authority key of the ephemeral
+    /// certificate (so a client can pin it).
+    #[test]
+    fn ephemeral_url_carries_the_authority_of_the_certificate() {
+        let (security, authority) = server_security(&ListenSecurity::Ephemeral).unwrap();
+        let ServerSecurity::Noise(responder) = security else {
+            panic!("ephemeral security is Noise");
+        };
+        let authority = authority.unwrap();
+        let now = crate::runtime::unix_now();
+        responder
+            .certificate
+            .verify(&authority, &responder.static_public_key(), now)
+            .unwrap();
+        let url = listen_url("127.0.0.1:3336".parse().unwrap(), Some(authority));
+        let parsed: PoolUrl = url.parse().unwrap();
+        assert_eq!(
+            parsed.security,
+            Security::Noise {
+                authority_key: authority
+            }
+        );
+        assert_eq!(parsed.port, 3336);
+    }
+
+    #[test]
+    fn plaintext_and_ipv6_urls() {
+        assert_eq!(
+            listen_url("[::1]:5".parse().unwrap(), None),
+            "stratum2+tcp+plain://[::1]:5"
+        );
+        assert!(parse_url("--tp", "http://x").is_err());
+    }
+}
