@@ -1,13 +1,15 @@
 #!/bin/sh
-# `make test-roles`: the C CPU miner (examples/c/miner.c) on `sv2 pool --tp`, whose templates
-# come from `sv2 tp --synthetic`, all over Noise with ephemeral authorities, on 127.0.0.1.
-# Passes only if the C miner had shares accepted and blocks found at regtest difficulty
+# `make test-roles`: the C CPU miner (examples/c/miner.c), then the Python one
+# (examples/python/miner.py, when PYTHON imports sv2), on `sv2 pool --tp`, whose templates come
+# from `sv2 tp --synthetic`, all over Noise with ephemeral authorities, on 127.0.0.1.
+# Passes only if every miner had shares accepted and blocks found at regtest difficulty
 # reached the provider as SubmitSolution (R134, R144: "solutions" > 0 in its --json summary).
-# Usage: tp_pool_c_miner.sh SV2 C_MINER OUT_DIR
+# Usage: tp_pool_c_miner.sh SV2 C_MINER OUT_DIR [PYTHON]
 set -eu
 sv2=$1
 miner=$2
 out=$3
+python=${4:-}
 mkdir -p "$out"
 rm -f "$out/tp.out" "$out/pool.out"
 
@@ -34,6 +36,17 @@ pool_url=$(head -n 1 "$out/pool.out")
 
 miner_rc=0
 "$miner" --user c.cpu0 --shares 3 --seconds 30 --quiet "$pool_url" || miner_rc=$?
+if [ -n "$python" ] && "$python" -c "import sv2" 2>/dev/null; then
+    py_out=$(timeout 30 "$python" examples/python/miner.py --user py.cpu0 --shares 2 \
+        --hashrate 1000 "$pool_url" 2>"$out/py-miner.log") || miner_rc=$?
+    echo "python miner: $py_out"
+    case "$py_out" in
+    [1-9]*" shares accepted") ;;
+    *) miner_rc=1 ;;
+    esac
+else
+    echo "python miner: skipped (no PYTHON with the sv2 package; make python-develop)"
+fi
 kill -TERM $pool_pid
 pool_rc=0
 wait $pool_pid || pool_rc=$?
