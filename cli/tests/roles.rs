@@ -577,3 +577,95 @@ fn pool_sigterm_flushes_pending_acknowledgements() {
         "pool {pool} miner {miner}"
     );
 }
+
+/// `sv2 mine` reconnects with backoff when its pool restarts, re-opens its channel (R116) and
+/// has shares accepted by the new pool.
+#[test]
+fn miner_reconnects_after_a_pool_restart() {
+    let pool1 = Role::start(&[
+        "pool",
+        "--listen",
+        "127.0.0.1:0",
+        "--synthetic",
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+    ]);
+    let url = pool1.url.clone();
+    let listen = format!("127.0.0.1:{}", pool1.port());
+    let miner = start_miner(&url, &[]);
+    std::thread::sleep(Duration::from_secs(3));
+    let first = pool1.stop();
+    assert!(count(&first, "accepted") >= 1, "{first}");
+    let pool2 = Role::start(&[
+        "pool",
+        "--listen",
+        &listen,
+        "--synthetic",
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+    ]);
+    std::thread::sleep(Duration::from_secs(5));
+    let miner = stop_miner(miner);
+    let second = pool2.stop();
+    assert_eq!(count(&miner, "connections"), 2, "{miner}");
+    assert!(count(&second, "accepted") >= 1, "{second}");
+    assert_eq!(
+        count(&miner, "accepted"),
+        count(&first, "accepted") + count(&second, "accepted"),
+        "{miner} {first} {second}"
+    );
+}
+
+/// Bad input never takes a role down: garbage on a provider connection closes that connection
+/// only, and the provider goes on serving a pool.
+#[test]
+fn garbage_closes_one_connection_and_the_provider_keeps_serving() {
+    use std::io::Write;
+    let tp = Role::start(&[
+        "tp",
+        "--listen",
+        "127.0.0.1:0",
+        "--synthetic",
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+    ]);
+    let mut raw = std::net::TcpStream::connect(("127.0.0.1", tp.port())).unwrap();
+    raw.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // A frame header announcing a SetupConnection of 16 MB minus one, then junk.
+    raw.write_all(&[0x00, 0x00, 0x00, 0xff, 0xff, 0xff])
+        .unwrap();
+    raw.write_all(&[0xa5; 4096]).unwrap();
+    let mut buf = [0u8; 1024];
+    let closed = loop {
+        match raw.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    assert!(closed, "the provider kept a connection that sent garbage");
+    let pool = Role::start(&[
+        "pool",
+        "--listen",
+        "127.0.0.1:0",
+        "--tp",
+        &tp.url,
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+    ]);
+    let miner = mine(&pool.url, &["--seconds", "50", "--shares", "2"]);
+    assert!(count(&miner, "accepted") >= 2, "{miner}");
+    let pool = pool.stop();
+    let tp = tp.stop();
+    assert_eq!(count(&tp, "connections"), 2, "{tp}");
+    assert!(count(&tp, "solutions") >= 1, "{tp} {pool}");
+}
