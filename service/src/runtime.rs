@@ -14,6 +14,8 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sv2::mining::pool_server::{PoolServer, PoolServerEvent};
 use sv2::session::{ConnectionId, SessionError};
@@ -30,6 +32,9 @@ const INBOUND_QUEUE: usize = 1024;
 /// Writes queued per connection; a peer that does not read that much is closed rather than
 /// buffered without bound.
 const OUTBOUND_QUEUE: usize = 1024;
+/// Bytes queued per connection at most (a few blocks' worth of transaction data): past this
+/// the peer is not reading and is closed.
+const OUTBOUND_MAX_BYTES: usize = 32 << 20;
 /// How long a graceful stop waits for the last bytes to reach the peers.
 const DRAIN_ON_STOP: Duration = Duration::from_secs(2);
 
@@ -185,6 +190,8 @@ enum NetInput {
 
 struct Peer {
     writer: mpsc::Sender<Vec<u8>>,
+    /// Bytes handed to the writer and not yet written.
+    queued: Arc<AtomicUsize>,
     writer_task: JoinHandle<()>,
     reader_task: JoinHandle<()>,
 }
@@ -328,7 +335,16 @@ fn pump<R: ServerRole, H: Handler<R>>(
             }
             any = true;
             let full = match peers.get(&conn) {
-                Some(peer) => peer.writer.try_send(out).is_err(),
+                Some(peer) => {
+                    let len = out.len();
+                    let backlog = peer.queued.load(Ordering::Relaxed);
+                    if backlog + len > OUTBOUND_MAX_BYTES {
+                        true
+                    } else {
+                        peer.queued.fetch_add(len, Ordering::Relaxed);
+                        peer.writer.try_send(out).is_err()
+                    }
+                }
                 None => false,
             };
             if full {
@@ -379,16 +395,20 @@ fn spawn_peer(
         }
     });
     let (writer, mut writes) = mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
+    let queued = Arc::new(AtomicUsize::new(0));
+    let written = queued.clone();
     let writer_task = tokio::spawn(async move {
         while let Some(bytes) = writes.recv().await {
             if write_half.write_all(&bytes).await.is_err() {
                 return;
             }
+            written.fetch_sub(bytes.len(), Ordering::Relaxed);
         }
         let _ = write_half.shutdown().await;
     });
     Peer {
         writer,
+        queued,
         writer_task,
         reader_task,
     }
