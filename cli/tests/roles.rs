@@ -669,3 +669,32 @@ fn garbage_closes_one_connection_and_the_provider_keeps_serving() {
     assert_eq!(count(&tp, "connections"), 2, "{tp}");
     assert!(count(&tp, "solutions") >= 1, "{tp} {pool}");
 }
+
+/// CLI.md graceful stop, miner side: on SIGTERM `sv2 mine` stops hashing and waits for the
+/// answers to the shares in flight (R90 batches them), so its count matches the pool's.
+#[test]
+fn miner_sigterm_waits_for_the_answers_to_its_shares() {
+    let pool = Role::start(&[
+        "pool",
+        "--listen",
+        "127.0.0.1:0",
+        "--synthetic",
+        "--plaintext",
+        "--seconds",
+        "60",
+        "--json",
+        "--synthetic-nbits",
+        "1d00ffff",
+    ]);
+    let miner = start_miner(&pool.url, &[]);
+    std::thread::sleep(Duration::from_secs(4));
+    let miner = stop_miner(miner);
+    let pool = pool.stop();
+    assert!(count(&pool, "accepted") >= 1, "{pool}");
+    assert_eq!(count(&pool, "blocks"), 0, "{pool}");
+    assert_eq!(
+        count(&miner, "accepted"),
+        count(&pool, "accepted"),
+        "pool {pool} miner {miner}"
+    );
+}

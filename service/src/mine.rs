@@ -42,6 +42,9 @@ pub struct MineOptions {
 
 /// How often the miner hashes a batch (and looks at the socket in between).
 const TICK: Duration = Duration::from_millis(20);
+/// How long a stopping miner waits for the answers to its shares in flight: the pool's
+/// acknowledgement batching window (1 s by default) and a round trip.
+const DRAIN_ON_STOP_MS: u64 = 2_000;
 /// Longest wait between reconnect attempts.
 const RECONNECT_CAP: Duration = Duration::from_secs(5);
 
@@ -198,6 +201,9 @@ async fn connection(
     let mut last_tick = clock.now_ms();
     // Fractions of a hash carried from tick to tick, so low rates are honoured on average.
     let mut budget = 0.0f64;
+    // Stopping: hashing is over, the answers to the shares in flight are awaited until then
+    // (the pool batches acknowledgements for up to a second, R90).
+    let mut draining_until: Option<u64> = None;
     loop {
         while let Some(event) = miner.next_event() {
             match event {
@@ -266,6 +272,19 @@ async fn connection(
                 return Ended::Lost(error.to_string());
             }
         }
+        if let Some(until) = draining_until {
+            let pending: usize = scans
+                .keys()
+                .map(|c| miner.client().pending_shares(*c))
+                .sum();
+            if pending == 0 || clock.now_ms() >= until {
+                if pending > 0 {
+                    tracing::warn!(pending, "stopping without the answer to some shares");
+                }
+                miner_close(miner, &mut writer, &mut out).await;
+                return Ended::Stopped;
+            }
+        }
         let deadline = miner.poll_timeout().map(|at| clock.instant_at(at));
         tokio::select! {
             read = reader.read(&mut buf) => match read {
@@ -285,12 +304,13 @@ async fn connection(
                 budget = budget.min(scan_rate / 10.0 + 1.0);
                 let hashes = budget as u64;
                 budget -= hashes as f64;
-                hash_batch(miner, &mut scans, hashes, now, counters);
+                if draining_until.is_none() {
+                    hash_batch(miner, &mut scans, hashes, now, counters);
+                }
             }
             () = sleep_until_opt(deadline) => miner.handle_timeout(clock.now_ms()),
-            () = runtime::stopped(stop) => {
-                miner_close(miner, &mut writer, &mut out).await;
-                return Ended::Stopped;
+            () = runtime::stopped(stop), if draining_until.is_none() => {
+                draining_until = Some(clock.now_ms() + DRAIN_ON_STOP_MS);
             }
         }
     }
