@@ -698,3 +698,22 @@ fn miner_sigterm_waits_for_the_answers_to_its_shares() {
         "pool {pool} miner {miner}"
     );
 }
+
+/// CLI.md: the signal handlers are in place before the URL is printed, so a SIGTERM sent as
+/// soon as the URL is read is a graceful stop (exit 0, summary), not a kill.
+#[test]
+fn sigterm_right_after_the_url_is_a_graceful_stop() {
+    for _ in 0..3 {
+        let tp = Role::start(&[
+            "tp",
+            "--listen",
+            "127.0.0.1:0",
+            "--synthetic",
+            "--plaintext",
+            "--json",
+        ]);
+        check_common_keys(&tp.stop(), "tp");
+        let pool = Role::start(&["pool", "--listen", "127.0.0.1:0", "--synthetic", "--json"]);
+        check_common_keys(&pool.stop(), "pool");
+    }
+}

@@ -443,19 +443,39 @@ impl Backoff {
     }
 }
 
-/// A stop signal: SIGTERM, SIGINT or the end of `--seconds`. Returns the receiver every task
-/// watches and the task that sets it.
+/// A stop signal: SIGTERM, SIGINT or the end of `--seconds`. Returns the sender (kept alive by
+/// the caller) and the receiver every task watches. The signal handlers are installed before
+/// this returns, so a program may print its URL right after: whoever reads it may signal at
+/// once. Must be called inside the runtime.
 pub fn stop_signal(seconds: Option<f64>) -> (watch::Sender<bool>, watch::Receiver<bool>) {
     let (tx, rx) = watch::channel(false);
     let signal_tx = tx.clone();
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
+    };
+    #[cfg(not(unix))]
+    let signals = ();
     tokio::spawn(async move {
-        wait_for_stop(seconds).await;
+        wait_for_stop(seconds, signals).await;
         let _ = signal_tx.send(true);
     });
     (tx, rx)
 }
 
-async fn wait_for_stop(seconds: Option<f64>) {
+#[cfg(unix)]
+type Signals = (
+    Option<tokio::signal::unix::Signal>,
+    Option<tokio::signal::unix::Signal>,
+);
+#[cfg(not(unix))]
+type Signals = ();
+
+async fn wait_for_stop(seconds: Option<f64>, signals: Signals) {
     let timer = async {
         match seconds {
             Some(s) => tokio::time::sleep(Duration::from_secs_f64(s.max(0.0))).await,
@@ -464,24 +484,24 @@ async fn wait_for_stop(seconds: Option<f64>) {
     };
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).ok();
-        let term = async move {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
+        async fn next(signal: Option<tokio::signal::unix::Signal>) {
+            match signal {
+                Some(mut s) => {
+                    s.recv().await;
                 }
                 None => std::future::pending().await,
             }
-        };
+        }
+        let (term, int) = signals;
         tokio::select! {
             () = timer => tracing::info!("--seconds elapsed: stopping"),
-            () = term => tracing::info!("SIGTERM: stopping"),
-            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
+            () = next(term) => tracing::info!("SIGTERM: stopping"),
+            () = next(int) => tracing::info!("SIGINT: stopping"),
         }
     }
     #[cfg(not(unix))]
     {
+        let () = signals;
         tokio::select! {
             () = timer => {}
             _ = tokio::signal::ctrl_c() => {}

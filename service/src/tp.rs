@@ -85,7 +85,7 @@ fn make_source(choice: &TemplateSourceChoice) -> Result<Box<dyn TemplateSource>,
         } => {
             // A seed from the clock: two providers started one after the other (a restart)
             // build different made-up chains, as two real nodes' templates differ.
-            let seed = runtime::unix_now() ^ u64::from(std::process::id()) << 32;
+            let seed = runtime::unix_now() ^ (u64::from(std::process::id()) << 32);
             Ok(Box::new(SyntheticSource::new(
                 SyntheticBlockSource::new(seed, 200).with_transactions(10),
                 *block_interval,
