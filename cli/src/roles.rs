@@ -56,6 +56,10 @@ pub struct ListenArgs {
     /// Certificate file for --key (`sv2 key sign`); the URL shows the authority it names.
     #[arg(long, value_name = "FILE", requires = "key")]
     cert: Option<PathBuf>,
+    /// Authority public key file (`sv2 key gen-authority --public-out`): optional check that
+    /// --cert was signed by this authority.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    authority_pub: Option<PathBuf>,
 }
 
 impl ListenArgs {
@@ -65,6 +69,7 @@ impl ListenArgs {
             (Some(key), Some(cert)) => ListenSecurity::Files {
                 key: key.clone(),
                 cert: cert.clone(),
+                authority_pub: self.authority_pub.clone(),
             },
             _ => ListenSecurity::Ephemeral,
         }

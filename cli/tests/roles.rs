@@ -360,11 +360,39 @@ fn pool_with_key_files_prints_the_certificate_authority() {
         .unwrap()
         .trim()
         .to_string();
+    // A certificate of another authority is refused, naming the flag.
+    run(&[
+        "key",
+        "gen-authority",
+        "--secret-out",
+        &path("b.key"),
+        "--public-out",
+        &path("b.pub"),
+    ]);
+    let wrong = sv2()
+        .args([
+            "pool",
+            "--listen",
+            "127.0.0.1:0",
+            "--synthetic",
+            "--key",
+            &path("s.key"),
+            "--cert",
+            &path("s.cert"),
+            "--authority-pub",
+            &path("b.pub"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--authority-pub"));
     let pool = Role::start(&[
         "pool",
         "--listen",
         "127.0.0.1:0",
         "--synthetic",
+        "--authority-pub",
+        &path("a.pub"),
         "--key",
         &path("s.key"),
         "--cert",

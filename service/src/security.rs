@@ -27,6 +27,10 @@ pub enum ListenSecurity {
         key: PathBuf,
         /// The certificate file.
         cert: PathBuf,
+        /// `--authority-pub FILE` (as the C pool example takes it): the authority public key
+        /// the certificate must name. Optional: the certificate file names its authority and
+        /// is checked against it on reading.
+        authority_pub: Option<PathBuf>,
     },
     /// Neither: a fresh authority, server key and certificate, valid for 30 days.
     #[default]
@@ -39,7 +43,11 @@ pub fn server_security(
 ) -> Result<(ServerSecurity, Option<AuthorityPublicKey>), ServiceError> {
     match security {
         ListenSecurity::Plaintext => Ok((ServerSecurity::Plaintext, None)),
-        ListenSecurity::Files { key, cert } => {
+        ListenSecurity::Files {
+            key,
+            cert,
+            authority_pub,
+        } => {
             let secret = match KeyFile::read(key) {
                 Ok(KeyFile::ServerSecretKey(secret)) => secret,
                 Ok(other) => {
@@ -90,6 +98,46 @@ pub fn server_security(
                 ));
             }
             let authority = certificate.authority_public_key;
+            if let Some(path) = authority_pub {
+                let expected = match KeyFile::read(path) {
+                    Ok(KeyFile::AuthorityPublicKey(public)) => public,
+                    Ok(KeyFile::AuthoritySecretKey(_)) => {
+                        return Err(ServiceError::config(
+                            "--authority-pub",
+                            format!(
+                                "{} is the authority SECRET key; give the public key file",
+                                path.display()
+                            ),
+                        ))
+                    }
+                    Ok(other) => {
+                        return Err(ServiceError::config(
+                            "--authority-pub",
+                            format!(
+                                "{} holds a {}, not an authority public key",
+                                path.display(),
+                                other.kind().name()
+                            ),
+                        ))
+                    }
+                    Err(error) => {
+                        return Err(ServiceError::config(
+                            "--authority-pub",
+                            format!("{}: {error}", path.display()),
+                        ))
+                    }
+                };
+                if expected != authority {
+                    return Err(ServiceError::config(
+                        "--authority-pub",
+                        format!(
+                            "{} is {expected}, but {} was signed by {authority}",
+                            path.display(),
+                            cert.display()
+                        ),
+                    ));
+                }
+            }
             Ok((
                 ServerSecurity::Noise(ResponderConfig::new(secret, certificate.certificate)),
                 Some(authority),
