@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SV2 := target/debug/sv2
 
-.PHONY: all build demo test test-rust test-interop test-vectors check-generated lint fuzz bench codegen clean-vectors \
+.PHONY: all build demo test test-roles test-rust test-interop test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-in-place test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard node-packages cross-arm
@@ -23,8 +23,17 @@ demo:
 	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
 	@sh examples/c/demo.sh
 
+# The role programs as processes: the C CPU miner and (after python-develop, as in `make test`)
+# the Python one on `sv2 pool --tp` on `sv2 tp --synthetic` over Noise (the Rust miner's chains
+# are in cli/tests/roles.rs, run by test-rust).
+test-roles:
+	$(CARGO) build -p sv2 -p sv2-cli
+	@mkdir -p $(DEMO_OUT)
+	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
+	sh tests/service/tp_pool_c_miner.sh target/debug/sv2 $(DEMO_OUT)/miner $(DEMO_OUT)/roles "$$([ -x $(PY) ] && echo $(PY))"
+
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated lint test-rust test-interop test-vectors test-c test-python test-node demo fuzz
+test: check-generated lint test-rust test-interop test-vectors test-c test-python test-node demo test-roles fuzz
 
 check-generated:
 	$(CARGO) xtask check

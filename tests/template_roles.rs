@@ -493,3 +493,66 @@ fn a_block_found_through_the_pool_reaches_the_provider_and_validates() {
         .iter()
         .any(|o| o.script_pubkey.as_bytes() == payout.as_slice()));
 }
+
+/// A miner whose channel opened before the pool had any template (the provider was still
+/// connecting) gets work once the template and tip arrive, and a driver that writes only to
+/// `writable_connections()` after draining `next_event()` sees it (R74, R104; found by
+/// `sv2 pool --tp` with a provider that started after the miner).
+#[test]
+fn channel_opened_before_the_first_template_gets_work() {
+    let (client_security, server_security) = plaintext();
+    let mut pool = PoolServer::new(
+        ServerConfig::new(server_security, vec![]),
+        PoolConfig::default(),
+        Box::new(OpenPolicy),
+    )
+    .unwrap();
+    let conn = pool.accept(0).unwrap();
+    let mut miner = Miner::new(
+        MinerConfig {
+            session: ClientConfig::new(client_security, Protocol::Mining, 0, "cpu"),
+            client: MiningClientConfig::default(),
+            channels: vec![ChannelRequest::Standard {
+                user_identity: "early.rig".into(),
+                nominal_hash_rate: 1000.0,
+                max_target: U256::MAX,
+            }],
+        },
+        0,
+    )
+    .unwrap();
+    // Moves bytes the way the service driver does: events first, then only the connections
+    // `writable_connections` names. Returns (channel opened, work received).
+    fn shuttle(pool: &mut PoolServer, miner: &mut Miner, conn: ConnectionId) -> (bool, bool) {
+        let (mut channel_open, mut got_work) = (false, false);
+        for _ in 0..20 {
+            let mut up = Vec::new();
+            miner.take_data_to_send(&mut up);
+            if !up.is_empty() {
+                pool.receive_data(conn, &up, 0).unwrap();
+            }
+            while pool.next_event().is_some() {}
+            for c in pool.writable_connections() {
+                let mut down = Vec::new();
+                pool.take_data_to_send(c, &mut down);
+                miner.receive_data(&down, 0).unwrap();
+            }
+            while let Some(event) = miner.next_event() {
+                match event {
+                    MinerEvent::Client(ClientEvent::NewWork(_)) => got_work = true,
+                    MinerEvent::Client(ClientEvent::ChannelOpened { .. }) => channel_open = true,
+                    _ => {}
+                }
+            }
+        }
+        (channel_open, got_work)
+    }
+    let (channel_open, got_work) = shuttle(&mut pool, &mut miner, conn);
+    assert!(channel_open && !got_work);
+    let mut source = sv2::mining::pool::SyntheticTemplateSource::new(3, 300);
+    let (template, prev_hash) = source.next_block(NOW_UNIX);
+    pool.new_template(template, 0).unwrap();
+    pool.set_prev_hash(prev_hash, 0).unwrap();
+    let (_, got_work) = shuttle(&mut pool, &mut miner, conn);
+    assert!(got_work, "the early channel never got work");
+}
