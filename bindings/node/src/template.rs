@@ -247,6 +247,7 @@ impl SyntheticBlockSource {
 
 /// What a template provider reports. `switch (event.type)` narrows it.
 #[napi(discriminant = "type")]
+#[allow(clippy::large_enum_variant)] // built once per event and handed to JavaScript at once
 pub enum ProviderEvent {
     /// A connection completed SetupConnection for Template Distribution.
     Connected {
@@ -649,7 +650,7 @@ impl TemplateClient {
         // caller's session settings.
         let mut c =
             TemplateClientConfig::new(sv2::session::ClientSecurity::Plaintext, "", reservation);
-        let raised = c.session.limits.clone();
+        let raised = c.session.limits;
         c.session = core_client_config(&config)?;
         c.session.setup.protocol = CoreProtocol::TemplateDistribution
             .setup_value()

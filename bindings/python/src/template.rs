@@ -610,7 +610,7 @@ impl PyTemplateClient {
             "",
             coinbase_output_max_additional_size,
         );
-        let raised = c.session.limits.clone();
+        let raised = c.session.limits;
         c.session = config.config.clone();
         c.session.setup.protocol = Protocol::TemplateDistribution.setup_value().unwrap_or(2);
         let limits = &mut c.session.limits;
