@@ -139,7 +139,7 @@ C_WARN := -Wall -Wextra -Werror -pedantic
 C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 C_OUT := target/c
 C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining test_template
-C_EXAMPLES := decode loopback miner pool
+C_EXAMPLES := decode loopback miner pool tp
 VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
@@ -205,6 +205,7 @@ test-c-asan: $(C_OUT)/lib/.stamp
 	$(C_OUT)/decode-asan examples/captures/mining-session.hex > $(C_OUT)/decode.out
 	$(C_OUT)/loopback-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/tp_pool_miner.sh $(C_OUT)/tp-pool-miner-asan $(C_OUT)/tp-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 
 test-c-valgrind: $(C_OUT)/lib/.stamp
 	@for p in $(C_TESTS) $(C_EXAMPLES); do \
