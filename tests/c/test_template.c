@@ -25,6 +25,7 @@ static struct {
     size_t data_tx_count;
     char data_error[64];
     int submitted;
+    sv2_result refused_error;
     sv2_work *work;
     uint64_t miner_conn;
 } seen;
@@ -51,6 +52,9 @@ static void drain_provider(void) {
             memcpy(seen.solution_hash, ev.block_hash, 32);
             /* The block starts with its 80-byte header. */
             CHECK(ev.block.len > 80 && memcmp(ev.block.ptr, ev.header, 80) == 0);
+        } else if (ev.type == SV2_PROVIDER_EVENT_SOLUTION_REFUSED) {
+            seen.refused_error = ev.error;
+            CHECK(ev.text.len > 0);
         }
     }
 }
@@ -399,6 +403,29 @@ int main(void) {
     CHECK_OK(sv2_template_provider_stats(tp, &stats));
     CHECK(stats.solutions == 1 && stats.clients == 1 && stats.height == 400);
     CHECK(stats.transaction_data_served == 1);
+
+    /* A caller-filled SubmitSolution for a template the provider never sent: refused with
+     * error 0 (unknown id), nothing broadcast, the connection stays (R144). */
+    {
+        sv2_submit_solution bogus;
+        static const uint8_t not_a_coinbase[4] = {1, 2, 3, 4};
+        memset(&bogus, 0, sizeof bogus);
+        bogus.template_id = 424242;
+        bogus.version = 0x20000000u;
+        bogus.coinbase_tx.ptr = not_a_coinbase;
+        bogus.coinbase_tx.len = sizeof not_a_coinbase;
+        CHECK_OK(sv2_template_client_submit_solution(tc, &bogus, 0));
+        settle();
+        CHECK(seen.provider[SV2_PROVIDER_EVENT_SOLUTION_REFUSED] == 1);
+        CHECK(seen.provider[SV2_PROVIDER_EVENT_SOLUTION] == 1);
+        /* The same for a template it knows, with bytes that are no coinbase. */
+        bogus.template_id = seen.last_template_id;
+        CHECK_OK(sv2_template_client_submit_solution(tc, &bogus, 0));
+        settle();
+        CHECK(seen.provider[SV2_PROVIDER_EVENT_SOLUTION_REFUSED] == 2);
+        CHECK(seen.refused_error == SV2_ERR_INVALID_TEMPLATE);
+        CHECK(sv2_template_client_is_ready(tc));
+    }
 
     /* The next tip: a new future template and SetNewPrevHash; the old tip is refused. */
     CHECK_OK(sv2_synthetic_block_source_advance(source, seen.solution_hash));
