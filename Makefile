@@ -147,8 +147,8 @@ LIB_DIR := target/$(if $(TARGET_TRIPLE),$(TARGET_TRIPLE)/,)$(PROFILE)
 C_WARN := -Wall -Wextra -Werror -pedantic
 C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 C_OUT := target/c
-C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining
-C_EXAMPLES := decode loopback miner pool
+C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining test_template
+C_EXAMPLES := decode loopback miner pool tp
 VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
@@ -209,11 +209,12 @@ test-c-asan: $(C_OUT)/lib/.stamp
 	nm $(C_OUT)/test_misuse-asan | grep -q __asan_init
 	nm $(C_OUT)/test_misuse-asan | grep -q __ubsan_handle
 	@echo "test_codec-asan tests/vectors/messages/**/*.hex"; ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_codec-asan $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version test_mining; do \
+	@for p in test_keys test_session test_misuse test_version test_mining test_template; do \
 	  ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/$$p-asan || exit 1; done
 	$(C_OUT)/decode-asan examples/captures/mining-session.hex > $(C_OUT)/decode.out
 	$(C_OUT)/loopback-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/tp_pool_miner.sh $(C_OUT)/tp-pool-miner-asan $(C_OUT)/tp-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 
 test-c-valgrind: $(C_OUT)/lib/.stamp
 	@for p in $(C_TESTS) $(C_EXAMPLES); do \
@@ -224,7 +225,7 @@ test-c-valgrind: $(C_OUT)/lib/.stamp
 	    $(C_OUT)/lib/libsv2.a $(SV2_LIBS_PRIVATE) || exit 1; \
 	done
 	@echo "valgrind test_codec tests/vectors/messages/**/*.hex"; $(VALGRIND) $(C_OUT)/test_codec-static $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version test_mining; do \
+	@for p in test_keys test_session test_misuse test_version test_mining test_template; do \
 	  echo "valgrind $$p"; $(VALGRIND) $(C_OUT)/$$p-static || exit 1; done
 	$(VALGRIND) $(C_OUT)/decode-static examples/captures/mining-session.hex > /dev/null
 	$(VALGRIND) $(C_OUT)/loopback-static

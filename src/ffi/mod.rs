@@ -23,6 +23,7 @@ mod miner;
 mod pool;
 mod result;
 mod session;
+mod template;
 mod version;
 
 pub use keys::*;
@@ -31,6 +32,7 @@ pub use miner::*;
 pub use pool::*;
 pub use result::*;
 pub use session::*;
+pub use template::*;
 pub use version::*;
 
 use crate::codec::{ShortTxId, B032, U256};

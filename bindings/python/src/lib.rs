@@ -17,6 +17,7 @@ mod messages;
 mod messages_generated;
 mod pool;
 mod session;
+mod template;
 
 use pyo3::prelude::*;
 
@@ -31,6 +32,7 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     session::register(m)?;
     client::register(m)?;
     pool::register(m)?;
+    template::register(m)?;
     m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }
