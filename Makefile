@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SV2 := target/debug/sv2
 
-.PHONY: all build demo test test-rust test-interop test-vectors check-generated lint fuzz bench codegen clean-vectors \
+.PHONY: all build demo test test-roles test-rust test-interop test-vectors check-generated lint fuzz bench codegen clean-vectors \
 	check-docs capi tool header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-in-place test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard node-packages cross-arm
@@ -23,8 +23,17 @@ demo:
 	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
 	@sh examples/c/demo.sh
 
+# The role programs as processes: the C CPU miner and (after python-develop, as in `make test`)
+# the Python one on `sv2 pool --tp` on `sv2 tp --synthetic` over Noise (the Rust miner's chains
+# are in cli/tests/roles.rs, run by test-rust).
+test-roles:
+	$(CARGO) build -p sv2 -p sv2-cli
+	@mkdir -p $(DEMO_OUT)
+	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
+	sh tests/service/tp_pool_c_miner.sh target/debug/sv2 $(DEMO_OUT)/miner $(DEMO_OUT)/roles "$$([ -x $(PY) ] && echo $(PY))"
+
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated lint test-rust test-interop test-vectors test-c test-python test-node check-docs demo fuzz
+test: check-generated lint test-rust test-interop test-vectors test-c test-python test-node check-docs demo test-roles fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -142,8 +151,8 @@ LIB_DIR := target/$(if $(TARGET_TRIPLE),$(TARGET_TRIPLE)/,)$(PROFILE)
 C_WARN := -Wall -Wextra -Werror -pedantic
 C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 C_OUT := target/c
-C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining
-C_EXAMPLES := decode loopback miner pool
+C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining test_template
+C_EXAMPLES := decode loopback miner pool tp
 VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
@@ -211,13 +220,14 @@ test-c-asan: $(C_OUT)/lib/.stamp
 	nm $(C_OUT)/test_misuse-asan | grep -q __asan_init
 	nm $(C_OUT)/test_misuse-asan | grep -q __ubsan_handle
 	@echo "test_codec-asan tests/vectors/messages/**/*.hex"; ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_codec-asan $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version test_mining; do \
+	@for p in test_keys test_session test_misuse test_version test_mining test_template; do \
 	  ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/$$p-asan || exit 1; done
 	$(C_OUT)/decode-asan examples/captures/mining-session.hex > $(C_OUT)/decode.out
 	$(C_OUT)/loopback-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/interop_flags.sh $(C_OUT)/interop-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/trace_examples.sh $(C_OUT)/trace-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/tp_pool_miner.sh $(C_OUT)/tp-pool-miner-asan $(C_OUT)/tp-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 
 test-c-valgrind: $(C_OUT)/lib/.stamp
 	@for p in $(C_TESTS) $(C_EXAMPLES); do \
@@ -228,7 +238,7 @@ test-c-valgrind: $(C_OUT)/lib/.stamp
 	    $(C_OUT)/lib/libsv2.a $(SV2_LIBS_PRIVATE) || exit 1; \
 	done
 	@echo "valgrind test_codec tests/vectors/messages/**/*.hex"; $(VALGRIND) $(C_OUT)/test_codec-static $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version test_mining; do \
+	@for p in test_keys test_session test_misuse test_version test_mining test_template; do \
 	  echo "valgrind $$p"; $(VALGRIND) $(C_OUT)/$$p-static || exit 1; done
 	$(VALGRIND) $(C_OUT)/decode-static examples/captures/mining-session.hex > /dev/null
 	$(VALGRIND) $(C_OUT)/loopback-static

@@ -10,6 +10,23 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A block template as a template source (a Bitcoin node, the synthetic source) knows it; give
+ * it to `TemplateProvider.setTemplate` (which copies it).
+ */
+export declare class BlockTemplate {
+  /** A template without transactions; add them with `addTransaction`. */
+  constructor(fields: BlockTemplateFields)
+  /** Appends a transaction (block order, after the coinbase). */
+  addTransaction(transaction: TemplateTransaction): void
+  /** The block's height. */
+  get height(): number
+  /** The previous block hash. */
+  get prevHash(): Uint8Array
+  /** Transactions (the coinbase not counted). */
+  get transactionCount(): number
+}
+
+/**
  * A rolling hash-rate estimate from accepted shares: the credited difficulty inside the window
  * times 2^48/0xffff hashes, divided by the window (or, while the estimator is younger than the
  * window, by the time since its first share). Clock-free: pass `nowMs` (any monotonic
@@ -231,6 +248,26 @@ export declare class StreamDecoder {
 }
 
 /**
+ * Templates and tips without a Bitcoin node, for demos and tests: regtest difficulty,
+ * invented prevhashes, valid BIP34 heights and made-up legacy and segwit transactions.
+ * Deterministic from the seed.
+ */
+export declare class SyntheticBlockSource {
+  /** Starts below block `height`. */
+  constructor(seed: number, height: number, options?: SyntheticBlockOptions | undefined | null)
+  /** The first template on the current tip. */
+  nextBlock(headerTimestamp: number): BlockTemplate
+  /** Another template on the same tip, with a few more transactions. */
+  update(headerTimestamp: number): BlockTemplate
+  /** A block was found: the next template builds on `blockHash` one height up. */
+  advance(blockHash: Uint8Array): void
+  /** The height of the next block. */
+  get height(): number
+  /** The tip templates build on. */
+  get prevHash(): Uint8Array
+}
+
+/**
  * A made-up template provider (no bitcoin node): valid BIP34 heights and merkle paths,
  * invented prevhashes. Deterministic from the seed.
  */
@@ -247,8 +284,144 @@ export declare class SyntheticTemplateSource {
   get height(): number
 }
 
+/**
+ * A pool's connection to its Template Provider (§6 client), sans I/O. `config` gives the
+ * provider's key (or `plaintext: true`), vendor, dialect and timeouts; the protocol is set to
+ * Template Distribution and the frame limit raised for transaction data.
+ */
+export declare class TemplateClient {
+  /** A client about to connect (the caller opens the socket). */
+  constructor(config: ClientConfig, options?: TemplateClientOptions | undefined | null, nowMs?: number | undefined | null)
+  /** Bytes received from the provider. */
+  receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
+  /** The next event, or `null`. */
+  nextEvent(): TemplateClientEvent | null
+  /** Every pending event. */
+  events(): Array<TemplateClientEvent>
+  /** The bytes to write (empty when none). */
+  dataToSend(): Buffer
+  /** True when bytes are waiting to be written. */
+  get wantsWrite(): boolean
+  /** True once set up and until closed. */
+  get isReady(): boolean
+  /** True once the connection ended. */
+  get isClosed(): boolean
+  /** When to call `handleTimeout` next, or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired timers. */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** The socket reached end of file. */
+  peerClosed(): void
+  /** Closes the connection from this side. */
+  close(): void
+  /**
+   * Asks for a template's transactions (R142): a `TransactionData` or
+   * `TransactionDataError` event answers.
+   */
+  requestTransactionData(templateId: bigint, nowMs?: number | undefined | null): void
+  /** Sends a `SubmitSolution` message (R144). */
+  submitSolution(solution: Message, nowMs?: number | undefined | null): void
+  /**
+   * Sends the SubmitSolution of a pool's `BlockFound` event; returns false (nothing sent)
+   * for a block of a custom job, which the pool assembles itself.
+   */
+  submitBlockFound(blockFound: FoundSolution, nowMs?: number | undefined | null): boolean
+  /**
+   * Announces a new coinbase reservation; the provider answers with a template that leaves
+   * the room.
+   */
+  setCoinbaseOutputDataSize(size: number, nowMs?: number | undefined | null): void
+  /**
+   * Hands a `NewTemplate` or `SetNewPrevHash` event to `pool` (its engine makes jobs of it);
+   * returns true if the event was for the pool.
+   */
+  static feedPool(event: TemplateEventMessage, pool: PoolServer, nowMs?: number | undefined | null): boolean
+}
+
+/**
+ * A Template Provider (§6), sans I/O: serves templates to pools over many connections,
+ * answers RequestTransactionData and turns SubmitSolution into full blocks. Accept sockets
+ * with `accept`, feed bytes with `receiveData(conn, …)`, hand it every template from the node
+ * with `setTemplate`, drain `nextEvent`, write back `takeDataToSend(conn)`.
+ */
+export declare class TemplateProvider {
+  /**
+   * A provider with the sessions' security (`server`; its protocols are replaced by
+   * Template Distribution).
+   */
+  constructor(server: ServerConfig, options?: ProviderOptions | undefined | null)
+  /** A new connection; returns its id. */
+  accept(nowMs?: number | undefined | null): number
+  /** Bytes received on `conn`. */
+  receiveData(conn: number, data: Uint8Array, nowMs?: number | undefined | null): void
+  /** `conn`'s socket reached end of file. */
+  peerClosed(conn: number): void
+  /** Closes `conn` from the provider's side (a Closed event follows). */
+  close(conn: number): void
+  /** Forgets a closed connection. */
+  remove(conn: number): void
+  /** `conn`'s bytes to write (empty when none). */
+  takeDataToSend(conn: number): Buffer
+  /** Connections with bytes to write. */
+  writableConnections(): Array<number>
+  /** When to call `handleTimeout` next, or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired session timers. */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** The next event, or `null`; also answers what the clients sent. */
+  nextEvent(): ProviderEvent | null
+  /** Every pending event. */
+  events(): Array<ProviderEvent>
+  /**
+   * Hands the provider a template; returns `'new-tip'` (clients got a future template and
+   * SetNewPrevHash) or `'same-tip'` (a non-future template). Throws `ProtocolError`
+   * `SV2_ERR_STALE_TIP` for a template on a tip the provider already left.
+   */
+  setTemplate(template: BlockTemplate, nowMs?: number | undefined | null): 'new-tip' | 'same-tip'
+  /** The provider's counters. */
+  stats(): ProviderStats
+}
+
+/**
+ * One transaction of a block template: its serialization (with witnesses if it has any),
+ * signature operation cost and fee. The constructor throws `ProtocolError`
+ * (`SV2_ERR_INVALID_TRANSACTION`) for bytes that are not exactly one transaction.
+ */
+export declare class TemplateTransaction {
+  /** Parses `data`; `sigops` and `fee` (satoshis) default to 0. */
+  constructor(data: Uint8Array, sigops?: bigint | undefined | null, fee?: bigint | undefined | null)
+  /** Its txid (32 bytes, internal byte order). */
+  get txid(): Uint8Array
+  /** Its weight (BIP141). */
+  get weight(): number
+  /** Its fee in satoshis. */
+  get fee(): bigint
+}
+
 /** The public key text of an authority secret key text. */
 export declare function authorityPublicKey(secretKey: string): string
+
+/** The header fields of a block template (hashes and targets: 32 bytes, internal byte order). */
+export interface BlockTemplateFields {
+  /** Header version. */
+  version: number
+  /** The previous block hash. */
+  prevHash: Uint8Array
+  /** Header nBits. */
+  nbits: number
+  /** The network target. */
+  target: Uint8Array
+  /** The block time to start from (`curtime`). */
+  headerTimestamp: number
+  /** The earliest valid block time (`mintime`). */
+  minTime: number
+  /** The block's height (BIP34). */
+  height: number
+  /** Subsidy plus fees, in satoshis. */
+  coinbaseValue: bigint
+  /** Whether the block commits to witnesses (default true). */
+  segwit?: boolean
+}
 
 /** Certificate request for `signCertificate`. */
 export interface CertificateRequest {
@@ -474,6 +647,12 @@ export interface FoundShare {
   hash: Uint8Array
   /** True if the hash also meets the network target. */
   isBlock: boolean
+}
+
+/** The part of a `PoolServer` `BlockFound` event `submitBlockFound` reads. */
+export interface FoundSolution {
+  /** The SubmitSolution for the provider (absent for a custom job). */
+  submitSolution?: Message
 }
 
 /** The 6-byte frame header. */
@@ -885,6 +1064,61 @@ export interface ProtocolOffer {
   successFlags?: number
 }
 
+/** What a template provider reports. `switch (event.type)` narrows it. */
+export type ProviderEvent =
+  | { type: 'Connected'; /** Connection id. */
+    conn: number; /** The client's SetupConnection. */
+  setup: Message }
+  | { type: 'CoinbaseOutputDataSize'; /** Connection id. */
+    conn: number; /** `coinbase_output_max_additional_size`. */
+  size: number }
+  | { type: 'ReservationRefused'; /** Connection id. */
+    conn: number; /** The C name of the code. */
+    code: string; /** Why. */
+  message: string }
+  | { type: 'Solution'; /** Connection id. */
+    conn: number; /** The template it was found on. */
+    templateId: number; /** Its height. */
+    height: number; /** The provider moved to another tip since that template. */
+    stale: boolean; /** The serialized block. */
+    block: Uint8Array; /** The block hash (internal byte order). */
+    blockHash: Uint8Array; /** The 80-byte header. */
+  header: Uint8Array }
+  | { type: 'SolutionRefused'; /** Connection id. */
+    conn: number; /** The template id it named. */
+    templateId: number; /** The C name of the code; absent for a template the provider does not know. */
+    code?: string; /** Why. */
+  message: string }
+  | { type: 'Closed'; /** Connection id. */
+    conn: number; /** Why. */
+  reason: CloseReason }
+
+/** Provider settings. */
+export interface ProviderOptions {
+  /** Templates kept for RequestTransactionData and SubmitSolution (default 64). */
+  maxTemplates?: number
+}
+
+/** A provider's counters. */
+export interface ProviderStats {
+  /** Connections open now. */
+  connections: number
+  /** Connections that sent CoinbaseOutputDataSize and get templates. */
+  clients: number
+  /** NewTemplate messages sent. */
+  templatesSent: number
+  /** Tips announced. */
+  tips: number
+  /** SubmitSolution messages that became blocks. */
+  solutions: number
+  /** SubmitSolution messages refused. */
+  solutionsRefused: number
+  /** RequestTransactionData answered with `.Success`. */
+  transactionDataServed: number
+  /** Height of the current template (0 before the first). */
+  height: number
+}
+
 /** Rejected shares per reason (the SubmitShares.Error codes). */
 export interface RejectCounts {
   /** `invalid-channel-id`. */
@@ -1046,6 +1280,14 @@ export interface SyntheticBlock {
   prevHash: Message
 }
 
+/** Options of a `SyntheticBlockSource`. */
+export interface SyntheticBlockOptions {
+  /** Transactions in the first template of each tip (default 10). */
+  transactions?: number
+  /** Network difficulty as nBits (default regtest). */
+  nbits?: number
+}
+
 /** Options of a `SyntheticTemplateSource`. */
 export interface SyntheticOptions {
   /** Made-up transactions per template (non-empty merkle paths). */
@@ -1074,6 +1316,33 @@ export declare function targetToHex(target: Uint8Array): string
 
 /** The compact nBits of a target. */
 export declare function targetToNbits(target: Uint8Array): number
+
+/** What a template client reports. `switch (event.type)` narrows it. */
+export type TemplateClientEvent =
+  | { type: 'Ready'; /** The coinbase room announced. */
+  coinbaseOutputMaxAdditionalSize: number }
+  | { type: 'NewTemplate'; /** The message. */
+  message: Message }
+  | { type: 'SetNewPrevHash'; /** The message. */
+  message: Message }
+  | { type: 'TransactionData'; /** The message. */
+  message: Message }
+  | { type: 'TransactionDataError'; /** The message. */
+  message: Message }
+  | { type: 'Closed'; /** Why. */
+  reason: CloseReason }
+
+/** Client settings. */
+export interface TemplateClientOptions {
+  /** Bytes of coinbase outputs the pool adds (its payout outputs, serialized; R135). */
+  coinbaseOutputMaxAdditionalSize?: number
+}
+
+/** The part of a `TemplateClientEvent` `feedPool` reads. */
+export interface TemplateEventMessage {
+  /** The event's message, if it has one. */
+  message?: Message
+}
 
 /**
  * Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle

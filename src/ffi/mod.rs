@@ -24,6 +24,7 @@ mod noise_options;
 mod pool;
 mod result;
 mod session;
+mod template;
 mod version;
 
 pub use keys::*;
@@ -32,6 +33,7 @@ pub use miner::*;
 pub use pool::*;
 pub use result::*;
 pub use session::*;
+pub use template::*;
 pub use version::*;
 
 use crate::codec::{ShortTxId, B032, U256};

@@ -868,6 +868,10 @@ pub struct sv2_pool_event {
     pub close_reason: u32,
     /// CLOSED with `SV2_CLOSE_ERROR`, ENGINE_ERROR: the error code.
     pub error: sv2_result,
+    /// BLOCK_FOUND of a template job: the SubmitSolution for the template provider (read with
+    /// `sv2_message_as_submit_solution()`, or pass the whole event to
+    /// `sv2_template_client_submit_block_found()`); NULL for a custom job. Never free it.
+    pub submit_solution: *const sv2_message,
 }
 
 impl sv2_pool_event {
@@ -899,6 +903,7 @@ impl sv2_pool_event {
             setup: std::ptr::null(),
             close_reason: 0,
             error: SV2_OK,
+            submit_solution: std::ptr::null(),
         }
     }
 }
@@ -927,6 +932,7 @@ pub struct sv2_pool {
     ev_bytes: Vec<u8>,
     ev_text: Vec<u8>,
     ev_block: Option<Box<BlockFound>>,
+    ev_solution: Option<Box<sv2_message>>,
     /// Storage of the last snapshot.
     snapshot: Vec<ChannelStats>,
     /// A trace line (and its connection) taken but not yet copied out.
@@ -938,6 +944,13 @@ impl std::fmt::Debug for sv2_pool {
         f.debug_struct("sv2_pool")
             .field("connections", &self.conns.len())
             .finish()
+    }
+}
+
+impl sv2_pool {
+    /// The pool server (for the template glue in `template.rs`).
+    pub(crate) fn server_mut(&mut self) -> &mut PoolServer {
+        &mut self.pool
     }
 }
 
@@ -995,6 +1008,7 @@ pub extern "C" fn sv2_pool_new(
                 ev_bytes: Vec::new(),
                 ev_text: Vec::new(),
                 ev_block: None,
+                ev_solution: None,
                 snapshot: Vec::new(),
                 pending_trace: None,
             },
@@ -1292,6 +1306,7 @@ pub extern "C" fn sv2_pool_next_event(
         p.ev_user = None;
         p.ev_stats_user = None;
         p.ev_block = None;
+        p.ev_solution = None;
         p.ev_bytes.clear();
         p.ev_text.clear();
         let mut ev = sv2_pool_event::empty();
@@ -1416,6 +1431,13 @@ fn engine_event(p: &mut sv2_pool, event: PoolEvent, ev: &mut sv2_pool_event) {
             ev.header = block.header;
             ev.block_hash = block.block_hash.0;
             ev.coinbase_tx = bytes_view(&block.coinbase_tx);
+            if let Some(solution) = &block.submit_solution {
+                let mut wrapped =
+                    sv2_message::wrap(crate::messages::Message::from(solution.clone()));
+                wrapped.session_owned = true;
+                ev.submit_solution = &*wrapped;
+                p.ev_solution = Some(wrapped);
+            }
             p.ev_block = Some(block);
         }
         PoolEvent::TargetChanged {

@@ -402,7 +402,13 @@ impl PoolServer {
                 self.route_outgoing();
                 return Some(PoolServerEvent::Engine(event));
             }
-            let conn = self.dirty.pop_front()?;
+            let Some(conn) = self.dirty.pop_front() else {
+                // Messages the engine queued outside a session event (a template, a new tip,
+                // a server-initiated action) reach the sessions now, so that
+                // `writable_connections` sees them once the events are drained.
+                self.route_outgoing();
+                return None;
+            };
             self.dirty_set.remove(&conn);
             self.drain_session(conn);
             self.route_outgoing();

@@ -25,8 +25,11 @@
 //!
 //! Many `send` calls before one `take_data_to_send` produce one contiguous write.
 
+mod connections;
 pub mod pair;
 mod setup;
+
+pub use connections::{ConnectionId, ConnectionSet};
 
 pub use setup::{ProtocolSupport, SetupCheck, SetupPolicy};
 

@@ -122,6 +122,8 @@ codes! {
     UNKNOWN_TEMPLATE = 472, "SetNewPrevHash for an unknown future template";
     INVALID_TEMPLATE = 473, "invalid template";
     EXHAUSTED = 474, "job ids or extranonce prefixes exhausted";
+    INVALID_TRANSACTION = 480, "transaction bytes do not parse as one transaction";
+    STALE_TIP = 481, "template builds on a tip the provider already left";
     PANIC = 900, "internal error (panic) caught";
     POISONED = 901, "handle poisoned by an earlier panic";
 }

@@ -582,6 +582,13 @@ impl PoolServer {
     }
 }
 
+impl PoolServer {
+    /// The core pool server (for the Template Distribution glue in `template.rs`).
+    pub(crate) fn core_mut(&mut self) -> &mut CorePoolServer {
+        &mut self.inner
+    }
+}
+
 #[napi]
 impl PoolServer {
     /// A pool with the sessions' security (`server`; its `protocols` are set from `pool`) and

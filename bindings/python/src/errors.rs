@@ -220,6 +220,11 @@ result_codes! {
     INVALID_TEMPLATE = 473,
     /// Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
     EXHAUSTED = 474,
+    /// Template Distribution: transaction bytes that are not exactly one transaction
+    /// (truncated, trailing bytes, no inputs, a bad segwit marker).
+    INVALID_TRANSACTION = 480,
+    /// Template Distribution: the template builds on a tip the provider already left.
+    STALE_TIP = 481,
     /// A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
     PANIC = 900,
     /// The handle was poisoned by an earlier `SV2_ERR_PANIC`; only `_free` is still valid.

@@ -18,6 +18,7 @@ mod messages_generated;
 mod pool;
 mod pool_server;
 mod session;
+mod template;
 
 use pyo3::prelude::*;
 
@@ -33,6 +34,7 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     client::register(m)?;
     pool::register(m)?;
     pool_server::register(m)?;
+    template::register(m)?;
     m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }
