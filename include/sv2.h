@@ -2,6 +2,42 @@
  * sv2.h: the C API of libsv2, Stratum V2 (sv2-spec 2022) over a sans-I/O Rust core.
  * Licensed MIT OR Apache-2.0.
  *
+ * CONTENTS BY TASK (search for the names; each declaration below is documented)
+ *  Mining device (one handle for handshake, setup, channels, jobs, shares, reconnects):
+ *    config   sv2_miner_config_new, sv2_miner_config_set_pool_url, sv2_miner_config_set_device,
+ *             sv2_miner_config_add_standard_channel, sv2_miner_config_add_extended_channel
+ *    loop     sv2_miner_new, sv2_miner_data_to_send, sv2_miner_poll_timeout,
+ *             sv2_miner_receive_data, sv2_miner_handle_timeout, sv2_miner_peer_closed,
+ *             sv2_miner_next_event (sv2_miner_event, SV2_MINER_EVENT_*), sv2_miner_last_error
+ *    shares   sv2_miner_submit_standard, sv2_miner_submit_extended (sv2_share_receipt)
+ *    failover sv2_miner_set_endpoint, sv2_miner_reconnect
+ *  Work for hashing boards (sv2_work: header, target, version mask; no allocation):
+ *             sv2_work_clone, sv2_work_free, sv2_work_header, sv2_work_midstate,
+ *             sv2_work_rolled_midstates, sv2_work_set_extranonce, sv2_work_max_ntime,
+ *             sv2_work_hash, sv2_work_meets_target, sv2_work_is_block,
+ *             sv2_version_rolling_split (disjoint version ranges for N boards)
+ *  Pool (sessions and the engine: channels, jobs from templates, share checks, vardiff):
+ *    config   sv2_pool_config_new, sv2_pool_config_set_noise, sv2_pool_config_set_vardiff
+ *    loop     sv2_pool_new, sv2_pool_accept, sv2_pool_receive_data, sv2_pool_data_to_send,
+ *             sv2_pool_poll_timeout, sv2_pool_handle_timeout, sv2_pool_next_event
+ *             (sv2_pool_event, SV2_POOL_EVENT_*), sv2_pool_peer_closed, sv2_pool_remove
+ *    work     sv2_pool_new_template, sv2_pool_set_prev_hash, sv2_template_source_new,
+ *             sv2_pool_set_target, sv2_pool_snapshot
+ *  Session (one connection of any protocol, messages in and out, no mining logic):
+ *             sv2_client_config_new, sv2_server_config_new, sv2_session_new_client,
+ *             sv2_session_new_server, sv2_session_receive_data, sv2_session_data_to_send,
+ *             sv2_session_next_event (sv2_event), sv2_session_send, sv2_session_send_<msg>
+ *  Codec (standalone frames and the message views):
+ *             sv2_frame_decode, sv2_message_kind, sv2_message_as_<msg> (read-only views),
+ *             sv2_encode_<msg>, sv2_message_encode, sv2_message_free, sv2_bytes_from_str
+ *  Keys, certificates, pool URLs (what `sv2 key` does):
+ *             sv2_authority_key_generate, sv2_server_key_generate, sv2_key_to_text,
+ *             sv2_key_from_text, sv2_certificate_sign, sv2_certificate_verify,
+ *             sv2_certificate_to_text, sv2_certificate_from_text, sv2_pool_url_parse
+ *  Helpers:   sv2_target_to_difficulty, sv2_target_from_difficulty, sv2_target_from_nbits,
+ *             sv2_target_from_share_rate, sv2_target_hashrate, sv2_result_str (SV2_ERR_*),
+ *             sv2_version (SV2_VERSION_*)
+ *
  * CONVENTIONS
  *  - Every symbol, type and macro starts with sv2_ / SV2_. Functions are sv2_<object>_<verb>.
  *  - Objects are opaque handles made by sv2_<object>_new* and freed by sv2_<object>_free;
@@ -395,7 +431,9 @@
  * ended before an answer (`request_id`, `error` 0, `text` "connection closed"; after the
  * CLOSED event, and the channel is asked for again after `sv2_miner_reconnect()`); refused
  * locally before sending, for a configured channel at setup (`request_id` 0, `error`: the
- * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why).
+ * code, e.g. `SV2_ERR_EXTENDED_CHANNELS_REQUIRED`; `text`: why); no answer within the
+ * open-channel timeout (`request_id`, `extended`, `error` `SV2_ERR_TIMEOUT_OPEN_CHANNEL`,
+ * `text` naming request, kind and user; see `sv2_miner_config_set_open_channel_timeout()`).
  */
 #define SV2_MINER_EVENT_CHANNEL_OPEN_FAILED 4
 
@@ -532,6 +570,24 @@
  * Share rejected: `duplicate-share`.
  */
 #define SV2_REJECT_DUPLICATE_SHARE 7
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: never set a target easier than the client's
+ * `max_target` (the spec; the default).
+ */
+#define SV2_CLIENT_MAX_TARGET_HONOUR 0
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: disregard the client's `max_target`; targets
+ * follow the pool's bounds and vardiff only.
+ */
+#define SV2_CLIENT_MAX_TARGET_IGNORE 1
+
+/**
+ * `sv2_pool_config_set_client_max_target()`: honour the client's `max_target` down to
+ * `cap_target`; a harder one counts as `cap_target`.
+ */
+#define SV2_CLIENT_MAX_TARGET_CAP 2
 
 /**
  * No event (`sv2_pool_event.type`).
@@ -954,8 +1010,9 @@ typedef struct sv2_template_provider sv2_template_provider;
 typedef struct sv2_template_provider_config sv2_template_provider_config;
 
 /**
- * A made-up template provider for demos and tests: regtest difficulty (about every other
- * hash is a block), invented prevhashes, valid BIP34 heights. Deterministic from its seed.
+ * A made-up template provider for demos and tests: invented prevhashes, valid BIP34 heights,
+ * a network target `sv2_pool_config_set_block_difficulty_factor()` times harder than the
+ * hardest share target (so blocks are rare next to shares). Deterministic from its seed.
  */
 typedef struct sv2_template_source sv2_template_source;
 
@@ -1032,9 +1089,9 @@ typedef struct sv2_certificate {
 typedef struct sv2_pool_url {
   /**
    * The host, NUL-terminated: a lowercased DNS name or an IP address (IPv6 without brackets,
-   * ready for `getaddrinfo()`).
+   * ready for `getaddrinfo()`). `char`, so that it passes to the C string functions as is.
    */
-  uint8_t host[256];
+  char host[256];
   /**
    * The TCP port.
    */
@@ -2637,6 +2694,23 @@ typedef struct sv2_work {
 } sv2_work;
 
 /**
+ * One hashing board's share of a job's version-rolling space (`sv2_version_rolling_split()`):
+ * the board hashes the versions `work->version ^ fixed_bits ^ r` for every `r` made of bits of
+ * `mask`. In a clone of the work given to the board, set `version ^= fixed_bits` and
+ * `version_mask = mask`: `sv2_work_rolled_midstates()` then gives that board's versions only.
+ */
+typedef struct sv2_version_rolling_part {
+  /**
+   * The version bits the board rolls itself (a subset of the job's BIP320 mask).
+   */
+  uint32_t mask;
+  /**
+   * The bits to XOR into the job's version for this board; distinct for every board.
+   */
+  uint32_t fixed_bits;
+} sv2_version_rolling_part;
+
+/**
  * One event of a miner, filled by `sv2_miner_next_event()` into caller storage. Fields not
  * listed for the event's `type` are zero (pointers NULL). Pointers borrow from the miner and
  * are valid until the next mutating call on this miner; nothing needs freeing.
@@ -2669,7 +2743,7 @@ typedef struct sv2_miner_event {
    */
   uint64_t latency_ms;
   /**
-   * CHANNEL_OPENED: true for an extended channel.
+   * CHANNEL_OPENED, CHANNEL_OPEN_FAILED (timed out): true for an extended channel.
    */
   bool extended;
   /**
@@ -2737,7 +2811,8 @@ typedef struct sv2_miner_event {
    */
   uint32_t close_reason;
   /**
-   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally: the error code.
+   * CLOSED with `SV2_CLOSE_ERROR`, CHANNEL_OPEN_FAILED refused locally or timed out: the
+   * error code.
    */
   sv2_result error;
 } sv2_miner_event;
@@ -3486,7 +3561,8 @@ typedef struct sv2_template_client_event {
 #define SV2_ERR_TOO_MANY_CHANNELS 409
 
 /**
- * A Mining Protocol client set up the connection but asked for no channel in time (R55).
+ * A Mining Protocol client set up the connection but asked for no channel in time (R55);
+ * on the miner's side, a channel open the server did not answer in time.
  */
 #define SV2_ERR_TIMEOUT_OPEN_CHANNEL 411
 
@@ -5616,6 +5692,22 @@ SV2_MUST_USE sv2_result sv2_work_midstate(const struct sv2_work *work, uint8_t *
 SV2_MUST_USE sv2_result sv2_work_rolled_midstates(const struct sv2_work *work, size_t count, uint32_t *versions_out, uint8_t *midstates_out);
 
 /**
+ * Splits a job's version-rolling space (`work->version_mask`) between `board_count` hashing
+ * boards of one standard channel so that no two boards ever hash the same version: the highest
+ * ⌈log2 board_count⌉ BIP320 bits of the mask carry the board index, the others stay rollable
+ * by every board. Each board gets 1/2^⌈log2 board_count⌉ of the versions (with 3 boards a
+ * quarter each; every version is a whole nonce range, so the unused quarter costs nothing).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `board_count` is 0 or
+ * `board_index >= board_count`; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask has too few BIP320
+ * bits for that many boards (mask 0, the pool forbidding rolling, allows one board only).
+ * In: `mask`: the work's `version_mask` (bits outside BIP320 `0x1fffe000` are ignored).
+ * `board_index`: 0 .. `board_count` - 1. Out: `part_out`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_version_rolling_split(uint32_t mask, uint32_t board_index, uint32_t board_count, struct sv2_version_rolling_part *part_out);
+
+/**
  * Extended work: switches the header template to `extranonce` (recomputes the merkle root
  * from the coinbase pieces: one coinbase txid and one SHA256d per merkle level). The new
  * `header` and `extranonce` fields are written into `work`.
@@ -5783,13 +5875,72 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_device(struct sv2_miner_config *con
 SV2_MUST_USE sv2_result sv2_miner_config_set_flags(struct sv2_miner_config *config, uint32_t flags);
 
 /**
- * Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
- * Braiins 2021 Noise negotiation).
+ * Sets the pool's wire dialect (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: "STR2", the others "STR3") unless
+ * `sv2_miner_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_miner_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_noise_profile(struct sv2_miner_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_ciphers(struct sv2_miner_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_negotiation(struct sv2_miner_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_versions(struct sv2_miner_config *config, uint16_t min_version, uint16_t max_version);
+
+/**
+ * Turns the wire tap on for the miner's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_miner_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_trace(struct sv2_miner_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
@@ -5798,6 +5949,18 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *co
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_miner_config_set_timeouts(struct sv2_miner_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * How long a channel open may go unanswered (default 30000 ms; 0 waits forever). Then the
+ * open fails with an `SV2_MINER_EVENT_CHANNEL_OPEN_FAILED` whose text names the request id,
+ * the channel kind and the user ("no answer to OpenExtendedMiningChannel request 1 (user
+ * 'bob') within 30000 ms") and whose `extended` tells the kind. Some servers never answer an
+ * open they do not support (braiins' 2021 proxy ignores OpenExtendedMiningChannel).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_open_channel_timeout(struct sv2_miner_config *config, uint64_t timeout_ms);
 
 /**
  * Seeds the Noise ephemeral keys instead of the OS random source (tests only; see
@@ -5890,6 +6053,26 @@ SV2_MUST_USE sv2_result sv2_miner_receive_data(struct sv2_miner *miner, const ui
  * Allocates: possibly.
  */
 SV2_MUST_USE sv2_result sv2_miner_data_to_send(struct sv2_miner *miner, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the miner's connection (see
+ * `sv2_miner_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does. A reconnection starts a new connection; lines not taken
+ * before it are gone.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_miner_next_trace(struct sv2_miner *miner, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_miner_data_to_send()`.
@@ -6069,12 +6252,61 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_noise(struct sv2_pool_config *config
 SV2_MUST_USE sv2_result sv2_pool_config_set_plaintext(struct sv2_pool_config *config);
 
 /**
- * Sets the miners' wire dialect (`SV2_DIALECT_*`).
+ * Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+ * `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_dialect(struct sv2_pool_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_noise_profile(struct sv2_pool_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_ciphers(struct sv2_pool_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_negotiation(struct sv2_pool_config *config, bool accept_no_negotiation);
+
+/**
+ * Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_trace(struct sv2_pool_config *config, bool enabled);
 
 /**
  * Sets the session timeouts in milliseconds (0 disables one), as
@@ -6126,6 +6358,30 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_vardiff(struct sv2_pool_config *conf
 SV2_MUST_USE sv2_result sv2_pool_config_set_target_bounds(struct sv2_pool_config *config, const uint8_t *min_target, const uint8_t *max_target);
 
 /**
+ * What the pool does with the `max_target` clients send when they open or update a channel
+ * (a deployment choice: some devices ask for far more difficulty than they can do, e.g. SRI
+ * 2023's mining device asks for difficulty 7.6 M and then never finds a share).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `cap_target` with
+ * `SV2_CLIENT_MAX_TARGET_CAP`); `SV2_ERR_INVALID_ARG` for an unknown `policy`.
+ * In: `policy`: `SV2_CLIENT_MAX_TARGET_*`. `cap_target`: 32 bytes, little-endian, read only
+ * for `SV2_CLIENT_MAX_TARGET_CAP` (may be NULL otherwise).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_client_max_target(struct sv2_pool_config *config, uint32_t policy, const uint8_t *cap_target);
+
+/**
+ * Whether clients may set REQUIRES_WORK_SELECTION and send SetCustomMiningJob (default
+ * false: such a SetupConnection is refused with `unsupported-feature-flags`). SRI's mining
+ * proxy always sets the flag. A C pool has no job-token policy, so the custom jobs
+ * themselves are refused (`invalid-mining-job-token`); template jobs work as usual.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_allow_work_selection(struct sv2_pool_config *config, bool allow);
+
+/**
  * Acknowledgement batching: one SubmitShares.Success per `batch_size` accepted shares, at
  * most `flush_ms` after the first of them (1 acknowledges every share at once).
  *
@@ -6174,6 +6430,17 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_server_id(struct sv2_pool_config *co
 SV2_MUST_USE sv2_result sv2_pool_config_set_share_events(struct sv2_pool_config *config, bool enabled);
 
 /**
+ * Synthetic templates only (`sv2_pool_next_synthetic_block()`): the made-up network target
+ * is `factor` times harder than the hardest share target, so about one share in `factor` is
+ * a block (default 1000; 1 makes every share a block).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` unless `factor` is finite
+ * and at least 1.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_block_difficulty_factor(struct sv2_pool_config *config, double factor);
+
+/**
  * Makes a synthetic template source building block `height` on a made-up tip.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -6196,6 +6463,17 @@ void sv2_template_source_free(struct sv2_template_source *source);
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_template_source_advance(struct sv2_template_source *source, const uint8_t *block_hash);
+
+/**
+ * Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+ * other hash a block, for tests that want blocks) instead of the pool's block difficulty
+ * factor times the share target.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+ * that encode no valid target (negative, overflowing or zero).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_source_set_nbits(struct sv2_template_source *source, uint32_t nbits);
 
 /**
  * The height of the block the source's templates build.
@@ -6290,6 +6568,26 @@ SV2_MUST_USE sv2_result sv2_pool_remove(struct sv2_pool *pool, uint64_t conn);
 SV2_MUST_USE sv2_result sv2_pool_data_to_send(struct sv2_pool *pool, uint64_t conn, uint8_t *buf, size_t cap, size_t *n_out);
 
 /**
+ * Copies the oldest traced frame of the pool's connections (lowest connection first; see
+ * `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+ * copied).
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_pool_next_trace(struct sv2_pool *pool, uint64_t *conn_out, char *buf, size_t cap, size_t *size_out);
+
+/**
  * Whether `conn` has bytes waiting in `sv2_pool_data_to_send()` (messages the engine queued
  * since the last `sv2_pool_next_event()` or `sv2_pool_data_to_send()` may not be counted yet).
  *
@@ -6362,7 +6660,9 @@ SV2_MUST_USE sv2_result sv2_pool_set_prev_hash(struct sv2_pool *pool, const stru
 
 /**
  * The next block from a synthetic source: a future template and the prevhash that activates
- * it, given to the pool (every channel gets a new clean job).
+ * it, given to the pool (every channel gets a new clean job). Its network target is the
+ * pool's block difficulty factor times harder than the hardest open channel's share target
+ * (without channels, than the pool's easiest target).
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED` (pool or source);
  * `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`.
@@ -6504,13 +6804,72 @@ SV2_MUST_USE sv2_result sv2_client_config_set_endpoint(struct sv2_client_config 
 SV2_MUST_USE sv2_result sv2_client_config_set_pool_url(struct sv2_client_config *config, const struct sv2_pool_url *url);
 
 /**
- * Sets the wire dialect of the pool (`SV2_DIALECT_*`); `SV2_DIALECT_BRAIINS_2021` also
- * selects the Braiins 2021 Noise negotiation ("STR2").
+ * Sets the wire dialect of the pool (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: the Braiins 2021 "STR2"; the others SRI's "STR3")
+ * unless `sv2_client_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_client_config_set_dialect(struct sv2_client_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_client_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_noise_profile(struct sv2_client_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_ciphers(struct sv2_client_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_negotiation(struct sv2_client_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_versions(struct sv2_client_config *config, uint16_t min_version, uint16_t max_version);
+
+/**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_trace(struct sv2_client_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one.
@@ -6592,12 +6951,61 @@ SV2_MUST_USE sv2_result sv2_server_config_set_protocol(struct sv2_server_config 
 
 /**
  * Sets the wire dialect of the clients (`SV2_DIALECT_*`). The Noise responder accepts every
- * negotiation form whatever the dialect.
+ * negotiation form whatever the dialect; the dialect sets its cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered, as Braiins does) unless
+ * `sv2_server_config_set_noise_profile()` or `sv2_server_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_server_config_set_dialect(struct sv2_server_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_server_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_noise_profile(struct sv2_server_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_ciphers(struct sv2_server_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_negotiation(struct sv2_server_config *config, bool accept_no_negotiation);
+
+/**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_trace(struct sv2_server_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one. As `sv2_client_config_set_timeouts()`.
@@ -6699,6 +7107,24 @@ SV2_MUST_USE sv2_result sv2_session_next_event(struct sv2_session *session, stru
  * Allocates: possibly (queued frames are encrypted into the outgoing buffer on the first call).
  */
 SV2_MUST_USE sv2_result sv2_session_data_to_send(struct sv2_session *session, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the session (see `sv2_client_config_set_trace()` and
+ * `sv2_server_config_set_trace()`) into `buf` as a NUL-terminated JSON line.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_session_next_trace(struct sv2_session *session, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_session_data_to_send()`.
