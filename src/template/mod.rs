@@ -16,7 +16,9 @@ pub use block::{
     TemplateVariant, COINBASE_SIGOPS_RESERVE, MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT,
     MAX_COINBASE_SCRIPT_SIG, WITNESS_RESERVED_VALUE,
 };
-pub use client::{TemplateClient, TemplateClientConfig, TemplateClientEvent};
+pub use client::{
+    TemplateClient, TemplateClientConfig, TemplateClientEvent, TEMPLATE_CLIENT_MAX_FRAME,
+};
 pub use provider::{
     ProviderConfig, ProviderError, ProviderEvent, ProviderStats, TemplateProvider, TemplateUpdate,
     ERROR_STALE_TEMPLATE_ID, ERROR_TEMPLATE_ID_NOT_FOUND,
