@@ -491,14 +491,14 @@ fn bad_arguments_exit_2_naming_the_flag() {
             ],
             "--seconds",
         ),
-        // The Bitcoin Core source is another module's; until it lands the flag says so.
+        // Bitcoin Core's RPC is plain HTTP: another scheme is a bad flag, not a retry loop.
         (
             &[
                 "tp",
                 "--listen",
                 "127.0.0.1:0",
                 "--bitcoind",
-                "http://127.0.0.1:8332",
+                "https://127.0.0.1:8332",
             ],
             "--bitcoind",
         ),
