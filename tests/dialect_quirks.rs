@@ -19,7 +19,10 @@ fn mining_client(dialect: &'static str) -> Session {
     let mut session = Session::client(config, 0).unwrap();
     let mut setup = Vec::new();
     session.take_data_to_send(&mut setup);
-    assert!(!setup.is_empty(), "the client sends SetupConnection first (R30)");
+    assert!(
+        !setup.is_empty(),
+        "the client sends SetupConnection first (R30)"
+    );
     session
 }
 

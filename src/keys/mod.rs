@@ -8,6 +8,8 @@
 //!   ([`AuthoritySecretKey::public_key`], [`StaticSecretKey::public_key`]).
 //! * [`mod@file`]: key and certificate files, and the operations behind `sv2 key`.
 //! * [`ServerCertificate`]: a certificate with the keys it binds, and its text format.
+//! * [`SchnorrCertificate`], [`Secp256k1SecretKey`], [`XOnlyKey`]: the spec-2025 dialect's
+//!   secp256k1 keys, BIP340 certificates and versioned key text.
 //! * [`url`]: pool URLs `stratum2+tcp://host:port/<authority key>` and the explicit plaintext
 //!   form `stratum2+tcp+plain://host:port`.
 
@@ -15,6 +17,7 @@ mod cert;
 mod cert_file;
 pub mod file;
 mod generate;
+mod schnorr;
 pub mod text;
 pub mod url;
 pub use cert::{Certificate, CertificateError, SignatureLayout, SIGNED_BYTES_LEN};
@@ -24,6 +27,10 @@ pub use file::{
     verify_certificate_file, FileFormatError, FileKind, KeyFile, KeyFileError,
 };
 pub use generate::EntropyError;
+pub use schnorr::{
+    SchnorrCertificate, Secp256k1SecretKey, XOnlyKey, CERTIFICATE_VERSION_2025, KEY_TEXT_VERSION,
+    SCHNORR_SNM_LEN,
+};
 pub use text::KeyTextError;
 pub use url::{Host, PoolUrl, Security, UrlError};
 
