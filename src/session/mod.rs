@@ -26,6 +26,7 @@
 //! Many `send` calls before one `take_data_to_send` produce one contiguous write.
 
 pub mod pair;
+mod secure;
 mod setup;
 
 pub use setup::{ProtocolSupport, SetupCheck, SetupPolicy};
@@ -35,9 +36,10 @@ use crate::messages::{
     self, Dialect, Frame, Message, MessageKind, Protocol, SetupConnection, SetupConnectionError,
 };
 use crate::noise::{
-    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseTransport,
-    ResponderConfig, SendPolicy,
+    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, ResponderConfig,
+    SendPolicy, Spec2025Handshake, Spec2025InitiatorConfig, Spec2025ResponderConfig,
 };
+use secure::{AnyHandshake, AnyTransport};
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
@@ -103,6 +105,9 @@ pub enum ClientSecurity {
     Plaintext,
     /// Noise NX with the pool's authority key (3.3).
     Noise(InitiatorConfig),
+    /// The spec-2025 dialect's Noise layer (`Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256`,
+    /// chunked transport) with the pool's x-only authority key.
+    Spec2025(Spec2025InitiatorConfig),
 }
 
 /// How a server secures its connections.
@@ -112,6 +117,9 @@ pub enum ServerSecurity {
     Plaintext,
     /// Noise NX with the server's static key and certificate.
     Noise(ResponderConfig),
+    /// The spec-2025 dialect's Noise layer with a secp256k1 static key and a BIP340
+    /// certificate.
+    Spec2025(Spec2025ResponderConfig),
 }
 
 /// Configuration of a client session.
@@ -364,7 +372,7 @@ pub enum SessionError {
 }
 
 enum Phase {
-    Handshake(Box<NoiseHandshake>),
+    Handshake(Box<AnyHandshake>),
     Setup,
     Ready { protocol: Protocol },
     Closed,
@@ -388,7 +396,7 @@ pub struct Session {
     limits: Limits,
     timeouts: Timeouts,
     phase: Phase,
-    transport: Option<NoiseTransport>,
+    transport: Option<AnyTransport>,
     inbound: StreamDecoder,
     /// Encoded frames waiting for encryption (Noise only), and where each ends.
     outbound_plain: Vec<u8>,
@@ -427,7 +435,7 @@ impl Session {
         dialect: &'static Dialect,
         limits: Limits,
         timeouts: Timeouts,
-        handshake: Option<NoiseHandshake>,
+        handshake: Option<AnyHandshake>,
         now_ms: u64,
     ) -> Session {
         let (phase, phase_deadline) = match handshake {
@@ -476,7 +484,12 @@ impl Session {
     pub fn client(config: ClientConfig, now_ms: u64) -> Result<Session, SessionError> {
         let handshake = match config.security {
             ClientSecurity::Plaintext => None,
-            ClientSecurity::Noise(noise) => Some(NoiseHandshake::initiator(noise)?),
+            ClientSecurity::Noise(noise) => {
+                Some(AnyHandshake::V2022(NoiseHandshake::initiator(noise)?))
+            }
+            ClientSecurity::Spec2025(noise) => {
+                Some(AnyHandshake::Spec2025(Spec2025Handshake::initiator(noise)?))
+            }
         };
         let plaintext = handshake.is_none();
         let mut session = Session::new(
@@ -506,7 +519,12 @@ impl Session {
         }
         let handshake = match config.security {
             ServerSecurity::Plaintext => None,
-            ServerSecurity::Noise(noise) => Some(NoiseHandshake::responder(noise)?),
+            ServerSecurity::Noise(noise) => {
+                Some(AnyHandshake::V2022(NoiseHandshake::responder(noise)?))
+            }
+            ServerSecurity::Spec2025(noise) => {
+                Some(AnyHandshake::Spec2025(Spec2025Handshake::responder(noise)?))
+            }
         };
         let mut session = Session::new(
             Role::Server,
@@ -618,14 +636,13 @@ impl Session {
         let Phase::Handshake(hs) = std::mem::replace(&mut self.phase, Phase::Setup) else {
             return Err(SessionError::WrongState("handshake state lost"));
         };
-        let cipher = hs.cipher();
-        let form = hs.negotiation_form();
+        let outcome = hs.outcome();
         let (mut transport, rest) = hs.into_transport()?;
         if let Some(policy) = self.send_policy {
             transport.set_send_policy(policy);
         }
         self.transport = Some(transport);
-        if let (Some(cipher), Some(form)) = (cipher, form) {
+        if let Some((cipher, form)) = outcome {
             self.events
                 .push_back(Event::HandshakeComplete { cipher, form });
         }
