@@ -142,6 +142,9 @@ pub fn run(command: KeyCommand) -> Result<(), String> {
                 Security::Noise { authority_key } => {
                     println!("security: Noise, server certificate checked against authority {authority_key}")
                 }
+                Security::Spec2025 { authority_key } => {
+                    println!("security: Noise spec-2025 (secp256k1), server certificate checked against authority {authority_key}")
+                }
                 Security::Plaintext => {
                     println!("security: NONE (plaintext; local network only)")
                 }

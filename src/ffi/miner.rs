@@ -673,6 +673,10 @@ pub extern "C" fn sv2_miner_config_set_pool_url(
         c.security = match parsed.security {
             Security::Noise { authority_key } => ClientSecurityChoice::Noise(authority_key),
             Security::Plaintext => ClientSecurityChoice::Plaintext,
+            // The C miner speaks the 2022 dialect only so far (issue 20: messages pending).
+            Security::Spec2025 { .. } => {
+                return Err(crate::keys::KeyTextError::Secp256k1Format.into())
+            }
         };
         c.session.setup.endpoint_host = Str0255::from_bytes(host.into_bytes());
         c.session.setup.endpoint_port = parsed.port;

@@ -195,6 +195,7 @@ pub fn parse_pool_url(url: String) -> Result<PoolUrl> {
     };
     let (security, authority_key) = match &u.security {
         Security::Noise { authority_key } => ("noise", Some(authority_key.to_text())),
+        Security::Spec2025 { authority_key } => ("spec-2025", Some(authority_key.to_text())),
         Security::Plaintext => ("plaintext", None),
     };
     Ok(PoolUrl {
