@@ -16,6 +16,7 @@
 mod cert;
 mod cert_file;
 pub mod file;
+mod file2025;
 mod generate;
 mod schnorr;
 pub mod text;
@@ -25,6 +26,11 @@ pub use cert_file::{CertificateCheckError, EmptyValidityError, ServerCertificate
 pub use file::{
     generate_authority_key_files, generate_server_key_files, sign_certificate_file,
     verify_certificate_file, FileFormatError, FileKind, KeyFile, KeyFileError,
+};
+pub use file2025::{
+    generate_spec_2025_key_files, sign_spec_2025_certificate_file, spec_2025_public_key_arg,
+    verify_spec_2025_certificate_file, Spec2025FileError, Spec2025FileKind, Spec2025KeyFile,
+    Spec2025ServerCertificate,
 };
 pub use generate::EntropyError;
 pub use schnorr::{
