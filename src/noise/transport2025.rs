@@ -203,64 +203,76 @@ impl Spec2025Transport {
         if self.closed {
             return Err(NoiseError::Closed);
         }
-        self.inbox.extend_from_slice(wire);
-        let result = self.process(plaintext_out);
+        let mark = plaintext_out.len();
+        // Fast path: nothing buffered, so whole frames are decrypted straight from `wire` into
+        // the output and only an incomplete tail is copied.
+        let result = if self.inbox.is_empty() {
+            self.process(wire, plaintext_out).map(|consumed| {
+                self.inbox.extend_from_slice(&wire[consumed..]);
+            })
+        } else {
+            self.inbox.extend_from_slice(wire);
+            let inbox = std::mem::take(&mut self.inbox);
+            let result = self.process(&inbox, plaintext_out);
+            self.inbox = inbox;
+            result.map(|consumed| {
+                self.inbox.drain(..consumed);
+            })
+        };
         if result.is_err() {
             self.closed = true;
             self.inbox = Vec::new();
             self.partial = None;
+            plaintext_out.truncate(mark);
         }
         result
     }
 
-    fn process(&mut self, plaintext_out: &mut Vec<u8>) -> Result<(), NoiseError> {
-        let mut consumed = 0;
-        let result = loop {
-            let available = &self.inbox[consumed..];
-            match &mut self.partial {
-                None => {
-                    let Some(block) = available.get(..ENCRYPTED_HEADER_LEN) else {
-                        break Ok(());
-                    };
-                    let mut plaintext = Vec::with_capacity(FRAME_HEADER_LEN);
-                    if let Err(e) = self.recv.open(block, &mut plaintext) {
-                        break Err(e);
-                    }
-                    consumed += ENCRYPTED_HEADER_LEN;
-                    let remaining = plaintext
-                        .first_chunk::<FRAME_HEADER_LEN>()
-                        .map_or(0, declared_len);
-                    if remaining == 0 {
-                        plaintext_out.extend_from_slice(&plaintext);
-                    } else {
-                        // Grows as chunks are authenticated, never ahead of them: a forged
-                        // length cannot make us allocate 16 MiB up front.
-                        self.partial = Some(PartialFrame {
-                            plaintext,
-                            remaining,
-                        });
-                    }
+    /// Decrypts what `src` holds; returns how many bytes of it were consumed.
+    fn process(&mut self, src: &[u8], out: &mut Vec<u8>) -> Result<usize, NoiseError> {
+        let mut at = 0;
+        loop {
+            let available = &src[at..];
+            if let Some(partial) = &mut self.partial {
+                let chunk_len = partial.remaining.min(MAX_PLAINTEXT_LEN) + TAG_LEN;
+                let Some(block) = available.get(..chunk_len) else {
+                    return Ok(at);
+                };
+                self.recv.open(block, &mut partial.plaintext)?;
+                at += chunk_len;
+                partial.remaining -= chunk_len - TAG_LEN;
+                if partial.remaining == 0 {
+                    out.extend_from_slice(&partial.plaintext);
+                    self.partial = None;
                 }
-                Some(partial) => {
-                    let chunk_len = partial.remaining.min(MAX_PLAINTEXT_LEN) + TAG_LEN;
-                    let Some(block) = available.get(..chunk_len) else {
-                        break Ok(());
-                    };
-                    if let Err(e) = self.recv.open(block, &mut partial.plaintext) {
-                        break Err(e);
-                    }
-                    consumed += chunk_len;
-                    partial.remaining -= chunk_len - TAG_LEN;
-                    if partial.remaining == 0 {
-                        if let Some(done) = self.partial.take() {
-                            plaintext_out.extend_from_slice(&done.plaintext);
-                        }
-                    }
-                }
+                continue;
             }
-        };
-        self.inbox.drain(..consumed);
-        result
+            let Some(block) = available.get(..ENCRYPTED_HEADER_LEN) else {
+                return Ok(at);
+            };
+            let frame_start = out.len();
+            self.recv.open(block, out)?;
+            at += ENCRYPTED_HEADER_LEN;
+            let payload_len = out[frame_start..]
+                .first_chunk::<FRAME_HEADER_LEN>()
+                .map_or(0, declared_len);
+            let ciphertext_len = payload_ciphertext_len(payload_len);
+            if let Some(payload) = src[at..].get(..ciphertext_len) {
+                // The whole frame is here: decrypt its chunks straight into the output.
+                for block in payload.chunks(MAX_PLAINTEXT_LEN + TAG_LEN) {
+                    self.recv.open(block, out)?;
+                }
+                at += ciphertext_len;
+            } else {
+                // Wait for the rest. The buffer grows as chunks are authenticated, never ahead
+                // of them: a forged length cannot make us allocate 16 MiB up front.
+                let plaintext = out.split_off(frame_start);
+                self.partial = Some(PartialFrame {
+                    plaintext,
+                    remaining: payload_len,
+                });
+            }
+        }
     }
 }
 
