@@ -56,7 +56,7 @@ pub enum KeyTextError {
     },
     /// The text decodes to 38 bytes starting with version `01 00`: a secp256k1 key in the
     /// format of the current Stratum V2 spec, which this 2022 implementation does not speak.
-    #[error("this is a secp256k1 key in the newer Stratum V2 format (38 bytes with version 1); this implementation follows the 2022 spec and needs a 32-byte Ed25519/X25519 key (36 bytes decoded)")]
+    #[error("this is a secp256k1 key in the newer Stratum V2 format (38 bytes with version 1, the spec-2025 dialect); this API takes a 2022 Ed25519/X25519 key (36 bytes decoded)")]
     Secp256k1Format,
     /// The text decodes to something other than 36 bytes.
     #[error("the key text decodes to {decoded_len} bytes; a key must decode to {DECODED_LEN} bytes (32-byte key and 4-byte checksum, no version byte)")]

@@ -210,6 +210,19 @@ impl PoolUrl {
         }
     }
 
+    /// Refuses a URL whose key selects the spec-2025 dialect, with the error a 2022-only API
+    /// has always given for such a key. For the C, Python and Node configurations, which
+    /// cannot run a spec-2025 session yet: without this a spec-2025 URL would read there as
+    /// "no 2022 key", which they take for plaintext.
+    pub fn require_2022(self) -> Result<Self, UrlError> {
+        match self.security {
+            Security::Spec2025 { .. } => {
+                Err(UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format))
+            }
+            Security::Noise { .. } | Security::Plaintext => Ok(self),
+        }
+    }
+
     /// The spec-2025 authority key, when the URL carries a current-spec key.
     pub fn spec_2025_authority_key(&self) -> Option<&XOnlyKey> {
         match &self.security {
@@ -486,6 +499,20 @@ mod tests {
         // The 2022 key form in the same position still selects the 2022 dialect.
         let old = PoolUrl::parse(&format!("stratum2+tcp://pool:1/{KEY}")).unwrap();
         assert!(old.authority_key().is_some() && old.spec_2025_authority_key().is_none());
+    }
+
+    #[test]
+    fn require_2022_refuses_a_spec_2025_url_instead_of_downgrading() {
+        let url = PoolUrl::parse(
+            "stratum2+tcp://thepool.com:34254/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh",
+        )
+        .unwrap();
+        assert_eq!(
+            url.require_2022(),
+            Err(UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format))
+        );
+        let old = PoolUrl::parse(&format!("stratum2+tcp://pool:1/{KEY}")).unwrap();
+        assert_eq!(old.clone().require_2022(), Ok(old));
     }
 
     #[test]

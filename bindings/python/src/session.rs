@@ -179,7 +179,9 @@ impl PyClientConfig {
                 if let Ok(u) = u.downcast::<PyPoolUrl>() {
                     return Ok(u.get().0.clone());
                 }
-                sv2::keys::PoolUrl::parse(&u.extract::<String>()?).py(py)
+                sv2::keys::PoolUrl::parse(&u.extract::<String>()?)
+                    .and_then(sv2::keys::PoolUrl::require_2022)
+                    .py(py)
             })
             .transpose()?;
         let mut key = authority_key
