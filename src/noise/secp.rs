@@ -37,7 +37,7 @@ pub const SPEC_2025_MESSAGE_2_LEN: usize =
     ELLSWIFT_LEN + ELLSWIFT_LEN + TAG_LEN + SCHNORR_SNM_LEN + TAG_LEN;
 
 /// How a client runs the spec-2025 handshake.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Spec2025InitiatorConfig {
     /// The pool authority's x-only key (from the URL): the certificate must verify under it.
@@ -60,7 +60,7 @@ impl Spec2025InitiatorConfig {
 }
 
 /// How a server runs the spec-2025 handshake.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Spec2025ResponderConfig {
     /// The server's static key `s`.
@@ -79,6 +79,35 @@ impl Spec2025ResponderConfig {
             certificate,
             rng_seed: None,
         }
+    }
+}
+
+/// Shown instead of an RNG seed: a seed determines the ephemeral keys, so it is secret.
+fn redact_seed(seed: &Option<[u8; 32]>) -> &'static str {
+    if seed.is_some() {
+        "Some(<redacted>)"
+    } else {
+        "None (OS)"
+    }
+}
+
+impl std::fmt::Debug for Spec2025InitiatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spec2025InitiatorConfig")
+            .field("authority_key", &self.authority_key)
+            .field("now_unix", &self.now_unix)
+            .field("rng_seed", &redact_seed(&self.rng_seed))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Spec2025ResponderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spec2025ResponderConfig")
+            .field("static_secret", &self.static_secret)
+            .field("certificate", &self.certificate)
+            .field("rng_seed", &redact_seed(&self.rng_seed))
+            .finish()
     }
 }
 
