@@ -114,3 +114,19 @@ fn spec_2025_pair_refuses_an_expired_certificate_r25() {
         SessionError::Noise(NoiseError::Certificate(CertificateError::Expired { .. }))
     ));
 }
+
+#[test]
+fn spec_2025_handshake_complete_event_reports_chachapoly_without_negotiation() {
+    let (client, server) = securities(1, NOW_UNIX);
+    let mut pair = mining_pair(client, server);
+    pair.pump().unwrap();
+    for events in [pair.client_events(), pair.server_events()] {
+        assert_eq!(
+            events.first(),
+            Some(&Event::HandshakeComplete {
+                cipher: sv2::noise::Cipher::ChaChaPoly,
+                form: sv2::noise::NegotiationForm::None,
+            })
+        );
+    }
+}

@@ -210,9 +210,10 @@ pub enum Role {
 pub enum Event {
     /// The Noise handshake completed (encrypted sessions only).
     HandshakeComplete {
-        /// The negotiated cipher.
+        /// The negotiated cipher (always ChaChaPoly in spec-2025).
         cipher: Cipher,
-        /// The negotiation form used.
+        /// The negotiation form used ([`NegotiationForm::None`] in spec-2025, which has no
+        /// negotiation).
         form: NegotiationForm,
     },
     /// SetupConnection succeeded: messages of `protocol` may now flow.
