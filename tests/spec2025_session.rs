@@ -130,3 +130,35 @@ fn spec_2025_handshake_complete_event_reports_chachapoly_without_negotiation() {
         );
     }
 }
+
+#[test]
+fn spec_2025_oversized_frame_closes_at_its_header_not_at_the_buffer_limit() {
+    let (client, server) = securities(1, NOW_UNIX);
+    let client = ClientConfig::new(client, Protocol::Mining, 0, "libsv2-test");
+    let mut server = ServerConfig::new(server, vec![ProtocolSupport::mining()]);
+    server.limits.max_frame_payload = 100;
+    let mut pair = Pair::new(
+        Session::client(client, 0).unwrap(),
+        Session::server(server, 0).unwrap(),
+    );
+    pair.pump().unwrap();
+    assert!(pair.server.is_ready());
+    let open = Message::from(OpenStandardMiningChannel {
+        request_id: 1,
+        user_identity: "x".repeat(200).as_str().into(),
+        nominal_hash_rate: 1e12,
+        max_target: U256::MAX,
+    });
+    pair.client.send(&open, 0).unwrap();
+    let mut wire = Vec::new();
+    pair.client.take_data_to_send(&mut wire);
+    // The 22-byte encrypted header alone is enough to refuse it.
+    assert!(matches!(
+        pair.server.receive_data(&wire[..22], 0),
+        Err(SessionError::Noise(NoiseError::FrameTooLarge {
+            max: 100,
+            ..
+        }))
+    ));
+    assert!(pair.server.is_closed());
+}

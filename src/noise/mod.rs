@@ -215,7 +215,8 @@ pub enum NoiseError {
     #[error("nonce space exhausted: the connection must be re-established")]
     NonceExhausted,
     /// A frame does not fit one Noise message and this peer's dialect cannot reassemble split
-    /// frames (braiins-2021).
+    /// frames (braiins-2021); or, in spec-2025, a received header announces a payload over the
+    /// configured limit.
     #[error("SV2 frame of {len} bytes exceeds the {max}-byte limit of this peer's dialect")]
     FrameTooLarge {
         /// Frame length.

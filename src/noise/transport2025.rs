@@ -13,6 +13,8 @@ use ring::aead::{Aad, LessSafeKey};
 use super::secp::{chacha_key, chacha_nonce};
 use super::{NoiseError, MAX_PLAINTEXT_LEN, TAG_LEN};
 
+/// Largest payload an SV2 header can announce (U24).
+pub const MAX_PAYLOAD_LEN: usize = (1 << 24) - 1;
 /// Size of the SV2 frame header.
 pub const FRAME_HEADER_LEN: usize = 6;
 /// Size of the encrypted header on the wire: 6 bytes and a MAC.
@@ -95,6 +97,10 @@ pub struct Spec2025Transport {
     /// Received bytes not yet decrypted (less than one block).
     inbox: Vec<u8>,
     partial: Option<PartialFrame>,
+    /// Largest payload accepted, checked on the decrypted header before any of the payload
+    /// is awaited (the header is the first thing authenticated, so a peer announcing an
+    /// oversized frame is refused at once instead of filling the input buffer).
+    max_payload: usize,
     closed: bool,
 }
 
@@ -116,8 +122,15 @@ impl Spec2025Transport {
             recv: CipherState::new(recv_key)?,
             inbox: Vec::new(),
             partial: None,
+            max_payload: MAX_PAYLOAD_LEN,
             closed: false,
         })
+    }
+
+    /// Sets the largest frame payload accepted from the peer (default and upper bound: the
+    /// U24 maximum). A larger `msg_length` fails with [`NoiseError::FrameTooLarge`].
+    pub fn set_max_payload(&mut self, max: usize) {
+        self.max_payload = max.min(MAX_PAYLOAD_LEN);
     }
 
     /// Whether an error closed the channel.
@@ -256,6 +269,12 @@ impl Spec2025Transport {
             let payload_len = out[frame_start..]
                 .first_chunk::<FRAME_HEADER_LEN>()
                 .map_or(0, declared_len);
+            if payload_len > self.max_payload {
+                return Err(NoiseError::FrameTooLarge {
+                    len: payload_len,
+                    max: self.max_payload,
+                });
+            }
             let ciphertext_len = payload_ciphertext_len(payload_len);
             if let Some(payload) = src[at..].get(..ciphertext_len) {
                 // The whole frame is here: decrypt its chunks straight into the output.
@@ -325,6 +344,21 @@ mod tests {
             assert_eq!(out, f);
             assert_eq!(b.buffered_len(), 0);
         }
+    }
+
+    #[test]
+    fn spec_2025_oversized_frame_is_refused_at_its_header() {
+        let (mut a, mut b) = pair();
+        b.set_max_payload(100);
+        let mut wire = Vec::new();
+        a.encrypt_frame(&frame(101), &mut wire).unwrap();
+        let mut out = Vec::new();
+        // Only the 22-byte header is needed to refuse it.
+        assert_eq!(
+            b.decrypt(&wire[..22], &mut out),
+            Err(NoiseError::FrameTooLarge { len: 101, max: 100 })
+        );
+        assert!(b.is_closed() && out.is_empty());
     }
 
     #[test]

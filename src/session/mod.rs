@@ -642,6 +642,7 @@ impl Session {
         if let Some(policy) = self.send_policy {
             transport.set_send_policy(policy);
         }
+        transport.set_max_payload(self.limits.max_frame_payload);
         self.transport = Some(transport);
         if let Some((cipher, form)) = outcome {
             self.events

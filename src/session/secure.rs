@@ -89,6 +89,14 @@ impl AnyTransport {
         }
     }
 
+    /// Spec-2025 only: the header is authenticated before the payload, so an oversized frame
+    /// is refused there. (The 2022 stream is checked by the session's frame decoder.)
+    pub(super) fn set_max_payload(&mut self, max: usize) {
+        if let AnyTransport::Spec2025(t) = self {
+            t.set_max_payload(max);
+        }
+    }
+
     /// 2022 only: spec-2025 framing is fixed by the spec (one header, chunked payload).
     pub(super) fn set_send_policy(&mut self, policy: SendPolicy) {
         if let AnyTransport::V2022(t) = self {
