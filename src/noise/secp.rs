@@ -733,3 +733,41 @@ mod tests {
         assert_eq!(&b[..], &expected[32..]);
     }
 }
+
+#[cfg(test)]
+mod golden {
+    use super::*;
+
+    /// Seeded handshake bytes, pinned after they were checked against SRI's `noise_sv2` 2.0.0
+    /// (interop/sri-2025): any change to the wire bytes of this suite shows here first.
+    #[test]
+    fn spec_2025_seeded_handshake_bytes_are_stable() {
+        let authority = Secp256k1SecretKey::generate_seeded([1; 32]);
+        let server = Secp256k1SecretKey::generate_seeded([2; 32]);
+        let cert = SchnorrCertificate::sign(
+            &authority,
+            &server.x_only_public_key(),
+            1_700_000_000,
+            1_800_000_000,
+            &[9; 32],
+        );
+        let mut init = Spec2025InitiatorConfig::new(authority.x_only_public_key(), 1_750_000_000);
+        init.rng_seed = Some([3; 32]);
+        let mut resp = Spec2025ResponderConfig::new(server, cert);
+        resp.rng_seed = Some([4; 32]);
+        let mut i = Spec2025Handshake::initiator(init).unwrap();
+        let mut r = Spec2025Handshake::responder(resp).unwrap();
+        let mut wire = Vec::new();
+        i.data_to_send(&mut wire);
+        r.receive_data(&wire).unwrap();
+        let m1_len = wire.len();
+        r.data_to_send(&mut wire);
+        i.receive_data(&wire[m1_len..]).unwrap();
+        let digest: [u8; 32] = Sha256::digest(&wire).into();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "802f4f4e008e519009c74ba67ff1b6e9b8f87d709e26e1a1aa2da3b47648f990"
+        );
+    }
+}
