@@ -2,8 +2,8 @@
 CARGO ?= cargo
 SV2 := target/debug/sv2
 
-.PHONY: all build demo test test-rust test-interop test-vectors check-generated lint fuzz bench codegen clean-vectors \
-	capi header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-in-place test-c-install \
+.PHONY: all build demo test test-roles test-rust test-interop test-vectors check-generated lint fuzz bench codegen clean-vectors \
+	check-docs capi tool header install test-c test-c-header test-c-asan test-c-valgrind test-c-symbols test-c-in-place test-c-install \
 	test-python bench-python python-env python-develop python-wheel python-wheels \
 	test-node node node-dashboard node-packages cross-arm
 
@@ -23,8 +23,17 @@ demo:
 	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
 	@sh examples/c/demo.sh
 
+# The role programs as processes: the C CPU miner and (after python-develop, as in `make test`)
+# the Python one on `sv2 pool --tp` on `sv2 tp --synthetic` over Noise (the Rust miner's chains
+# are in cli/tests/roles.rs, run by test-rust).
+test-roles:
+	$(CARGO) build -p sv2 -p sv2-cli
+	@mkdir -p $(DEMO_OUT)
+	$(CC) -std=c99 $(C_WARN) -O2 -Iinclude examples/c/miner.c -o $(DEMO_OUT)/miner target/debug/libsv2.a $(SV2_LIBS_PRIVATE)
+	sh tests/service/tp_pool_c_miner.sh target/debug/sv2 $(DEMO_OUT)/miner $(DEMO_OUT)/roles "$$([ -x $(PY) ] && echo $(PY))"
+
 # Every test suite. CI runs exactly this (.ci/run).
-test: check-generated lint test-rust test-interop test-vectors test-c test-python test-node demo fuzz
+test: check-generated lint test-rust test-interop test-vectors test-c test-python test-node check-docs demo test-roles fuzz
 
 check-generated:
 	$(CARGO) xtask check
@@ -127,6 +136,10 @@ VERSION_MINOR := $(word 2,$(subst ., ,$(VERSION)))
 VERSION_PATCH := $(word 3,$(subst ., ,$(VERSION)))
 # Libraries a program linking libsv2.a also needs (rustc --print native-static-libs).
 SV2_LIBS_PRIVATE := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+# The same for sv2.pc, without -lgcc_s: the gcc and clang drivers add the unwinder themselves
+# (libgcc_s as needed, libgcc_eh under -static, where an explicit -lgcc_s fails: there is no
+# libgcc_s.a), so `cc -static ... $(pkg-config --static --libs sv2)` links.
+SV2_PC_LIBS_PRIVATE := $(filter-out -lgcc_s,$(SV2_LIBS_PRIVATE))
 PREFIX ?= /usr/local
 # `make install PROFILE=debug` installs the debug build (test-c uses it to save a release build).
 PROFILE ?= release
@@ -140,8 +153,8 @@ LIB_DIR := target/$(if $(TARGET_TRIPLE),$(TARGET_TRIPLE)/,)$(PROFILE)
 C_WARN := -Wall -Wextra -Werror -pedantic
 C_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 C_OUT := target/c
-C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining
-C_EXAMPLES := decode loopback miner pool
+C_TESTS := test_codec test_keys test_session test_misuse test_version test_mining test_template
+C_EXAMPLES := decode loopback miner pool tp
 VECTORS = $(shell find tests/vectors/messages -name '*.hex' | sort)
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
@@ -155,14 +168,21 @@ capi:
 header:
 	$(CARGO) xtask header
 
-install: capi
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+# The `sv2` tool (keys, certificates, decode/encode), installed beside the library.
+tool:
+	$(CARGO) build -p sv2-cli --bin sv2 $(CARGO_PROFILE_FLAG)$(CARGO_TARGET_FLAG)
+
+install: capi tool
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(LIB_DIR)/sv2 $(DESTDIR)$(PREFIX)/bin/sv2
 	install -m 644 $(LIB_DIR)/libsv2.a $(DESTDIR)$(PREFIX)/lib/libsv2.a
 	install -m 755 $(LIB_DIR)/libsv2.so $(DESTDIR)$(PREFIX)/lib/libsv2.so.$(VERSION)
 	ln -sf libsv2.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsv2.so
 	install -m 644 include/sv2.h $(DESTDIR)$(PREFIX)/include/sv2.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@LIBS_PRIVATE@|$(SV2_LIBS_PRIVATE)|g' sv2.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sv2.pc
+	for pc in sv2 sv2-static; do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	      -e 's|@LIBS_PRIVATE@|$(SV2_PC_LIBS_PRIVATE)|g' $$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc || exit 1; \
+	done
 
 # Everything C: header hygiene, tests and examples under ASan+UBSan and under valgrind, the
 # exported symbols, and an install consumed through pkg-config.
@@ -202,12 +222,14 @@ test-c-asan: $(C_OUT)/lib/.stamp
 	nm $(C_OUT)/test_misuse-asan | grep -q __asan_init
 	nm $(C_OUT)/test_misuse-asan | grep -q __ubsan_handle
 	@echo "test_codec-asan tests/vectors/messages/**/*.hex"; ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_codec-asan $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version test_mining; do \
+	@for p in test_keys test_session test_misuse test_version test_mining test_template; do \
 	  ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/$$p-asan || exit 1; done
 	$(C_OUT)/decode-asan examples/captures/mining-session.hex > $(C_OUT)/decode.out
 	$(C_OUT)/loopback-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/pool_miner.sh $(C_OUT)/pool-miner-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 	ASAN_OPTIONS=detect_leaks=1 sh tests/c/interop_flags.sh $(C_OUT)/interop-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/trace_examples.sh $(C_OUT)/trace-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
+	ASAN_OPTIONS=detect_leaks=1 sh tests/c/tp_pool_miner.sh $(C_OUT)/tp-pool-miner-asan $(C_OUT)/tp-asan $(C_OUT)/pool-asan $(C_OUT)/miner-asan
 
 test-c-valgrind: $(C_OUT)/lib/.stamp
 	@for p in $(C_TESTS) $(C_EXAMPLES); do \
@@ -218,7 +240,7 @@ test-c-valgrind: $(C_OUT)/lib/.stamp
 	    $(C_OUT)/lib/libsv2.a $(SV2_LIBS_PRIVATE) || exit 1; \
 	done
 	@echo "valgrind test_codec tests/vectors/messages/**/*.hex"; $(VALGRIND) $(C_OUT)/test_codec-static $(VECTORS)
-	@for p in test_keys test_session test_misuse test_version test_mining; do \
+	@for p in test_keys test_session test_misuse test_version test_mining test_template; do \
 	  echo "valgrind $$p"; $(VALGRIND) $(C_OUT)/$$p-static || exit 1; done
 	$(VALGRIND) $(C_OUT)/decode-static examples/captures/mining-session.hex > /dev/null
 	$(VALGRIND) $(C_OUT)/loopback-static
@@ -242,17 +264,30 @@ test-c-in-place: capi-debug
 	$(CC) -std=c99 $(C_WARN) -Iinclude tests/c/smoke.c -o $(C_OUT)/smoke-in-place-env -Ltarget/debug -lsv2
 	LD_LIBRARY_PATH=$(CURDIR)/target/debug $(C_OUT)/smoke-in-place-env
 
-# `make install` into a temporary prefix, then a program built with pkg-config.
+# `make install` into a temporary prefix, then a program built with pkg-config three ways:
+# shared (libsv2.so NEEDED), all static with `--static` (no dynamic section at all) and with the
+# sv2-static module (libsv2.a inside, libc shared); each runs without LD_LIBRARY_PATH except the
+# shared one. The `sv2` tool is installed beside the library and runs.
 test-c-install:
-	rm -rf $(C_OUT)/prefix
+	rm -rf $(C_OUT)/prefix $(C_OUT)/smoke $(C_OUT)/smoke-static $(C_OUT)/smoke-libsv2-static
 	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(C_OUT)/prefix PROFILE=debug
 	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
 	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke $$(pkg-config --cflags --libs sv2)'
+	readelf -d $(C_OUT)/smoke | grep -q 'NEEDED.*libsv2.so.$(VERSION)'
 	LD_LIBRARY_PATH=$(CURDIR)/$(C_OUT)/prefix/lib $(C_OUT)/smoke
 	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
-	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-static $$(pkg-config --cflags sv2) \
-	    $(CURDIR)/$(C_OUT)/prefix/lib/libsv2.a $$(pkg-config --libs-only-other --static sv2) $$(pkg-config --libs-only-l --static sv2 | sed "s/-lsv2//")'
+	  '$(CC) -static -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-static $$(pkg-config --cflags --static --libs sv2)'
+	@if readelf -d $(C_OUT)/smoke-static | grep -q NEEDED; then \
+	  echo "smoke-static (pkg-config --static --libs sv2, cc -static) is not static:"; readelf -d $(C_OUT)/smoke-static; exit 1; fi
 	$(C_OUT)/smoke-static
+	PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/prefix/lib/pkgconfig sh -c \
+	  '$(CC) -std=c99 $(C_WARN) tests/c/smoke.c -o $(C_OUT)/smoke-libsv2-static $$(pkg-config --cflags --libs sv2-static)'
+	@if readelf -d $(C_OUT)/smoke-libsv2-static | grep -q 'NEEDED.*libsv2'; then \
+	  echo "smoke-libsv2-static (pkg-config --libs sv2-static) needs libsv2.so"; exit 1; fi
+	$(C_OUT)/smoke-libsv2-static
+	$(C_OUT)/prefix/bin/sv2 --version | grep -q '^sv2 $(VERSION)$$'
+	$(C_OUT)/prefix/bin/sv2 key check-url stratum2+tcp+plain://127.0.0.1:3336 > /dev/null
+	@echo "test-c-install: bin/sv2, libsv2 through sv2.pc (shared, -static) and sv2-static.pc"
 
 # ---------------------------------------------------------------------------------------------
 # ARM Linux firmware: armv7-unknown-linux-gnueabihf (32-bit, hard float) and
@@ -296,3 +331,22 @@ node-packages: node
 # The dashboard with two demo CPU miners: open the printed http:// URL.
 node-dashboard: node
 	node examples/node/dashboard/server.js --demo-miners 2
+
+# ---------------------------------------------------------------------------------------------
+# Every code block of README.md, bindings/*/README.md and docs/*.md compiles: C with
+# $(C_WARN) against include/sv2.h (linked with libsv2.a when it is a whole program), Rust against
+# the sv2 crate, Python with mypy --strict, TypeScript with bindings/node's tsc and types.
+# Blocks that are not whole files name a template in scripts/doc-snippets/ (see the script).
+# Then a self-test: every block of tests/doc-snippets/known-bad.md must be refused.
+check-docs: capi-debug python-develop $(NODE_DIR)/node_modules/.bin/tsc
+	python3 scripts/check-doc-snippets.py --cc "$(CC)" --c-warn "$(C_WARN)" --c-libs "target/debug/libsv2.a $(SV2_LIBS_PRIVATE)" \
+	  --python $(PY) --tsc $(NODE_DIR)/node_modules/.bin/tsc
+	@mkdir -p $(C_OUT)
+	@echo "check-docs self-test: tests/doc-snippets/known-bad.md must be refused block by block"
+	@python3 scripts/check-doc-snippets.py --expect-fail --cc "$(CC)" --c-warn "$(C_WARN)" \
+	  --python $(PY) --tsc $(NODE_DIR)/node_modules/.bin/tsc tests/doc-snippets/known-bad.md > $(C_OUT)/known-bad.out \
+	  || { cat $(C_OUT)/known-bad.out; exit 1; }
+	@tail -n 1 $(C_OUT)/known-bad.out
+
+$(NODE_DIR)/node_modules/.bin/tsc:
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund

@@ -2,6 +2,42 @@
  * sv2.h: the C API of libsv2, Stratum V2 (sv2-spec 2022) over a sans-I/O Rust core.
  * Licensed MIT OR Apache-2.0.
  *
+ * CONTENTS BY TASK (search for the names; each declaration below is documented)
+ *  Mining device (one handle for handshake, setup, channels, jobs, shares, reconnects):
+ *    config   sv2_miner_config_new, sv2_miner_config_set_pool_url, sv2_miner_config_set_device,
+ *             sv2_miner_config_add_standard_channel, sv2_miner_config_add_extended_channel
+ *    loop     sv2_miner_new, sv2_miner_data_to_send, sv2_miner_poll_timeout,
+ *             sv2_miner_receive_data, sv2_miner_handle_timeout, sv2_miner_peer_closed,
+ *             sv2_miner_next_event (sv2_miner_event, SV2_MINER_EVENT_*), sv2_miner_last_error
+ *    shares   sv2_miner_submit_standard, sv2_miner_submit_extended (sv2_share_receipt)
+ *    failover sv2_miner_set_endpoint, sv2_miner_reconnect
+ *  Work for hashing boards (sv2_work: header, target, version mask; no allocation):
+ *             sv2_work_clone, sv2_work_free, sv2_work_header, sv2_work_midstate,
+ *             sv2_work_rolled_midstates, sv2_work_set_extranonce, sv2_work_max_ntime,
+ *             sv2_work_hash, sv2_work_meets_target, sv2_work_is_block,
+ *             sv2_version_rolling_split (disjoint version ranges for N boards)
+ *  Pool (sessions and the engine: channels, jobs from templates, share checks, vardiff):
+ *    config   sv2_pool_config_new, sv2_pool_config_set_noise, sv2_pool_config_set_vardiff
+ *    loop     sv2_pool_new, sv2_pool_accept, sv2_pool_receive_data, sv2_pool_data_to_send,
+ *             sv2_pool_poll_timeout, sv2_pool_handle_timeout, sv2_pool_next_event
+ *             (sv2_pool_event, SV2_POOL_EVENT_*), sv2_pool_peer_closed, sv2_pool_remove
+ *    work     sv2_pool_new_template, sv2_pool_set_prev_hash, sv2_template_source_new,
+ *             sv2_pool_set_target, sv2_pool_snapshot
+ *  Session (one connection of any protocol, messages in and out, no mining logic):
+ *             sv2_client_config_new, sv2_server_config_new, sv2_session_new_client,
+ *             sv2_session_new_server, sv2_session_receive_data, sv2_session_data_to_send,
+ *             sv2_session_next_event (sv2_event), sv2_session_send, sv2_session_send_<msg>
+ *  Codec (standalone frames and the message views):
+ *             sv2_frame_decode, sv2_message_kind, sv2_message_as_<msg> (read-only views),
+ *             sv2_encode_<msg>, sv2_message_encode, sv2_message_free, sv2_bytes_from_str
+ *  Keys, certificates, pool URLs (what `sv2 key` does):
+ *             sv2_authority_key_generate, sv2_server_key_generate, sv2_key_to_text,
+ *             sv2_key_from_text, sv2_certificate_sign, sv2_certificate_verify,
+ *             sv2_certificate_to_text, sv2_certificate_from_text, sv2_pool_url_parse
+ *  Helpers:   sv2_target_to_difficulty, sv2_target_from_difficulty, sv2_target_from_nbits,
+ *             sv2_target_from_share_rate, sv2_target_hashrate, sv2_result_str (SV2_ERR_*),
+ *             sv2_version (SV2_VERSION_*)
+ *
  * CONVENTIONS
  *  - Every symbol, type and macro starts with sv2_ / SV2_. Functions are sv2_<object>_<verb>.
  *  - Objects are opaque handles made by sv2_<object>_new* and freed by sv2_<object>_free;
@@ -745,6 +781,109 @@
 #define SV2_NO_TIMEOUT UINT64_MAX
 
 /**
+ * No event (`sv2_template_provider_event.type`).
+ */
+#define SV2_PROVIDER_EVENT_NONE 0
+
+/**
+ * A connection completed SetupConnection for Template Distribution (`conn`; `setup`: its
+ * SetupConnection, read with `sv2_message_as_setup_connection()`).
+ */
+#define SV2_PROVIDER_EVENT_CONNECTED 1
+
+/**
+ * A client announced its coinbase outputs (`conn`, `size`:
+ * `coinbase_output_max_additional_size`); templates follow on it.
+ */
+#define SV2_PROVIDER_EVENT_COINBASE_OUTPUT_DATA_SIZE 2
+
+/**
+ * A SubmitSolution became a block (`conn`, `template_id`, `height`, `stale`, `block`: the
+ * serialized block, `block_hash`, `header`): broadcast it (Bitcoin Core `submitblock`).
+ */
+#define SV2_PROVIDER_EVENT_SOLUTION 3
+
+/**
+ * A SubmitSolution that is not a block (`conn`, `template_id`; `error`: 0 for a template the
+ * provider does not know, else `SV2_ERR_INVALID_TEMPLATE`; `text`: why). The connection stays.
+ */
+#define SV2_PROVIDER_EVENT_SOLUTION_REFUSED 4
+
+/**
+ * A client asked for more coinbase room than any block has (`conn`, `error`, `text`): it is
+ * being closed (a CLOSED event follows).
+ */
+#define SV2_PROVIDER_EVENT_RESERVATION_REFUSED 5
+
+/**
+ * A connection ended (`conn`, `close_reason`: `SV2_CLOSE_*`, `error`, `text`). Send what
+ * `sv2_template_provider_data_to_send()` still holds, close the socket, then
+ * `sv2_template_provider_remove()`.
+ */
+#define SV2_PROVIDER_EVENT_CLOSED 6
+
+/**
+ * `SV2_TEMPLATE_UPDATE_*` of `sv2_template_provider_set_template()`: a new tip (clients got a
+ * future template and SetNewPrevHash).
+ */
+#define SV2_TEMPLATE_UPDATE_NEW_TIP 1
+
+/**
+ * `sv2_template_provider_set_template()`: another template on the current tip (clients got a
+ * non-future template).
+ */
+#define SV2_TEMPLATE_UPDATE_SAME_TIP 2
+
+/**
+ * No event (`sv2_template_client_event.type`).
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_NONE 0
+
+/**
+ * Setup done and CoinbaseOutputDataSize sent: templates follow.
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_READY 1
+
+/**
+ * A template (`msg`: read with `sv2_message_as_new_template()`; `template_id`). A future one
+ * waits for its SET_NEW_PREV_HASH. Hand it to a pool with `sv2_pool_apply_template_event()`.
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_NEW_TEMPLATE 2
+
+/**
+ * A new tip activating a future template (`msg`: `sv2_message_as_tdp_set_new_prev_hash()`;
+ * `template_id`).
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_SET_NEW_PREV_HASH 3
+
+/**
+ * A template's transactions (`msg`: `sv2_message_as_request_transaction_data_success()`;
+ * `template_id`).
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_TRANSACTION_DATA 4
+
+/**
+ * The provider could not give them (`msg`: `sv2_message_as_request_transaction_data_error()`;
+ * `template_id`; `text`: the error code, `template-id-not-found` or `stale-template-id`).
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_TRANSACTION_DATA_ERROR 5
+
+/**
+ * The connection ended (`close_reason`: `SV2_CLOSE_*`, `error`, `text`). Reconnect with a
+ * new client; a pool keeps its channels meanwhile.
+ */
+#define SV2_TEMPLATE_CLIENT_EVENT_CLOSED 6
+
+/**
+ * A block template as a template source (a Bitcoin node, the synthetic source) knows it:
+ * header fields, height, coinbase value and the transactions in block order. Made by
+ * `sv2_block_template_new()` or `sv2_synthetic_block_source_next_block()`, given to
+ * `sv2_template_provider_set_template()` (which copies it), freed by
+ * `sv2_block_template_free()`.
+ */
+typedef struct sv2_block_template sv2_block_template;
+
+/**
  * Configuration of client sessions: what `sv2_session_new_client()` copies.
  *
  * Made by `sv2_client_config_new()`, changed by the `sv2_client_config_set_*` functions, freed
@@ -823,8 +962,57 @@ typedef struct sv2_server_config sv2_server_config;
 typedef struct sv2_session sv2_session;
 
 /**
- * A made-up template provider for demos and tests: regtest difficulty (about every other
- * hash is a block), invented prevhashes, valid BIP34 heights. Deterministic from its seed.
+ * Templates and tips without a Bitcoin node, for demos and tests: regtest difficulty,
+ * invented prevhashes, valid BIP34 heights and real (made-up) legacy and segwit transactions.
+ * Deterministic from its seed.
+ */
+typedef struct sv2_synthetic_block_source sv2_synthetic_block_source;
+
+/**
+ * A pool's connection to its Template Provider (§6 client): sends CoinbaseOutputDataSize after
+ * setup (R131), reports templates and tips, asks for transaction data, submits solutions. It
+ * opens no socket, reads no clock and starts no threads.
+ *
+ * Loop: as `sv2_miner`: write `sv2_template_client_data_to_send()` to the socket, feed what
+ * arrives with `_receive_data()`, drain `_next_event()` (hand NEW_TEMPLATE and
+ * SET_NEW_PREV_HASH to `sv2_pool_apply_template_event()`), and return the pool's blocks with
+ * `sv2_template_client_submit_block_found()`.
+ */
+typedef struct sv2_template_client sv2_template_client;
+
+/**
+ * Configuration of a template client (a pool's connection to its Template Provider): the
+ * provider (URL or key), the vendor string, the coinbase outputs the pool adds, timeouts.
+ * Made by `sv2_template_client_config_new()`, freed by `sv2_template_client_config_free()`;
+ * a client copies it.
+ */
+typedef struct sv2_template_client_config sv2_template_client_config;
+
+/**
+ * A Template Provider (§6): serves templates to pools and job negotiators over many
+ * connections, answers RequestTransactionData, and turns SubmitSolution into full blocks. It
+ * opens no socket, reads no clock and starts no threads.
+ *
+ * Loop: on accept, `sv2_template_provider_accept()` names the connection; feed each socket's
+ * bytes with `sv2_template_provider_receive_data()` (end of file: `_peer_closed()`); call
+ * `_handle_timeout()` at `_poll_timeout()`; on every template from the node call
+ * `_set_template()`; drain `_next_event()` (SOLUTION: broadcast the block); then, for every
+ * connection, write what `_data_to_send()` gives.
+ */
+typedef struct sv2_template_provider sv2_template_provider;
+
+/**
+ * Configuration of a template provider: security (Noise key and certificate, or plaintext),
+ * timeouts and how many templates it keeps for RequestTransactionData and SubmitSolution.
+ * Made by `sv2_template_provider_config_new()`, freed by
+ * `sv2_template_provider_config_free()`; a provider copies it.
+ */
+typedef struct sv2_template_provider_config sv2_template_provider_config;
+
+/**
+ * A made-up template provider for demos and tests: invented prevhashes, valid BIP34 heights,
+ * a network target `sv2_pool_config_set_block_difficulty_factor()` times harder than the
+ * hardest share target (so blocks are rare next to shares). Deterministic from its seed.
  */
 typedef struct sv2_template_source sv2_template_source;
 
@@ -901,9 +1089,9 @@ typedef struct sv2_certificate {
 typedef struct sv2_pool_url {
   /**
    * The host, NUL-terminated: a lowercased DNS name or an IP address (IPv6 without brackets,
-   * ready for `getaddrinfo()`).
+   * ready for `getaddrinfo()`). `char`, so that it passes to the C string functions as is.
    */
-  uint8_t host[256];
+  char host[256];
   /**
    * The TCP port.
    */
@@ -2506,6 +2694,23 @@ typedef struct sv2_work {
 } sv2_work;
 
 /**
+ * One hashing board's share of a job's version-rolling space (`sv2_version_rolling_split()`):
+ * the board hashes the versions `work->version ^ fixed_bits ^ r` for every `r` made of bits of
+ * `mask`. In a clone of the work given to the board, set `version ^= fixed_bits` and
+ * `version_mask = mask`: `sv2_work_rolled_midstates()` then gives that board's versions only.
+ */
+typedef struct sv2_version_rolling_part {
+  /**
+   * The version bits the board rolls itself (a subset of the job's BIP320 mask).
+   */
+  uint32_t mask;
+  /**
+   * The bits to XOR into the job's version for this board; distinct for every board.
+   */
+  uint32_t fixed_bits;
+} sv2_version_rolling_part;
+
+/**
  * One event of a miner, filled by `sv2_miner_next_event()` into caller storage. Fields not
  * listed for the event's `type` are zero (pointers NULL). Pointers borrow from the miner and
  * are valid until the next mutating call on this miner; nothing needs freeing.
@@ -2809,6 +3014,12 @@ typedef struct sv2_pool_event {
    * CLOSED with `SV2_CLOSE_ERROR`, ENGINE_ERROR: the error code.
    */
   sv2_result error;
+  /**
+   * BLOCK_FOUND of a template job: the SubmitSolution for the template provider (read with
+   * `sv2_message_as_submit_solution()`, or pass the whole event to
+   * `sv2_template_client_submit_block_found()`); NULL for a custom job. Never free it.
+   */
+  const struct sv2_message *submit_solution;
 } sv2_pool_event;
 
 /**
@@ -2922,6 +3133,140 @@ typedef struct sv2_event {
    */
   struct sv2_bytes setup_error_code;
 } sv2_event;
+
+/**
+ * Counters of a provider (`sv2_template_provider_stats()`).
+ */
+typedef struct sv2_provider_stats {
+  /**
+   * Connections open now.
+   */
+  size_t connections;
+  /**
+   * Connections that sent CoinbaseOutputDataSize and get templates.
+   */
+  size_t clients;
+  /**
+   * NewTemplate messages sent.
+   */
+  uint64_t templates_sent;
+  /**
+   * Tips announced (SetNewPrevHash rounds).
+   */
+  uint64_t tips;
+  /**
+   * SubmitSolution messages that became blocks.
+   */
+  uint64_t solutions;
+  /**
+   * SubmitSolution messages refused.
+   */
+  uint64_t solutions_refused;
+  /**
+   * RequestTransactionData answered with `.Success`.
+   */
+  uint64_t transaction_data_served;
+  /**
+   * Height of the current template (0 before the first).
+   */
+  uint32_t height;
+} sv2_provider_stats;
+
+/**
+ * One event of a template provider, filled by `sv2_template_provider_next_event()` into
+ * caller storage. Fields not listed for the event's `type` are zero (pointers NULL). Pointers
+ * borrow from the provider and are valid until the next mutating call on it; nothing needs
+ * freeing.
+ */
+typedef struct sv2_template_provider_event {
+  /**
+   * `SV2_PROVIDER_EVENT_*`.
+   */
+  uint32_t type;
+  /**
+   * The connection (the id `sv2_template_provider_accept()` returned).
+   */
+  uint64_t conn;
+  /**
+   * COINBASE_OUTPUT_DATA_SIZE: the bytes of coinbase outputs the client adds.
+   */
+  uint32_t size;
+  /**
+   * SOLUTION, SOLUTION_REFUSED: the template the solution names.
+   */
+  uint64_t template_id;
+  /**
+   * SOLUTION: the block's height.
+   */
+  uint32_t height;
+  /**
+   * SOLUTION: the provider moved to another tip since that template (still broadcast it:
+   * it competes with the block that made it stale).
+   */
+  bool stale;
+  /**
+   * SOLUTION: the whole serialized block (header, coinbase with its witness, the template's
+   * transactions).
+   */
+  struct sv2_bytes block;
+  /**
+   * SOLUTION: the block hash, internal byte order.
+   */
+  uint8_t block_hash[32];
+  /**
+   * SOLUTION: the 80-byte header.
+   */
+  uint8_t header[80];
+  /**
+   * CONNECTED: the client's SetupConnection; never free it.
+   */
+  const struct sv2_message *setup;
+  /**
+   * CLOSED: `SV2_CLOSE_*`.
+   */
+  uint32_t close_reason;
+  /**
+   * SOLUTION_REFUSED, RESERVATION_REFUSED, CLOSED with `SV2_CLOSE_ERROR`: the error code.
+   */
+  sv2_result error;
+  /**
+   * SOLUTION_REFUSED, RESERVATION_REFUSED, CLOSED: a description (not NUL-terminated).
+   */
+  struct sv2_bytes text;
+} sv2_template_provider_event;
+
+/**
+ * One event of a template client, filled by `sv2_template_client_next_event()` into caller
+ * storage. Fields not listed for the event's `type` are zero (pointers NULL). Pointers borrow
+ * from the client and are valid until the next mutating call on it; nothing needs freeing.
+ */
+typedef struct sv2_template_client_event {
+  /**
+   * `SV2_TEMPLATE_CLIENT_EVENT_*`.
+   */
+  uint32_t type;
+  /**
+   * The message (NEW_TEMPLATE, SET_NEW_PREV_HASH, TRANSACTION_DATA, TRANSACTION_DATA_ERROR);
+   * never free it.
+   */
+  const struct sv2_message *msg;
+  /**
+   * The template the message is about.
+   */
+  uint64_t template_id;
+  /**
+   * CLOSED: `SV2_CLOSE_*`.
+   */
+  uint32_t close_reason;
+  /**
+   * CLOSED with `SV2_CLOSE_ERROR`: the error code.
+   */
+  sv2_result error;
+  /**
+   * TRANSACTION_DATA_ERROR: the error code; CLOSED: a description (not NUL-terminated).
+   */
+  struct sv2_bytes text;
+} sv2_template_client_event;
 
 /**
  * The spec (sv2-spec 2022 with the errata resolved): the default.
@@ -3310,6 +3655,17 @@ typedef struct sv2_event {
  * Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
  */
 #define SV2_ERR_EXHAUSTED 474
+
+/**
+ * Template Distribution: transaction bytes that are not exactly one transaction (truncated,
+ * trailing bytes, no inputs, a bad segwit marker).
+ */
+#define SV2_ERR_INVALID_TRANSACTION 480
+
+/**
+ * Template Distribution: the template builds on a tip the provider already left.
+ */
+#define SV2_ERR_STALE_TIP 481
 
 /**
  * A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
@@ -5336,6 +5692,22 @@ SV2_MUST_USE sv2_result sv2_work_midstate(const struct sv2_work *work, uint8_t *
 SV2_MUST_USE sv2_result sv2_work_rolled_midstates(const struct sv2_work *work, size_t count, uint32_t *versions_out, uint8_t *midstates_out);
 
 /**
+ * Splits a job's version-rolling space (`work->version_mask`) between `board_count` hashing
+ * boards of one standard channel so that no two boards ever hash the same version: the highest
+ * ⌈log2 board_count⌉ BIP320 bits of the mask carry the board index, the others stay rollable
+ * by every board. Each board gets 1/2^⌈log2 board_count⌉ of the versions (with 3 boards a
+ * quarter each; every version is a whole nonce range, so the unused quarter costs nothing).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `board_count` is 0 or
+ * `board_index >= board_count`; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask has too few BIP320
+ * bits for that many boards (mask 0, the pool forbidding rolling, allows one board only).
+ * In: `mask`: the work's `version_mask` (bits outside BIP320 `0x1fffe000` are ignored).
+ * `board_index`: 0 .. `board_count` - 1. Out: `part_out`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_version_rolling_split(uint32_t mask, uint32_t board_index, uint32_t board_count, struct sv2_version_rolling_part *part_out);
+
+/**
  * Extended work: switches the header template to `extranonce` (recomputes the merkle root
  * from the coinbase pieces: one coinbase txid and one SHA256d per merkle level). The new
  * `header` and `extranonce` fields are written into `work`.
@@ -5503,13 +5875,72 @@ SV2_MUST_USE sv2_result sv2_miner_config_set_device(struct sv2_miner_config *con
 SV2_MUST_USE sv2_result sv2_miner_config_set_flags(struct sv2_miner_config *config, uint32_t flags);
 
 /**
- * Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
- * Braiins 2021 Noise negotiation).
+ * Sets the pool's wire dialect (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: "STR2", the others "STR3") unless
+ * `sv2_miner_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_miner_config_set_dialect(struct sv2_miner_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_miner_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_noise_profile(struct sv2_miner_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_ciphers(struct sv2_miner_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_negotiation(struct sv2_miner_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_versions(struct sv2_miner_config *config, uint16_t min_version, uint16_t max_version);
+
+/**
+ * Turns the wire tap on for the miner's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_miner_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_miner_config_set_trace(struct sv2_miner_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds (0 disables one), as `sv2_client_config_set_timeouts()`.
@@ -5622,6 +6053,26 @@ SV2_MUST_USE sv2_result sv2_miner_receive_data(struct sv2_miner *miner, const ui
  * Allocates: possibly.
  */
 SV2_MUST_USE sv2_result sv2_miner_data_to_send(struct sv2_miner *miner, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Copies the oldest traced frame of the miner's connection (see
+ * `sv2_miner_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does. A reconnection starts a new connection; lines not taken
+ * before it are gone.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_miner_next_trace(struct sv2_miner *miner, char *buf, size_t cap, size_t *size_out);
 
 /**
  * Whether bytes are waiting in `sv2_miner_data_to_send()`.
@@ -5801,12 +6252,61 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_noise(struct sv2_pool_config *config
 SV2_MUST_USE sv2_result sv2_pool_config_set_plaintext(struct sv2_pool_config *config);
 
 /**
- * Sets the miners' wire dialect (`SV2_DIALECT_*`).
+ * Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+ * `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_pool_config_set_dialect(struct sv2_pool_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_noise_profile(struct sv2_pool_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_ciphers(struct sv2_pool_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_negotiation(struct sv2_pool_config *config, bool accept_no_negotiation);
+
+/**
+ * Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_trace(struct sv2_pool_config *config, bool enabled);
 
 /**
  * Sets the session timeouts in milliseconds (0 disables one), as
@@ -5930,6 +6430,17 @@ SV2_MUST_USE sv2_result sv2_pool_config_set_server_id(struct sv2_pool_config *co
 SV2_MUST_USE sv2_result sv2_pool_config_set_share_events(struct sv2_pool_config *config, bool enabled);
 
 /**
+ * Synthetic templates only (`sv2_pool_next_synthetic_block()`): the made-up network target
+ * is `factor` times harder than the hardest share target, so about one share in `factor` is
+ * a block (default 1000; 1 makes every share a block).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` unless `factor` is finite
+ * and at least 1.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_pool_config_set_block_difficulty_factor(struct sv2_pool_config *config, double factor);
+
+/**
  * Makes a synthetic template source building block `height` on a made-up tip.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
@@ -5952,6 +6463,17 @@ void sv2_template_source_free(struct sv2_template_source *source);
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_template_source_advance(struct sv2_template_source *source, const uint8_t *block_hash);
+
+/**
+ * Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+ * other hash a block, for tests that want blocks) instead of the pool's block difficulty
+ * factor times the share target.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+ * that encode no valid target (negative, overflowing or zero).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_source_set_nbits(struct sv2_template_source *source, uint32_t nbits);
 
 /**
  * The height of the block the source's templates build.
@@ -6046,6 +6568,26 @@ SV2_MUST_USE sv2_result sv2_pool_remove(struct sv2_pool *pool, uint64_t conn);
 SV2_MUST_USE sv2_result sv2_pool_data_to_send(struct sv2_pool *pool, uint64_t conn, uint8_t *buf, size_t cap, size_t *n_out);
 
 /**
+ * Copies the oldest traced frame of the pool's connections (lowest connection first; see
+ * `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+ * `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+ * copied).
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_pool_next_trace(struct sv2_pool *pool, uint64_t *conn_out, char *buf, size_t cap, size_t *size_out);
+
+/**
  * Whether `conn` has bytes waiting in `sv2_pool_data_to_send()` (messages the engine queued
  * since the last `sv2_pool_next_event()` or `sv2_pool_data_to_send()` may not be counted yet).
  *
@@ -6118,7 +6660,9 @@ SV2_MUST_USE sv2_result sv2_pool_set_prev_hash(struct sv2_pool *pool, const stru
 
 /**
  * The next block from a synthetic source: a future template and the prevhash that activates
- * it, given to the pool (every channel gets a new clean job).
+ * it, given to the pool (every channel gets a new clean job). Its network target is the
+ * pool's block difficulty factor times harder than the hardest open channel's share target
+ * (without channels, than the pool's easiest target).
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED` (pool or source);
  * `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`.
@@ -6260,13 +6804,72 @@ SV2_MUST_USE sv2_result sv2_client_config_set_endpoint(struct sv2_client_config 
 SV2_MUST_USE sv2_result sv2_client_config_set_pool_url(struct sv2_client_config *config, const struct sv2_pool_url *url);
 
 /**
- * Sets the wire dialect of the pool (`SV2_DIALECT_*`); `SV2_DIALECT_BRAIINS_2021` also
- * selects the Braiins 2021 Noise negotiation ("STR2").
+ * Sets the wire dialect of the pool (`SV2_DIALECT_*`). The dialect also selects the Noise
+ * negotiation (`SV2_DIALECT_BRAIINS_2021`: the Braiins 2021 "STR2"; the others SRI's "STR3")
+ * unless `sv2_client_config_set_noise_profile()` overrides it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_client_config_set_dialect(struct sv2_client_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+ * `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+ * `sv2_client_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_noise_profile(struct sv2_client_config *config, const char *profile);
+
+/**
+ * Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+ * spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+ * default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_ciphers(struct sv2_client_config *config, const char *ciphers);
+
+/**
+ * Whether to negotiate the cipher (default true). False starts the handshake without
+ * negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+ * braiins-2021 negotiation allows it, so making a session fails with
+ * `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+ * `negotiate`, Node `negotiate`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_negotiation(struct sv2_client_config *config, bool negotiate);
+
+/**
+ * Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+ * `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+ * `minVersion`/`maxVersion`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+ * max_version`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_versions(struct sv2_client_config *config, uint16_t min_version, uint16_t max_version);
+
+/**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_client_config_set_trace(struct sv2_client_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one.
@@ -6348,12 +6951,61 @@ SV2_MUST_USE sv2_result sv2_server_config_set_protocol(struct sv2_server_config 
 
 /**
  * Sets the wire dialect of the clients (`SV2_DIALECT_*`). The Noise responder accepts every
- * negotiation form whatever the dialect.
+ * negotiation form whatever the dialect; the dialect sets its cipher preference
+ * (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered, as Braiins does) unless
+ * `sv2_server_config_set_noise_profile()` or `sv2_server_config_set_ciphers()` override it.
  *
  * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
  * Allocates: no.
  */
 SV2_MUST_USE sv2_result sv2_server_config_set_dialect(struct sv2_server_config *config, sv2_dialect dialect);
+
+/**
+ * Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+ * `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+ * the dialect set with `sv2_server_config_set_dialect()`. The server answers every negotiation form
+ * whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+ * `noiseProfile`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * unknown name (nothing is changed then).
+ * In: `profile`: NUL-terminated, or NULL.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_noise_profile(struct sv2_server_config *config, const char *profile);
+
+/**
+ * Sets the ciphers the server supports, most preferred first (it picks the first one the
+ * client offers): wire names or Noise names separated by commas or spaces,
+ * case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+ * `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+ * empty list, an unknown name or a repeat (nothing is changed then).
+ * In: `ciphers`: NUL-terminated, or NULL.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_ciphers(struct sv2_server_config *config, const char *ciphers);
+
+/**
+ * Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+ * asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+ * `acceptNoNegotiation`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_negotiation(struct sv2_server_config *config, bool accept_no_negotiation);
+
+/**
+ * Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+ * or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+ * nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_server_config_set_trace(struct sv2_server_config *config, bool enabled);
 
 /**
  * Sets the timeouts in milliseconds; 0 disables one. As `sv2_client_config_set_timeouts()`.
@@ -6457,6 +7109,24 @@ SV2_MUST_USE sv2_result sv2_session_next_event(struct sv2_session *session, stru
 SV2_MUST_USE sv2_result sv2_session_data_to_send(struct sv2_session *session, uint8_t *buf, size_t cap, size_t *n_out);
 
 /**
+ * Copies the oldest traced frame of the session (see `sv2_client_config_set_trace()` and
+ * `sv2_server_config_set_trace()`) into `buf` as a NUL-terminated JSON line.
+ *
+ * The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+ * call back): no callback runs inside the library, and a firmware loop can drain it when it
+ * has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+ * line kept says how many (`"dropped_before"`). Each line is one JSON object:
+ * `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+ *
+ * Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+ * NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+ * size needed (the line stays queued: call again with a larger buffer).
+ * Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+ * Allocates: yes (the line, until copied).
+ */
+SV2_MUST_USE sv2_result sv2_session_next_trace(struct sv2_session *session, char *buf, size_t cap, size_t *size_out);
+
+/**
  * Whether bytes are waiting in `sv2_session_data_to_send()`.
  *
  * Returns: true if so; false otherwise and for a NULL or poisoned session.
@@ -6536,6 +7206,575 @@ SV2_MUST_USE sv2_result sv2_session_send(struct sv2_session *session, const stru
  * Allocates: yes.
  */
 SV2_MUST_USE sv2_result sv2_session_send_raw(struct sv2_session *session, const uint8_t *frame, size_t len, uint64_t now_ms);
+
+/**
+ * Makes a template without transactions; add them with `sv2_block_template_add_transaction()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * In: `version`: header version. `prev_hash`, `target`: 32 bytes each, internal byte order
+ * (little-endian, as in the header and `getblocktemplate`'s values reversed). `nbits`:
+ * header bits. `header_timestamp`: the block time to start from (`curtime`). `min_time`: the
+ * earliest valid block time (`mintime`). `height`: the block's height (BIP34). `coinbase_value`:
+ * subsidy plus fees in satoshis. `segwit`: whether the block commits to witnesses (BIP141).
+ * Out: `template_out`: to free with `sv2_block_template_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_block_template_new(uint32_t version, const uint8_t *prev_hash, uint32_t nbits, const uint8_t *target, uint32_t header_timestamp, uint32_t min_time, uint32_t height, uint64_t coinbase_value, bool segwit, struct sv2_block_template **template_out);
+
+/**
+ * Frees a template. NULL is a no-op.
+ */
+void sv2_block_template_free(struct sv2_block_template *template_);
+
+/**
+ * The text of the last error a `sv2_block_template_*` call returned.
+ *
+ * Returns: a NUL-terminated string owned by the template (`""` if none), valid until the next
+ * mutating call on it; a fixed text if `template_` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_block_template_last_error(const struct sv2_block_template *template_);
+
+/**
+ * Appends a transaction (block order, after the coinbase). The bytes are parsed to compute
+ * the txid and weight the merkle path and the block's room need.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_TRANSACTION` if
+ * the bytes are not exactly one transaction (truncated, trailing bytes, no inputs, a bad
+ * segwit marker; `sv2_block_template_last_error()` says where). Nothing changes on error.
+ * In: `data`/`len`: the serialized transaction (with witnesses if it has any), copied.
+ * `sigops`: its signature operation cost. `fee`: satoshis.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_block_template_add_transaction(struct sv2_block_template *template_, const uint8_t *data, size_t len, uint64_t sigops, uint64_t fee);
+
+/**
+ * Transactions in the template (the coinbase not counted).
+ *
+ * Returns: the count; 0 for a NULL or poisoned template.
+ * Allocates: no.
+ */
+size_t sv2_block_template_transaction_count(const struct sv2_block_template *template_);
+
+/**
+ * The template's height.
+ *
+ * Returns: the height; 0 for a NULL or poisoned template.
+ * Allocates: no.
+ */
+uint32_t sv2_block_template_height(const struct sv2_block_template *template_);
+
+/**
+ * Makes a synthetic source building block `height` with `transactions` transactions in the
+ * first template of each tip (later templates on the same tip add a few).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Out: `source_out`: to free with `sv2_synthetic_block_source_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_synthetic_block_source_new(uint64_t seed, uint32_t height, size_t transactions, struct sv2_synthetic_block_source **source_out);
+
+/**
+ * Frees a synthetic source. NULL is a no-op. Templates it made stay valid.
+ */
+void sv2_synthetic_block_source_free(struct sv2_synthetic_block_source *source);
+
+/**
+ * The first template on the current tip (hand it to `sv2_template_provider_set_template()`:
+ * a new tip).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * In: `header_timestamp`: the block time (unix seconds).
+ * Out: `template_out`: a new template, to free with `sv2_block_template_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_synthetic_block_source_next_block(struct sv2_synthetic_block_source *source, uint32_t header_timestamp, struct sv2_block_template **template_out);
+
+/**
+ * Another template on the same tip with a few more transactions (fees rose): the provider
+ * sends it as a non-future template (R133).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `template_out`: a new template, to free with `sv2_block_template_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_synthetic_block_source_update(struct sv2_synthetic_block_source *source, uint32_t header_timestamp, struct sv2_block_template **template_out);
+
+/**
+ * A block was found on the current tip: the next template builds on `block_hash` one height
+ * up.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * In: `block_hash`: 32 bytes, internal byte order (`sv2_template_provider_event.block_hash`).
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_synthetic_block_source_advance(struct sv2_synthetic_block_source *source, const uint8_t *block_hash);
+
+/**
+ * The height of the next block.
+ *
+ * Returns: the height; 0 for a NULL or poisoned source.
+ * Allocates: no.
+ */
+uint32_t sv2_synthetic_block_source_height(const struct sv2_synthetic_block_source *source);
+
+/**
+ * Makes a provider configuration (64 templates kept, default timeouts) with no security
+ * choice yet: call `sv2_template_provider_config_set_noise()` or `_set_plaintext()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Out: `config_out`: to free with `sv2_template_provider_config_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_config_new(struct sv2_template_provider_config **config_out);
+
+/**
+ * Frees a provider configuration. NULL is a no-op. Providers made from it are not affected.
+ */
+void sv2_template_provider_config_free(struct sv2_template_provider_config *config);
+
+/**
+ * The text of the last error a `sv2_template_provider_config_*` call returned.
+ *
+ * Returns: a NUL-terminated string owned by the config (`""` if none), valid until the next
+ * mutating call on it; a fixed text if `config` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_template_provider_config_last_error(const struct sv2_template_provider_config *config);
+
+/**
+ * Secures connections with Noise NX, as `sv2_pool_config_set_noise()`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_CERT_MALFORMED` if the certificate was not
+ * issued for this key.
+ * In: `static_secret`: 32 bytes (copied). `certificate`: copied.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_config_set_noise(struct sv2_template_provider_config *config, const uint8_t *static_secret, const struct sv2_certificate *certificate);
+
+/**
+ * Disables encryption (a provider next to its pool on a trusted network).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_config_set_plaintext(struct sv2_template_provider_config *config);
+
+/**
+ * Sets the session timeouts in milliseconds (0 disables one).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_config_set_timeouts(struct sv2_template_provider_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * Seeds the Noise ephemeral keys (tests only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL.
+ * In: `seed`: 32 bytes, or NULL for the OS random source.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_config_set_rng_seed(struct sv2_template_provider_config *config, const uint8_t *seed);
+
+/**
+ * How many templates the provider keeps for RequestTransactionData and SubmitSolution (the
+ * oldest is dropped first; its id then gets `template-id-not-found`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` for 0.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_config_set_max_templates(struct sv2_template_provider_config *config, size_t max_templates);
+
+/**
+ * Makes a provider. Clients get templates once `sv2_template_provider_set_template()` gave
+ * the first one.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_CONFIG` if
+ * neither Noise nor plaintext was chosen.
+ * In: `config`: copied.
+ * Out: `provider_out`: to free with `sv2_template_provider_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_new(const struct sv2_template_provider_config *config, struct sv2_template_provider **provider_out);
+
+/**
+ * Frees a provider and everything it owns. NULL is a no-op.
+ */
+void sv2_template_provider_free(struct sv2_template_provider *provider);
+
+/**
+ * A readable description of the last error on this provider (the last error a call
+ * returned, or the last refusal or CLOSED event's reason).
+ *
+ * Returns: a NUL-terminated string owned by the provider (`""` if none), valid until the next
+ * mutating call on it; a fixed text if `provider` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_template_provider_last_error(const struct sv2_template_provider *provider);
+
+/**
+ * A new connection (the caller accepted its socket).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_NOISE_INTERNAL`.
+ * In: `now_ms`. Out: `conn_out`: the connection's id (never reused).
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_accept(struct sv2_template_provider *provider, uint64_t now_ms, uint64_t *conn_out);
+
+/**
+ * Feeds bytes received on `conn`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`;
+ * `SV2_ERR_CLOSED` if the connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing
+ * consumed: drain events and retry). Another code means the bytes broke the protocol and the
+ * connection closed: a CLOSED event follows.
+ * In: `conn`, `data`/`len`: copied, `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_receive_data(struct sv2_template_provider *provider, uint64_t conn, const uint8_t *data, size_t len, uint64_t now_ms);
+
+/**
+ * `conn`'s socket reached end of file; a CLOSED event follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_peer_closed(struct sv2_template_provider *provider, uint64_t conn);
+
+/**
+ * Closes `conn` from the provider's side; a CLOSED event follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_close(struct sv2_template_provider *provider, uint64_t conn);
+
+/**
+ * Forgets a connection (after its CLOSED event and its last bytes). Its id is never reused.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_remove(struct sv2_template_provider *provider, uint64_t conn);
+
+/**
+ * Copies up to `cap` of `conn`'s pending bytes into `buf`; call until `*n_out` is 0.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `buf` with `cap` > 0);
+ * `SV2_ERR_POISONED`; `SV2_ERR_UNKNOWN_CONNECTION`.
+ * Out: `buf`/`cap`, `n_out`: bytes copied.
+ * Allocates: possibly.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_data_to_send(struct sv2_template_provider *provider, uint64_t conn, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Whether `conn` has bytes waiting (answers queued since the last `_next_event()` or
+ * `_data_to_send()` may not be counted yet).
+ *
+ * Returns: true if so; false otherwise, for an unknown connection and a NULL or poisoned
+ * provider.
+ * Allocates: no.
+ */
+bool sv2_template_provider_wants_write(const struct sv2_template_provider *provider, uint64_t conn);
+
+/**
+ * When `sv2_template_provider_handle_timeout()` must next be called.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `deadline_ms_out`: a time on the caller's monotonic clock, or `SV2_NO_TIMEOUT`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_poll_timeout(const struct sv2_template_provider *provider, uint64_t *deadline_ms_out);
+
+/**
+ * Fires expired timers.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: possibly.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_handle_timeout(struct sv2_template_provider *provider, uint64_t now_ms);
+
+/**
+ * Hands the provider a template from its source. On a new tip every client gets a future
+ * template and the SetNewPrevHash that activates it; on the current tip a non-future
+ * template (R132, R133). A client whose coinbase reservation this template cannot leave room
+ * for is closed (RESERVATION_REFUSED).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_STALE_TIP` if the
+ * template builds on a tip the provider already left (nothing is sent: clients never go back
+ * to a stale chain).
+ * In: `template_`: copied. `now_ms`.
+ * Out: `update_out`: `SV2_TEMPLATE_UPDATE_NEW_TIP` or `_SAME_TIP` (may be NULL).
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_set_template(struct sv2_template_provider *provider, const struct sv2_block_template *template_, uint64_t now_ms, uint32_t *update_out);
+
+/**
+ * The provider's counters.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `stats_out`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_stats(const struct sv2_template_provider *provider, struct sv2_provider_stats *stats_out);
+
+/**
+ * The next event, or `SV2_PROVIDER_EVENT_NONE` when idle. Also answers what the clients sent
+ * (templates after CoinbaseOutputDataSize, RequestTransactionData).
+ *
+ * Returns: `SV2_OK` (also when idle); `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `event_out`: caller storage. Pointers in it are valid until the next mutating call on
+ * this provider.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_provider_next_event(struct sv2_template_provider *provider, struct sv2_template_provider_event *event_out);
+
+/**
+ * Makes a template client configuration: vendor `"libsv2"`, no coinbase reservation, default
+ * timeouts, no provider yet: call `sv2_template_client_config_set_provider_url()` (or
+ * `_set_authority_key()` / `_set_plaintext()`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Out: `config_out`: to free with `sv2_template_client_config_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_new(struct sv2_template_client_config **config_out);
+
+/**
+ * Frees a template client configuration. NULL is a no-op.
+ */
+void sv2_template_client_config_free(struct sv2_template_client_config *config);
+
+/**
+ * The text of the last error a `sv2_template_client_config_*` call returned.
+ *
+ * Returns: a NUL-terminated string owned by the config (`""` if none), valid until the next
+ * mutating call on it; a fixed text if `config` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_template_client_config_last_error(const struct sv2_template_client_config *config);
+
+/**
+ * Sets the provider from its URL, in the pool URL syntax: `stratum2+tcp://HOST:PORT/<authority
+ * key>` (Noise) or `stratum2+tcp+plain://HOST:PORT` (plaintext). Host and port go into
+ * SetupConnection; the caller connects the socket (`sv2_pool_url_parse()` gives them).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_URL_*` (nothing is changed then).
+ * In: `url`: NUL-terminated.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_provider_url(struct sv2_template_client_config *config, const char *url);
+
+/**
+ * Uses Noise, trusting only providers certified by `authority_key`.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_KEY_INVALID`.
+ * In: `authority_key`: 32 bytes.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_authority_key(struct sv2_template_client_config *config, const uint8_t *authority_key);
+
+/**
+ * Disables encryption (trusted local networks only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_plaintext(struct sv2_template_client_config *config);
+
+/**
+ * Sets the vendor string sent in SetupConnection.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if longer than 255 bytes.
+ * In: `vendor`: NUL-terminated, copied.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_vendor(struct sv2_template_client_config *config, const char *vendor);
+
+/**
+ * The bytes of coinbase outputs the pool adds (its payout outputs, serialized; R135): sent
+ * as CoinbaseOutputDataSize right after setup, and templates leave that room.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_coinbase_output_size(struct sv2_template_client_config *config, uint32_t size);
+
+/**
+ * Sets the session timeouts in milliseconds (0 disables one).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_timeouts(struct sv2_template_client_config *config, uint64_t handshake_ms, uint64_t setup_ms, uint64_t idle_ms);
+
+/**
+ * Seeds the Noise ephemeral keys (tests only).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL.
+ * In: `seed`: 32 bytes, or NULL for the OS random source.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_config_set_rng_seed(struct sv2_template_client_config *config, const uint8_t *seed);
+
+/**
+ * Makes a template client and starts its connection: the Noise handshake (or, in plaintext,
+ * the SetupConnection) is ready in `sv2_template_client_data_to_send()` once the socket is
+ * connected.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_CONFIG` if no
+ * provider security was chosen; `SV2_ERR_RNG`.
+ * In: `config`: copied. `now_unix_s`: wall-clock unix seconds (the provider certificate's
+ * validity). `now_ms`: the caller's monotonic clock.
+ * Out: `client_out`: to free with `sv2_template_client_free()`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_new(const struct sv2_template_client_config *config, uint64_t now_unix_s, uint64_t now_ms, struct sv2_template_client **client_out);
+
+/**
+ * Frees a template client. NULL is a no-op.
+ */
+void sv2_template_client_free(struct sv2_template_client *client);
+
+/**
+ * A readable description of the last error on this client (the last error a call returned,
+ * or why the connection closed).
+ *
+ * Returns: a NUL-terminated string owned by the client (`""` if none), valid until the next
+ * mutating call on it; a fixed text if `client` is NULL.
+ * Allocates: no.
+ */
+const char *sv2_template_client_last_error(const struct sv2_template_client *client);
+
+/**
+ * Feeds bytes received from the provider.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_CLOSED` if the
+ * connection already ended; `SV2_ERR_INPUT_BUFFER_FULL` (nothing consumed: drain events and
+ * retry). Another code means the bytes broke the protocol and the connection closed: a
+ * CLOSED event follows.
+ * In: `data`/`len`: copied. `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_receive_data(struct sv2_template_client *client, const uint8_t *data, size_t len, uint64_t now_ms);
+
+/**
+ * Copies up to `cap` pending bytes into `buf`; call until `*n_out` is 0.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` (also for a NULL `buf` with `cap` > 0);
+ * `SV2_ERR_POISONED`.
+ * Out: `buf`/`cap`, `n_out`: bytes copied.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_data_to_send(struct sv2_template_client *client, uint8_t *buf, size_t cap, size_t *n_out);
+
+/**
+ * Whether bytes are waiting in `sv2_template_client_data_to_send()`.
+ *
+ * Returns: true if so; false otherwise and for a NULL or poisoned client.
+ * Allocates: no.
+ */
+bool sv2_template_client_wants_write(const struct sv2_template_client *client);
+
+/**
+ * Whether the connection is set up (templates may arrive) and not closed.
+ *
+ * Returns: true if so; false otherwise and for a NULL or poisoned client.
+ * Allocates: no.
+ */
+bool sv2_template_client_is_ready(const struct sv2_template_client *client);
+
+/**
+ * When `sv2_template_client_handle_timeout()` must next be called.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `deadline_ms_out`: a time on the caller's monotonic clock, or `SV2_NO_TIMEOUT`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_poll_timeout(const struct sv2_template_client *client, uint64_t *deadline_ms_out);
+
+/**
+ * Fires expired timers.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: possibly.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_handle_timeout(struct sv2_template_client *client, uint64_t now_ms);
+
+/**
+ * The socket reached end of file; a CLOSED event follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_peer_closed(struct sv2_template_client *client);
+
+/**
+ * Closes the connection from this side; a CLOSED event follows.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Allocates: no.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_close(struct sv2_template_client *client);
+
+/**
+ * The next event, or `SV2_TEMPLATE_CLIENT_EVENT_NONE` when idle.
+ *
+ * Returns: `SV2_OK` (also when idle); `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`.
+ * Out: `event_out`: caller storage. Pointers in it are valid until the next mutating call on
+ * this client.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_next_event(struct sv2_template_client *client, struct sv2_template_client_event *event_out);
+
+/**
+ * Asks for a template's transactions (R142); the answer is a TRANSACTION_DATA or
+ * TRANSACTION_DATA_ERROR event.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_WRONG_STATE` before
+ * setup completed; `SV2_ERR_CLOSED`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_request_transaction_data(struct sv2_template_client *client, uint64_t template_id, uint64_t now_ms);
+
+/**
+ * Sends a SubmitSolution (R144) the caller filled.
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_WRONG_STATE` before
+ * setup completed; `SV2_ERR_CLOSED`; `SV2_ERR_ENCODE_TOO_LONG` for a coinbase over 64 KiB.
+ * In: `solution`: read during the call only. `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_submit_solution(struct sv2_template_client *client, const struct sv2_submit_solution *solution, uint64_t now_ms);
+
+/**
+ * Sends the SubmitSolution of a block a pool found (its `SV2_POOL_EVENT_BLOCK_FOUND`) to the
+ * provider whose template the job came from (R144).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` if the event
+ * is not BLOCK_FOUND; `SV2_ERR_WRONG_STATE`; `SV2_ERR_CLOSED`.
+ * In: `pool_event`: the event as `sv2_pool_next_event()` filled it, before the next mutating
+ * call on that pool (its `submit_solution` is read). `now_ms`.
+ * Out: `sent_out`: false for a block of a custom job, which the pool assembles itself (may
+ * be NULL).
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_template_client_submit_block_found(struct sv2_template_client *client, const struct sv2_pool_event *pool_event, uint64_t now_ms, bool *sent_out);
+
+/**
+ * Hands a template client's NEW_TEMPLATE or SET_NEW_PREV_HASH event to a pool, which makes
+ * jobs of it for every channel (the pool then runs on the provider's templates instead of a
+ * synthetic source). Other events are ignored (`SV2_OK`).
+ *
+ * Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; what `sv2_pool_new_template()` or
+ * `sv2_pool_set_prev_hash()` return (`SV2_ERR_NO_PREV_HASH`, `SV2_ERR_UNKNOWN_TEMPLATE`,
+ * `SV2_ERR_INVALID_TEMPLATE`, `SV2_ERR_EXHAUSTED`). Nothing changes on error.
+ * In: `client_event`: as `sv2_template_client_next_event()` filled it, before the next
+ * mutating call on that client. `now_ms`.
+ * Allocates: yes.
+ */
+SV2_MUST_USE sv2_result sv2_pool_apply_template_event(struct sv2_pool *pool, const struct sv2_template_client_event *client_event, uint64_t now_ms);
 
 /**
  * The library's version and Noise backend, e.g. `"libsv2/0.1.0/noise-ring"`. Compare with

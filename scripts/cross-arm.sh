@@ -189,8 +189,7 @@ for a in "${arches[@]}"; do
   # shellcheck disable=SC2046,SC2086
   "$cc" -std=c99 $c_warn tests/c/smoke.c -o "$out/smoke" $(pkg-config --cflags --libs sv2)
   # shellcheck disable=SC2046,SC2086
-  "$cc" -std=c99 $c_warn tests/c/smoke.c -o "$out/smoke-static" $(pkg-config --cflags sv2) \
-    "$prefix/lib/libsv2.a" $(pkg-config --libs-only-l --static sv2 | sed 's/-lsv2//')
+  "$cc" -std=c99 $c_warn tests/c/smoke.c -o "$out/smoke-static" $(pkg-config --cflags --libs sv2-static)
   unset PKG_CONFIG_PATH
   # shellcheck disable=SC2015 # fail unless both run
   $qemu -E LD_LIBRARY_PATH="$prefix/lib" "$out/smoke" >/dev/null &&

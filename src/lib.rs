@@ -24,3 +24,4 @@ pub mod mining;
 pub mod net;
 pub mod noise;
 pub mod session;
+pub mod template;

@@ -58,8 +58,8 @@ pub struct ConnectOptions {
     pub device_id: String,
     /// Wire dialect of the pool.
     pub dialect: &'static Dialect,
-    /// Noise profile (negotiation form).
-    pub noise_profile: NoiseProfile,
+    /// Noise negotiation form; `None`: the one of `dialect` ([`NoiseProfile::of_dialect`]).
+    pub noise_profile: Option<NoiseProfile>,
     /// Ciphers to offer, in order (`None`: the profile's default).
     pub ciphers: Option<Vec<Cipher>>,
     /// Session limits.
@@ -81,7 +81,7 @@ impl ConnectOptions {
             firmware: String::new(),
             device_id: String::new(),
             dialect: Dialect::default(),
-            noise_profile: NoiseProfile::default(),
+            noise_profile: None,
             ciphers: None,
             limits: Limits::default(),
             timeouts: Timeouts::default(),

@@ -33,13 +33,13 @@ fn responder_cfg(profile: NoiseProfile, valid_from: u64, not_valid_after: u64) -
         not_valid_after as u32,
     );
     let mut cfg = ResponderConfig::new(secret, cert);
-    cfg.profile = profile;
+    cfg.profile = Some(profile);
     cfg
 }
 
 fn initiator_cfg(profile: NoiseProfile, ciphers: &[Cipher]) -> InitiatorConfig {
     let mut cfg = InitiatorConfig::new(authority().1, NOW);
-    cfg.profile = profile;
+    cfg.profile = Some(profile);
     cfg.ciphers = Some(ciphers.to_vec());
     cfg
 }
@@ -319,6 +319,7 @@ fn tampered_handshake_fails() {
                         NoiseError::HandshakeDecrypt
                             | NoiseError::MalformedNegotiation(_)
                             | NoiseError::UnofferedCipher(_)
+                            | NoiseError::DialectMismatch { .. }
                             | NoiseError::NoCommonCipher
                             | NoiseError::UnexpectedHandshakeLength { .. }
                             | NoiseError::MessageTooLong { .. }
@@ -406,8 +407,10 @@ fn hostile_lengths_and_order() {
     };
     let initiator = |p| NoiseHandshake::initiator(initiator_cfg(p, &Cipher::ALL)).unwrap();
 
+    // A zero prefix as a server's first bytes is a plaintext frame's extension type 0x0000:
+    // the error says the client is plaintext (issue 14), not just "length prefix 0".
     let mut r = responder();
-    assert_eq!(r.receive_data(&[0, 0]), Err(NoiseError::ZeroLengthMessage));
+    assert_eq!(r.receive_data(&[0, 0]), Err(NoiseError::PlaintextPeer));
     assert_eq!(r.receive_data(&[0, 0]), Err(NoiseError::Closed));
     let mut r = responder();
     assert_eq!(r.receive_data(&[0xff]), Ok(()));
@@ -453,7 +456,9 @@ fn hostile_lengths_and_order() {
     let mut i = initiator(NoiseProfile::Sri2023);
     assert_eq!(
         i.receive_data(&[170, 0]),
-        Err(NoiseError::MessageTooLong { len: 170, max: 4 })
+        // 9: the STR2 reply length passes the prefix check, so that such a reply can be named
+        // as the other dialect's rather than refused as noise.
+        Err(NoiseError::MessageTooLong { len: 170, max: 9 })
     );
     let mut i = initiator(NoiseProfile::Sri2023);
     assert_eq!(
@@ -470,9 +475,12 @@ fn hostile_lengths_and_order() {
     let mut i =
         NoiseHandshake::initiator(initiator_cfg(NoiseProfile::Sri2023, &[Cipher::ChaChaPoly]))
             .unwrap();
+    let err = i.receive_data(&[4, 0, b'A', b'E', b'S', b'G']).unwrap_err();
+    assert_eq!(err, NoiseError::UnofferedCipher(Cipher::AesGcm.id()));
+    // Errors show the wire name (issue 13 item 9).
     assert_eq!(
-        i.receive_data(&[4, 0, b'A', b'E', b'S', b'G']),
-        Err(NoiseError::UnofferedCipher(Cipher::AesGcm.id()))
+        err.to_string(),
+        "the responder chose algorithm AESG (0x47534541), which was not offered"
     );
     let mut i = initiator(NoiseProfile::Sri2023);
     assert_eq!(
@@ -494,9 +502,17 @@ fn hostile_lengths_and_order() {
         i.receive_data(b"\x0d\x00STR2\x02AESGCHCH"),
         Err(NoiseError::MessageTooLong { len: 13, max: 9 })
     );
+    // A bare known id to an STR2 offer is an SRI server's answer (issue 13, item 2).
     let mut i = initiator(NoiseProfile::Braiins2021);
     assert_eq!(
         i.receive_data(b"\x04\x00AESG"),
+        Err(NoiseError::DialectMismatch {
+            answered: NoiseProfile::Sri2023
+        })
+    );
+    let mut i = initiator(NoiseProfile::Braiins2021);
+    assert_eq!(
+        i.receive_data(b"\x04\x00XXXX"),
         Err(NoiseError::UnexpectedHandshakeLength { step: "N2", len: 4 })
     );
 
@@ -761,4 +777,42 @@ fn debug_output_hides_secrets() {
         assert!(!text.contains("171, 171, 171"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
     }
+}
+
+/// Issue 13 item 2 (CHECKLIST E7, R21): an STR3 initiator that gets the 9-byte reply a Braiins
+/// 2021 server sends (`STR2 01 AESG`, profile braiins-2021 "N2") is told which dialect the
+/// server speaks, and the reverse: an STR2 initiator given SRI's bare 4-byte id.
+#[test]
+fn e7_reply_of_the_other_dialect_names_it() {
+    let initiator = |p| NoiseHandshake::initiator(initiator_cfg(p, &Cipher::ALL)).unwrap();
+    let mut i = initiator(NoiseProfile::Sri2023);
+    let err = i
+        .receive_data(&hex::decode("0900535452320141455347").unwrap())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        NoiseError::DialectMismatch {
+            answered: NoiseProfile::Braiins2021
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the server answered with the braiins-2021 negotiation (STR2); configure dialect braiins-2021"
+    );
+    assert!(i.is_failed());
+
+    let mut i = initiator(NoiseProfile::Braiins2021);
+    let err = i
+        .receive_data(&hex::decode("040043484348").unwrap())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the server answered with the sri-2023 negotiation (STR3); configure dialect sri-2023"
+    );
+    // A 9-byte reply with another magic is still just malformed, not a dialect.
+    let mut i = initiator(NoiseProfile::Sri2023);
+    assert_eq!(
+        i.receive_data(b"\x09\x00XXXX\x01AESG"),
+        Err(NoiseError::UnexpectedHandshakeLength { step: "N2", len: 9 })
+    );
 }

@@ -104,11 +104,11 @@ fn handshake(case: &Case) -> (String, NoiseTransport, NoiseTransport) {
         u32::MAX,
     );
     let mut rcfg = ResponderConfig::new(secret, certificate);
-    rcfg.profile = case.profile;
+    rcfg.profile = Some(case.profile);
     rcfg.cipher_preference = Some(case.preference.to_vec());
     rcfg.rng_seed = Some(RESPONDER_RNG_SEED);
     let mut icfg = InitiatorConfig::new(authority_public(), NOW);
-    icfg.profile = case.profile;
+    icfg.profile = Some(case.profile);
     icfg.ciphers = Some(case.offer.to_vec());
     icfg.negotiate = case.negotiate;
     icfg.rng_seed = Some(INITIATOR_RNG_SEED);

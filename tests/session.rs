@@ -15,7 +15,7 @@ fn noise_configs(profile: NoiseProfile, cipher: Cipher) -> (ClientSecurity, Serv
     let server_key = StaticSecretKey::generate_seeded([2; 32]);
     let certificate = Certificate::sign(&authority, &server_key.public_key(), 0, u32::MAX);
     let mut initiator = InitiatorConfig::new(authority.public_key(), NOW_UNIX);
-    initiator.profile = profile;
+    initiator.profile = Some(profile);
     initiator.ciphers = Some(vec![cipher]);
     initiator.rng_seed = Some([3; 32]);
     let mut responder = ResponderConfig::new(server_key, certificate);
@@ -746,4 +746,175 @@ fn braiins_dialect_session() {
     server.dialect = &BRAIINS_2021;
     let mut pair = pair_with(client, server);
     exercise(&mut pair);
+}
+
+/// Noise security with default profiles (both sides follow their session's dialect).
+fn noise_configs_following_dialect() -> (ClientSecurity, ServerSecurity) {
+    let authority = AuthoritySecretKey::generate_seeded([1; 32]);
+    let server_key = StaticSecretKey::generate_seeded([2; 32]);
+    let certificate = Certificate::sign(&authority, &server_key.public_key(), 0, u32::MAX);
+    let mut initiator = InitiatorConfig::new(authority.public_key(), NOW_UNIX);
+    initiator.rng_seed = Some([3; 32]);
+    let mut responder = ResponderConfig::new(server_key, certificate);
+    responder.rng_seed = Some([4; 32]);
+    (
+        ClientSecurity::Noise(initiator),
+        ServerSecurity::Noise(responder),
+    )
+}
+
+/// Issue 13 item 2 (E7): the dialect alone selects the Noise negotiation. A braiins-2021 client
+/// offers STR2 (the first bytes on the wire are `len ‖ "STR2"`), the spec and sri-2023 ones
+/// STR3; an explicit profile still overrides the dialect.
+#[test]
+fn e7_dialect_selects_noise_negotiation() {
+    for (dialect, override_profile, magic) in [
+        ("braiins-2021", None, b"STR2"),
+        ("spec", None, b"STR3"),
+        ("sri-2023", None, b"STR3"),
+        ("braiins-2021", Some(NoiseProfile::Sri2023), b"STR3"),
+        ("spec", Some(NoiseProfile::Braiins2021), b"STR2"),
+    ] {
+        let (mut security, _) = noise_configs_following_dialect();
+        if let ClientSecurity::Noise(n) = &mut security {
+            n.profile = override_profile;
+        }
+        let mut config = ClientConfig::new(security, Protocol::Mining, 0, "t");
+        config.dialect = Dialect::by_name(dialect).unwrap();
+        let mut session = Session::client(config, 0).unwrap();
+        let mut out = Vec::new();
+        session.take_data_to_send(&mut out);
+        assert_eq!(&out[2..6], magic, "{dialect} {override_profile:?}");
+    }
+}
+
+/// Issue 13 item 2 / profile braiins-2021 "responder_choice": a libsv2 server of the
+/// braiins-2021 dialect prefers AESGCM as Braiins does; a spec server prefers ChaChaPoly.
+#[test]
+fn e7_server_dialect_selects_cipher_preference() {
+    for (dialect, cipher) in [
+        ("braiins-2021", Cipher::AesGcm),
+        ("spec", Cipher::ChaChaPoly),
+    ] {
+        let (client_security, server_security) = noise_configs_following_dialect();
+        let mut client = ClientConfig::new(client_security, Protocol::Mining, 0, "t");
+        client.dialect = Dialect::by_name(dialect).unwrap();
+        let mut server = ServerConfig::new(server_security, vec![ProtocolSupport::mining()]);
+        server.dialect = Dialect::by_name(dialect).unwrap();
+        let mut pair = pair_with(client, server);
+        pair.pump().unwrap();
+        assert!(
+            pair.client_events().iter().any(|e| matches!(
+                e,
+                Event::HandshakeComplete { cipher: c, .. } if *c == cipher
+            )),
+            "{dialect}"
+        );
+    }
+}
+
+/// Issue 13 item 2: a spec-dialect client talking to a Braiins 2021 server (the server's
+/// exact STR2 reply) closes with an error that names the dialect to configure.
+#[test]
+fn e7_client_of_wrong_dialect_is_told_the_servers() {
+    let (security, _) = noise_configs_following_dialect();
+    let config = ClientConfig::new(security, Protocol::Mining, 0, "t");
+    let mut session = Session::client(config, 0).unwrap();
+    let err = session
+        .receive_data(&hex::decode("0900535452320141455347").unwrap(), 1)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "answered with the braiins-2021 negotiation (STR2); configure dialect braiins-2021"
+        ),
+        "{err}"
+    );
+}
+
+/// Issue 14: a plaintext client reaching a Noise pool. The pool's error says that it speaks
+/// Noise and the client is plaintext (it said "Noise message with length prefix 0"); the
+/// client, whose socket the pool then closes, ends before setup.
+#[test]
+fn plaintext_client_on_a_noise_server_is_told_so() {
+    for profile in [NoiseProfile::Sri2023, NoiseProfile::Braiins2021] {
+        let (_, noise_server) = noise_configs(profile, Cipher::ChaChaPoly);
+        let mut pair = mining_pair(ClientSecurity::Plaintext, noise_server);
+        let err = pair.pump().unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::Noise(sv2::noise::NoiseError::PlaintextPeer)
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("server speaks Noise and the client is plaintext"),
+            "{text}"
+        );
+        assert!(!text.contains("length prefix 0"), "{text}");
+        let events = pair.server_events();
+        assert_eq!(closed_reason(&events), Some(&CloseReason::Error(err)));
+        // The client only sees the pool hang up; its error suggests the Noise URL.
+        pair.client.peer_closed();
+        let events = pair.client_events();
+        let Some(CloseReason::Error(err @ SessionError::PeerClosedBeforeSetup { .. })) =
+            closed_reason(&events)
+        else {
+            panic!("{events:?}");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("this client is plaintext: if the server speaks Noise"),
+            "{text}"
+        );
+    }
+}
+
+/// Issue 14, the reverse: a Noise client reaching a plaintext pool. The pool says that the
+/// client started a Noise handshake (it said "frame payload of 3363412 bytes exceeds the
+/// configured maximum"), whatever the negotiation form, and closes at once instead of waiting
+/// for a frame that never comes (R30: the first message must be SetupConnection).
+#[test]
+fn noise_client_on_a_plaintext_server_is_told_so() {
+    let forms = [
+        (NoiseProfile::Sri2023, true),      // STR3
+        (NoiseProfile::Braiins2021, true),  // STR2
+        (NoiseProfile::Braiins2021, false), // no negotiation: `-> e` first
+    ];
+    for (profile, negotiate) in forms {
+        let (mut noise_client, _) = noise_configs(profile, Cipher::ChaChaPoly);
+        if let ClientSecurity::Noise(initiator) = &mut noise_client {
+            initiator.negotiate = negotiate;
+        }
+        let mut pair = mining_pair(noise_client, ServerSecurity::Plaintext);
+        let err = pair.pump().unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::Protocol(ProtocolViolation::NoiseHandshakeOnPlaintext),
+            "{profile:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("client started a Noise handshake, but this server is plaintext"),
+            "{text}"
+        );
+        let events = pair.server_events();
+        assert_eq!(closed_reason(&events), Some(&CloseReason::Error(err)));
+        // The client sees the pool hang up during its handshake; its error suggests plaintext.
+        pair.client.peer_closed();
+        let events = pair.client_events();
+        let Some(CloseReason::Error(err @ SessionError::PeerClosedBeforeSetup { .. })) =
+            closed_reason(&events)
+        else {
+            panic!("{events:?}");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("during the Noise handshake: if the server is plaintext"),
+            "{text}"
+        );
+    }
+    // A plaintext client's SetupConnection still works on that server, in one-byte pieces.
+    let mut server = plaintext_server();
+    for byte in setup_frame() {
+        server.receive_data(&[byte], 0).unwrap();
+    }
 }

@@ -75,7 +75,7 @@ fn mine_over_tcp(noise: bool, profile: NoiseProfile, nonblocking: bool) {
     .parse()
     .unwrap();
     let mut options = ConnectOptions::new(Protocol::Mining, 0, "libsv2-tcp-test");
-    options.noise_profile = profile;
+    options.noise_profile = Some(profile);
     let mut conn = Connection::connect(&url, options).unwrap();
     assert!(matches!(
         conn.setup(),

@@ -10,6 +10,23 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A block template as a template source (a Bitcoin node, the synthetic source) knows it; give
+ * it to `TemplateProvider.setTemplate` (which copies it).
+ */
+export declare class BlockTemplate {
+  /** A template without transactions; add them with `addTransaction`. */
+  constructor(fields: BlockTemplateFields)
+  /** Appends a transaction (block order, after the coinbase). */
+  addTransaction(transaction: TemplateTransaction): void
+  /** The block's height. */
+  get height(): number
+  /** The previous block hash. */
+  get prevHash(): Uint8Array
+  /** Transactions (the coinbase not counted). */
+  get transactionCount(): number
+}
+
+/**
  * A rolling hash-rate estimate from accepted shares: the credited difficulty inside the window
  * times 2^48/0xffff hashes, divided by the window (or, while the estimator is younger than the
  * window, by the time since its first share). Clock-free: pass `nowMs` (any monotonic
@@ -46,6 +63,12 @@ export declare class Miner {
    * Reconnect to another host).
    */
   setEndpoint(host: string, port: number): void
+  /**
+   * The wire tap, as `Session.setTrace`: `hook(line)` gets one JSON line per frame sent
+   * or received, from `receiveData`, `nextEvent` and `dataToSend`; it stays on across
+   * reconnections. `null` switches it off.
+   */
+  setTrace(hook: ((line: string) => void) | null): void
   /** Bytes received from the socket. */
   receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
   /** Bytes to write to the socket. */
@@ -97,6 +120,12 @@ export declare class PoolServer {
   constructor(server: ServerConfig, pool?: PoolConfig | undefined | null)
   /** A new downstream connection; returns its id. */
   accept(nowMs?: number | undefined | null): number
+  /**
+   * The wire tap: `hook(conn, line)` gets one JSON line per frame sent or received on any
+   * connection (as `Session.setTrace`), from `receiveData`, `nextEvent`, `events` and
+   * `takeDataToSend`. `null` switches it off.
+   */
+  setTrace(hook: ((conn: number, line: string) => void) | null): void
   /** Bytes received on `conn`. */
   receiveData(conn: number, data: Uint8Array, nowMs?: number | undefined | null): void
   /** `conn`'s socket reached end of file. */
@@ -107,6 +136,12 @@ export declare class PoolServer {
   remove(conn: number): void
   /** A new block template (a `NewTemplate` message); returns the job id it became. */
   newTemplate(template: Message, nowMs?: number | undefined | null): number
+  /**
+   * The next block from a synthetic source, given to the pool. Unless the source has fixed
+   * `nbits`, its network target is `blockDifficultyFactor` times harder than the hardest
+   * share target, so blocks stay rare next to shares.
+   */
+  nextSyntheticBlock(source: SyntheticTemplateSource, headerTimestamp: number, nowMs?: number | undefined | null): void
   /** A new chain tip (a `TdpSetNewPrevHash` message). */
   setPrevHash(prevHash: Message, nowMs?: number | undefined | null): void
   /**
@@ -150,6 +185,15 @@ export declare class Session {
   static client(config: ClientConfig, nowMs?: number | undefined | null): Session
   /** A server session (it answers the client's SetupConnection). */
   static server(config: ServerConfig, nowMs?: number | undefined | null): Session
+  /**
+   * The wire tap: `hook(line)` is called with one JSON line per SV2 frame sent or received
+   * (decrypted), `{"direction": "sent"|"received", "frame": {…}}` with the frame in the
+   * `sv2 decode` form, from the calls that move frames (`receiveData`, `nextEvent`,
+   * `events`, `send`, `dataToSend`). Frames traced before (with `trace: true` in the
+   * config) are handed over at once. `null` switches it off. An exception in the hook is
+   * thrown from the call that moved the frame, after its protocol work is done.
+   */
+  setTrace(hook: ((line: string) => void) | null): void
   /** Bytes received from the socket. */
   receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
   /** The next event, or `null`. */
@@ -204,6 +248,26 @@ export declare class StreamDecoder {
 }
 
 /**
+ * Templates and tips without a Bitcoin node, for demos and tests: regtest difficulty,
+ * invented prevhashes, valid BIP34 heights and made-up legacy and segwit transactions.
+ * Deterministic from the seed.
+ */
+export declare class SyntheticBlockSource {
+  /** Starts below block `height`. */
+  constructor(seed: number, height: number, options?: SyntheticBlockOptions | undefined | null)
+  /** The first template on the current tip. */
+  nextBlock(headerTimestamp: number): BlockTemplate
+  /** Another template on the same tip, with a few more transactions. */
+  update(headerTimestamp: number): BlockTemplate
+  /** A block was found: the next template builds on `blockHash` one height up. */
+  advance(blockHash: Uint8Array): void
+  /** The height of the next block. */
+  get height(): number
+  /** The tip templates build on. */
+  get prevHash(): Uint8Array
+}
+
+/**
  * A made-up template provider (no bitcoin node): valid BIP34 heights and merkle paths,
  * invented prevhashes. Deterministic from the seed.
  */
@@ -220,8 +284,144 @@ export declare class SyntheticTemplateSource {
   get height(): number
 }
 
+/**
+ * A pool's connection to its Template Provider (§6 client), sans I/O. `config` gives the
+ * provider's key (or `plaintext: true`), vendor, dialect and timeouts; the protocol is set to
+ * Template Distribution and the frame limit raised for transaction data.
+ */
+export declare class TemplateClient {
+  /** A client about to connect (the caller opens the socket). */
+  constructor(config: ClientConfig, options?: TemplateClientOptions | undefined | null, nowMs?: number | undefined | null)
+  /** Bytes received from the provider. */
+  receiveData(data: Uint8Array, nowMs?: number | undefined | null): void
+  /** The next event, or `null`. */
+  nextEvent(): TemplateClientEvent | null
+  /** Every pending event. */
+  events(): Array<TemplateClientEvent>
+  /** The bytes to write (empty when none). */
+  dataToSend(): Buffer
+  /** True when bytes are waiting to be written. */
+  get wantsWrite(): boolean
+  /** True once set up and until closed. */
+  get isReady(): boolean
+  /** True once the connection ended. */
+  get isClosed(): boolean
+  /** When to call `handleTimeout` next, or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired timers. */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** The socket reached end of file. */
+  peerClosed(): void
+  /** Closes the connection from this side. */
+  close(): void
+  /**
+   * Asks for a template's transactions (R142): a `TransactionData` or
+   * `TransactionDataError` event answers.
+   */
+  requestTransactionData(templateId: bigint, nowMs?: number | undefined | null): void
+  /** Sends a `SubmitSolution` message (R144). */
+  submitSolution(solution: Message, nowMs?: number | undefined | null): void
+  /**
+   * Sends the SubmitSolution of a pool's `BlockFound` event; returns false (nothing sent)
+   * for a block of a custom job, which the pool assembles itself.
+   */
+  submitBlockFound(blockFound: FoundSolution, nowMs?: number | undefined | null): boolean
+  /**
+   * Announces a new coinbase reservation; the provider answers with a template that leaves
+   * the room.
+   */
+  setCoinbaseOutputDataSize(size: number, nowMs?: number | undefined | null): void
+  /**
+   * Hands a `NewTemplate` or `SetNewPrevHash` event to `pool` (its engine makes jobs of it);
+   * returns true if the event was for the pool.
+   */
+  static feedPool(event: TemplateEventMessage, pool: PoolServer, nowMs?: number | undefined | null): boolean
+}
+
+/**
+ * A Template Provider (§6), sans I/O: serves templates to pools over many connections,
+ * answers RequestTransactionData and turns SubmitSolution into full blocks. Accept sockets
+ * with `accept`, feed bytes with `receiveData(conn, …)`, hand it every template from the node
+ * with `setTemplate`, drain `nextEvent`, write back `takeDataToSend(conn)`.
+ */
+export declare class TemplateProvider {
+  /**
+   * A provider with the sessions' security (`server`; its protocols are replaced by
+   * Template Distribution).
+   */
+  constructor(server: ServerConfig, options?: ProviderOptions | undefined | null)
+  /** A new connection; returns its id. */
+  accept(nowMs?: number | undefined | null): number
+  /** Bytes received on `conn`. */
+  receiveData(conn: number, data: Uint8Array, nowMs?: number | undefined | null): void
+  /** `conn`'s socket reached end of file. */
+  peerClosed(conn: number): void
+  /** Closes `conn` from the provider's side (a Closed event follows). */
+  close(conn: number): void
+  /** Forgets a closed connection. */
+  remove(conn: number): void
+  /** `conn`'s bytes to write (empty when none). */
+  takeDataToSend(conn: number): Buffer
+  /** Connections with bytes to write. */
+  writableConnections(): Array<number>
+  /** When to call `handleTimeout` next, or `null`. */
+  pollTimeout(): number | null
+  /** Fires expired session timers. */
+  handleTimeout(nowMs?: number | undefined | null): void
+  /** The next event, or `null`; also answers what the clients sent. */
+  nextEvent(): ProviderEvent | null
+  /** Every pending event. */
+  events(): Array<ProviderEvent>
+  /**
+   * Hands the provider a template; returns `'new-tip'` (clients got a future template and
+   * SetNewPrevHash) or `'same-tip'` (a non-future template). Throws `ProtocolError`
+   * `SV2_ERR_STALE_TIP` for a template on a tip the provider already left.
+   */
+  setTemplate(template: BlockTemplate, nowMs?: number | undefined | null): 'new-tip' | 'same-tip'
+  /** The provider's counters. */
+  stats(): ProviderStats
+}
+
+/**
+ * One transaction of a block template: its serialization (with witnesses if it has any),
+ * signature operation cost and fee. The constructor throws `ProtocolError`
+ * (`SV2_ERR_INVALID_TRANSACTION`) for bytes that are not exactly one transaction.
+ */
+export declare class TemplateTransaction {
+  /** Parses `data`; `sigops` and `fee` (satoshis) default to 0. */
+  constructor(data: Uint8Array, sigops?: bigint | undefined | null, fee?: bigint | undefined | null)
+  /** Its txid (32 bytes, internal byte order). */
+  get txid(): Uint8Array
+  /** Its weight (BIP141). */
+  get weight(): number
+  /** Its fee in satoshis. */
+  get fee(): bigint
+}
+
 /** The public key text of an authority secret key text. */
 export declare function authorityPublicKey(secretKey: string): string
+
+/** The header fields of a block template (hashes and targets: 32 bytes, internal byte order). */
+export interface BlockTemplateFields {
+  /** Header version. */
+  version: number
+  /** The previous block hash. */
+  prevHash: Uint8Array
+  /** Header nBits. */
+  nbits: number
+  /** The network target. */
+  target: Uint8Array
+  /** The block time to start from (`curtime`). */
+  headerTimestamp: number
+  /** The earliest valid block time (`mintime`). */
+  minTime: number
+  /** The block's height (BIP34). */
+  height: number
+  /** Subsidy plus fees, in satoshis. */
+  coinbaseValue: bigint
+  /** Whether the block commits to witnesses (default true). */
+  segwit?: boolean
+}
 
 /** Certificate request for `signCertificate`. */
 export interface CertificateRequest {
@@ -307,8 +507,35 @@ export interface ClientConfig {
   endpointHost?: string
   /** SetupConnection.endpoint_port. */
   endpointPort?: number
-  /** Wire dialect of the server (default `'spec'`). */
+  /**
+   * Wire dialect of the server (default `'spec'`). It also selects the Noise negotiation
+   * (`'braiins-2021'`: STR2, the others STR3) unless `noiseProfile` overrides it.
+   */
   dialect?: Dialect
+  /**
+   * Overrides the dialect's Noise negotiation: `'sri-2023'` (STR3) or `'braiins-2021'`
+   * (STR2), case-insensitive.
+   */
+  noiseProfile?: 'sri-2023' | 'braiins-2021'
+  /**
+   * Ciphers to offer, in order, by wire or Noise name, case-insensitive (`['AESG', 'CHCH']`,
+   * `['ChaChaPoly']`; default CHCH then AESG).
+   */
+  ciphers?: Array<string>
+  /**
+   * `false` starts the handshake without negotiation (bare `-> e`, ChaChaPoly), as legacy
+   * Braiins 2021 clients do; only the braiins-2021 negotiation allows it. Default `true`.
+   */
+  negotiate?: boolean
+  /** SetupConnection.min_version (default 2). */
+  minVersion?: number
+  /** SetupConnection.max_version (default 2). */
+  maxVersion?: number
+  /**
+   * Start with the wire tap on, so that the very first frames (a plaintext client's
+   * SetupConnection) are kept for the hook `setTrace` installs. Default `false`.
+   */
+  trace?: boolean
   /** Unix seconds for the certificate validity check (default: the system clock). */
   nowUnix?: number
   /** 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness). */
@@ -420,6 +647,12 @@ export interface FoundShare {
   hash: Uint8Array
   /** True if the hash also meets the network target. */
   isBlock: boolean
+}
+
+/** The part of a `PoolServer` `BlockFound` event `submitBlockFound` reads. */
+export interface FoundSolution {
+  /** The SubmitSolution for the provider (absent for a custom job). */
+  submitSolution?: Message
 }
 
 /** The 6-byte frame header. */
@@ -716,6 +949,12 @@ export interface PoolConfig {
    * the pool set.
    */
   clientMaxDifficultyCap?: number
+  /**
+   * Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
+   * many times harder than the hardest share target (>= 1, default 1000: about one share
+   * in 1000 is a block).
+   */
+  blockDifficultyFactor?: number
 }
 
 /** What the pool reports. `switch (event.type)` narrows it. */
@@ -782,6 +1021,8 @@ export interface PoolSnapshot {
   channels: Array<ChannelStats>
   /** Current prevhash. */
   prevHash?: Uint8Array
+  /** nBits of the current prevhash (the network target). */
+  nbits?: number
   /** Newest active job. */
   activeJobId?: number
   /** Sum of the channels' hash rates (H/s). */
@@ -821,6 +1062,61 @@ export interface ProtocolOffer {
   supportedFlags?: number
   /** Flags sent in SetupConnection.Success. */
   successFlags?: number
+}
+
+/** What a template provider reports. `switch (event.type)` narrows it. */
+export type ProviderEvent =
+  | { type: 'Connected'; /** Connection id. */
+    conn: number; /** The client's SetupConnection. */
+  setup: Message }
+  | { type: 'CoinbaseOutputDataSize'; /** Connection id. */
+    conn: number; /** `coinbase_output_max_additional_size`. */
+  size: number }
+  | { type: 'ReservationRefused'; /** Connection id. */
+    conn: number; /** The C name of the code. */
+    code: string; /** Why. */
+  message: string }
+  | { type: 'Solution'; /** Connection id. */
+    conn: number; /** The template it was found on. */
+    templateId: number; /** Its height. */
+    height: number; /** The provider moved to another tip since that template. */
+    stale: boolean; /** The serialized block. */
+    block: Uint8Array; /** The block hash (internal byte order). */
+    blockHash: Uint8Array; /** The 80-byte header. */
+  header: Uint8Array }
+  | { type: 'SolutionRefused'; /** Connection id. */
+    conn: number; /** The template id it named. */
+    templateId: number; /** The C name of the code; absent for a template the provider does not know. */
+    code?: string; /** Why. */
+  message: string }
+  | { type: 'Closed'; /** Connection id. */
+    conn: number; /** Why. */
+  reason: CloseReason }
+
+/** Provider settings. */
+export interface ProviderOptions {
+  /** Templates kept for RequestTransactionData and SubmitSolution (default 64). */
+  maxTemplates?: number
+}
+
+/** A provider's counters. */
+export interface ProviderStats {
+  /** Connections open now. */
+  connections: number
+  /** Connections that sent CoinbaseOutputDataSize and get templates. */
+  clients: number
+  /** NewTemplate messages sent. */
+  templatesSent: number
+  /** Tips announced. */
+  tips: number
+  /** SubmitSolution messages that became blocks. */
+  solutions: number
+  /** SubmitSolution messages refused. */
+  solutionsRefused: number
+  /** RequestTransactionData answered with `.Success`. */
+  transactionDataServed: number
+  /** Height of the current template (0 before the first). */
+  height: number
 }
 
 /** Rejected shares per reason (the SubmitShares.Error codes). */
@@ -901,8 +1197,23 @@ export interface ServerConfig {
   plaintext?: boolean
   /** Protocols served (default: Mining with flags 0b111 supported). `PoolServer` ignores it. */
   protocols?: Array<ProtocolOffer>
-  /** Wire dialect of the clients (default `'spec'`). */
+  /**
+   * Wire dialect of the clients (default `'spec'`). The server answers every Noise
+   * negotiation form; the dialect sets its cipher preference (`'braiins-2021'`: AESGCM
+   * whenever offered) unless `noiseProfile` or `ciphers` override it.
+   */
   dialect?: Dialect
+  /**
+   * Overrides whose cipher preference to use: `'sri-2023'` (ChaChaPoly first) or
+   * `'braiins-2021'` (AESGCM first), case-insensitive.
+   */
+  noiseProfile?: 'sri-2023' | 'braiins-2021'
+  /** Ciphers supported, most preferred first, by wire or Noise name (`['AESG', 'CHCH']`). */
+  ciphers?: Array<string>
+  /** Accept clients that skip negotiation (legacy Braiins 2021; default `true`, R21). */
+  acceptNoNegotiation?: boolean
+  /** Start with the wire tap on (see `ClientConfig.trace`). */
+  trace?: boolean
   /** 32-byte seed for the ephemeral keys (tests only). */
   rngSeed?: Uint8Array
   /** Timeouts. */
@@ -969,6 +1280,14 @@ export interface SyntheticBlock {
   prevHash: Message
 }
 
+/** Options of a `SyntheticBlockSource`. */
+export interface SyntheticBlockOptions {
+  /** Transactions in the first template of each tip (default 10). */
+  transactions?: number
+  /** Network difficulty as nBits (default regtest). */
+  nbits?: number
+}
+
 /** Options of a `SyntheticTemplateSource`. */
 export interface SyntheticOptions {
   /** Made-up transactions per template (non-empty merkle paths). */
@@ -976,8 +1295,9 @@ export interface SyntheticOptions {
   /** Add a witness commitment output. */
   witnessCommitment?: boolean
   /**
-   * Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
-   * blocks).
+   * A fixed network difficulty as nBits. Default: through `PoolServer.nextSyntheticBlock`,
+   * `blockDifficultyFactor` times harder than the share target; `nextBlock` alone uses
+   * regtest's 0x207fffff (about half of all hashes are blocks).
    */
   nbits?: number
 }
@@ -996,6 +1316,33 @@ export declare function targetToHex(target: Uint8Array): string
 
 /** The compact nBits of a target. */
 export declare function targetToNbits(target: Uint8Array): number
+
+/** What a template client reports. `switch (event.type)` narrows it. */
+export type TemplateClientEvent =
+  | { type: 'Ready'; /** The coinbase room announced. */
+  coinbaseOutputMaxAdditionalSize: number }
+  | { type: 'NewTemplate'; /** The message. */
+  message: Message }
+  | { type: 'SetNewPrevHash'; /** The message. */
+  message: Message }
+  | { type: 'TransactionData'; /** The message. */
+  message: Message }
+  | { type: 'TransactionDataError'; /** The message. */
+  message: Message }
+  | { type: 'Closed'; /** Why. */
+  reason: CloseReason }
+
+/** Client settings. */
+export interface TemplateClientOptions {
+  /** Bytes of coinbase outputs the pool adds (its payout outputs, serialized; R135). */
+  coinbaseOutputMaxAdditionalSize?: number
+}
+
+/** The part of a `TemplateClientEvent` `feedPool` reads. */
+export interface TemplateEventMessage {
+  /** The event's message, if it has one. */
+  message?: Message
+}
 
 /**
  * Timeouts in milliseconds; `0` disables one. Defaults: handshake 10 s, setup 10 s, idle

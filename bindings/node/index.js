@@ -835,12 +835,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BlockTemplate = nativeBinding.BlockTemplate
 module.exports.HashrateEstimator = nativeBinding.HashrateEstimator
 module.exports.Miner = nativeBinding.Miner
 module.exports.PoolServer = nativeBinding.PoolServer
 module.exports.Session = nativeBinding.Session
 module.exports.StreamDecoder = nativeBinding.StreamDecoder
+module.exports.SyntheticBlockSource = nativeBinding.SyntheticBlockSource
 module.exports.SyntheticTemplateSource = nativeBinding.SyntheticTemplateSource
+module.exports.TemplateClient = nativeBinding.TemplateClient
+module.exports.TemplateProvider = nativeBinding.TemplateProvider
+module.exports.TemplateTransaction = nativeBinding.TemplateTransaction
 module.exports.authorityPublicKey = nativeBinding.authorityPublicKey
 module.exports.ClientMaxTarget = nativeBinding.ClientMaxTarget
 module.exports.decodeFrame = nativeBinding.decodeFrame

@@ -2,7 +2,7 @@
 
 use crate::json::{frame_to_json, json_to_frame};
 use std::io::Read;
-use sv2::codec::StreamDecoder;
+use sv2::codec::{FrameHeader, StreamDecoder, HEADER_LEN};
 use sv2::messages::{decode, Dialect};
 
 /// Reads `--hex`, a file, or stdin.
@@ -53,13 +53,33 @@ pub fn decode_command(
         lines.push(frame_to_json(dialect, &header, &frame).to_string());
     }
     if decoder.buffered() > 0 {
-        return Err(format!(
-            "{} trailing bytes do not form a complete frame",
-            decoder.buffered()
-        ));
+        return Err(incomplete_frame(decoder.pending(), lines.len() + 1));
     }
     println!("{}", lines.join("\n"));
     Ok(())
+}
+
+/// Why the input's last bytes are not a frame: how many bytes the frame needs and how many
+/// are missing (a truncated copy and paste is the usual cause).
+fn incomplete_frame(rest: &[u8], number: usize) -> String {
+    let Ok(header) = <[u8; HEADER_LEN]>::try_from(rest.get(..HEADER_LEN).unwrap_or(rest)) else {
+        return format!(
+            "frame {number} is cut short: the input ends after {} of the {HEADER_LEN} bytes of \
+             its header",
+            rest.len()
+        );
+    };
+    let header = FrameHeader::parse(header);
+    let needed = HEADER_LEN + header.msg_length as usize;
+    format!(
+        "frame {number} is cut short: its header (type {:#04x}) announces a {}-byte payload, so \
+         the frame needs {needed} bytes ({HEADER_LEN}-byte header + payload); the input has {} \
+         ({} missing)",
+        header.msg_type,
+        header.msg_length,
+        rest.len(),
+        needed - rest.len()
+    )
 }
 
 /// Encodes JSON frames (one or more objects, or an array of them), printing one hex line each.

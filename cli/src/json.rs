@@ -6,26 +6,9 @@
 //! null. A frame of a kind the dialect does not know has `"protocol": null, "message": null`
 //! and its payload as hex in `"payload"`.
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::Value as Json;
 use sv2::codec::{FrameHeader, RawFrame, ShortTxId, Str0255, U256};
-use sv2::messages::{Dialect, Frame, Message, MessageKind, Value};
-
-fn to_json(value: &Value) -> Json {
-    match value {
-        Value::Bool(v) => json!(v),
-        Value::U8(v) => json!(v),
-        Value::U16(v) => json!(v),
-        Value::U32(v) => json!(v),
-        Value::U64(v) => json!(v),
-        Value::F32(v) => json!(v),
-        Value::U256(v) => json!(hex::encode(v.0)),
-        Value::Bytes(v) => json!(hex::encode(v)),
-        Value::Str(v) => json!(v.to_string_lossy()),
-        Value::ShortTxId(v) => json!(hex::encode(v.0)),
-        Value::OptionU32(v) => json!(v),
-        Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
-    }
-}
+use sv2::messages::{Dialect, Message, MessageKind, Value};
 
 fn from_json(ty: &str, json: &Json) -> Result<Value, String> {
     let hex_bytes = |json: &Json| -> Result<Vec<u8>, String> {
@@ -83,35 +66,8 @@ fn from_json(ty: &str, json: &Json) -> Result<Value, String> {
     })
 }
 
-/// One decoded frame as JSON.
-pub fn frame_to_json(dialect: &Dialect, header: &FrameHeader, frame: &Frame) -> Json {
-    let mut object = Map::new();
-    match frame {
-        Frame::Message(message) => {
-            let kind = message.kind();
-            object.insert("protocol".into(), json!(kind.protocol().name()));
-            object.insert("message".into(), json!(kind.name()));
-            object.insert("msg_type".into(), json!(header.msg_type));
-            object.insert("extension_type".into(), json!(header.extension_id()));
-            object.insert("channel_msg".into(), json!(header.channel_msg()));
-            let fields: Map<String, Json> = message
-                .fields(dialect)
-                .iter()
-                .map(|(name, value)| (name.to_string(), to_json(value)))
-                .collect();
-            object.insert("fields".into(), Json::Object(fields));
-        }
-        Frame::Raw(raw) => {
-            object.insert("protocol".into(), Json::Null);
-            object.insert("message".into(), Json::Null);
-            object.insert("msg_type".into(), json!(header.msg_type));
-            object.insert("extension_type".into(), json!(header.extension_id()));
-            object.insert("channel_msg".into(), json!(header.channel_msg()));
-            object.insert("payload".into(), json!(hex::encode(&raw.payload)));
-        }
-    }
-    Json::Object(object)
-}
+/// One decoded frame as JSON: the core's form, shared with session traces.
+pub use sv2::messages::json::frame_to_json;
 
 /// Encodes one JSON frame description, appending the frame's bytes to `out`.
 pub fn json_to_frame(dialect: &Dialect, json: &Json, out: &mut Vec<u8>) -> Result<(), String> {

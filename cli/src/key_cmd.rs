@@ -57,6 +57,10 @@ pub struct GenArgs {
     dialect: String,
 }
 
+/// `sv2 key sign`'s default start of validity: back-dated so that miners with a slow clock
+/// accept a certificate signed just now.
+const DEFAULT_VALID_FROM: &str = "now-5m";
+
 /// Arguments of `sign`.
 #[derive(Args)]
 #[command(group(ArgGroup::new("end").required(true).args(["valid_for", "not_valid_after"])))]
@@ -67,9 +71,10 @@ pub struct SignArgs {
     /// The server's public key: a server public key file, or the key text itself.
     #[arg(long, value_name = "FILE|KEY")]
     server_public: String,
-    /// Start of validity: unix seconds, `now`, or `now-DURATION` (e.g. `now-10m`) to allow for
-    /// miners whose clock is behind the signer's: they refuse a certificate not yet valid.
-    #[arg(long, value_name = "UNIX|now|now-DURATION", default_value = "now")]
+    /// Start of validity: unix seconds, `now`, or `now-DURATION` (e.g. `now-10m`). The default
+    /// is five minutes ago: a miner whose clock is behind the signer's refuses a certificate that
+    /// is not valid yet, and devices fresh from boot are often a few minutes behind.
+    #[arg(long, value_name = "UNIX|now|now-DURATION", default_value = DEFAULT_VALID_FROM)]
     valid_from: String,
     /// Length of validity from --valid-from, e.g. 30d, 12h, 1w2d, 90m, 3600s.
     #[arg(long, value_name = "DURATION")]

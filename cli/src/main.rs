@@ -1,7 +1,8 @@
 //! `sv2`: the libsv2 command-line tool.
 //!
 //! `sv2 decode` / `sv2 encode` turn frames into JSON and back; `sv2 key` generates and inspects
-//! authority and server keys and signs server certificates.
+//! authority and server keys and signs server certificates. `sv2 tp`, `sv2 pool` and
+//! `sv2 mine` run the roles as programs (../shared/CLI.md), over `sv2-service`.
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -9,12 +10,13 @@ use std::process::ExitCode;
 mod frames;
 mod json;
 mod key_cmd;
+mod roles;
 
 #[derive(Parser)]
 #[command(
     name = "sv2",
     version,
-    about = "Stratum V2 tool: decode/encode frames, manage keys and certificates"
+    about = "Stratum V2 tool: decode/encode frames, manage keys and certificates, run the roles"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -48,6 +50,12 @@ enum Command {
     /// Keys and certificates: generate, show, sign.
     #[command(subcommand)]
     Key(key_cmd::KeyCommand),
+    /// Template Provider (Template Distribution server) on a template source.
+    Tp(roles::TpArgs),
+    /// Mining pool, with templates from a Template Provider or a synthetic source.
+    Pool(roles::PoolArgs),
+    /// CPU miner on a pool URL.
+    Mine(roles::MineArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +68,9 @@ fn main() -> ExitCode {
             profile,
         } => frames::encode_command(json, file, &profile),
         Command::Key(command) => key_cmd::run(command),
+        Command::Tp(args) => return roles::tp(args),
+        Command::Pool(args) => return roles::pool(args),
+        Command::Mine(args) => return roles::mine(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

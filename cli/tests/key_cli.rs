@@ -411,6 +411,146 @@ fn check_url() {
     assert!(err.contains("missing pool authority key"), "{err}");
 }
 
+/// Issue 13 item 11: `sv2 key` reads the deployed tools' files (Braiins key tool JSON, SRI
+/// TOML role configurations) wherever it reads a key or certificate file.
+#[test]
+fn deployed_tools_key_files() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/keys");
+    let f = |name: &str| fixtures.join(name).to_str().unwrap().to_string();
+    let authority = "2t9vLNLKQKb4xYRxvUd41uNmuceJrFyeGggMJD9RWcST9xJwLP";
+    let out = ok(&["key", "show", &f("braiins/authority-secret.json")]);
+    assert!(
+        out.contains("kind: authority secret key") && out.contains(authority),
+        "{out}"
+    );
+    let out = ok(&["key", "show", &f("braiins/server-cert.json")]);
+    assert!(out.contains("kind: server certificate"), "{out}");
+    let out = ok(&["key", "show", &f("sri/pool-config.toml")]);
+    assert!(out.contains(authority), "{out}");
+    // Signing with a Braiins secret key file for a Braiins server key file, then verifying
+    // against the authority key of an SRI configuration.
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("server.cert");
+    ok(&[
+        "key",
+        "sign",
+        "--authority-secret",
+        &f("braiins/authority-secret.json"),
+        "--server-public",
+        &f("braiins/server-public.json"),
+        "--valid-from",
+        "1700000000",
+        "--not-valid-after",
+        "1900000000",
+        "--out",
+        p(&cert),
+    ]);
+    let signed = std::fs::read_to_string(&cert).unwrap();
+    let ours = std::fs::read_to_string(fixtures.join("sv2/server.cert")).unwrap();
+    assert_eq!(signed, ours, "Ed25519 signatures are deterministic");
+    // A file in none of the formats names the ones it expected.
+    let other = dir.path().join("notes.txt");
+    std::fs::write(&other, "listen = 1\nport = 2\n").unwrap();
+    let err = fails(&["key", "show", p(&other)]);
+    assert!(err.contains("no `# sv2 <kind>` header line"), "{err}");
+    let err = fails(&[
+        "key",
+        "verify-cert",
+        "--cert",
+        p(&cert),
+        "--authority-public",
+        p(&other),
+    ]);
+    assert!(err.contains("SRI TOML `authority_public_key"), "{err}");
+}
+
+/// `sv2 key sign` without --valid-from back-dates the certificate by five minutes, so that a
+/// miner whose clock is a few minutes slow accepts it (it refuses a certificate not valid yet
+/// at its own time, R29); an explicit `--valid-from now` still starts now.
+#[test]
+fn sign_back_dates_valid_from_for_slow_miner_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth_key = dir.path().join("authority.key");
+    let server_key = dir.path().join("server.key");
+    let out = ok(&["key", "gen-authority", "--secret-out", p(&auth_key)]);
+    let authority = key_after(&out, "authority public key:");
+    let out = ok(&["key", "gen-server", "--secret-out", p(&server_key)]);
+    let server = key_after(&out, "server public key:");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let valid_from_of = |cert: &Path| -> u64 {
+        let shown = ok(&["key", "show", p(cert)]);
+        key_after(&shown, "valid_from:")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+
+    let cert = dir.path().join("server.cert");
+    ok(&[
+        "key",
+        "sign",
+        "--authority-secret",
+        p(&auth_key),
+        "--server-public",
+        &server,
+        "--valid-for",
+        "1d",
+        "--out",
+        p(&cert),
+    ]);
+    let valid_from = valid_from_of(&cert);
+    assert!(
+        (now.saturating_sub(330)..=now.saturating_sub(299)).contains(&valid_from),
+        "valid_from {valid_from}, now {now}"
+    );
+    // A miner two minutes behind accepts it.
+    let slow = (now - 120).to_string();
+    ok(&[
+        "key",
+        "verify-cert",
+        "--cert",
+        p(&cert),
+        "--authority-public",
+        &authority,
+        "--now",
+        &slow,
+    ]);
+
+    // `--valid-from now`: starts now, and that slow miner refuses it as not valid yet.
+    let cert_now = dir.path().join("server-now.cert");
+    ok(&[
+        "key",
+        "sign",
+        "--authority-secret",
+        p(&auth_key),
+        "--server-public",
+        &server,
+        "--valid-from",
+        "now",
+        "--valid-for",
+        "1d",
+        "--out",
+        p(&cert_now),
+    ]);
+    assert!(valid_from_of(&cert_now) >= now);
+    let err = fails(&[
+        "key",
+        "verify-cert",
+        "--cert",
+        p(&cert_now),
+        "--authority-public",
+        &authority,
+        "--now",
+        &slow,
+    ]);
+    assert!(err.contains("not valid yet"), "{err}");
+}
+
 /// The spec-2025 key generation (issue 20): secp256k1 keys, versioned key text (38 bytes
 /// decoded, `01 00` prefix, sv2-spec 0f38d51 §4.7), BIP340 certificates checked at a time
 /// (R24, R25), and URLs that carry such a key.

@@ -69,9 +69,25 @@ fn vectors_decode_to_their_sidecars_and_back() {
 
 #[test]
 fn invalid_input_exits_non_zero_with_the_decoder_error() {
+    // Issue 14: a truncated frame says how many bytes the frame needs (it said "2 trailing bytes
+    // do not form a complete frame"): a header of type 0x1a announcing 24 payload bytes, 2 given.
     let truncated = sv2(&["decode", "--hex", "00801a180000 0100"]);
     assert!(!truncated.status.success());
-    assert!(String::from_utf8_lossy(&truncated.stderr).contains("trailing bytes"));
+    let stderr = String::from_utf8_lossy(&truncated.stderr);
+    assert!(
+        stderr.contains("frame 1 is cut short: its header (type 0x1a) announces a 24-byte payload, so the frame needs 30 bytes (6-byte header + payload); the input has 8 (22 missing)"),
+        "{stderr}"
+    );
+    // A complete frame, then a second one cut inside its header.
+    let frame = "00801a180000 01000000 02000000 03000000 44332211 00105e5f 00000020";
+    let cut_header = sv2(&["decode", "--hex", &format!("{frame} 0080")]);
+    assert!(!cut_header.status.success());
+    let stderr = String::from_utf8_lossy(&cut_header.stderr);
+    assert!(
+        stderr
+            .contains("frame 2 is cut short: the input ends after 2 of the 6 bytes of its header"),
+        "{stderr}"
+    );
     // SetTarget with one byte too many inside the frame (R4)
     let mut frame = String::from("008021250000 01000000");
     frame.push_str(&"ff".repeat(32));

@@ -1,5 +1,6 @@
 /* pool: a small Stratum V2 pool on the sans-I/O sv2_pool handle, with made-up block templates
- * at regtest difficulty (sv2_template_source), listening on 127.0.0.1.
+ * (sv2_template_source; the network 1000 times harder than the share target), listening on
+ * 127.0.0.1.
  *
  *   pool [options]
  *
@@ -26,6 +27,10 @@
  *   --url-file FILE        write the pool URL there once listening
  *   --expect-shares N      exit non-zero unless at least N shares were accepted
  *   --quiet                print only the totals
+ *   --tp URL               take templates from a Template Provider instead of the synthetic
+ *                          source (stratum2+tcp://HOST:PORT/<authority key> for Noise, or
+ *                          stratum2+tcp+plain://HOST:PORT); found blocks go back to it as
+ *                          SubmitSolution
  *
  * One thread, one poll() over the listener and every client socket. After accepting a
  * socket, sv2_pool_accept() names the connection; bytes go in with sv2_pool_receive_data(),
@@ -69,7 +74,9 @@ static struct {
     sv2_dialect dialect;
     uint32_t success_flags;
     int no_vardiff, allow_work_selection, ignore_max_target, static_chain;
-} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0, SV2_DIALECT_SPEC, 0, 0, 0, 0, 0};
+    int trace; /* --trace: every frame of every connection, as JSON lines on stderr */
+    const char *tp_url;
+} opt = {3336, NULL, NULL, NULL, NULL, 0, 0, 0, 30.0, 20.0, 0.0, 0, SV2_DIALECT_SPEC, 0, 0, 0, 0, 0, 0, NULL};
 
 struct client {
     int fd;
@@ -96,7 +103,7 @@ static struct channel {
 } channels[MAX_CHANNELS];
 static size_t n_channels;
 
-static unsigned long total_accepted, total_blocks, miners_seen;
+static unsigned long total_accepted, total_stale, total_blocks, miners_seen;
 static int reconnect_done;
 
 static uint64_t now_ms(void) {
@@ -105,12 +112,38 @@ static uint64_t now_ms(void) {
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* --trace: drains the pool's wire tap to stderr, one JSON line per frame (the `sv2 decode`
+ * form with its direction) after the connection id. A line larger than the stack buffer gets
+ * a heap one. */
+static void print_trace(sv2_pool *pool) {
+    char line[4096];
+    size_t size = 0;
+    uint64_t conn = 0;
+    for (;;) {
+        sv2_result rc = sv2_pool_next_trace(pool, &conn, line, sizeof line, &size);
+        if (rc == SV2_ERR_BUFFER_TOO_SMALL) {
+            char *big = malloc(size);
+            if (!big || sv2_pool_next_trace(pool, &conn, big, size, &size) != SV2_OK) {
+                free(big);
+                return;
+            }
+            fprintf(stderr, "[pool trace] conn %llu %s\n", (unsigned long long)conn, big);
+            free(big);
+            continue;
+        }
+        if (rc != SV2_OK || size == 0) {
+            return;
+        }
+        fprintf(stderr, "[pool trace] conn %llu %s\n", (unsigned long long)conn, line);
+    }
+}
+
 static void usage(void) {
     fprintf(stderr, "usage: pool [--port P] [--key FILE --cert FILE] [--authority-pub FILE] "
                     "[--plain] [--seconds N] [--until-disconnect] [--shares-per-minute X] "
                     "[--reconnect-after S] [--url-file FILE] [--expect-shares N] [--quiet] "
                     "[--dialect spec|sri-2023|braiins-2021] [--flags N] [--no-vardiff] "
-                    "[--allow-work-selection] [--ignore-max-target] [--static-chain]\n");
+                    "[--allow-work-selection] [--ignore-max-target] [--static-chain] [--trace] [--tp URL]\n");
     exit(2);
 }
 
@@ -147,6 +180,8 @@ static void parse_args(int argc, char **argv) {
             opt.until_disconnect = 1;
         } else if (strcmp(a, "--quiet") == 0) {
             opt.quiet = 1;
+        } else if (strcmp(a, "--trace") == 0) {
+            opt.trace = 1;
         } else if (!v) {
             usage();
         } else if (strcmp(a, "--port") == 0) {
@@ -191,6 +226,9 @@ static void parse_args(int argc, char **argv) {
                 usage();
             }
             opt.success_flags = (uint32_t)f;
+            i++;
+        } else if (strcmp(a, "--tp") == 0) {
+            opt.tp_url = v;
             i++;
         } else {
             usage();
@@ -292,6 +330,125 @@ static void print_text(const char *what, sv2_bytes b) {
     printf("%s%.*s", what, (int)b.len, b.len ? (const char *)b.ptr : "");
 }
 
+/* --tp: the connection to the Template Provider (one socket, one sv2_template_client). */
+static struct {
+    int fd;
+    sv2_template_client *client;
+    size_t out_len;
+    uint8_t out[OUT_CAP];
+    unsigned long templates, tips, solutions_sent;
+} tp = {-1, NULL, 0, {0}, 0, 0, 0};
+
+/* Connects to the provider in opt.tp_url and starts the template client (CoinbaseOutputDataSize
+ * announces the pool's one OP_TRUE output: 8-byte value, 1-byte length, 1-byte script). */
+static int tp_connect(void) {
+    sv2_pool_url u;
+    sv2_template_client_config *cfg = NULL;
+    struct sockaddr_in addr;
+    int one = 1;
+    sv2_result rc = sv2_pool_url_parse(opt.tp_url, &u);
+    if (rc != SV2_OK) {
+        fprintf(stderr, "pool: --tp %s: %s\n", opt.tp_url, sv2_result_str(rc));
+        return -1;
+    }
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(u.port);
+    if (inet_pton(AF_INET, (const char *)u.host, &addr.sin_addr) != 1) {
+        fprintf(stderr, "pool: --tp: give an IPv4 address (%s)\n", (const char *)u.host);
+        return -1;
+    }
+    tp.fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (tp.fd < 0 || connect(tp.fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        fprintf(stderr, "pool: cannot connect to the template provider %s: %s\n", opt.tp_url,
+                strerror(errno));
+        return -1;
+    }
+    setsockopt(tp.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    fcntl(tp.fd, F_SETFL, fcntl(tp.fd, F_GETFL) | O_NONBLOCK);
+    rc = sv2_template_client_config_new(&cfg);
+    if (rc == SV2_OK) {
+        rc = sv2_template_client_config_set_provider_url(cfg, opt.tp_url);
+    }
+    if (rc == SV2_OK) {
+        rc = sv2_template_client_config_set_vendor(cfg, "libsv2 example pool");
+    }
+    if (rc == SV2_OK) {
+        rc = sv2_template_client_config_set_coinbase_output_size(cfg, 10);
+    }
+    if (rc == SV2_OK) {
+        rc = sv2_template_client_new(cfg, (uint64_t)time(NULL), now_ms(), &tp.client);
+    }
+    if (rc != SV2_OK) {
+        fprintf(stderr, "pool: template client: %s\n", sv2_template_client_config_last_error(cfg));
+    }
+    sv2_template_client_config_free(cfg);
+    return rc == SV2_OK ? 0 : -1;
+}
+
+/* Reads what the provider sent, hands templates and tips to the pool, writes what the client
+ * has to send. Returns -1 once the provider connection is gone. */
+static int tp_pump(sv2_pool *pool, int readable, uint64_t now) {
+    sv2_template_client_event ev;
+    int gone = 0;
+    while (readable) {
+        uint8_t buf[4096];
+        ssize_t r = recv(tp.fd, buf, sizeof buf, 0);
+        if (r > 0) {
+            if (sv2_template_client_receive_data(tp.client, buf, (size_t)r, now) != SV2_OK) {
+                break; /* the client closed: its CLOSED event follows */
+            }
+        } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            break;
+        } else {
+            sv2_result rc = sv2_template_client_peer_closed(tp.client);
+            (void)rc;
+            break;
+        }
+    }
+    while (sv2_template_client_next_event(tp.client, &ev) == SV2_OK &&
+           ev.type != SV2_TEMPLATE_CLIENT_EVENT_NONE) {
+        if (ev.type == SV2_TEMPLATE_CLIENT_EVENT_READY) {
+            SAY("template provider %s: set up, CoinbaseOutputDataSize sent\n", opt.tp_url);
+        } else if (ev.type == SV2_TEMPLATE_CLIENT_EVENT_NEW_TEMPLATE) {
+            tp.templates++;
+        } else if (ev.type == SV2_TEMPLATE_CLIENT_EVENT_SET_NEW_PREV_HASH) {
+            tp.tips++;
+            SAY("template provider: new tip, template %llu sent to every channel\n",
+                (unsigned long long)ev.template_id);
+        } else if (ev.type == SV2_TEMPLATE_CLIENT_EVENT_CLOSED) {
+            fprintf(stderr, "pool: template provider connection closed: %.*s\n", (int)ev.text.len,
+                    (const char *)ev.text.ptr);
+            gone = 1;
+        }
+        if (sv2_pool_apply_template_event(pool, &ev, now) != SV2_OK) {
+            fprintf(stderr, "pool: template from the provider refused: %s\n", sv2_pool_last_error(pool));
+        }
+    }
+    for (;;) {
+        size_t n = 0;
+        ssize_t w;
+        if (tp.out_len < OUT_CAP &&
+            sv2_template_client_data_to_send(tp.client, tp.out + tp.out_len, OUT_CAP - tp.out_len, &n) ==
+                SV2_OK) {
+            tp.out_len += n;
+        }
+        if (tp.out_len == 0) {
+            break;
+        }
+        w = send(tp.fd, tp.out, tp.out_len, MSG_NOSIGNAL);
+        if (w <= 0) {
+            if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                gone = 1;
+            }
+            break;
+        }
+        memmove(tp.out, tp.out + w, tp.out_len - (size_t)w);
+        tp.out_len -= (size_t)w;
+    }
+    return gone ? -1 : 0;
+}
+
 static void handle_event(sv2_pool *pool, sv2_template_source *src, const sv2_pool_event *ev) {
     struct user *u;
     struct client *c;
@@ -337,6 +494,9 @@ static void handle_event(sv2_pool *pool, sv2_template_source *src, const sv2_poo
             u->name, ev->credited_difficulty, ev->share_difficulty);
         break;
     case SV2_POOL_EVENT_SHARE_REJECTED:
+        if (ev->reject_reason == SV2_REJECT_STALE_SHARE) {
+            total_stale++;
+        }
         u = user_of_channel(ev->conn, ev->channel_id);
         if (u) {
             u->rejected++;
@@ -354,6 +514,18 @@ static void handle_event(sv2_pool *pool, sv2_template_source *src, const sv2_poo
         u->blocks++;
         total_blocks++;
         hash_hex(ev->block_hash, hex);
+        if (tp.client) {
+            /* The provider assembles the block and broadcasts it; its next tip follows. */
+            bool sent = false;
+            if (sv2_template_client_submit_block_found(tp.client, ev, now_ms(), &sent) != SV2_OK) {
+                fprintf(stderr, "pool: SubmitSolution: %s\n", sv2_template_client_last_error(tp.client));
+            } else if (sent) {
+                tp.solutions_sent++;
+                SAY("BLOCK FOUND by '%s': %s, SubmitSolution sent to the template provider\n", u->name,
+                    hex);
+            }
+            break;
+        }
         SAY("BLOCK FOUND at height %u by '%s': %s (coinbase %u bytes)\n", (unsigned)height,
             u->name, hex, (unsigned)ev->coinbase_tx.len);
         if (opt.static_chain) {
@@ -526,6 +698,7 @@ int main(int argc, char **argv) {
     parse_args(argc, argv);
     if (sv2_pool_config_new(&cfg) != SV2_OK || setup_security(cfg, authority_pub) < 0 ||
         sv2_pool_config_set_vardiff(cfg, !opt.no_vardiff, opt.shares_per_minute) != SV2_OK ||
+        sv2_pool_config_set_trace(cfg, opt.trace != 0) != SV2_OK ||
         sv2_pool_config_set_dialect(cfg, opt.dialect) != SV2_OK ||
         sv2_pool_config_set_success_flags(cfg, opt.success_flags) != SV2_OK ||
         sv2_pool_config_set_allow_work_selection(cfg, opt.allow_work_selection) != SV2_OK ||
@@ -538,11 +711,13 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (sv2_pool_new(cfg, &pool) != SV2_OK || sv2_template_source_new(1, 100, &src) != SV2_OK ||
-        sv2_pool_next_synthetic_block(pool, src, (uint32_t)time(NULL), now_ms()) != SV2_OK) {
+        (opt.tp_url ? tp_connect() < 0
+                    : sv2_pool_next_synthetic_block(pool, src, (uint32_t)time(NULL), now_ms()) != SV2_OK)) {
         fprintf(stderr, "pool: cannot start: %s\n", sv2_pool_last_error(pool));
         sv2_pool_config_free(cfg);
         sv2_pool_free(pool);
         sv2_template_source_free(src);
+        sv2_template_client_free(tp.client);
         return 2;
     }
     sv2_pool_config_free(cfg);
@@ -563,8 +738,12 @@ int main(int argc, char **argv) {
         }
         snprintf(url, sizeof url, "stratum2+tcp://127.0.0.1:%u/%s", opt.port, key_text);
     }
-    SAY("listening on 127.0.0.1:%u, block template at height %u (regtest difficulty)\n",
-        opt.port, (unsigned)sv2_template_source_height(src));
+    if (opt.tp_url) {
+        SAY("listening on 127.0.0.1:%u, templates from the provider %s\n", opt.port, opt.tp_url);
+    } else {
+        SAY("listening on 127.0.0.1:%u, block template at height %u (regtest difficulty)\n",
+            opt.port, (unsigned)sv2_template_source_height(src));
+    }
     SAY("pool URL: %s\n", url);
     if (opt.url_file) {
         char tmp[1024];
@@ -579,9 +758,9 @@ int main(int argc, char **argv) {
     start = now_ms();
     end = start + (uint64_t)(opt.seconds * 1000.0);
     for (;;) {
-        struct pollfd fds[MAX_CLIENTS + 1];
-        int idx[MAX_CLIENTS + 1];
-        int nfds = 1, timeout, open_clients = 0;
+        struct pollfd fds[MAX_CLIENTS + 2];
+        int idx[MAX_CLIENTS + 2];
+        int nfds = 1, timeout, open_clients = 0, tp_slot = -1;
         uint64_t now = now_ms(), deadline = SV2_NO_TIMEOUT;
         sv2_pool_event ev;
 
@@ -620,10 +799,31 @@ int main(int argc, char **argv) {
                 nfds++;
             }
         }
+        if (tp.client) {
+            uint64_t tp_deadline = SV2_NO_TIMEOUT;
+            tp_slot = nfds;
+            fds[nfds].fd = tp.fd;
+            fds[nfds].events = (short)(POLLIN | (tp.out_len ? POLLOUT : 0));
+            nfds++;
+            if (sv2_template_client_poll_timeout(tp.client, &tp_deadline) == SV2_OK &&
+                tp_deadline != SV2_NO_TIMEOUT && (tp_deadline <= now || tp_deadline - now < (uint64_t)timeout)) {
+                timeout = tp_deadline <= now ? 0 : (int)(tp_deadline - now);
+            }
+        }
         if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR) {
             break;
         }
         now = now_ms();
+        if (tp.client) {
+            sv2_result rc = sv2_template_client_handle_timeout(tp.client, now);
+            (void)rc;
+            if (tp_pump(pool, (fds[tp_slot].revents & (POLLIN | POLLHUP | POLLERR)) != 0, now) < 0) {
+                /* Without a provider there are no new templates: stop (a real pool would
+                 * reconnect with a new client and keep its channels meanwhile). */
+                status = 1;
+                break;
+            }
+        }
         if (fds[0].revents & POLLIN) {
             int cfd;
             while ((cfd = accept(lfd, NULL, NULL)) >= 0) {
@@ -652,7 +852,7 @@ int main(int argc, char **argv) {
             }
         }
         for (i = 1; i < nfds; i++) {
-            struct client *c = clients[idx[i]];
+            struct client *c = i == tp_slot ? NULL : clients[idx[i]];
             if (!c || c->closing || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
                 continue;
             }
@@ -694,6 +894,13 @@ int main(int argc, char **argv) {
         while (sv2_pool_next_event(pool, &ev) == SV2_OK && ev.type != SV2_POOL_EVENT_NONE) {
             handle_event(pool, src, &ev);
         }
+        if (opt.trace) {
+            print_trace(pool);
+        }
+        if (tp.client && tp_pump(pool, 0, now) < 0) { /* SubmitSolution out at once */
+            status = 1;
+            break;
+        }
         for (i = 0; i < MAX_CLIENTS; i++) {
             if (clients[i]) {
                 flush_client(pool, clients[i]);
@@ -722,8 +929,19 @@ int main(int argc, char **argv) {
         }
         free(stats);
     }
-    printf("[pool]  totals after %.1f s: %lu shares accepted, %lu blocks found\n",
-           (double)(now_ms() - start) / 1000.0, total_accepted, total_blocks);
+    /* Stale shares (in flight when a block changed the prevhash) should be a few per cent at
+     * most: the made-up network is 1000 times harder than the share target by default. */
+    printf("[pool]  totals after %.1f s: %lu shares accepted, %lu stale (%.1f %%), %lu blocks "
+           "found\n",
+           (double)(now_ms() - start) / 1000.0, total_accepted, total_stale,
+           total_accepted + total_stale
+               ? 100.0 * (double)total_stale / (double)(total_accepted + total_stale)
+               : 0.0,
+           total_blocks);
+    if (opt.tp_url) {
+        printf("[pool]  template provider: %lu templates, %lu tips, %lu solutions sent\n", tp.templates,
+               tp.tips, tp.solutions_sent);
+    }
     for (i = 0; i < (int)n_users; i++) {
         printf("[pool]    user '%s': %lu accepted (difficulty %.6g), %lu rejected, %lu blocks\n",
                users[i].name, users[i].accepted, users[i].difficulty, users[i].rejected,
@@ -735,6 +953,10 @@ int main(int argc, char **argv) {
         }
     }
     close(lfd);
+    if (tp.fd >= 0) {
+        close(tp.fd);
+    }
+    sv2_template_client_free(tp.client);
     sv2_pool_free(pool);
     sv2_template_source_free(src);
     if (opt.expect_shares > 0 && (long)total_accepted < opt.expect_shares) {

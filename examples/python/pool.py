@@ -1,20 +1,18 @@
-"""A small but real Stratum V2 pool: the libsv2 pool engine behind asyncio, fed by the
-synthetic template source (regtest difficulty, made-up chain), with per-user share
+"""A small but real Stratum V2 pool: `sv2.aio.serve_pool` (the libsv2 `PoolServer` behind
+asyncio) fed by the synthetic template source (made-up chain), with per-user share
 accounting printed periodically and a clean shutdown on Ctrl-C.
 
     python examples/python/pool.py --port 3336            # Noise; prints the pool URL
     python examples/python/pool.py --port 3336 --plaintext
 
 Point a Stratum V2 miner at the printed URL (for example examples/python/miner.py). Every
-user_identity gets a line: accepted and rejected shares, credited difficulty, estimated hash
-rate and blocks. When a share is a block (about every other share at regtest difficulty),
-the pool moves the made-up chain forward and sends the next job.
+user_identity gets a line: accepted, stale and other rejected shares, credited difficulty,
+estimated hash rate and blocks. The made-up network is `--block-difficulty-factor` (default
+1000) times harder than the share target, so about one share in 1000 is a block, as on a
+real pool; when one is, the chain moves on and every miner gets the next job.
 
-How it works: `sv2.aio.serve` owns the sockets and runs each connection's Noise session; once
-a client is set up, the connection is switched to `PoolEngine.receive` (Mining messages go
-from the session straight into the engine, no Python object per share) and
-`PoolEngine.send_outgoing` queues the engine's replies on the sessions. A timer task fires the
-engine's deadlines (acknowledgement batches, vardiff).
+How it works: `serve_pool` owns the sockets, the sessions (Noise, SetupConnection), the
+engine's timers and the template source; this file only accounts the events it reports.
 """
 
 from __future__ import annotations
@@ -22,12 +20,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import itertools
 import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import sv2
 import sv2.aio
@@ -38,6 +35,7 @@ class UserStats:
     """Share accounting of one user_identity."""
 
     accepted: int = 0
+    stale: int = 0
     rejected: int = 0
     difficulty: float = 0.0
     blocks: int = 0
@@ -45,108 +43,61 @@ class UserStats:
 
 
 class Pool:
-    """The pool: an engine, a template source and the connections."""
+    """The pool: a `serve_pool` listener and the accounting of its events. Keyword options
+    are `sv2.PoolServer`'s (e.g. `block_difficulty_factor`, `ack_batch_size`)."""
 
     def __init__(
         self,
         config: sv2.ServerConfig,
         *,
-        engine: Optional[sv2.PoolEngine] = None,
         templates: Optional[sv2.SyntheticTemplateSource] = None,
         report_every: float = 10.0,
         out: Callable[[str], None] = print,
+        **pool_options: Any,
     ) -> None:
         self.config = config
-        self.engine = engine or sv2.PoolEngine(ack_batch_size=32, ack_flush_ms=200)
         self.templates = templates or sv2.SyntheticTemplateSource(seed=int(time.time()), height=1)
+        self.pool_options = {"ack_batch_size": 32, "ack_flush_ms": 200, **pool_options}
         self.report_every = report_every
         self.out = out
         self.users: dict[str, UserStats] = {}
-        self.sessions: dict[int, sv2.Session] = {}
-        self.connections: dict[int, sv2.aio.Connection] = {}
+        self.listener: Optional[sv2.aio.PoolListener] = None
         self._channel_user: dict[tuple[int, int], str] = {}
-        self._ids = itertools.count(1)
-        self._server: Optional[sv2.aio.Server] = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self._wake = asyncio.Event()
+        self._reporter_task: Optional[asyncio.Task[None]] = None
         self.blocks_found = 0
 
     # Lifecycle ----------------------------------------------------------------------------
 
     async def start(self, host: Optional[str], port: int) -> int:
         """Starts the first job and listens; returns the bound port."""
-        self._new_block()
-        self._server = await sv2.aio.serve(self._handle, host, port, config=self.config)
-        self._tasks.append(asyncio.create_task(self._timers()))
+        self.listener = await sv2.aio.serve_pool(
+            host, port, config=self.config, templates=self.templates, on_event=self._account, **self.pool_options
+        )
         if self.report_every > 0:
-            self._tasks.append(asyncio.create_task(self._reporter()))
-        return self._server.port
+            self._reporter_task = asyncio.create_task(self._reporter())
+        return self.listener.port
 
     async def close(self) -> None:
-        """Stops listening, closes every connection and the background tasks."""
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        """Stops listening, closes every connection and the reporter."""
+        if self.listener is not None:
+            self.listener.close()
+            await self.listener.wait_closed()
+        if self._reporter_task is not None:
+            self._reporter_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+                await self._reporter_task
+            self._reporter_task = None
 
-    # Connections --------------------------------------------------------------------------
+    @property
+    def connection_count(self) -> int:
+        return 0 if self.listener is None else self.listener.pool.connection_count
 
-    async def _handle(self, conn: sv2.aio.Connection) -> None:
-        cid = next(self._ids)
-        setup = conn.setup_complete
-        assert setup is not None
-        try:
-            self.engine.connection_opened(cid, setup.requested_flags)
-        except sv2.Sv2Error as e:
-            self.out(f"refusing connection {conn.peername}: {e}")
-            return
-        self.sessions[cid] = conn.session
-        self.connections[cid] = conn
-        try:
-            # Messages that arrived with the setup, then the fast path.
-            for event in conn.take_pending():
-                if isinstance(event, sv2.Message):
-                    self.engine.handle_message(cid, event)
-            conn.set_input_handler(lambda c: self._on_input(cid, c))
-            self._flush()
-            await conn.wait_closed()
-        finally:
-            self.engine.connection_closed(cid)
-            del self.sessions[cid]
-            del self.connections[cid]
-            self._flush()
-
-    def _on_input(self, cid: int, conn: sv2.aio.Connection) -> list[sv2.aio.Event]:
-        try:
-            others = self.engine.receive(cid, conn.session)
-        except sv2.UsageError as e:  # a message a client may not send: close (R35)
-            self.out(f"connection {cid}: {e}; closing")
-            conn.session.close()
-            return []
-        self._flush()
-        return others
-
-    def _flush(self) -> None:
-        """Routes the engine's outgoing messages and events."""
-        for cid in self.engine.send_outgoing(self.sessions):
-            conn = self.connections.get(cid)
-            if conn is not None:
-                conn.write_pending()
-        for event in self.engine.events():
-            self._account(event)
-        self._wake.set()
-
-    # Accounting and the chain -------------------------------------------------------------
+    # Accounting ---------------------------------------------------------------------------
 
     def _user(self, name: str) -> UserStats:
         return self.users.setdefault(name, UserStats())
 
-    def _account(self, event: object) -> None:
+    def _account(self, event: sv2.PoolServerEvent) -> None:
         if isinstance(event, sv2.PoolChannelOpened):
             self._channel_user[(event.conn, event.channel_id)] = event.user_identity
             self._user(event.user_identity)
@@ -155,51 +106,40 @@ class Pool:
             stats.accepted += 1
             stats.difficulty += event.credited_difficulty
         elif isinstance(event, sv2.PoolShareRejected):
-            user = self._channel_user.get((event.conn, event.channel_id), "?")
-            stats = self._user(user)
-            stats.rejected += 1
+            stats = self._user(self._channel_user.get((event.conn, event.channel_id), "?"))
+            if event.reason == "stale-share":
+                stats.stale += 1
+            else:
+                stats.rejected += 1
             stats.reject_reasons[event.reason] = stats.reject_reasons.get(event.reason, 0) + 1
         elif isinstance(event, sv2.BlockFound):
             self._user(event.user_identity).blocks += 1
             self.blocks_found += 1
             self.out(f"block {self.templates.height} found by {event.user_identity}: {event.block_hash[::-1].hex()}")
-            self.templates.advance(event.block_hash)
-            self._new_block()
         elif isinstance(event, sv2.PoolChannelClosed):
             self._channel_user.pop((event.conn, event.channel_id), None)
-
-    def _new_block(self) -> None:
-        template, prev_hash = self.templates.next_block(int(time.time()))
-        self.engine.new_template(template)
-        self.engine.set_prev_hash(prev_hash)
-        if self.sessions:
-            self._flush()
-
-    async def _timers(self) -> None:
-        """Fires the engine's deadlines (acknowledgement batches, vardiff)."""
-        while True:
-            deadline = self.engine.poll_timeout()
-            delay = 1.0 if deadline is None else max(0, deadline - sv2.monotonic_ms()) / 1000
-            self._wake.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), min(delay, 1.0))
-            self.engine.handle_timeout()
-            self._flush()
+        elif isinstance(event, sv2.PoolEngineError):
+            self.out(f"connection {event.conn}: {event.detail}")
 
     def report(self) -> str:
         """The accounting table."""
-        snapshot = self.engine.snapshot()
+        assert self.listener is not None
+        snapshot = self.listener.pool.snapshot()
         rates: dict[str, float] = {}
         for ch in snapshot.channels:
             rates[ch.user_identity] = rates.get(ch.user_identity, 0.0) + ch.hashrate
+        accepted = sum(s.accepted for s in self.users.values())
+        stale = sum(s.stale for s in self.users.values())
+        stale_rate = 100.0 * stale / (accepted + stale) if accepted + stale else 0.0
         lines = [
             f"-- {time.strftime('%H:%M:%S')}  connections {snapshot.connections}  channels {len(snapshot.channels)}"
-            f"  hashrate {snapshot.total_hashrate:.3g} H/s  blocks {snapshot.blocks_found}",
-            f"   {'user':24s} {'accepted':>9s} {'rejected':>9s} {'difficulty':>12s} {'H/s':>10s} {'blocks':>6s}",
+            f"  hashrate {snapshot.total_hashrate:.3g} H/s  blocks {snapshot.blocks_found}  stale {stale_rate:.1f} %",
+            f"   {'user':24s} {'accepted':>9s} {'stale':>6s} {'rejected':>9s} {'difficulty':>12s} {'H/s':>10s} {'blocks':>6s}",
         ]
         for user, s in sorted(self.users.items()):
             lines.append(
-                f"   {user:24s} {s.accepted:9d} {s.rejected:9d} {s.difficulty:12.4g} {rates.get(user, 0.0):10.3g} {s.blocks:6d}"
+                f"   {user:24s} {s.accepted:9d} {s.stale:6d} {s.rejected:9d} {s.difficulty:12.4g}"
+                f" {rates.get(user, 0.0):10.3g} {s.blocks:6d}"
             )
         return "\n".join(lines)
 
@@ -226,10 +166,16 @@ async def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=3336)
     parser.add_argument("--plaintext", action="store_true", help="no encryption (local networks only)")
     parser.add_argument("--report-every", type=float, default=10.0, help="seconds between accounting tables")
+    parser.add_argument(
+        "--block-difficulty-factor",
+        type=float,
+        default=sv2.DEFAULT_BLOCK_DIFFICULTY_FACTOR,
+        help="the made-up network is this many times harder than the share target (1: every share is a block)",
+    )
     args = parser.parse_args(argv)
 
     config, authority = server_config(args.plaintext)
-    pool = Pool(config, report_every=args.report_every)
+    pool = Pool(config, report_every=args.report_every, block_difficulty_factor=args.block_difficulty_factor)
     # The handlers go in before the URL is printed: whoever reads it may signal at once.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -193,6 +193,12 @@ impl StreamDecoder {
         self.buf.len() - self.start
     }
 
+    /// The bytes received but not yet returned as frames (the start of the next frame), e.g.
+    /// to tell how much of a frame is missing when the input ends.
+    pub fn pending(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
     /// The next complete frame, `Ok(None)` when more bytes are needed. The returned payload
     /// borrows the decoder's buffer until the next call.
     pub fn next_frame(&mut self) -> Result<Option<(FrameHeader, &[u8])>, FrameError> {

@@ -71,8 +71,8 @@ impl sv2_certificate {
 #[derive(Clone, Copy, Debug)]
 pub struct sv2_pool_url {
     /// The host, NUL-terminated: a lowercased DNS name or an IP address (IPv6 without brackets,
-    /// ready for `getaddrinfo()`).
-    pub host: [u8; 256],
+    /// ready for `getaddrinfo()`). `char`, so that it passes to the C string functions as is.
+    pub host: [c_char; 256],
     /// The TCP port.
     pub port: u16,
     /// True for Noise (`stratum2+tcp://`), false for explicit plaintext.
@@ -372,7 +372,9 @@ pub extern "C" fn sv2_pool_url_parse(url: *const c_char, url_out: *mut sv2_pool_
         if host.len() >= result.host.len() {
             return Err(Error::new(SV2_ERR_URL_HOST, "host longer than 255 bytes"));
         }
-        result.host[..host.len()].copy_from_slice(host.as_bytes());
+        for (dst, &src) in result.host.iter_mut().zip(host.as_bytes()) {
+            *dst = src as c_char;
+        }
         if let Security::Noise { authority_key } = parsed.security {
             result.noise = true;
             result.authority_key = *authority_key.as_bytes();

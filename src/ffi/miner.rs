@@ -1,6 +1,7 @@
 //! `sv2_miner_config`, `sv2_miner` and `sv2_work`: the composed miner (session + mining client)
 //! for firmware, the work a device hashes, and the target / difficulty / hash-rate helpers.
 
+use super::noise_options::{self, InitiatorOptions};
 use super::session::{seed_arg, set_timeouts, str0255_arg, ClientSecurityChoice};
 use super::*;
 use crate::codec::{Str0255, U256};
@@ -12,7 +13,7 @@ use crate::mining::client::{
 };
 use crate::mining::miner::{ChannelRequest, Miner, MinerConfig, MinerEvent};
 use crate::mining::{target as tmath, BlockHeader, MAX_EXTRANONCE_SIZE};
-use crate::noise::{Cipher, InitiatorConfig, NoiseProfile};
+use crate::noise::{Cipher, InitiatorConfig};
 use crate::session::{ClientConfig, ClientSecurity, CloseReason};
 
 /// Mining SetupConnection flag (spec bit layout): the client wants NewMiningJob for its
@@ -351,6 +352,61 @@ pub extern "C" fn sv2_work_rolled_midstates(
     })
 }
 
+/// One hashing board's share of a job's version-rolling space (`sv2_version_rolling_split()`):
+/// the board hashes the versions `work->version ^ fixed_bits ^ r` for every `r` made of bits of
+/// `mask`. In a clone of the work given to the board, set `version ^= fixed_bits` and
+/// `version_mask = mask`: `sv2_work_rolled_midstates()` then gives that board's versions only.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct sv2_version_rolling_part {
+    /// The version bits the board rolls itself (a subset of the job's BIP320 mask).
+    pub mask: u32,
+    /// The bits to XOR into the job's version for this board; distinct for every board.
+    pub fixed_bits: u32,
+}
+
+/// Splits a job's version-rolling space (`work->version_mask`) between `board_count` hashing
+/// boards of one standard channel so that no two boards ever hash the same version: the highest
+/// ⌈log2 board_count⌉ BIP320 bits of the mask carry the board index, the others stay rollable
+/// by every board. Each board gets 1/2^⌈log2 board_count⌉ of the versions (with 3 boards a
+/// quarter each; every version is a whole nonce range, so the unused quarter costs nothing).
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `board_count` is 0 or
+/// `board_index >= board_count`; `SV2_ERR_ROLLING_NOT_ALLOWED` if the mask has too few BIP320
+/// bits for that many boards (mask 0, the pool forbidding rolling, allows one board only).
+/// In: `mask`: the work's `version_mask` (bits outside BIP320 `0x1fffe000` are ignored).
+/// `board_index`: 0 .. `board_count` - 1. Out: `part_out`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_version_rolling_split(
+    mask: u32,
+    board_index: u32,
+    board_count: u32,
+    part_out: *mut sv2_version_rolling_part,
+) -> sv2_result {
+    boundary(|| {
+        let out = out_ptr(part_out, "part_out")?;
+        let part =
+            crate::mining::split_version_rolling(mask, board_index, board_count).map_err(|e| {
+                match e {
+                    crate::mining::MathError::VersionSpaceTooSmall { .. } => {
+                        Error::new(SV2_ERR_ROLLING_NOT_ALLOWED, e.to_string())
+                    }
+                    _ => Error::from(e),
+                }
+            })?;
+        write_out(
+            out,
+            sv2_version_rolling_part {
+                mask: part.mask,
+                fixed_bits: part.fixed_bits,
+            },
+        );
+        Ok(())
+    })
+}
+
 /// Extended work: switches the header template to `extranonce` (recomputes the merkle root
 /// from the coinbase pieces: one coinbase txid and one SHA256d per merkle level). The new
 /// `header` and `extranonce` fields are written into `work`.
@@ -577,7 +633,7 @@ pub struct sv2_miner_config {
     state: HandleState,
     session: ClientConfig,
     security: ClientSecurityChoice,
-    profile: NoiseProfile,
+    noise_options: InitiatorOptions,
     rng_seed: Option<[u8; 32]>,
     client: MiningClientConfig,
     channels: Vec<ChannelRequest>,
@@ -615,7 +671,7 @@ pub extern "C" fn sv2_miner_config_new(config_out: *mut *mut sv2_miner_config) -
                     "libsv2",
                 ),
                 security: ClientSecurityChoice::Unset,
-                profile: NoiseProfile::default(),
+                noise_options: InitiatorOptions::default(),
                 rng_seed: None,
                 client: MiningClientConfig::default(),
                 channels: Vec::new(),
@@ -762,8 +818,9 @@ pub extern "C" fn sv2_miner_config_set_flags(
     })
 }
 
-/// Sets the pool's wire dialect (`SV2_DIALECT_*`; `SV2_DIALECT_BRAIINS_2021` also selects the
-/// Braiins 2021 Noise negotiation).
+/// Sets the pool's wire dialect (`SV2_DIALECT_*`). The dialect also selects the Noise
+/// negotiation (`SV2_DIALECT_BRAIINS_2021`: "STR2", the others "STR3") unless
+/// `sv2_miner_config_set_noise_profile()` overrides it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -775,11 +832,107 @@ pub extern "C" fn sv2_miner_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.session.dialect = dialect_of(dialect)?;
-        c.profile = if dialect == SV2_DIALECT_BRAIINS_2021 {
-            NoiseProfile::Braiins2021
-        } else {
-            NoiseProfile::Sri2023
-        };
+        Ok(())
+    })
+}
+
+/// Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+/// `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+/// `sv2_miner_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_noise_profile(
+    config: *mut sv2_miner_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+/// spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+/// default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_ciphers(
+    config: *mut sv2_miner_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.ciphers = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to negotiate the cipher (default true). False starts the handshake without
+/// negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+/// braiins-2021 negotiation allows it, so making a session fails with
+/// `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+/// `negotiate`, Node `negotiate`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_negotiation(
+    config: *mut sv2_miner_config,
+    negotiate: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.negotiate = negotiate;
+        Ok(())
+    })
+}
+
+/// Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+/// `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+/// `minVersion`/`maxVersion`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+/// max_version`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_versions(
+    config: *mut sv2_miner_config,
+    min_version: u16,
+    max_version: u16,
+) -> sv2_result {
+    with_mut(config, |c| {
+        noise_options::versions_arg(min_version, max_version)?;
+        c.session.setup.min_version = min_version;
+        c.session.setup.max_version = max_version;
+        Ok(())
+    })
+}
+
+/// Turns the wire tap on for the miner's connections made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_miner_next_trace()`. Off, it costs
+/// nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_config_set_trace(
+    config: *mut sv2_miner_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.session.trace = enabled;
         Ok(())
     })
 }
@@ -1149,6 +1302,7 @@ pub struct sv2_miner {
     text: Vec<u8>,
     host: Vec<u8>,
     prefix: Vec<u8>,
+    pending_trace: Option<String>,
 }
 
 impl Handle for sv2_miner {
@@ -1197,7 +1351,7 @@ pub extern "C" fn sv2_miner_new(
             ClientSecurityChoice::Plaintext => ClientSecurity::Plaintext,
             ClientSecurityChoice::Noise(key) => {
                 let mut noise = InitiatorConfig::new(key, now_unix_s);
-                noise.profile = c.profile;
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ClientSecurity::Noise(noise)
             }
@@ -1218,6 +1372,7 @@ pub extern "C" fn sv2_miner_new(
                 text: Vec::new(),
                 host: Vec::new(),
                 prefix: Vec::new(),
+                pending_trace: None,
             },
             out,
         );
@@ -1294,6 +1449,42 @@ pub extern "C" fn sv2_miner_data_to_send(
         let slice = out_slice(buf, cap, "buf")?;
         write_out(n_out, m.miner.data_to_send(slice));
         Ok(())
+    })
+}
+
+/// Copies the oldest traced frame of the miner's connection (see
+/// `sv2_miner_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+/// `sv2_session_next_trace()` does. A reconnection starts a new connection; lines not taken
+/// before it are gone.
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_miner_next_trace(
+    miner: *mut sv2_miner,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(miner, |m| {
+        let miner = &mut m.miner;
+        super::session::next_trace_out(
+            &mut m.pending_trace,
+            || miner.next_trace_json(),
+            buf,
+            cap,
+            size_out,
+        )
     })
 }
 

@@ -20,9 +20,11 @@
 mod keys;
 mod messages;
 mod miner;
+mod noise_options;
 mod pool;
 mod result;
 mod session;
+mod template;
 mod version;
 
 pub use keys::*;
@@ -31,6 +33,7 @@ pub use miner::*;
 pub use pool::*;
 pub use result::*;
 pub use session::*;
+pub use template::*;
 pub use version::*;
 
 use crate::codec::{ShortTxId, B032, U256};

@@ -2,6 +2,7 @@
 //! (many downstream connections in one handle), so that a pool can be written in C.
 
 use super::messages::{message_from_view, View};
+use super::noise_options::{self, ResponderOptions};
 use super::session::{seed_arg, server_identity_arg, set_timeouts, timer_arg};
 use super::*;
 use crate::codec::U256;
@@ -51,6 +52,7 @@ pub struct sv2_pool_config {
     state: HandleState,
     server: ServerConfig,
     noise: Option<(StaticSecretKey, Certificate)>,
+    noise_options: ResponderOptions,
     plaintext: bool,
     rng_seed: Option<[u8; 32]>,
     pool: PoolConfig,
@@ -83,6 +85,7 @@ pub extern "C" fn sv2_pool_config_new(config_out: *mut *mut sv2_pool_config) -> 
                 state: HandleState::default(),
                 server: ServerConfig::new(ServerSecurity::Plaintext, vec![]),
                 noise: None,
+                noise_options: ResponderOptions::default(),
                 plaintext: false,
                 rng_seed: None,
                 pool: PoolConfig::default(),
@@ -146,7 +149,9 @@ pub extern "C" fn sv2_pool_config_set_plaintext(config: *mut sv2_pool_config) ->
     })
 }
 
-/// Sets the miners' wire dialect (`SV2_DIALECT_*`).
+/// Sets the miners' wire dialect (`SV2_DIALECT_*`). It also sets the Noise cipher preference
+/// (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered) unless
+/// `sv2_pool_config_set_noise_profile()` or `sv2_pool_config_set_ciphers()` override it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -158,6 +163,85 @@ pub extern "C" fn sv2_pool_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.server.dialect = dialect_of(dialect)?;
+        Ok(())
+    })
+}
+
+/// Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+/// `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+/// the dialect set with `sv2_pool_config_set_dialect()`. The server answers every negotiation form
+/// whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_noise_profile(
+    config: *mut sv2_pool_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers the server supports, most preferred first (it picks the first one the
+/// client offers): wire names or Noise names separated by commas or spaces,
+/// case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+/// `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_ciphers(
+    config: *mut sv2_pool_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.preference = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+/// asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+/// `acceptNoNegotiation`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_negotiation(
+    config: *mut sv2_pool_config,
+    accept_no_negotiation: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.accept_no_negotiation = accept_no_negotiation;
+        Ok(())
+    })
+}
+
+/// Turns the wire tap on for the pool's connections made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_pool_next_trace()`. Off, it costs
+/// nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_trace(
+    config: *mut sv2_pool_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.server.trace = enabled;
         Ok(())
     })
 }
@@ -447,11 +531,37 @@ pub extern "C" fn sv2_pool_config_set_share_events(
     })
 }
 
+/// Synthetic templates only (`sv2_pool_next_synthetic_block()`): the made-up network target
+/// is `factor` times harder than the hardest share target, so about one share in `factor` is
+/// a block (default 1000; 1 makes every share a block).
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` unless `factor` is finite
+/// and at least 1.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_config_set_block_difficulty_factor(
+    config: *mut sv2_pool_config,
+    factor: f64,
+) -> sv2_result {
+    with_mut(config, |c| {
+        if !(factor.is_finite() && factor >= 1.0) {
+            return Err(Error::new(
+                SV2_ERR_INVALID_ARG,
+                "block_difficulty_factor must be finite and >= 1",
+            ));
+        }
+        c.pool.block_difficulty_factor = factor;
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Synthetic templates
 
-/// A made-up template provider for demos and tests: regtest difficulty (about every other
-/// hash is a block), invented prevhashes, valid BIP34 heights. Deterministic from its seed.
+/// A made-up template provider for demos and tests: invented prevhashes, valid BIP34 heights,
+/// a network target `sv2_pool_config_set_block_difficulty_factor()` times harder than the
+/// hardest share target (so blocks are rare next to shares). Deterministic from its seed.
 #[derive(Debug)]
 pub struct sv2_template_source {
     state: HandleState,
@@ -513,6 +623,34 @@ pub extern "C" fn sv2_template_source_advance(
     with_mut(source, |s| {
         s.source
             .advance(U256(in_array::<32>(block_hash, "block_hash")?));
+        Ok(())
+    })
+}
+
+/// Fixes the source's network difficulty to `nbits` (e.g. regtest's 0x207fffff, about every
+/// other hash a block, for tests that want blocks) instead of the pool's block difficulty
+/// factor times the share target.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED`; `SV2_ERR_INVALID_ARG` for nBits
+/// that encode no valid target (negative, overflowing or zero).
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_template_source_set_nbits(
+    source: *mut sv2_template_source,
+    nbits: u32,
+) -> sv2_result {
+    with_mut(source, |s| {
+        match crate::mining::nbits_to_target(nbits) {
+            Ok(t) if t != U256::ZERO => {}
+            _ => {
+                return Err(Error::new(
+                    SV2_ERR_INVALID_ARG,
+                    "nbits encode no valid target",
+                ))
+            }
+        }
+        s.source = s.source.clone().with_nbits(nbits);
         Ok(())
     })
 }
@@ -730,6 +868,10 @@ pub struct sv2_pool_event {
     pub close_reason: u32,
     /// CLOSED with `SV2_CLOSE_ERROR`, ENGINE_ERROR: the error code.
     pub error: sv2_result,
+    /// BLOCK_FOUND of a template job: the SubmitSolution for the template provider (read with
+    /// `sv2_message_as_submit_solution()`, or pass the whole event to
+    /// `sv2_template_client_submit_block_found()`); NULL for a custom job. Never free it.
+    pub submit_solution: *const sv2_message,
 }
 
 impl sv2_pool_event {
@@ -761,6 +903,7 @@ impl sv2_pool_event {
             setup: std::ptr::null(),
             close_reason: 0,
             error: SV2_OK,
+            submit_solution: std::ptr::null(),
         }
     }
 }
@@ -789,8 +932,11 @@ pub struct sv2_pool {
     ev_bytes: Vec<u8>,
     ev_text: Vec<u8>,
     ev_block: Option<Box<BlockFound>>,
+    ev_solution: Option<Box<sv2_message>>,
     /// Storage of the last snapshot.
     snapshot: Vec<ChannelStats>,
+    /// A trace line (and its connection) taken but not yet copied out.
+    pending_trace: Option<(u64, String)>,
 }
 
 impl std::fmt::Debug for sv2_pool {
@@ -798,6 +944,13 @@ impl std::fmt::Debug for sv2_pool {
         f.debug_struct("sv2_pool")
             .field("connections", &self.conns.len())
             .finish()
+    }
+}
+
+impl sv2_pool {
+    /// The pool server (for the template glue in `template.rs`).
+    pub(crate) fn server_mut(&mut self) -> &mut PoolServer {
+        &mut self.pool
     }
 }
 
@@ -831,6 +984,7 @@ pub extern "C" fn sv2_pool_new(
         server.security = match (&c.noise, c.plaintext) {
             (Some((secret, cert)), _) => {
                 let mut noise = ResponderConfig::new(secret.clone(), *cert);
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ServerSecurity::Noise(noise)
             }
@@ -854,7 +1008,9 @@ pub extern "C" fn sv2_pool_new(
                 ev_bytes: Vec::new(),
                 ev_text: Vec::new(),
                 ev_block: None,
+                ev_solution: None,
                 snapshot: Vec::new(),
+                pending_trace: None,
             },
             out,
         );
@@ -1008,6 +1164,52 @@ pub extern "C" fn sv2_pool_data_to_send(
     })
 }
 
+/// Copies the oldest traced frame of the pool's connections (lowest connection first; see
+/// `sv2_pool_config_set_trace()`) into `buf` as a NUL-terminated JSON line, as
+/// `sv2_session_next_trace()` does, and its connection into `*conn_out` (only when a line was
+/// copied).
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_pool_next_trace(
+    pool: *mut sv2_pool,
+    conn_out: *mut u64,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(pool, |p| {
+        let conn_out = out_ptr(conn_out, "conn_out")?;
+        if p.pending_trace.is_none() {
+            p.pending_trace = p.pool.next_trace_json();
+        }
+        let Some((conn, line)) = p.pending_trace.take() else {
+            let size_out = out_ptr(size_out, "size_out")?;
+            write_out(size_out, 0);
+            return Ok(());
+        };
+        let mut pending = Some(line);
+        let result = super::session::next_trace_out(&mut pending, || None, buf, cap, size_out);
+        match pending {
+            // Not copied: keep it for the next call.
+            Some(line) => p.pending_trace = Some((conn, line)),
+            None => write_out(conn_out, conn),
+        }
+        result
+    })
+}
+
 /// Whether `conn` has bytes waiting in `sv2_pool_data_to_send()` (messages the engine queued
 /// since the last `sv2_pool_next_event()` or `sv2_pool_data_to_send()` may not be counted yet).
 ///
@@ -1104,6 +1306,7 @@ pub extern "C" fn sv2_pool_next_event(
         p.ev_user = None;
         p.ev_stats_user = None;
         p.ev_block = None;
+        p.ev_solution = None;
         p.ev_bytes.clear();
         p.ev_text.clear();
         let mut ev = sv2_pool_event::empty();
@@ -1228,6 +1431,13 @@ fn engine_event(p: &mut sv2_pool, event: PoolEvent, ev: &mut sv2_pool_event) {
             ev.header = block.header;
             ev.block_hash = block.block_hash.0;
             ev.coinbase_tx = bytes_view(&block.coinbase_tx);
+            if let Some(solution) = &block.submit_solution {
+                let mut wrapped =
+                    sv2_message::wrap(crate::messages::Message::from(solution.clone()));
+                wrapped.session_owned = true;
+                ev.submit_solution = &*wrapped;
+                p.ev_solution = Some(wrapped);
+            }
             p.ev_block = Some(block);
         }
         PoolEvent::TargetChanged {
@@ -1309,7 +1519,9 @@ pub extern "C" fn sv2_pool_set_prev_hash(
 }
 
 /// The next block from a synthetic source: a future template and the prevhash that activates
-/// it, given to the pool (every channel gets a new clean job).
+/// it, given to the pool (every channel gets a new clean job). Its network target is the
+/// pool's block difficulty factor times harder than the hardest open channel's share target
+/// (without channels, than the pool's easiest target).
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_POISONED` (pool or source);
 /// `SV2_ERR_INVALID_TEMPLATE`; `SV2_ERR_EXHAUSTED`.
@@ -1325,16 +1537,17 @@ pub extern "C" fn sv2_pool_next_synthetic_block(
     now_ms: u64,
 ) -> sv2_result {
     with_mut(pool, |p| {
-        let mut block = None;
+        let mut result = Ok(());
         let rc = with_mut(source, |s| {
-            block = Some(s.source.next_block(unix_time));
+            result = p
+                .pool
+                .next_synthetic_block(&mut s.source, unix_time, now_ms);
             Ok(())
         });
-        let Some((template, prev_hash)) = block else {
+        if rc != SV2_OK {
             return Err(Error::new(rc, "template source is NULL or poisoned"));
-        };
-        p.pool.new_template(template, now_ms)?;
-        p.pool.set_prev_hash(prev_hash, now_ms)?;
+        }
+        result?;
         Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! error types onto it.
 //!
 //! Codes are grouped by hundreds: 1xx caller misuse, 2xx framing and codec, 3xx Noise, keys and
-//! certificates, 4xx protocol (450–499: the mining roles), 9xx panic and poisoning. A number
+//! certificates, 4xx protocol (450–479: the mining roles, 480–499: Template Distribution), 9xx panic and poisoning. A number
 //! is never reused: a code that is removed stays here as a "reserved" comment.
 
 use super::Error;
@@ -183,6 +183,11 @@ pub const SV2_ERR_UNKNOWN_TEMPLATE: sv2_result = 472;
 pub const SV2_ERR_INVALID_TEMPLATE: sv2_result = 473;
 /// Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
 pub const SV2_ERR_EXHAUSTED: sv2_result = 474;
+/// Template Distribution: transaction bytes that are not exactly one transaction (truncated,
+/// trailing bytes, no inputs, a bad segwit marker).
+pub const SV2_ERR_INVALID_TRANSACTION: sv2_result = 480;
+/// Template Distribution: the template builds on a tip the provider already left.
+pub const SV2_ERR_STALE_TIP: sv2_result = 481;
 
 /// A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
 pub const SV2_ERR_PANIC: sv2_result = 900;
@@ -392,6 +397,14 @@ static DESCRIPTIONS: &[(sv2_result, &CStr)] = &[
         c"job ids or extranonce prefixes exhausted",
     ),
     (
+        SV2_ERR_INVALID_TRANSACTION,
+        c"transaction bytes do not parse as one transaction",
+    ),
+    (
+        SV2_ERR_STALE_TIP,
+        c"template builds on a tip the provider already left",
+    ),
+    (
         SV2_ERR_PANIC,
         c"internal error (panic) caught: the handle is poisoned",
     ),
@@ -473,13 +486,15 @@ impl From<NoiseError> for Error {
     fn from(e: NoiseError) -> Self {
         let code = match &e {
             NoiseError::ZeroLengthMessage
+            | NoiseError::PlaintextPeer
             | NoiseError::MessageTooLong { .. }
             | NoiseError::MessageTooShort { .. }
             | NoiseError::UnexpectedHandshakeLength { .. }
             | NoiseError::MalformedNegotiation(_) => SV2_ERR_NOISE_MALFORMED,
             NoiseError::NegotiationRequired
             | NoiseError::NoCommonCipher
-            | NoiseError::UnofferedCipher(_) => SV2_ERR_NOISE_NEGOTIATION,
+            | NoiseError::UnofferedCipher(_)
+            | NoiseError::DialectMismatch { .. } => SV2_ERR_NOISE_NEGOTIATION,
             NoiseError::HandshakeDecrypt => SV2_ERR_NOISE_HANDSHAKE_DECRYPT,
             NoiseError::TransportDecrypt => SV2_ERR_NOISE_TRANSPORT_DECRYPT,
             NoiseError::InvalidPublicKey => SV2_ERR_NOISE_INVALID_PUBLIC_KEY,
@@ -509,6 +524,7 @@ impl From<SessionError> for Error {
                 ProtocolViolation::WrongDirection(_) => SV2_ERR_WRONG_DIRECTION,
                 ProtocolViolation::VersionNotOffered(_) => SV2_ERR_VERSION,
                 ProtocolViolation::FirstMessageNotSetup(_)
+                | ProtocolViolation::NoiseHandshakeOnPlaintext
                 | ProtocolViolation::SecondSetup
                 | ProtocolViolation::UnexpectedSetupReply(_) => SV2_ERR_PROTOCOL,
             },

@@ -1,10 +1,11 @@
 //! `sv2_client_config`, `sv2_server_config` and `sv2_session`: the sans-I/O connection.
 
+use super::noise_options::{self, InitiatorOptions, ResponderOptions};
 use super::*;
 use crate::codec::{FrameHeader, RawFrame, Str0255, HEADER_LEN};
 use crate::keys::{AuthorityPublicKey, Certificate, StaticSecretKey};
 use crate::messages::{Message, Protocol};
-use crate::noise::{Cipher, InitiatorConfig, NegotiationForm, NoiseProfile, ResponderConfig};
+use crate::noise::{Cipher, InitiatorConfig, NegotiationForm, ResponderConfig};
 use crate::session::{
     protocol_of, ClientConfig, ClientSecurity, CloseReason, Event, ProtocolSupport, ServerConfig,
     ServerSecurity, Session, Timeouts,
@@ -102,7 +103,7 @@ pub struct sv2_client_config {
     state: HandleState,
     config: ClientConfig,
     security: ClientSecurityChoice,
-    profile: NoiseProfile,
+    noise_options: InitiatorOptions,
     rng_seed: Option<[u8; 32]>,
 }
 
@@ -134,7 +135,7 @@ pub extern "C" fn sv2_client_config_new(config_out: *mut *mut sv2_client_config)
                 state: HandleState::default(),
                 config,
                 security: ClientSecurityChoice::Unset,
-                profile: NoiseProfile::default(),
+                noise_options: InitiatorOptions::default(),
                 rng_seed: None,
             },
             out,
@@ -279,7 +280,8 @@ pub extern "C" fn sv2_client_config_set_pool_url(
 ) -> sv2_result {
     with_mut(config, |c| {
         let url = in_ref(url, "url")?;
-        let host = CStr::from_bytes_until_nul(&url.host)
+        let host_bytes = url.host.map(|c| c as u8);
+        let host = CStr::from_bytes_until_nul(&host_bytes)
             .map_err(|_| Error::new(SV2_ERR_INVALID_ARG, "url host is not NUL-terminated"))?;
         let security = if url.noise {
             let text = AuthorityPublicKey::from_bytes(url.authority_key).to_text();
@@ -294,8 +296,9 @@ pub extern "C" fn sv2_client_config_set_pool_url(
     })
 }
 
-/// Sets the wire dialect of the pool (`SV2_DIALECT_*`); `SV2_DIALECT_BRAIINS_2021` also
-/// selects the Braiins 2021 Noise negotiation ("STR2").
+/// Sets the wire dialect of the pool (`SV2_DIALECT_*`). The dialect also selects the Noise
+/// negotiation (`SV2_DIALECT_BRAIINS_2021`: the Braiins 2021 "STR2"; the others SRI's "STR3")
+/// unless `sv2_client_config_set_noise_profile()` overrides it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -307,11 +310,107 @@ pub extern "C" fn sv2_client_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.config.dialect = dialect_of(dialect)?;
-        c.profile = if dialect == SV2_DIALECT_BRAIINS_2021 {
-            NoiseProfile::Braiins2021
-        } else {
-            NoiseProfile::Sri2023
-        };
+        Ok(())
+    })
+}
+
+/// Overrides the Noise negotiation the dialect selects: `"sri-2023"` (STR3) or
+/// `"braiins-2021"` (STR2), case-insensitive; NULL (the default) follows the dialect set with
+/// `sv2_client_config_set_dialect()`. Rust `InitiatorConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_client_config_set_noise_profile(
+    config: *mut sv2_client_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers to offer, in order: wire names or Noise names separated by commas or
+/// spaces, case-insensitive (`"AESG,CHCH"`, `"ChaChaPoly"`); NULL restores the negotiation's
+/// default (CHCH then AESG). Rust `InitiatorConfig::ciphers`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (the text names it; nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_client_config_set_ciphers(
+    config: *mut sv2_client_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.ciphers = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to negotiate the cipher (default true). False starts the handshake without
+/// negotiation (bare `-> e`, ChaChaPoly), as legacy Braiins 2021 clients do; only the
+/// braiins-2021 negotiation allows it, so making a session fails with
+/// `SV2_ERR_INVALID_CONFIG` under another. Rust `InitiatorConfig::negotiate`, Python
+/// `negotiate`, Node `negotiate`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_client_config_set_negotiation(
+    config: *mut sv2_client_config,
+    negotiate: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.negotiate = negotiate;
+        Ok(())
+    })
+}
+
+/// Sets the protocol versions SetupConnection offers (default 2 and 2). Rust
+/// `SetupConnection::{min_version, max_version}`, Python `min_version`/`max_version`, Node
+/// `minVersion`/`maxVersion`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG` if `min_version >
+/// max_version`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_client_config_set_versions(
+    config: *mut sv2_client_config,
+    min_version: u16,
+    max_version: u16,
+) -> sv2_result {
+    with_mut(config, |c| {
+        noise_options::versions_arg(min_version, max_version)?;
+        c.config.setup.min_version = min_version;
+        c.config.setup.max_version = max_version;
+        Ok(())
+    })
+}
+
+/// Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+/// nothing. Rust `ClientConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_client_config_set_trace(
+    config: *mut sv2_client_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.config.trace = enabled;
         Ok(())
     })
 }
@@ -365,6 +464,7 @@ pub struct sv2_server_config {
     state: HandleState,
     config: ServerConfig,
     noise: Option<(StaticSecretKey, Certificate)>,
+    noise_options: ResponderOptions,
     plaintext: bool,
     rng_seed: Option<[u8; 32]>,
 }
@@ -399,6 +499,7 @@ pub extern "C" fn sv2_server_config_new(config_out: *mut *mut sv2_server_config)
                     vec![ProtocolSupport::mining()],
                 ),
                 noise: None,
+                noise_options: ResponderOptions::default(),
                 plaintext: false,
                 rng_seed: None,
             },
@@ -492,7 +593,9 @@ pub extern "C" fn sv2_server_config_set_protocol(
 }
 
 /// Sets the wire dialect of the clients (`SV2_DIALECT_*`). The Noise responder accepts every
-/// negotiation form whatever the dialect.
+/// negotiation form whatever the dialect; the dialect sets its cipher preference
+/// (`SV2_DIALECT_BRAIINS_2021`: AESGCM whenever offered, as Braiins does) unless
+/// `sv2_server_config_set_noise_profile()` or `sv2_server_config_set_ciphers()` override it.
 ///
 /// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`; `SV2_ERR_INVALID_ARG`.
 /// Allocates: no.
@@ -504,6 +607,85 @@ pub extern "C" fn sv2_server_config_set_dialect(
 ) -> sv2_result {
     with_mut(config, |c| {
         c.config.dialect = dialect_of(dialect)?;
+        Ok(())
+    })
+}
+
+/// Overrides whose cipher preference the server uses: `"sri-2023"` (ChaChaPoly first) or
+/// `"braiins-2021"` (AESGCM whenever offered), case-insensitive; NULL (the default) follows
+/// the dialect set with `sv2_server_config_set_dialect()`. The server answers every negotiation form
+/// whatever this says (R21). Rust `ResponderConfig::profile`, Python `noise_profile`, Node
+/// `noiseProfile`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// unknown name (nothing is changed then).
+/// In: `profile`: NUL-terminated, or NULL.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_server_config_set_noise_profile(
+    config: *mut sv2_server_config,
+    profile: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.profile = noise_options::profile_arg(profile)?;
+        Ok(())
+    })
+}
+
+/// Sets the ciphers the server supports, most preferred first (it picks the first one the
+/// client offers): wire names or Noise names separated by commas or spaces,
+/// case-insensitive (`"AESG,CHCH"`); NULL restores the profile's order. Rust
+/// `ResponderConfig::cipher_preference`, Python/Node `ciphers`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG` if `config` is NULL; `SV2_ERR_INVALID_ARG` for an
+/// empty list, an unknown name or a repeat (nothing is changed then).
+/// In: `ciphers`: NUL-terminated, or NULL.
+/// Allocates: yes.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_server_config_set_ciphers(
+    config: *mut sv2_server_config,
+    ciphers: *const c_char,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.preference = noise_options::ciphers_arg(ciphers)?;
+        Ok(())
+    })
+}
+
+/// Whether to accept clients that skip negotiation (legacy Braiins 2021; default true, as R21
+/// asks). Rust `ResponderConfig::accept_no_negotiation`, Python `accept_no_negotiation`, Node
+/// `acceptNoNegotiation`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_server_config_set_negotiation(
+    config: *mut sv2_server_config,
+    accept_no_negotiation: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.noise_options.accept_no_negotiation = accept_no_negotiation;
+        Ok(())
+    })
+}
+
+/// Turns the wire tap on for sessions made from this config (default off): every SV2 frame sent
+/// or received (decrypted) is kept as a JSON line for `sv2_session_next_trace()`. Off, it costs
+/// nothing. Rust `ServerConfig::trace`, Python `trace=` (a callable), Node `trace: true` and `setTrace(hook)`.
+///
+/// Returns: `SV2_OK`; `SV2_ERR_NULL_ARG`.
+/// Allocates: no.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_server_config_set_trace(
+    config: *mut sv2_server_config,
+    enabled: bool,
+) -> sv2_result {
+    with_mut(config, |c| {
+        c.config.trace = enabled;
         Ok(())
     })
 }
@@ -690,6 +872,8 @@ pub struct sv2_session {
     current: Option<Box<sv2_message>>,
     frame: Vec<u8>,
     setup_error_code: Vec<u8>,
+    /// A trace line taken from the session but not yet copied out (buffer too small).
+    pending_trace: Option<String>,
 }
 
 impl Handle for sv2_session {
@@ -709,6 +893,7 @@ impl sv2_session {
             current: None,
             frame: Vec::new(),
             setup_error_code: Vec::new(),
+            pending_trace: None,
         }
     }
 }
@@ -744,7 +929,7 @@ pub extern "C" fn sv2_session_new_client(
             ClientSecurityChoice::Plaintext => ClientSecurity::Plaintext,
             ClientSecurityChoice::Noise(key) => {
                 let mut noise = InitiatorConfig::new(key, now_unix_s);
-                noise.profile = c.profile;
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ClientSecurity::Noise(noise)
             }
@@ -775,6 +960,7 @@ pub extern "C" fn sv2_session_new_server(
         config.security = match (&c.noise, c.plaintext) {
             (Some((secret, cert)), _) => {
                 let mut noise = ResponderConfig::new(secret.clone(), *cert);
+                c.noise_options.apply(&mut noise);
                 noise.rng_seed = c.rng_seed;
                 ServerSecurity::Noise(noise)
             }
@@ -960,6 +1146,66 @@ pub extern "C" fn sv2_session_data_to_send(
         write_out(n_out, n);
         Ok(())
     })
+}
+
+/// Copies the oldest traced frame of the session (see `sv2_client_config_set_trace()` and
+/// `sv2_server_config_set_trace()`) into `buf` as a NUL-terminated JSON line.
+///
+/// The wire tap is a bounded queue that the caller polls, like events (DESIGN.md: poll, don't
+/// call back): no callback runs inside the library, and a firmware loop can drain it when it
+/// has time. It holds at most 1024 frames; beyond that the oldest are dropped, and the first
+/// line kept says how many (`"dropped_before"`). Each line is one JSON object:
+/// `{"direction": "sent"|"received", "frame": {…}}`, the frame in the `sv2 decode` form.
+///
+/// Returns: `SV2_OK` (`*size_out` is 0 when no frame is waiting, else the bytes written,
+/// NUL included); `SV2_ERR_NULL_ARG`; `SV2_ERR_BUFFER_TOO_SMALL` with `*size_out` set to the
+/// size needed (the line stays queued: call again with a larger buffer).
+/// Out: `buf`: `cap` bytes, receives the line and a NUL. `size_out`.
+/// Allocates: yes (the line, until copied).
+#[no_mangle]
+#[must_use]
+pub extern "C" fn sv2_session_next_trace(
+    session: *mut sv2_session,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> sv2_result {
+    with_mut(session, |s| {
+        let session = &mut s.session;
+        next_trace_out(
+            &mut s.pending_trace,
+            || session.next_trace_json(),
+            buf,
+            cap,
+            size_out,
+        )
+    })
+}
+
+/// Shared by the three `_next_trace` calls: copies the pending line (or the next one) out,
+/// keeping it when the buffer is too small.
+pub(crate) fn next_trace_out(
+    pending: &mut Option<String>,
+    next: impl FnOnce() -> Option<String>,
+    buf: *mut c_char,
+    cap: usize,
+    size_out: *mut usize,
+) -> Result<(), Error> {
+    let size_out = out_ptr(size_out, "size_out")?;
+    if pending.is_none() {
+        *pending = next();
+    }
+    match pending.as_deref() {
+        None => {
+            write_out(size_out, 0);
+            Ok(())
+        }
+        Some(line) => {
+            copy_text_out(line, buf, cap, size_out)?;
+            *pending = None;
+            Ok(())
+        }
+    }
 }
 
 /// Whether bytes are waiting in `sv2_session_data_to_send()`.

@@ -146,8 +146,12 @@ impl ServerCertificate {
         )
     }
 
-    /// Parses and validates certificate file text (format: see [`ServerCertificate`]).
+    /// Parses and validates certificate file text (format: see [`ServerCertificate`]; a
+    /// Braiins key tool JSON certificate is read too, see [`super::foreign`]).
     pub fn from_text(contents: &str) -> Result<Self, FileFormatError> {
+        if super::foreign::is_json(contents) {
+            return super::foreign::braiins_certificate(contents);
+        }
         let mut values: [Option<(usize, &str)>; 6] = [None; 6];
         for (line, text) in content_lines(contents, FileKind::Certificate)? {
             let (name, value) = text
@@ -210,13 +214,6 @@ impl ServerCertificate {
         })?;
         let (line, text) = get(5)?;
         let signature = from_hex_64(text).ok_or(FileFormatError::BadSignatureEncoding { line })?;
-        if valid_from > not_valid_after {
-            return Err(EmptyValidityError {
-                valid_from,
-                not_valid_after,
-            }
-            .into());
-        }
         let parsed = ServerCertificate {
             certificate: Certificate {
                 version,
@@ -227,17 +224,29 @@ impl ServerCertificate {
             server_public_key,
             authority_public_key,
         };
-        // Self-consistency: checked at a time inside the window so that only the signature
-        // matters here. from_text already checked the authority key is a curve point.
-        parsed
-            .certificate
-            .verify(
-                &authority_public_key,
-                &server_public_key,
-                u64::from(valid_from),
-            )
-            .map_err(|_| FileFormatError::SignatureMismatch)?;
+        parsed.check_self_consistent()?;
         Ok(parsed)
+    }
+
+    /// What reading a file checks without a trusted key: a non-empty validity window, and a
+    /// signature that verifies under the authority key the file names.
+    pub(crate) fn check_self_consistent(&self) -> Result<(), FileFormatError> {
+        let c = &self.certificate;
+        if c.valid_from > c.not_valid_after {
+            return Err(EmptyValidityError {
+                valid_from: c.valid_from,
+                not_valid_after: c.not_valid_after,
+            }
+            .into());
+        }
+        // Checked at a time inside the window so that only the signature matters here.
+        // from_text already checked the authority key is a curve point.
+        c.verify(
+            &self.authority_public_key,
+            &self.server_public_key,
+            u64::from(c.valid_from),
+        )
+        .map_err(|_| FileFormatError::SignatureMismatch)
     }
 }
 

@@ -27,6 +27,12 @@
 //! # Certificate files
 //!
 //! See [`ServerCertificate`] for the `name = value` format.
+//!
+//! # Files of the deployed tools
+//!
+//! Every loader here also reads the Braiins key tool's JSON files and SRI's TOML role
+//! configurations ([`super::foreign`]); a file in none of the formats is refused with
+//! [`FileFormatError::UnrecognizedFormat`], which lists the formats expected.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
@@ -141,6 +147,27 @@ pub enum FileFormatError {
         /// What is wrong with it.
         source: KeyTextError,
     },
+    /// A key in another tool's format (Braiins JSON, SRI TOML) whose key text is malformed.
+    #[error("{format} `{field}`: {source}")]
+    BadForeignKey {
+        /// The format.
+        format: super::ForeignFormat,
+        /// The JSON field or TOML setting.
+        field: &'static str,
+        /// What is wrong with the key text.
+        source: KeyTextError,
+    },
+    /// A JSON file that is not a Braiins key tool file.
+    #[error("not a Braiins key tool JSON file: {0}")]
+    BadJson(String),
+    /// The file is in none of the formats read for this kind.
+    #[error("not a {expected} file in a format libsv2 reads; expected {formats}")]
+    UnrecognizedFormat {
+        /// The kind the caller asked for.
+        expected: FileKind,
+        /// The accepted formats, for the message.
+        formats: String,
+    },
     /// The header names another kind of file than the one expected.
     #[error("wrong kind of file: expected {expected}, but its header says {found}")]
     WrongKind {
@@ -150,7 +177,7 @@ pub enum FileFormatError {
         found: FileKind,
     },
     /// The kind of file cannot be told because it has no `# sv2 …` header line.
-    #[error("cannot tell what this file holds: it has no `# sv2 <kind>` header line")]
+    #[error("cannot tell what this file holds: it has no `# sv2 <kind>` header line, and it is neither a Braiins key tool JSON file nor an SRI TOML configuration with an authority key")]
     MissingHeader,
     /// A certificate line is not of the form `name = value`.
     #[error("line {line}: expected `name = value`")]
@@ -288,13 +315,29 @@ pub(crate) fn content_lines(
     Ok(lines)
 }
 
-/// Finds the single key line of a key file of kind `kind`.
+/// Finds the single key line of a key file of kind `kind`. A file of several lines that are not
+/// all key text is another format (a configuration file, say): the error lists the formats
+/// read for `kind` rather than calling its second line a second key.
 fn key_line(contents: &str, kind: FileKind) -> Result<(usize, &str), FileFormatError> {
     let lines = content_lines(contents, kind)?;
+    let unrecognized = || FileFormatError::UnrecognizedFormat {
+        expected: kind,
+        formats: super::foreign::expected_formats(kind),
+    };
     match lines.as_slice() {
         [] => Err(FileFormatError::NoKey { expected: kind }),
+        [(_, text)] if super::foreign::looks_like_settings(text) => Err(unrecognized()),
         [one] => Ok(*one),
-        [_, (line, _), ..] => Err(FileFormatError::MultipleKeys { line: *line }),
+        [_, (line, _), ..] => {
+            if lines
+                .iter()
+                .all(|(_, text)| super::text::decode_key(text).is_ok())
+            {
+                Err(FileFormatError::MultipleKeys { line: *line })
+            } else {
+                Err(unrecognized())
+            }
+        }
     }
 }
 
@@ -413,8 +456,18 @@ macro_rules! key_file_impl {
     };
     (@read $ty:ty, $kind:expr) => {
         impl $ty {
-            /// Parses the contents of a key file of this kind.
+            /// Parses the contents of a key file of this kind: libsv2's own format, or the
+            /// Braiins key tool's JSON or an SRI TOML configuration (see [`super::foreign`]).
             pub fn from_file_text(contents: &str) -> Result<Self, FileFormatError> {
+                if let Some((format, field, text)) = super::foreign::key_text(contents, $kind)? {
+                    return Self::from_text(text.trim()).map_err(|source| {
+                        FileFormatError::BadForeignKey {
+                            format,
+                            field,
+                            source,
+                        }
+                    });
+                }
                 let (line, text) = key_line(contents, $kind)?;
                 Self::from_text(text).map_err(|source| FileFormatError::BadKey { line, source })
             }
@@ -472,16 +525,20 @@ impl KeyFile {
         }
     }
 
-    /// Parses file contents whose first sv2 header line tells the kind. A file without such a
-    /// header is refused ([`FileFormatError::MissingHeader`]): bare key text could be any of
-    /// the four key kinds.
+    /// Parses file contents whose first sv2 header line tells the kind, or a Braiins JSON file
+    /// or SRI TOML configuration (whose field names tell it). A file without either is refused
+    /// ([`FileFormatError::MissingHeader`]): bare key text could be any of the four key kinds.
     pub fn parse(contents: &str) -> Result<Self, FileFormatError> {
-        let kind = contents
+        let header = contents
             .lines()
             .map(str::trim)
             .filter(|l| l.starts_with('#'))
-            .find_map(FileKind::from_comment)
-            .ok_or(FileFormatError::MissingHeader)?;
+            .find_map(FileKind::from_comment);
+        let kind = match header {
+            Some(kind) => kind,
+            // The deployed tools' files say what they hold by their field names.
+            None => super::foreign::kind_of(contents)?.ok_or(FileFormatError::MissingHeader)?,
+        };
         Ok(match kind {
             FileKind::AuthoritySecretKey => {
                 KeyFile::AuthoritySecretKey(AuthoritySecretKey::from_file_text(contents)?)

@@ -10,6 +10,8 @@
 //! * [`ServerCertificate`]: a certificate with the keys it binds, and its text format.
 //! * [`SchnorrCertificate`], [`Secp256k1SecretKey`], [`XOnlyKey`]: the spec-2025 dialect's
 //!   secp256k1 keys, BIP340 certificates and versioned key text.
+//! * [`foreign`]: the key files of the deployed tools (Braiins JSON, SRI TOML), read by the
+//!   same loaders.
 //! * [`url`]: pool URLs `stratum2+tcp://host:port/<authority key>` and the explicit plaintext
 //!   form `stratum2+tcp+plain://host:port`.
 
@@ -17,6 +19,7 @@ mod cert;
 mod cert_file;
 pub mod file;
 mod file2025;
+pub mod foreign;
 mod generate;
 mod schnorr;
 pub mod text;
@@ -32,6 +35,7 @@ pub use file2025::{
     verify_spec_2025_certificate_file, Spec2025FileError, Spec2025FileKind, Spec2025KeyFile,
     Spec2025ServerCertificate,
 };
+pub use foreign::ForeignFormat;
 pub use generate::EntropyError;
 pub use schnorr::{
     SchnorrCertificate, Secp256k1SecretKey, XOnlyKey, CERTIFICATE_VERSION_2025, KEY_TEXT_VERSION,

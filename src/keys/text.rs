@@ -177,6 +177,48 @@ fn decode_checked(text: &str) -> Result<(Zeroizing<[u8; DECODE_BUFFER_LEN]>, usi
     Ok((buffer, len))
 }
 
+/// Decodes Base58Check text of any length up to 128 bytes (the Braiins key tool writes
+/// signatures this way): the payload without its checksum. Errors as [`decode_key`]'s.
+pub fn decode_check(text: &str) -> Result<Zeroizing<Vec<u8>>, KeyTextError> {
+    if text.is_empty() {
+        return Err(KeyTextError::Empty);
+    }
+    let mut buffer = Zeroizing::new([0u8; 2 * DECODE_BUFFER_LEN + CHECKSUM_LEN]);
+    let len = match bs58::decode(text).onto(&mut buffer[..]) {
+        Ok(len) => len,
+        Err(bs58::decode::Error::InvalidCharacter { character, index }) => {
+            return Err(KeyTextError::InvalidCharacter { character, index })
+        }
+        Err(_) => {
+            return Err(KeyTextError::WrongLength {
+                decoded_len: usize::MAX,
+            })
+        }
+    };
+    if len < CHECKSUM_LEN {
+        return Err(KeyTextError::WrongLength { decoded_len: len });
+    }
+    let (payload, found) = buffer[..len].split_at(len - CHECKSUM_LEN);
+    let expected = checksum(payload);
+    if expected != found {
+        let mut found_arr = [0u8; CHECKSUM_LEN];
+        found_arr.copy_from_slice(found);
+        return Err(KeyTextError::BadChecksum {
+            expected,
+            found: found_arr,
+        });
+    }
+    Ok(Zeroizing::new(payload.to_vec()))
+}
+
+/// Encodes bytes as Base58Check without version byte (the inverse of [`decode_check`]).
+pub fn encode_check(bytes: &[u8]) -> String {
+    let mut payload = Vec::with_capacity(bytes.len() + CHECKSUM_LEN);
+    payload.extend_from_slice(bytes);
+    payload.extend_from_slice(&checksum(bytes));
+    bs58::encode(payload).into_string()
+}
+
 impl AuthorityPublicKey {
     /// Parses key text and checks that it is a valid Ed25519 point, so that a wrong key in a
     /// configuration is reported when it is read, not at the first handshake.

@@ -21,6 +21,7 @@
 //! ```
 
 mod generated;
+pub mod json;
 pub mod txouts;
 mod value;
 

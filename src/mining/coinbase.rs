@@ -21,8 +21,14 @@ pub const MAX_SCRIPT_SIG_LEN: usize = 100;
 
 /// Where serialized bytes go: a length counter, a caller buffer or a hasher. One
 /// serialization routine feeds all three, so lengths, bytes and txids cannot disagree.
-trait Sink {
+pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
 }
 
 struct Counter(usize);
@@ -184,7 +190,7 @@ pub fn validate_extranonce_sizes(
 // CompactSize and TxOut
 
 /// Bytes a CompactSize takes for `n`.
-fn compact_size_len(n: u64) -> usize {
+pub(crate) fn compact_size_len(n: u64) -> usize {
     match n {
         0..=0xfc => 1,
         0xfd..=0xffff => 3,
@@ -194,7 +200,7 @@ fn compact_size_len(n: u64) -> usize {
 }
 
 /// Emits a CompactSize (bitcoin's variable-length integer).
-fn put_compact_size<S: Sink>(s: &mut S, n: u64) {
+pub(crate) fn put_compact_size<S: Sink>(s: &mut S, n: u64) {
     match compact_size_len(n) {
         1 => s.put(&[n as u8]),
         3 => {
@@ -214,7 +220,7 @@ fn put_compact_size<S: Sink>(s: &mut S, n: u64) {
 
 /// Reads a CompactSize from the front of `buf`: (value, bytes used). Consensus rejects
 /// non-minimal encodings, and so do we.
-fn read_compact_size(buf: &[u8]) -> Result<(u64, usize), MathError> {
+pub(crate) fn read_compact_size(buf: &[u8]) -> Result<(u64, usize), MathError> {
     let (&first, rest) = buf.split_first().ok_or(MathError::TruncatedTxOut)?;
     let (value, used, min) = match first {
         0xfd => (le_uint(rest, 2)?, 3, 0xfd),

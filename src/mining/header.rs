@@ -19,6 +19,7 @@
 //! loaded with; rolling nonce and nTime (09 §9.2.1) only touches the second block.
 
 use super::sha;
+use super::MathError;
 use crate::codec::U256;
 use sha2::{Digest, Sha256};
 
@@ -376,6 +377,84 @@ impl Iterator for VersionRoller {
 
 impl ExactSizeIterator for VersionRoller {}
 
+/// One hashing board's share of a job's version-rolling space, from [`split_version_rolling`]:
+/// the board hashes the versions `job_version ^ fixed_bits ^ r` for every `r` made of bits of
+/// `mask` (its [`VersionRoller`] is [`VersionRollingPart::roller`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VersionRollingPart {
+    /// The version bits this board rolls itself: the job's mask (clipped to BIP320) minus the
+    /// bits that tell the boards apart.
+    pub mask: u32,
+    /// The board's value of the bits that tell the boards apart, to XOR into the job's version.
+    /// No two boards of one split have the same.
+    pub fixed_bits: u32,
+}
+
+impl VersionRollingPart {
+    /// The board's first version for a job: `job_version ^ fixed_bits`.
+    pub fn base_version(&self, job_version: u32) -> u32 {
+        job_version ^ self.fixed_bits
+    }
+
+    /// Every version of the board's share of the job, its base version first.
+    pub fn roller(&self, job_version: u32) -> VersionRoller {
+        VersionRoller::new(self.base_version(job_version), self.mask)
+    }
+
+    /// Whether `version` is in this board's share of a job with `job_version`.
+    pub fn contains(&self, job_version: u32, version: u32) -> bool {
+        let rolled = version ^ job_version;
+        rolled & !self.mask == self.fixed_bits
+    }
+}
+
+/// Splits a job's version-rolling space between `board_count` hashing boards on one standard
+/// channel so that no two boards ever hash the same version (cgminer-style firmware gives each
+/// board or chip chain its own part, and the boards then roll within it: AsicBoost midstates,
+/// or the chip's own version rolling over `mask`).
+///
+/// The highest ⌈log2 board_count⌉ bits of `mask ∩ BIP320_VERSION_MASK` select the board
+/// (`board_index` written into them); the rest stay rollable by every board. With a board count
+/// that is not a power of two the last parts are unused, so each board gets the same share:
+/// 1/2^⌈log2 board_count⌉ of the versions (each version is a whole 2^32 nonce range, so the
+/// unused part costs nothing while the job lasts). One board gets the whole mask.
+///
+/// Errors: [`MathError::InvalidBoardIndex`] if `board_count` is 0 or `board_index >=
+/// board_count`; [`MathError::VersionSpaceTooSmall`] if the mask has too few BIP320 bits for
+/// that many boards (a zero mask, the pool forbidding rolling, allows only one board: give the
+/// others an extended channel's extranonce or nTime instead).
+pub fn split_version_rolling(
+    mask: u32,
+    board_index: u32,
+    board_count: u32,
+) -> Result<VersionRollingPart, MathError> {
+    if board_count == 0 || board_index >= board_count {
+        return Err(MathError::InvalidBoardIndex {
+            index: board_index,
+            count: board_count,
+        });
+    }
+    let mask = mask & BIP320_VERSION_MASK;
+    // ⌈log2 board_count⌉ (0 for one board).
+    let selector_bits = 32 - (board_count - 1).leading_zeros();
+    if selector_bits > mask.count_ones() {
+        return Err(MathError::VersionSpaceTooSmall { mask, board_count });
+    }
+    // The highest bits select the board, so the bits a board rolls itself stay the low,
+    // contiguous ones chips count up from (bit 13 first).
+    let mut selector = 0u32;
+    let mut rest = mask;
+    for _ in 0..selector_bits {
+        let top = 1u32 << (31 - rest.leading_zeros());
+        selector |= top;
+        rest &= !top;
+    }
+    Ok(VersionRollingPart {
+        mask: rest,
+        fixed_bits: deposit_bits(board_index, selector),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,5 +621,99 @@ mod tests {
         let v: Vec<u32> = r.collect();
         assert_eq!(v, [0x2000_0000, 0x2000_2000, 0x2000_4000, 0x2000_6000]);
         assert_eq!(VersionRoller::new(1, 0).collect::<Vec<_>>(), [1]);
+    }
+
+    /// Every version of every board's part of a split, checked pairwise disjoint and inside the
+    /// job's mask; returns how many versions the boards cover together.
+    fn covered_versions(job_version: u32, mask: u32, boards: u32) -> usize {
+        let mut seen = std::collections::HashMap::new();
+        for board in 0..boards {
+            let part = split_version_rolling(mask, board, boards).unwrap();
+            assert_eq!(part.mask & part.fixed_bits, 0, "{part:?}");
+            assert_eq!(
+                part.mask & !mask,
+                0,
+                "rolls bits outside the job's mask: {part:?}"
+            );
+            for version in part.roller(job_version) {
+                assert!(part.contains(job_version, version));
+                assert!(
+                    version_rolling_ok(job_version, version, true),
+                    "{version:#x}"
+                );
+                assert_eq!(version & !mask, job_version & !mask, "{version:#x}");
+                if let Some(other) = seen.insert(version, board) {
+                    panic!("boards {other} and {board} both hash version {version:#x}");
+                }
+            }
+            assert_eq!(
+                part.roller(job_version).next(),
+                Some(part.base_version(job_version))
+            );
+        }
+        seen.len()
+    }
+
+    #[test]
+    fn version_rolling_split_never_overlaps_bip320_r148() {
+        // R148: boards roll only BIP320 bits; cgminer-style firmware runs 3 or 4 boards.
+        let job = 0x2000_0000;
+        for boards in 1..=9u32 {
+            let parts = 1usize << (32 - (boards - 1).leading_zeros());
+            let covered = covered_versions(job, BIP320_VERSION_MASK, boards);
+            // Each board gets 1/2^⌈log2 boards⌉ of the 65 536 versions.
+            assert_eq!(covered, 65_536 / parts * boards as usize, "{boards} boards");
+        }
+        // A job whose version already has rolled bits set, and a sub-mask.
+        assert_eq!(covered_versions(0x2000_6000, 0x0001_e000, 4), 16);
+        assert_eq!(covered_versions(0x2000_6000, 0x0001_e000, 3), 12);
+    }
+
+    #[test]
+    fn version_rolling_split_shape() {
+        // Two boards: the top BIP320 bit (28) tells them apart; they roll bits 13..=27.
+        let a = split_version_rolling(BIP320_VERSION_MASK, 0, 2).unwrap();
+        let b = split_version_rolling(BIP320_VERSION_MASK, 1, 2).unwrap();
+        assert_eq!((a.mask, a.fixed_bits), (0x0fff_e000, 0));
+        assert_eq!((b.mask, b.fixed_bits), (0x0fff_e000, 0x1000_0000));
+        // One board: the whole mask; bits outside BIP320 are clipped.
+        let one = split_version_rolling(0xffff_ffff, 0, 1).unwrap();
+        assert_eq!((one.mask, one.fixed_bits), (BIP320_VERSION_MASK, 0));
+        // Rolling forbidden (mask 0): one board only.
+        assert_eq!(
+            split_version_rolling(0, 0, 1).unwrap(),
+            VersionRollingPart {
+                mask: 0,
+                fixed_bits: 0
+            }
+        );
+        assert_eq!(
+            split_version_rolling(0, 0, 2),
+            Err(MathError::VersionSpaceTooSmall {
+                mask: 0,
+                board_count: 2
+            })
+        );
+        // As many boards as versions: each gets exactly one version; one more does not fit.
+        let last = split_version_rolling(BIP320_VERSION_MASK, 65_535, 65_536).unwrap();
+        assert_eq!((last.mask, last.fixed_bits), (0, BIP320_VERSION_MASK));
+        assert!(matches!(
+            split_version_rolling(BIP320_VERSION_MASK, 0, 65_537),
+            Err(MathError::VersionSpaceTooSmall { .. })
+        ));
+        assert!(matches!(
+            split_version_rolling(BIP320_VERSION_MASK, 0, u32::MAX),
+            Err(MathError::VersionSpaceTooSmall { .. })
+        ));
+        // Bad indexes.
+        for (index, count) in [(0, 0), (2, 2), (u32::MAX, 4), (u32::MAX, u32::MAX)] {
+            assert_eq!(
+                split_version_rolling(BIP320_VERSION_MASK, index, count),
+                Err(MathError::InvalidBoardIndex { index, count })
+            );
+        }
+        // A version outside the part is not contained.
+        assert!(!b.contains(0x2000_0000, 0x2000_0000));
+        assert!(b.contains(0x2000_0000, 0x3000_2000));
     }
 }

@@ -66,6 +66,26 @@ pub enum MathError {
         /// Count found in the bytes.
         found: u64,
     },
+    /// A board index outside `0..board_count` (or no boards) for a version-rolling split.
+    #[error(
+        "board {index} of {count}: the index must be below the board count, which must be > 0"
+    )]
+    InvalidBoardIndex {
+        /// The board index given.
+        index: u32,
+        /// The board count given.
+        count: u32,
+    },
+    /// A version-rolling mask with too few BIP320 bits to give that many boards distinct parts.
+    #[error(
+        "version mask {mask:#010x} has too few BIP320 bits to split between {board_count} boards"
+    )]
+    VersionSpaceTooSmall {
+        /// The mask, clipped to BIP320.
+        mask: u32,
+        /// The board count given.
+        board_count: u32,
+    },
     /// The pool outputs spend more than `coinbase_tx_value_remaining`.
     #[error("pool outputs spend {spent} sat, only {available} sat remain")]
     ValueExceedsRemaining {

@@ -249,6 +249,20 @@ impl Miner {
         &self.session
     }
 
+    /// The oldest traced frame of the connection as its JSON line, when the session config
+    /// asked for a trace (`ClientConfig::trace`; see [`Session::next_trace_json`]). A
+    /// reconnection starts a new session, and entries not taken before it are gone.
+    pub fn next_trace_json(&mut self) -> Option<String> {
+        self.session.next_trace_json()
+    }
+
+    /// Switches the wire tap on or off, for this connection and the ones reconnections open
+    /// (see [`Session::set_trace`]).
+    pub fn set_trace(&mut self, enabled: bool) {
+        self.config.session.trace = enabled;
+        self.session.set_trace(enabled);
+    }
+
     /// Bytes from the socket.
     pub fn receive_data(&mut self, data: &[u8], now_ms: u64) -> Result<(), SessionError> {
         self.now_ms = now_ms;

@@ -38,8 +38,8 @@ pub use coinbase::{
 };
 pub use header::{
     double_sha256, extended_search_space_bits, ntime_ok_client, ntime_ok_server,
-    version_rolling_ok, BlockHeader, HeaderTail, Midstate, VersionRoller, BIP320_VERSION_MASK,
-    STANDARD_SEARCH_SPACE_BITS,
+    split_version_rolling, version_rolling_ok, BlockHeader, HeaderTail, Midstate, VersionRoller,
+    VersionRollingPart, BIP320_VERSION_MASK, STANDARD_SEARCH_SPACE_BITS,
 };
 pub use math_error::MathError;
 pub use merkle::{merkle_path_for_coinbase, merkle_path_len, merkle_root, txid};

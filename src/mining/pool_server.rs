@@ -15,7 +15,10 @@
 //! // on Closed event:  write what is left, close the socket, pool.remove(conn)
 //! ```
 
-use super::pool::{ConnectionId, EngineError, PoolConfig, PoolEngine, PoolEvent, PoolPolicy};
+use super::pool::{
+    ConnectionId, EngineError, PoolConfig, PoolEngine, PoolEvent, PoolPolicy,
+    SyntheticTemplateSource,
+};
 use crate::messages::SetupConnection;
 use crate::messages::{NewTemplate, Protocol, TdpSetNewPrevHash};
 use crate::session::{CloseReason, Event, ProtocolSupport, ServerConfig, Session, SessionError};
@@ -61,6 +64,10 @@ pub struct PoolServer {
     events: VecDeque<PoolServerEvent>,
     next_conn: ConnectionId,
     now_ms: u64,
+    /// A synthetic block made while no channel was open: its network target needs a share
+    /// target, so it reaches the engine when the first channel opens (see
+    /// `next_synthetic_block`).
+    deferred_block: Option<(NewTemplate, TdpSetNewPrevHash)>,
 }
 
 impl std::fmt::Debug for PoolServer {
@@ -101,13 +108,22 @@ impl PoolServer {
     /// A pool serving the Mining protocol with `server` (security, dialect, limits; its
     /// protocol list is replaced by the Mining support the engine's configuration implies).
     pub fn new(
-        mut server: ServerConfig,
+        server: ServerConfig,
         pool: PoolConfig,
         policy: Box<dyn PoolPolicy>,
     ) -> Result<PoolServer, EngineError> {
-        server.protocols = vec![mining_support(&pool)];
-        Ok(PoolServer {
-            engine: PoolEngine::new(pool, policy)?,
+        Ok(PoolServer::with_engine(
+            server,
+            PoolEngine::new(pool, policy)?,
+        ))
+    }
+
+    /// A pool serving the Mining protocol with `server` around an existing `engine` (bindings
+    /// that build and check the engine's configuration themselves).
+    pub fn with_engine(mut server: ServerConfig, engine: PoolEngine) -> PoolServer {
+        server.protocols = vec![mining_support(engine.config())];
+        PoolServer {
+            engine,
             config: server,
             sessions: HashMap::new(),
             dirty: VecDeque::new(),
@@ -115,7 +131,8 @@ impl PoolServer {
             events: VecDeque::new(),
             next_conn: 1,
             now_ms: 0,
-        })
+            deferred_block: None,
+        }
     }
 
     /// The engine (statistics, snapshots, server-initiated actions).
@@ -132,6 +149,34 @@ impl PoolServer {
     /// Open connections.
     pub fn connection_count(&self) -> usize {
         self.sessions.len()
+    }
+
+    /// Switches the wire tap on or off for every connection, open and future (see
+    /// [`Session::set_trace`]).
+    pub fn set_trace(&mut self, enabled: bool) {
+        self.config.trace = enabled;
+        for session in self.sessions.values_mut() {
+            session.set_trace(enabled);
+        }
+    }
+
+    /// The oldest traced frame of any connection, lowest connection id first, as its JSON line
+    /// (see [`Session::next_trace_json`]), when the server config asked for a trace
+    /// (`ServerConfig::trace`). Entries of a removed connection are gone with it.
+    pub fn next_trace_json(&mut self) -> Option<(ConnectionId, String)> {
+        let mut conns: Vec<ConnectionId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.is_tracing())
+            .map(|(c, _)| *c)
+            .collect();
+        conns.sort_unstable();
+        conns.into_iter().find_map(|c| {
+            self.sessions
+                .get_mut(&c)
+                .and_then(Session::next_trace_json)
+                .map(|line| (c, line))
+        })
     }
 
     /// A new downstream connection (socket accepted); returns its id.
@@ -202,7 +247,70 @@ impl PoolServer {
         now_ms: u64,
     ) -> Result<(), EngineError> {
         self.now_ms = now_ms;
+        // A tip given directly replaces a synthetic block still waiting for a channel.
+        self.deferred_block = None;
         self.engine.set_prev_hash(prev_hash, now_ms)
+    }
+
+    /// The next block from a synthetic source, given to the pool (every channel gets a new
+    /// clean job). Unless the source has a fixed difficulty, its network target is
+    /// `block_difficulty_factor` times harder than the hardest open channel's share target,
+    /// so blocks stay rare next to shares and few shares go stale on the prevhash changes
+    /// (issue 14). Without any open channel there is no share target yet: the block is then
+    /// kept and given to the engine, with its target, when the first channel opens.
+    pub fn next_synthetic_block(
+        &mut self,
+        source: &mut SyntheticTemplateSource,
+        header_timestamp: u32,
+        now_ms: u64,
+    ) -> Result<(), EngineError> {
+        self.now_ms = now_ms;
+        let factor = self.engine.config().block_difficulty_factor;
+        match self.engine.hardest_share_target() {
+            Some(share_target) => {
+                self.deferred_block = None;
+                let (template, prev_hash) =
+                    source.next_block_for_shares(header_timestamp, share_target, factor);
+                self.new_template(template, now_ms)?;
+                self.set_prev_hash(prev_hash, now_ms)
+            }
+            None if source.fixed_nbits().is_some() => {
+                self.deferred_block = None;
+                let (template, prev_hash) = source.next_block(header_timestamp);
+                self.new_template(template, now_ms)?;
+                self.set_prev_hash(prev_hash, now_ms)
+            }
+            None => {
+                let max_target = self.engine.config().max_target;
+                self.deferred_block =
+                    Some(source.next_block_for_shares(header_timestamp, max_target, factor));
+                Ok(())
+            }
+        }
+    }
+
+    /// Gives the engine a deferred synthetic block once a channel has a share target.
+    fn release_deferred_block(&mut self) {
+        let Some(share_target) = self.engine.hardest_share_target() else {
+            return;
+        };
+        let Some((template, mut prev_hash)) = self.deferred_block.take() else {
+            return;
+        };
+        let factor = self.engine.config().block_difficulty_factor;
+        prev_hash.n_bits = super::pool::nbits_harder_than(share_target, factor);
+        prev_hash.target =
+            crate::mining::nbits_to_target(prev_hash.n_bits).unwrap_or(prev_hash.target);
+        let now = self.now_ms;
+        let result = self
+            .engine
+            .new_template(template, now)
+            .and_then(|_| self.engine.set_prev_hash(prev_hash, now));
+        if let Err(error) = result {
+            // A synthetic block is always valid; should the engine still refuse it, say so.
+            self.events
+                .push_back(PoolServerEvent::EngineError { conn: 0, error });
+        }
     }
 
     /// True when `conn` has bytes to send.
@@ -287,10 +395,20 @@ impl PoolServer {
                 return Some(event);
             }
             if let Some(event) = self.engine.next_event() {
+                if self.deferred_block.is_some() && matches!(event, PoolEvent::ChannelOpened { .. })
+                {
+                    self.release_deferred_block();
+                }
                 self.route_outgoing();
                 return Some(PoolServerEvent::Engine(event));
             }
-            let conn = self.dirty.pop_front()?;
+            let Some(conn) = self.dirty.pop_front() else {
+                // Messages the engine queued outside a session event (a template, a new tip,
+                // a server-initiated action) reach the sessions now, so that
+                // `writable_connections` sees them once the events are drained.
+                self.route_outgoing();
+                return None;
+            };
             self.dirty_set.remove(&conn);
             self.drain_session(conn);
             self.route_outgoing();

@@ -214,6 +214,33 @@ pub(crate) fn reply_len(dialect: &NoiseDialect) -> usize {
     }
 }
 
+/// The reply length of the other dialect (to let such a reply through to
+/// [`reply_of_other_dialect`]).
+pub(crate) fn other_reply_len(dialect: &NoiseDialect) -> usize {
+    match dialect.reply {
+        ReplyForm::BareId => NEGOTIATION_HEADER + 4,
+        ReplyForm::Message => 4,
+    }
+}
+
+/// Whether `reply` is the other dialect's answer to our offer: an STR2 NegotiationMessage
+/// naming one algorithm where STR3 expects a bare id, or a bare id of a known cipher where
+/// STR2 expects a NegotiationMessage. Returns the profile the server speaks.
+pub(crate) fn reply_of_other_dialect(dialect: &NoiseDialect, reply: &[u8]) -> Option<NoiseProfile> {
+    match dialect.reply {
+        ReplyForm::BareId if reply.len() == NEGOTIATION_HEADER + 4 => {
+            let other = decode_negotiation(reply).ok()?;
+            (other.magic == BRAIINS_2021.magic && other.ids.len() == 1)
+                .then_some(NoiseProfile::Braiins2021)
+        }
+        ReplyForm::Message if reply.len() == 4 => {
+            let id = u32::from_le_bytes(reply.try_into().ok()?);
+            Cipher::from_id(id).map(|_| NoiseProfile::Sri2023)
+        }
+        _ => None,
+    }
+}
+
 /// The prologue both sides mix in. `offered` is the raw id list as sent, `reply` the reply
 /// bytes as sent.
 pub(crate) fn prologue(
@@ -292,6 +319,45 @@ mod tests {
         );
         assert!(classify_first_message(&str3[..8]).is_err());
         assert!(classify_first_message(&[]).is_err());
+    }
+
+    #[test]
+    fn cipher_names_accept_wire_and_noise_spellings() {
+        for name in [
+            "CHCH",
+            "chch",
+            "ChaChaPoly",
+            "chacha20-poly1305",
+            " CHACHA20_POLY1305 ",
+        ] {
+            assert_eq!(Cipher::from_name(name), Some(Cipher::ChaChaPoly), "{name}");
+        }
+        for name in ["AESG", "aesg", "AESGCM", "aes-256-gcm", "AES_GCM"] {
+            assert_eq!(Cipher::from_name(name), Some(Cipher::AesGcm), "{name}");
+        }
+        assert_eq!(Cipher::from_name("des"), None);
+        assert_eq!(
+            Cipher::parse_list("AESG, chachapoly"),
+            Ok(vec![Cipher::AesGcm, Cipher::ChaChaPoly])
+        );
+        assert!(Cipher::parse_list("").is_err());
+        assert!(Cipher::parse_list("CHCH,ChaChaPoly")
+            .unwrap_err()
+            .contains("CHCH named twice"));
+        assert!(Cipher::parse_list("CHCH,x").unwrap_err().contains("\"x\""));
+        assert_eq!(Cipher::AesGcm.to_string(), "AESG");
+        assert_eq!(
+            NoiseProfile::from_name("BRAIINS-2021"),
+            Some(NoiseProfile::Braiins2021)
+        );
+        assert_eq!(
+            NoiseProfile::of_dialect(crate::messages::Dialect::by_name("braiins-2021").unwrap()),
+            NoiseProfile::Braiins2021
+        );
+        assert_eq!(
+            NoiseProfile::of_dialect(crate::messages::Dialect::default()),
+            NoiseProfile::Sri2023
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn responder_config(profile: NoiseProfile) -> ResponderConfig {
         (NOW + 3600) as u32,
     );
     let mut config = ResponderConfig::new(secret, certificate);
-    config.profile = profile;
+    config.profile = Some(profile);
     config.rng_seed = Some([0x22; 32]);
     config
 }
@@ -39,7 +39,7 @@ pub fn responder_config(profile: NoiseProfile) -> ResponderConfig {
 /// An initiator configuration with the fixtures' authority key and a fixed RNG seed.
 pub fn initiator_config(profile: NoiseProfile) -> InitiatorConfig {
     let mut config = InitiatorConfig::new(authority_key(), NOW);
-    config.profile = profile;
+    config.profile = Some(profile);
     config.rng_seed = Some([0x11; 32]);
     config
 }

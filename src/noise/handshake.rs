@@ -37,8 +37,10 @@ pub struct InitiatorConfig {
     /// Current unix time in seconds, for the certificate validity window (R25). The library
     /// reads no clock.
     pub now_unix: u64,
-    /// The dialect to speak. Default [`NoiseProfile::Sri2023`].
-    pub profile: NoiseProfile,
+    /// The negotiation to speak. `None` (the default): the one of the session's wire dialect
+    /// ([`NoiseProfile::of_dialect`]: braiins-2021 speaks STR2, the others STR3), and
+    /// [`NoiseProfile::Sri2023`] for a handshake run on its own. `Some` overrides the dialect.
+    pub profile: Option<NoiseProfile>,
     /// Algorithms to offer, in order (at most 255). `None`: the profile's default,
     /// ChaChaPoly then AESGCM.
     pub ciphers: Option<Vec<Cipher>>,
@@ -56,7 +58,7 @@ impl InitiatorConfig {
         InitiatorConfig {
             authority_key,
             now_unix,
-            profile: NoiseProfile::default(),
+            profile: None,
             ciphers: None,
             negotiate: true,
             rng_seed: None,
@@ -79,8 +81,11 @@ pub struct ResponderConfig {
     static_public: StaticPublicKey,
     /// The certificate the authority signed for `s`.
     pub certificate: Certificate,
-    /// Whose defaults to use. Default [`NoiseProfile::Sri2023`].
-    pub profile: NoiseProfile,
+    /// Whose cipher preference to use when `cipher_preference` is `None`. `None` (the
+    /// default): the session's wire dialect decides ([`NoiseProfile::of_dialect`]: a
+    /// braiins-2021 server prefers AESGCM as Braiins does), [`NoiseProfile::Sri2023`] for a
+    /// handshake run on its own.
+    pub profile: Option<NoiseProfile>,
     /// Algorithms this server supports, most preferred first; it picks the first one offered.
     /// `None`: the profile's order (SRI: ChaChaPoly first; Braiins: AESGCM whenever offered).
     pub cipher_preference: Option<Vec<Cipher>>,
@@ -98,7 +103,7 @@ impl ResponderConfig {
             static_public: static_secret.public_key(),
             static_secret,
             certificate,
-            profile: NoiseProfile::default(),
+            profile: None,
             cipher_preference: None,
             accept_no_negotiation: true,
             rng_seed: None,
@@ -225,7 +230,8 @@ impl std::fmt::Debug for NoiseHandshake {
 impl NoiseHandshake {
     /// Starts a client handshake. Its first message is ready in `data_to_send` at once.
     pub fn initiator(config: InitiatorConfig) -> Result<Self, NoiseError> {
-        let dialect = config.profile.dialect();
+        let profile = config.profile.unwrap_or_default();
+        let dialect = profile.dialect();
         let ciphers = config
             .ciphers
             .unwrap_or_else(|| dialect.default_offer.to_vec());
@@ -263,7 +269,7 @@ impl NoiseHandshake {
             let mut n1 = Vec::with_capacity(5 + 4 * offered.len());
             dialect::encode_negotiation(dialect.magic, &offered, &mut n1);
             hs.push_message(&n1)?;
-            hs.form = Some(if config.profile == NoiseProfile::Sri2023 {
+            hs.form = Some(if profile == NoiseProfile::Sri2023 {
                 NegotiationForm::Str3
             } else {
                 NegotiationForm::Str2
@@ -279,9 +285,14 @@ impl NoiseHandshake {
 
     /// Starts a server handshake; it waits for the client's first message.
     pub fn responder(config: ResponderConfig) -> Result<Self, NoiseError> {
-        let preference = config
-            .cipher_preference
-            .unwrap_or_else(|| config.profile.dialect().default_preference.to_vec());
+        let preference = config.cipher_preference.unwrap_or_else(|| {
+            config
+                .profile
+                .unwrap_or_default()
+                .dialect()
+                .default_preference
+                .to_vec()
+        });
         if preference.is_empty() {
             return Err(NoiseError::InvalidConfig("no supported algorithm"));
         }
@@ -450,6 +461,12 @@ impl NoiseHandshake {
     /// The lengths each step accepts.
     fn check_length(&self, len: usize) -> Result<(), NoiseError> {
         if len == 0 {
+            // A server's first bytes with a zero prefix: the 0x0000 extension type of a
+            // plaintext frame (SetupConnection), from a client that is not using Noise.
+            if matches!(self.step, Step::AwaitFirst) && matches!(self.role, Role::Responder { .. })
+            {
+                return Err(NoiseError::PlaintextPeer);
+            }
             return Err(NoiseError::ZeroLengthMessage);
         }
         // (step name, the one or two lengths it accepts)
@@ -464,8 +481,13 @@ impl NoiseHandshake {
                 return Ok(());
             }
             (Step::AwaitReply { .. }, Role::Initiator { dialect, .. }) => {
-                let n = dialect::reply_len(dialect);
-                ("N2", n, n)
+                // The other dialect's reply length passes too, so that `on_reply` can tell a
+                // server of the other dialect (and name it) from a broken reply.
+                (
+                    "N2",
+                    dialect::reply_len(dialect),
+                    dialect::other_reply_len(dialect),
+                )
             }
             (Step::AwaitMessage1 { .. }, _) => ("-> e", MESSAGE_1_LEN, MESSAGE_1_LEN),
             (Step::AwaitMessage2 { .. }, _) => (
@@ -507,6 +529,9 @@ impl NoiseHandshake {
             return Err(NoiseError::Internal("reply on a responder"));
         };
         let dialect: &'static NoiseDialect = dialect;
+        if let Some(answered) = dialect::reply_of_other_dialect(dialect, reply) {
+            return Err(NoiseError::DialectMismatch { answered });
+        }
         let id = dialect::decode_reply(dialect, reply)?;
         let cipher = Cipher::from_id(id)
             .filter(|_| offered.contains(&id))

@@ -107,6 +107,55 @@ impl Cipher {
         Cipher::ALL.into_iter().find(|c| c.id() == id)
     }
 
+    /// The name on the wire: the 4-character negotiation tag, `"CHCH"` or `"AESG"`. Errors and
+    /// logs name ciphers by it, since it is what a packet capture or a peer's log shows.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Cipher::ChaChaPoly => "CHCH",
+            Cipher::AesGcm => "AESG",
+        }
+    }
+
+    /// The cipher a configuration names, case-insensitively: the wire tag (`CHCH`, `AESG`), the
+    /// Noise name (`ChaChaPoly`, `AESGCM`) or a common spelling (`chacha20-poly1305`,
+    /// `aes-256-gcm`, `aes-gcm`, `aesgcm`). Every binding reads cipher names through this.
+    pub fn from_name(name: &str) -> Option<Cipher> {
+        let folded: String = name
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match folded.as_str() {
+            "chch" | "chachapoly" | "chacha20poly1305" => Some(Cipher::ChaChaPoly),
+            "aesg" | "aesgcm" | "aes256gcm" => Some(Cipher::AesGcm),
+            _ => None,
+        }
+    }
+
+    /// A list of cipher names separated by commas or spaces (`"AESG,CHCH"`,
+    /// `"chacha20-poly1305 aesgcm"`), in order. Empty lists, unknown names and repeats are
+    /// refused with a readable text.
+    pub fn parse_list(text: &str) -> Result<Vec<Cipher>, String> {
+        let mut list = Vec::new();
+        for name in text.split([',', ' ']).filter(|n| !n.is_empty()) {
+            let cipher = Cipher::from_name(name).ok_or_else(|| Cipher::unknown_name_error(name))?;
+            if list.contains(&cipher) {
+                return Err(format!("cipher {cipher} named twice"));
+            }
+            list.push(cipher);
+        }
+        if list.is_empty() {
+            return Err("no cipher named: give CHCH, AESG or both".into());
+        }
+        Ok(list)
+    }
+
+    /// The text of the error for a name [`Cipher::from_name`] does not know.
+    pub fn unknown_name_error(name: &str) -> String {
+        format!("unknown cipher {name:?}: CHCH (ChaChaPoly) or AESG (AESGCM)")
+    }
+
     /// The full Noise protocol name of the suite with this cipher.
     pub fn protocol_name(self) -> &'static str {
         match self {
@@ -127,6 +176,71 @@ pub enum NoiseProfile {
     /// message, `00 01 ‖ reply` prologue, 76-byte certificate message, one SV2 frame per Noise
     /// message.
     Braiins2021,
+}
+
+impl NoiseProfile {
+    /// Both profiles, in the order of their names in error messages.
+    pub const ALL: [NoiseProfile; 2] = [NoiseProfile::Sri2023, NoiseProfile::Braiins2021];
+
+    /// The negotiation the wire dialect `dialect` speaks: `braiins-2021` the Braiins one
+    /// ("STR2"), `spec` and `sri-2023` the SRI one ("STR3"). Sessions use it whenever the Noise
+    /// configuration leaves its profile unset, so the dialect alone is enough to reach a
+    /// deployed implementation.
+    pub fn of_dialect(dialect: &crate::messages::Dialect) -> NoiseProfile {
+        if dialect.name() == "braiins-2021" {
+            NoiseProfile::Braiins2021
+        } else {
+            NoiseProfile::Sri2023
+        }
+    }
+
+    /// The profile's name, which is also the wire dialect that speaks it: `"sri-2023"` or
+    /// `"braiins-2021"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NoiseProfile::Sri2023 => "sri-2023",
+            NoiseProfile::Braiins2021 => "braiins-2021",
+        }
+    }
+
+    /// The profile named `name` (`"sri-2023"` or `"braiins-2021"`, case-insensitive).
+    pub fn from_name(name: &str) -> Option<NoiseProfile> {
+        NoiseProfile::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The magic of its NegotiationMessage as text: `"STR3"` or `"STR2"`.
+    pub fn magic_text(self) -> &'static str {
+        match self {
+            NoiseProfile::Sri2023 => "STR3",
+            NoiseProfile::Braiins2021 => "STR2",
+        }
+    }
+}
+
+/// A negotiation id as users meet it: its 4-character tag when printable (`AESG`), with the
+/// number beside it since an unknown id may not be text.
+fn id_text(id: u32) -> String {
+    let tag = id.to_le_bytes();
+    if tag.iter().all(|b| b.is_ascii_graphic()) {
+        format!("{} ({id:#010x})", String::from_utf8_lossy(&tag))
+    } else {
+        format!("{id:#010x}")
+    }
+}
+
+impl std::fmt::Display for Cipher {
+    /// The wire name (`CHCH`, `AESG`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl std::fmt::Display for NoiseProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Which first-message form a handshake used: what a responder detected, or what an initiator
@@ -160,6 +274,14 @@ pub enum NoiseError {
     /// a key or a tag).
     #[error("Noise message with length prefix 0")]
     ZeroLengthMessage,
+    /// The first bytes a Noise server received are a plaintext Stratum V2 frame: its
+    /// extension type 0x0000 reads as a Noise length prefix of 0. The client is not using Noise.
+    #[error(
+        "the client sent a plaintext Stratum V2 frame where this server expects a Noise handshake: \
+         the server speaks Noise and the client is plaintext (a stratum2+tcp+plain:// URL?); \
+         give the client the pool's stratum2+tcp://HOST:PORT/<authority key> URL"
+    )]
+    PlaintextPeer,
     /// A length prefix larger than any message allowed at this point of the protocol.
     #[error("Noise message of {len} bytes where at most {max} are allowed")]
     MessageTooLong {
@@ -193,8 +315,19 @@ pub enum NoiseError {
     /// No algorithm offered by the initiator is supported by the responder.
     #[error("no encryption algorithm in common with the peer")]
     NoCommonCipher,
+    /// The responder answered the offer in the other dialect's negotiation form (a 9-byte
+    /// `STR2` reply to an `STR3` offer, or a bare 4-byte id to an `STR2` offer): the client is
+    /// configured with the wrong dialect.
+    #[error(
+        "the server answered with the {answered} negotiation ({magic}); configure dialect {answered}",
+        magic = answered.magic_text()
+    )]
+    DialectMismatch {
+        /// The profile whose reply form the server used.
+        answered: NoiseProfile,
+    },
     /// The responder chose an algorithm the initiator did not offer (id as on the wire).
-    #[error("the responder chose algorithm {0:#010x}, which was not offered")]
+    #[error("the responder chose algorithm {}, which was not offered", id_text(*.0))]
     UnofferedCipher(u32),
     /// Decryption of a handshake message failed: a tampered message, a different prologue
     /// (negotiation mismatch, R20) or a peer speaking another dialect.

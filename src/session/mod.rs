@@ -25,9 +25,12 @@
 //!
 //! Many `send` calls before one `take_data_to_send` produce one contiguous write.
 
+mod connections;
 pub mod pair;
 mod secure;
 mod setup;
+
+pub use connections::{ConnectionId, ConnectionSet};
 
 pub use setup::{ProtocolSupport, SetupCheck, SetupPolicy};
 
@@ -36,8 +39,9 @@ use crate::messages::{
     self, Dialect, Frame, Message, MessageKind, Protocol, SetupConnection, SetupConnectionError,
 };
 use crate::noise::{
-    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, ResponderConfig,
-    SendPolicy, Spec2025Handshake, Spec2025InitiatorConfig, Spec2025ResponderConfig,
+    Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseProfile,
+    ResponderConfig, SendPolicy, Spec2025Handshake, Spec2025InitiatorConfig,
+    Spec2025ResponderConfig,
 };
 use secure::{AnyHandshake, AnyTransport};
 use std::collections::{HashSet, VecDeque};
@@ -139,6 +143,9 @@ pub struct ClientConfig {
     /// frame per message). [`SendPolicy::Stream`] packs a batch of frames into as few messages
     /// as possible, for peers known to reassemble a stream (E8) such as libsv2 itself.
     pub send_policy: Option<SendPolicy>,
+    /// Start with the wire tap on ([`Session::set_trace`]), so that the first frames (the
+    /// SetupConnection of a plaintext client) are traced too. Default off.
+    pub trace: bool,
 }
 
 impl ClientConfig {
@@ -158,6 +165,7 @@ impl ClientConfig {
             limits: Limits::default(),
             timeouts: Timeouts::default(),
             send_policy: None,
+            trace: false,
         }
     }
 }
@@ -179,6 +187,8 @@ pub struct ServerConfig {
     pub timeouts: Timeouts,
     /// How frames map onto Noise messages (see [`ClientConfig::send_policy`]).
     pub send_policy: Option<SendPolicy>,
+    /// Start with the wire tap on (see [`ClientConfig::trace`]).
+    pub trace: bool,
 }
 
 impl ServerConfig {
@@ -192,7 +202,89 @@ impl ServerConfig {
             limits: Limits::default(),
             timeouts: Timeouts::default(),
             send_policy: None,
+            trace: false,
         }
+    }
+}
+
+/// Which way a traced frame went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceDirection {
+    /// Queued by this side (`send`, `send_raw`, and the session's own setup messages).
+    Sent,
+    /// Received from the peer (after decryption).
+    Received,
+}
+
+impl TraceDirection {
+    /// `"sent"` or `"received"`, as in the JSON form.
+    pub fn name(self) -> &'static str {
+        match self {
+            TraceDirection::Sent => "sent",
+            TraceDirection::Received => "received",
+        }
+    }
+}
+
+/// One frame of a session's trace: the plaintext SV2 frame as it is (or was) on the wire
+/// before encryption. Formatting is left to [`TraceEntry::to_json`], so that tracing costs a
+/// copy of the frame and no JSON until someone reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    /// Sent or received.
+    pub direction: TraceDirection,
+    /// Header and payload.
+    pub frame: Vec<u8>,
+    /// Entries dropped just before this one because the trace queue was full.
+    pub dropped_before: u64,
+}
+
+impl TraceEntry {
+    /// The entry as one line of JSON: `{"direction": "sent", "frame": {…}}`, the frame in the
+    /// `sv2 decode` form ([`messages::json`]), plus `"dropped_before": n` when entries were
+    /// lost.
+    pub fn to_json(&self, dialect: &Dialect) -> String {
+        let mut object = serde_json::Map::new();
+        object.insert("direction".into(), self.direction.name().into());
+        object.insert(
+            "frame".into(),
+            messages::json::frame_bytes_to_json(dialect, &self.frame),
+        );
+        if self.dropped_before > 0 {
+            object.insert("dropped_before".into(), self.dropped_before.into());
+        }
+        serde_json::Value::Object(object).to_string()
+    }
+}
+
+/// Most trace entries kept; beyond this the oldest are dropped (and counted), so a trace
+/// nobody drains holds at most this many frames.
+pub const MAX_TRACE_ENTRIES: usize = 1024;
+
+#[derive(Default)]
+struct Trace {
+    entries: VecDeque<TraceEntry>,
+    dropped: u64,
+}
+
+impl Trace {
+    fn push(&mut self, direction: TraceDirection, header: &[u8], payload: &[u8]) {
+        if self.entries.len() >= MAX_TRACE_ENTRIES {
+            // The oldest goes; the entry now first carries the count of all lost before it.
+            let lost = self.entries.pop_front().map_or(0, |e| e.dropped_before + 1);
+            match self.entries.front_mut() {
+                Some(front) => front.dropped_before += lost,
+                None => self.dropped += lost,
+            }
+        }
+        let mut frame = Vec::with_capacity(header.len() + payload.len());
+        frame.extend_from_slice(header);
+        frame.extend_from_slice(payload);
+        self.entries.push_back(TraceEntry {
+            direction,
+            frame,
+            dropped_before: std::mem::take(&mut self.dropped),
+        });
     }
 }
 
@@ -258,6 +350,18 @@ pub enum CloseReason {
     Error(SessionError),
 }
 
+/// Whether the first bytes a plaintext server received open a Noise handshake rather than a
+/// SetupConnection frame: a 2-byte length prefix followed by the `STR3`/`STR2` negotiation
+/// magic, or by the 32-byte `-> e` of the legacy form without negotiation (whose prefix, 32,
+/// would be extension type 0x0020: never a SetupConnection, which is extension 0 type 0).
+fn looks_like_noise_handshake(first: &[u8]) -> bool {
+    match first {
+        [_, _, b'S', b'T', b'R', b'3' | b'2', ..] => true,
+        [32, 0, ..] => first.len() >= 6,
+        _ => false,
+    }
+}
+
 /// Which timer expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeoutKind {
@@ -277,6 +381,14 @@ pub enum ProtocolViolation {
     /// The first message was not SetupConnection (R30).
     #[error("the first message must be SetupConnection, got {0:?}")]
     FirstMessageNotSetup(MessageKind),
+    /// A plaintext server's first bytes are the start of a Noise handshake (R30): the client
+    /// uses Noise and the server does not.
+    #[error(
+        "the client started a Noise handshake, but this server is plaintext: the client uses \
+         Noise (a stratum2+tcp://…/<authority key> URL) and the server has no key and \
+         certificate; give the client a stratum2+tcp+plain:// URL or configure the server for Noise"
+    )]
+    NoiseHandshakeOnPlaintext,
     /// SetupConnection arrived on a connection already set up (R154).
     #[error("second SetupConnection on a connection already set up")]
     SecondSetup,
@@ -327,10 +439,13 @@ pub enum SessionError {
         buffered: usize,
     },
     /// The peer closed the connection before the handshake and setup completed.
-    #[error("peer closed the connection before setup completed ({buffered} bytes of an incomplete message)")]
+    #[error("peer closed the connection before setup completed ({buffered} bytes of an incomplete message){hint}")]
     PeerClosedBeforeSetup {
         /// Bytes of the incomplete message.
         buffered: usize,
+        /// For a client, the likely cause when a server hangs up at once: the other side of a
+        /// URL-scheme mismatch (empty when there is no such guess).
+        hint: &'static str,
     },
     /// `receive_data` would buffer more than `max_buffered_input`: drain `next_event` and
     /// retry (nothing was consumed).
@@ -412,6 +527,8 @@ pub struct Session {
     discarded_frames: u64,
     peer_eof: bool,
     send_policy: Option<SendPolicy>,
+    /// `None` unless tracing was switched on: the only cost when off is this check.
+    trace: Option<Box<Trace>>,
 }
 
 impl fmt::Debug for Session {
@@ -473,6 +590,7 @@ impl Session {
             discarded_frames: 0,
             peer_eof: false,
             send_policy: None,
+            trace: None,
         };
         if let Phase::Handshake(hs) = &mut session.phase {
             hs.data_to_send(&mut session.outbound_wire);
@@ -485,7 +603,13 @@ impl Session {
     pub fn client(config: ClientConfig, now_ms: u64) -> Result<Session, SessionError> {
         let handshake = match config.security {
             ClientSecurity::Plaintext => None,
-            ClientSecurity::Noise(noise) => {
+            ClientSecurity::Noise(mut noise) => {
+                // The dialect alone selects the negotiation unless the config overrides it.
+                noise.profile = Some(
+                    noise
+                        .profile
+                        .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
+                );
                 Some(AnyHandshake::V2022(NoiseHandshake::initiator(noise)?))
             }
             ClientSecurity::Spec2025(noise) => {
@@ -505,6 +629,7 @@ impl Session {
             now_ms,
         );
         session.send_policy = config.send_policy;
+        session.set_trace(config.trace);
         if plaintext {
             session.send_setup()?;
         }
@@ -520,7 +645,13 @@ impl Session {
         }
         let handshake = match config.security {
             ServerSecurity::Plaintext => None,
-            ServerSecurity::Noise(noise) => {
+            ServerSecurity::Noise(mut noise) => {
+                // A braiins-2021 server prefers what Braiins prefers (AESGCM) unless told.
+                noise.profile = Some(
+                    noise
+                        .profile
+                        .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
+                );
                 Some(AnyHandshake::V2022(NoiseHandshake::responder(noise)?))
             }
             ServerSecurity::Spec2025(noise) => {
@@ -540,6 +671,7 @@ impl Session {
             now_ms,
         );
         session.send_policy = config.send_policy;
+        session.set_trace(config.trace);
         Ok(session)
     }
 
@@ -620,11 +752,21 @@ impl Session {
             Some(transport) => self.inbound.push_with(|buf| transport.decrypt(data, buf))?,
             None => self.inbound.push(data),
         }
+        if self.transport.is_none()
+            && self.role == Role::Server
+            && matches!(self.phase, Phase::Setup)
+            && looks_like_noise_handshake(self.inbound.pending())
+        {
+            return Err(ProtocolViolation::NoiseHandshakeOnPlaintext.into());
+        }
         // Setup is handled here; later frames wait for next_event (backpressure).
         while matches!(self.phase, Phase::Setup) {
             let Some((header, payload)) = self.inbound.next_frame()? else {
                 break;
             };
+            if let Some(trace) = &mut self.trace {
+                trace.push(TraceDirection::Received, &header.to_bytes(), payload);
+            }
             let frame = messages::decode(self.dialect, header, payload)
                 .map_err(|e| SessionError::Protocol(ProtocolViolation::Decode(e)))?;
             self.handle_setup_frame(frame)?;
@@ -810,6 +952,9 @@ impl Session {
             let Some((header, payload)) = self.inbound.next_frame()? else {
                 return Ok(None);
             };
+            if let Some(trace) = &mut self.trace {
+                trace.push(TraceDirection::Received, &header.to_bytes(), payload);
+            }
             let frame = messages::decode(self.dialect, header, payload)
                 .map_err(|e| SessionError::Protocol(ProtocolViolation::Decode(e)))?;
             let message = match frame {
@@ -936,7 +1081,9 @@ impl Session {
         let len = crate::codec::HEADER_LEN + frame.payload.len();
         self.check_output_room(len)?;
         let target = self.encoding_buffer();
+        let start = target.len();
         frame.write_to(target);
+        self.trace_sent(start);
         self.end_frame();
         Ok(())
     }
@@ -983,8 +1130,53 @@ impl Session {
                 limit,
             });
         }
+        self.trace_sent(start);
         self.end_frame();
         Ok(())
+    }
+
+    /// Records the frame just encoded from `start` of the encoding buffer, if tracing.
+    fn trace_sent(&mut self, start: usize) {
+        if self.trace.is_none() {
+            return;
+        }
+        let buffer = if self.transport.is_some() {
+            &self.outbound_plain
+        } else {
+            &self.outbound_wire
+        };
+        let frame = &buffer[start..];
+        if let Some(trace) = &mut self.trace {
+            trace.push(TraceDirection::Sent, &[], frame);
+        }
+    }
+
+    /// Switches the wire tap on or off. While on, every SV2 frame sent or received (decrypted,
+    /// before any check) is kept for [`Session::next_trace`], at most [`MAX_TRACE_ENTRIES`]
+    /// (the oldest are dropped and counted). Off by default; switching off discards what was
+    /// kept. The handshake's Noise messages are not frames and are not traced.
+    pub fn set_trace(&mut self, enabled: bool) {
+        match (enabled, self.trace.is_some()) {
+            (true, false) => self.trace = Some(Box::default()),
+            (false, true) => self.trace = None,
+            _ => {}
+        }
+    }
+
+    /// Whether the wire tap is on.
+    pub fn is_tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// The oldest traced frame not yet taken.
+    pub fn next_trace(&mut self) -> Option<TraceEntry> {
+        self.trace.as_mut()?.entries.pop_front()
+    }
+
+    /// The oldest traced frame not yet taken, as its JSON line (see [`TraceEntry::to_json`]).
+    pub fn next_trace_json(&mut self) -> Option<String> {
+        let dialect = self.dialect;
+        self.next_trace().map(|e| e.to_json(dialect))
     }
 
     /// Encrypts the queued frames into the wire buffer (one batch, one contiguous write).
@@ -1092,7 +1284,20 @@ impl Session {
             _ => {
                 let buffered = self.inbound.buffered()
                     + self.transport.as_ref().map_or(0, |t| t.buffered_len());
-                self.fail(SessionError::PeerClosedBeforeSetup { buffered });
+                // A server that hangs up on a new client usually refused its URL scheme: a
+                // Noise server drops a plaintext SetupConnection, a plaintext server a handshake.
+                let hint = match (&self.role, &self.phase, &self.transport) {
+                    (Role::Client, Phase::Handshake(_), _) => {
+                        "; it hung up during the Noise handshake: if the server is plaintext, \
+                         use a stratum2+tcp+plain:// URL"
+                    }
+                    (Role::Client, _, None) => {
+                        "; this client is plaintext: if the server speaks Noise, use its \
+                         stratum2+tcp://HOST:PORT/<authority key> URL"
+                    }
+                    _ => "",
+                };
+                self.fail(SessionError::PeerClosedBeforeSetup { buffered, hint });
             }
         }
     }

@@ -12,6 +12,6 @@ int main(void) {
         fprintf(stderr, "sv2_pool_url_parse: %s\n", sv2_result_str(rc));
         return 1;
     }
-    printf("%s: linked, pool %s port %u\n", sv2_version(), (const char *)url.host, (unsigned)url.port);
+    printf("%s: linked, pool %s port %u\n", sv2_version(), url.host, (unsigned)url.port);
     return strncmp(sv2_version(), "libsv2/" SV2_VERSION_STRING, 7 + strlen(SV2_VERSION_STRING)) == 0 ? 0 : 1;
 }

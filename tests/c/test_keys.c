@@ -1,4 +1,10 @@
 /* Keys, key text, certificates and pool URLs through the C API (the `sv2 key` operations). */
+/* getaddrinfo() under -std=c99 */
+#define _POSIX_C_SOURCE 200112L
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
 #include "check.h"
 
 static void keys(void) {
@@ -94,11 +100,21 @@ static void urls(void) {
     CHECK_OK(sv2_key_to_text(p, key, sizeof key, &size));
     snprintf(url, sizeof url, "stratum2+tcp://Pool.Example.com:3336/%s", key);
     CHECK_OK(sv2_pool_url_parse(url, &u));
-    CHECK(strcmp((const char *)u.host, "pool.example.com") == 0);
+    CHECK(strcmp(u.host, "pool.example.com") == 0);
     CHECK(u.port == 3336 && u.noise && memcmp(u.authority_key, p, 32) == 0);
 
     CHECK_OK(sv2_pool_url_parse("stratum2+tcp+plain://[::1]:34254", &u));
-    CHECK(strcmp((const char *)u.host, "::1") == 0 && u.port == 34254 && !u.noise);
+    CHECK(strcmp(u.host, "::1") == 0 && u.port == 34254 && !u.noise);
+    /* The host is a char array, so it goes to getaddrinfo() without a cast (no -Wpointer-sign
+     * under -Wall -Werror; it was uint8_t[]). A numeric host: no DNS lookup in a test. */
+    {
+        struct addrinfo hints, *res = NULL;
+        memset(&hints, 0, sizeof hints);
+        hints.ai_flags = AI_NUMERICHOST;
+        hints.ai_socktype = SOCK_STREAM;
+        CHECK(getaddrinfo(u.host, NULL, &hints, &res) == 0 && res != NULL && res->ai_family == AF_INET6);
+        if (res) freeaddrinfo(res);
+    }
 
     CHECK_RC(sv2_pool_url_parse("stratum+tcp://pool:3333", &u), SV2_ERR_URL_SCHEME);
     CHECK_RC(sv2_pool_url_parse("pool:3333", &u), SV2_ERR_URL_SCHEME);

@@ -154,6 +154,66 @@ static uint32_t le32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Scatters the low bits of `counter` into the set bits of `mask` (as the library rolls). */
+static uint32_t deposit(uint32_t counter, uint32_t mask) {
+    uint32_t out = 0, bit;
+    for (bit = 1; bit && mask; bit <<= 1) {
+        if (!(mask & bit)) continue;
+        if (counter & 1) out |= bit;
+        counter >>= 1;
+        mask &= ~bit;
+    }
+    return out;
+}
+
+/* R148 / firmware guide: three boards on one standard channel split the job's BIP320 version
+ * space; their versions never overlap and each board's clone rolls only its own. */
+static void version_split(const sv2_work *w) {
+    enum { BOARDS = 3 };
+    sv2_version_rolling_part part[BOARDS], one;
+    uint32_t versions[BOARDS][8], r, b, i, j, k, in_parts[BOARDS] = {0, 0, 0}, outside = 0;
+    uint8_t mids[8 * 32];
+    int overlap = 0, outside_part = 0;
+
+    for (b = 0; b < BOARDS; b++) {
+        sv2_work *clone = NULL;
+        CHECK_OK(sv2_version_rolling_split(w->version_mask, b, BOARDS, &part[b]));
+        CHECK((part[b].mask & part[b].fixed_bits) == 0 && (part[b].mask & ~w->version_mask) == 0);
+        CHECK_OK(sv2_work_clone(w, &clone));
+        clone->version ^= part[b].fixed_bits;
+        clone->version_mask = part[b].mask;
+        CHECK_OK(sv2_work_rolled_midstates(clone, 8, versions[b], mids));
+        for (i = 0; i < 8; i++)
+            if (((versions[b][i] ^ w->version) & ~part[b].mask) != part[b].fixed_bits) outside_part = 1;
+        sv2_work_free(clone);
+    }
+    CHECK(!outside_part);
+    for (b = 0; b < BOARDS; b++)
+        for (i = 0; i < 8; i++)
+            for (j = 0; j < BOARDS; j++)
+                for (k = 0; k < 8; k++)
+                    if ((b != j || i != k) && versions[b][i] == versions[j][k]) overlap = 1;
+    CHECK(!overlap);
+    /* Every one of the 65 536 versions is in at most one part; each part has a quarter. */
+    for (r = 0; r < 65536; r++) {
+        uint32_t v = w->version ^ deposit(r, 0x1fffe000u), owners = 0;
+        for (b = 0; b < BOARDS; b++)
+            if (((v ^ w->version) & ~part[b].mask) == part[b].fixed_bits) { owners++; in_parts[b]++; }
+        if (owners == 0) outside++;
+        if (owners > 1) overlap = 1;
+    }
+    CHECK(!overlap);
+    CHECK(in_parts[0] == 16384 && in_parts[1] == 16384 && in_parts[2] == 16384 && outside == 16384);
+    /* One board gets everything; no boards, a bad index or a mask too small are refused. */
+    CHECK_OK(sv2_version_rolling_split(0x1fffe000u, 0, 1, &one));
+    CHECK(one.mask == 0x1fffe000u && one.fixed_bits == 0);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 0, 0, &one), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 3, 3, &one), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_version_rolling_split(0, 0, 2, &one), SV2_ERR_ROLLING_NOT_ALLOWED);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 0, 65537, &one), SV2_ERR_ROLLING_NOT_ALLOWED);
+    CHECK_RC(sv2_version_rolling_split(0x1fffe000u, 0, 2, NULL), SV2_ERR_NULL_ARG);
+}
+
 static void work_helpers(const sv2_work *w) {
     uint8_t header[80], hash[32], mid[32], mids[4 * 32];
     uint32_t versions[4];
@@ -195,6 +255,7 @@ static void work_helpers(const sv2_work *w) {
     CHECK(!sv2_work_meets_target(&copy, hash));
     memset(copy.target, 0xff, 32);
     CHECK(sv2_work_meets_target(&copy, hash));
+    version_split(w);
 }
 
 static void targets(void) {
@@ -395,6 +456,10 @@ static void configs(void) {
     CHECK_RC(sv2_pool_config_set_vardiff(pc, true, 0.0), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_ack_batch(pc, 0, 10), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_success_flags(pc, 0x80), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_pool_config_set_block_difficulty_factor(NULL, 1000.0), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_pool_config_set_block_difficulty_factor(pc, 0.5), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_pool_config_set_block_difficulty_factor(pc, -1000.0), SV2_ERR_INVALID_ARG);
+    CHECK_OK(sv2_pool_config_set_block_difficulty_factor(pc, 1000.0));
     CHECK_RC(sv2_pool_config_set_target_bounds(pc, zero, ones), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_target_bounds(pc, ones, zero), SV2_ERR_INVALID_ARG);
     CHECK_RC(sv2_pool_config_set_coinbase(pc, NULL, 0, NULL, 0), SV2_ERR_INVALID_ARG);
@@ -426,6 +491,11 @@ static void mine_and_misuse(void) {
     m = make_miner(authority, 0);
     CHECK_OK(sv2_template_source_new(7, 200, &src));
     CHECK(sv2_template_source_height(src) == 200);
+    /* Regtest difficulty set explicitly: this test wants its first share to be a block (the
+     * default network is the block difficulty factor, 1000, times harder than the shares). */
+    CHECK_RC(sv2_template_source_set_nbits(NULL, 0x207fffff), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_template_source_set_nbits(src, 0), SV2_ERR_INVALID_ARG);
+    CHECK_OK(sv2_template_source_set_nbits(src, 0x207fffff));
 
     /* Wrong state on a fresh pool: a non-future template before any prevhash, a prevhash for
      * a template it never got. */
@@ -853,6 +923,138 @@ out:
     sv2_miner_free(m);
 }
 
+/* Issue 13 item 9: the miner and pool configs take the same Noise settings as the session
+ * configs and the Python and Node configs (profile override, ciphers by wire or Noise name,
+ * negotiation on/off, SetupConnection versions). Returns how many handshakes completed. */
+static unsigned long miner_pool_handshake(const char *miner_profile, sv2_dialect miner_dialect,
+                                          const char *miner_ciphers, bool negotiate,
+                                          const char *pool_ciphers, bool pool_accepts_bare) {
+    uint8_t seed[32], auth_secret[32], auth_public[32], srv_secret[32], srv_public[32];
+    sv2_certificate cert;
+    sv2_pool_config *pc = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_pool *p = NULL;
+    sv2_miner *m = NULL;
+    uint64_t conn = 0;
+    reset_seen();
+    memset(seed, 3, sizeof seed);
+    CHECK_OK(sv2_authority_key_generate(seed, auth_secret, auth_public));
+    seed[0] = 4;
+    CHECK_OK(sv2_server_key_generate(seed, srv_secret, srv_public));
+    CHECK_OK(sv2_certificate_sign(auth_secret, srv_public, NOW_UNIX - 10, NOW_UNIX + 3600, &cert));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_noise(pc, srv_secret, &cert));
+    CHECK_OK(sv2_pool_config_set_ciphers(pc, pool_ciphers));
+    CHECK_OK(sv2_pool_config_set_negotiation(pc, pool_accepts_bare));
+    CHECK_OK(sv2_pool_config_set_noise_profile(pc, "Braiins-2021"));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_authority_key(mc, auth_public));
+    CHECK_OK(sv2_miner_config_set_device(mc, "test-fw", "hw", "1.0", "dev"));
+    CHECK_OK(sv2_miner_config_add_standard_channel(mc, "alice.rig1", 1000.0f, NULL));
+    CHECK_OK(sv2_miner_config_set_dialect(mc, miner_dialect));
+    CHECK_OK(sv2_miner_config_set_noise_profile(mc, miner_profile));
+    CHECK_OK(sv2_miner_config_set_ciphers(mc, miner_ciphers));
+    CHECK_OK(sv2_miner_config_set_negotiation(mc, negotiate));
+    CHECK_OK(sv2_miner_config_set_versions(mc, 2, 2));
+    if (sv2_miner_new(mc, NOW_UNIX, 0, &m) != SV2_OK) {
+        sv2_miner_config_free(mc);
+        sv2_pool_free(p);
+        return 99;
+    }
+    sv2_miner_config_free(mc);
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    pump_mining(m, p, conn, 10);
+    sv2_miner_free(m);
+    sv2_pool_free(p);
+    return seen.miner[SV2_MINER_EVENT_HANDSHAKE_COMPLETE];
+}
+
+static void noise_settings(void) {
+    sv2_miner_config *mc = NULL;
+    sv2_pool_config *pc = NULL;
+    /* Ciphers by either name, any case; no common cipher means no handshake. */
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_SPEC, "aesgcm", true, "AESG", true) == 1);
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_SPEC, "AESG", true, "ChaChaPoly", true) == 0);
+    /* No negotiation: only under the braiins-2021 negotiation (dialect or override), and only
+     * with a pool that accepts it. */
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_SPEC, NULL, false, NULL, true) == 99);
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_BRAIINS_2021, NULL, false, NULL, true) == 1);
+    CHECK(miner_pool_handshake("braiins-2021", SV2_DIALECT_SPEC, NULL, false, NULL, true) == 1);
+    CHECK(miner_pool_handshake(NULL, SV2_DIALECT_BRAIINS_2021, NULL, false, NULL, false) == 0);
+    reset_seen();
+
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_RC(sv2_miner_config_set_ciphers(mc, "CHCH,CHCH"), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_miner_config_set_noise_profile(mc, "str3"), SV2_ERR_INVALID_ARG);
+    CHECK(strstr(sv2_miner_config_last_error(mc), "sri-2023 or braiins-2021") != NULL);
+    CHECK_RC(sv2_miner_config_set_versions(mc, 3, 2), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_pool_config_set_ciphers(pc, "des"), SV2_ERR_INVALID_ARG);
+    CHECK(strstr(sv2_pool_config_last_error(pc), "\"des\"") != NULL);
+    CHECK_RC(sv2_pool_config_set_ciphers(NULL, NULL), SV2_ERR_NULL_ARG);
+    CHECK_OK(sv2_pool_config_set_ciphers(pc, NULL));
+    sv2_miner_config_free(mc);
+    sv2_pool_config_free(pc);
+}
+
+/* Issue 13 item 12: the miner's and the pool's wire taps. */
+static void wire_tap(void) {
+    uint8_t seed[32], auth_secret[32], auth_public[32], srv_secret[32], srv_public[32];
+    sv2_certificate cert;
+    sv2_pool_config *pc = NULL;
+    sv2_miner_config *mc = NULL;
+    sv2_pool *p = NULL;
+    sv2_miner *m = NULL;
+    uint64_t conn = 0, traced_conn = 99;
+    char line[2048];
+    size_t size = 0;
+    int miner_lines = 0, pool_lines = 0, saw_open = 0;
+    reset_seen();
+    memset(seed, 3, sizeof seed);
+    CHECK_OK(sv2_authority_key_generate(seed, auth_secret, auth_public));
+    seed[0] = 4;
+    CHECK_OK(sv2_server_key_generate(seed, srv_secret, srv_public));
+    CHECK_OK(sv2_certificate_sign(auth_secret, srv_public, NOW_UNIX - 10, NOW_UNIX + 3600, &cert));
+    CHECK_OK(sv2_pool_config_new(&pc));
+    CHECK_OK(sv2_pool_config_set_noise(pc, srv_secret, &cert));
+    CHECK_OK(sv2_pool_config_set_trace(pc, true));
+    CHECK_OK(sv2_pool_new(pc, &p));
+    sv2_pool_config_free(pc);
+    CHECK_OK(sv2_miner_config_new(&mc));
+    CHECK_OK(sv2_miner_config_set_authority_key(mc, auth_public));
+    CHECK_OK(sv2_miner_config_set_device(mc, "test-fw", "hw", "1.0", "dev"));
+    CHECK_OK(sv2_miner_config_add_standard_channel(mc, "alice.rig1", 1000.0f, NULL));
+    CHECK_OK(sv2_miner_config_set_trace(mc, true));
+    CHECK_OK(sv2_miner_new(mc, NOW_UNIX, 0, &m));
+    sv2_miner_config_free(mc);
+    CHECK_OK(sv2_pool_accept(p, 0, &conn));
+    pump_mining(m, p, conn, 10);
+    for (;;) {
+        CHECK_OK(sv2_miner_next_trace(m, line, sizeof line, &size));
+        if (size == 0) {
+            break;
+        }
+        miner_lines++;
+        saw_open |= strstr(line, "{\"direction\":\"sent\",\"frame\":{\"protocol\":\"Mining\",\"message\":\"OpenStandardMiningChannel\"") == line;
+    }
+    for (;;) {
+        CHECK_OK(sv2_pool_next_trace(p, &traced_conn, line, sizeof line, &size));
+        if (size == 0) {
+            break;
+        }
+        pool_lines++;
+        CHECK(traced_conn == conn);
+    }
+    /* Setup and its answer, the channel request and its answer at least. */
+    CHECK(miner_lines >= 4 && pool_lines >= 4 && saw_open);
+    CHECK_RC(sv2_pool_next_trace(p, NULL, line, sizeof line, &size), SV2_ERR_NULL_ARG);
+    sv2_miner_free(m);
+    sv2_pool_free(p);
+    reset_seen();
+}
+
 int main(void) {
     null_handles();
     configs();
@@ -862,5 +1064,7 @@ int main(void) {
     open_channel_timeout();
     interop_settings();
     open_channel_unanswered();
+    noise_settings();
+    wire_tap();
     return check_report("test_mining");
 }

@@ -196,6 +196,150 @@ static void byte_by_byte(void) {
     sv2_session_free(server);
 }
 
+/* Issue 13 items 2 and 9: the dialect alone selects the Noise negotiation, and the Noise
+ * settings (profile override, ciphers by either name, negotiation on/off, versions) work the
+ * same as in Rust, Python and Node. Returns the handshake event of the client. */
+static int noise_handshake(sv2_dialect client_dialect, const char *client_profile,
+                           const char *client_ciphers, bool negotiate, sv2_dialect server_dialect,
+                           const char *server_ciphers, sv2_event *client_ev) {
+    uint8_t seed_a[32], seed_s[32], auth_secret[32], auth_public[32], srv_secret[32], srv_public[32];
+    sv2_certificate cert;
+    sv2_client_config *cc = NULL;
+    sv2_server_config *sc = NULL;
+    sv2_session *client = NULL, *server = NULL;
+    int ok = 1;
+    memset(seed_a, 1, sizeof seed_a);
+    memset(seed_s, 2, sizeof seed_s);
+    ok &= sv2_authority_key_generate(seed_a, auth_secret, auth_public) == SV2_OK;
+    ok &= sv2_server_key_generate(seed_s, srv_secret, srv_public) == SV2_OK;
+    ok &= sv2_certificate_sign(auth_secret, srv_public, TEST_NOW_UNIX - 3600, TEST_NOW_UNIX + 3600,
+                               &cert) == SV2_OK;
+    ok &= sv2_client_config_new(&cc) == SV2_OK;
+    ok &= sv2_server_config_new(&sc) == SV2_OK;
+    if (!ok) {
+        return 0;
+    }
+    ok &= sv2_client_config_set_authority_key(cc, auth_public) == SV2_OK;
+    ok &= sv2_client_config_set_dialect(cc, client_dialect) == SV2_OK;
+    ok &= sv2_client_config_set_noise_profile(cc, client_profile) == SV2_OK;
+    ok &= sv2_client_config_set_ciphers(cc, client_ciphers) == SV2_OK;
+    ok &= sv2_client_config_set_negotiation(cc, negotiate) == SV2_OK;
+    ok &= sv2_server_config_set_noise(sc, srv_secret, &cert) == SV2_OK;
+    ok &= sv2_server_config_set_dialect(sc, server_dialect) == SV2_OK;
+    ok &= sv2_server_config_set_ciphers(sc, server_ciphers) == SV2_OK;
+    ok &= sv2_session_new_client(cc, TEST_NOW_UNIX, 0, &client) == SV2_OK;
+    ok &= sv2_session_new_server(sc, 0, &server) == SV2_OK;
+    sv2_client_config_free(cc);
+    sv2_server_config_free(sc);
+    if (ok) {
+        pump(client, server, 1);
+        ok = wait_event(client, SV2_EVENT_HANDSHAKE_COMPLETE, client_ev);
+    }
+    sv2_session_free(client);
+    sv2_session_free(server);
+    return ok;
+}
+
+static void noise_settings(void) {
+    sv2_event ev;
+    sv2_client_config *cc = NULL;
+    sv2_server_config *sc = NULL;
+    sv2_session *client = NULL;
+    /* The Braiins reply to an STR3 offer (profile braiins-2021 N2). */
+    const uint8_t braiins_reply[] = {0x09, 0x00, 'S', 'T', 'R', '2', 0x01, 'A', 'E', 'S', 'G'};
+
+    /* The dialect alone: braiins-2021 offers STR2 and its server prefers AESGCM. */
+    CHECK(noise_handshake(SV2_DIALECT_BRAIINS_2021, NULL, NULL, true, SV2_DIALECT_BRAIINS_2021, NULL, &ev));
+    CHECK(ev.negotiation_form == SV2_NEGOTIATION_STR2 && ev.cipher == SV2_CIPHER_AESGCM);
+    CHECK(noise_handshake(SV2_DIALECT_SPEC, NULL, NULL, true, SV2_DIALECT_SPEC, NULL, &ev));
+    CHECK(ev.negotiation_form == SV2_NEGOTIATION_STR3 && ev.cipher == SV2_CIPHER_CHACHAPOLY);
+    /* Overrides: the profile (any case), the offer (either spelling), no negotiation. */
+    CHECK(noise_handshake(SV2_DIALECT_BRAIINS_2021, "SRI-2023", NULL, true, SV2_DIALECT_SPEC, NULL, &ev));
+    CHECK(ev.negotiation_form == SV2_NEGOTIATION_STR3);
+    CHECK(noise_handshake(SV2_DIALECT_BRAIINS_2021, NULL, "chacha20-poly1305", true,
+                          SV2_DIALECT_BRAIINS_2021, NULL, &ev));
+    CHECK(ev.cipher == SV2_CIPHER_CHACHAPOLY);
+    CHECK(noise_handshake(SV2_DIALECT_SPEC, NULL, "CHCH AESG", true, SV2_DIALECT_SPEC, "aesgcm,ChaChaPoly", &ev));
+    CHECK(ev.cipher == SV2_CIPHER_AESGCM);
+    CHECK(noise_handshake(SV2_DIALECT_BRAIINS_2021, NULL, NULL, false, SV2_DIALECT_SPEC, NULL, &ev));
+    CHECK(ev.negotiation_form == SV2_NEGOTIATION_NONE && ev.cipher == SV2_CIPHER_CHACHAPOLY);
+
+    /* Bad values are refused with a text naming the accepted ones; nothing changes. */
+    CHECK_OK(sv2_client_config_new(&cc));
+    CHECK_OK(sv2_server_config_new(&sc));
+    CHECK_RC(sv2_client_config_set_ciphers(cc, "AESG,rot13"), SV2_ERR_INVALID_ARG);
+    CHECK(strstr(sv2_client_config_last_error(cc), "CHCH (ChaChaPoly) or AESG (AESGCM)") != NULL);
+    CHECK_RC(sv2_server_config_set_ciphers(sc, ""), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_server_config_set_noise_profile(sc, "stratum-v1"), SV2_ERR_INVALID_ARG);
+    CHECK_RC(sv2_client_config_set_versions(cc, 3, 2), SV2_ERR_INVALID_ARG);
+    CHECK_OK(sv2_client_config_set_versions(cc, 2, 3));
+    CHECK_OK(sv2_server_config_set_negotiation(sc, false));
+    CHECK_RC(sv2_client_config_set_ciphers(NULL, "CHCH"), SV2_ERR_NULL_ARG);
+
+    /* A spec-dialect client given the Braiins server's reply is told the dialect to use. */
+    {
+        uint8_t seed[32], auth_secret[32], auth_public[32];
+        memset(seed, 1, sizeof seed);
+        CHECK_OK(sv2_authority_key_generate(seed, auth_secret, auth_public));
+        CHECK_OK(sv2_client_config_set_authority_key(cc, auth_public));
+        CHECK_OK(sv2_session_new_client(cc, TEST_NOW_UNIX, 0, &client));
+        CHECK_RC(sv2_session_receive_data(client, braiins_reply, sizeof braiins_reply, 1),
+                 SV2_ERR_NOISE_NEGOTIATION);
+        CHECK(strstr(sv2_session_last_error(client), "configure dialect braiins-2021") != NULL);
+        sv2_session_free(client);
+    }
+    sv2_client_config_free(cc);
+    sv2_server_config_free(sc);
+}
+
+/* Issue 13 item 12: the wire tap, polled like events. */
+static void wire_tap(void) {
+    sv2_client_config *cc = NULL;
+    sv2_server_config *sc = NULL;
+    sv2_session *client = NULL, *server = NULL, *untraced = NULL;
+    sv2_event ev;
+    char line[1024], tiny[8];
+    size_t size = 99;
+    CHECK_OK(sv2_client_config_new(&cc));
+    CHECK_OK(sv2_server_config_new(&sc));
+    CHECK_OK(sv2_client_config_set_plaintext(cc));
+    CHECK_OK(sv2_server_config_set_plaintext(sc));
+    CHECK_OK(sv2_client_config_set_device(cc, "tap-vendor", NULL, NULL, NULL));
+    CHECK_OK(sv2_session_new_client(cc, TEST_NOW_UNIX, 0, &untraced));
+    CHECK_OK(sv2_client_config_set_trace(cc, true));
+    CHECK_OK(sv2_server_config_set_trace(sc, true));
+    CHECK_OK(sv2_session_new_client(cc, TEST_NOW_UNIX, 0, &client));
+    CHECK_OK(sv2_session_new_server(sc, 0, &server));
+    sv2_client_config_free(cc);
+    sv2_server_config_free(sc);
+    /* Off by default: nothing to take. */
+    CHECK_OK(sv2_session_next_trace(untraced, line, sizeof line, &size));
+    CHECK(size == 0);
+    /* The plaintext client's SetupConnection is traced from the start. A buffer too small
+     * says the size needed and keeps the line. */
+    CHECK_RC(sv2_session_next_trace(client, tiny, sizeof tiny, &size), SV2_ERR_BUFFER_TOO_SMALL);
+    CHECK(size > sizeof tiny);
+    CHECK_OK(sv2_session_next_trace(client, line, sizeof line, &size));
+    CHECK(size == strlen(line) + 1);
+    CHECK(strncmp(line, "{\"direction\":\"sent\",\"frame\":{\"protocol\":\"Common\",\"message\":\"SetupConnection\"", 74) == 0);
+    CHECK(strstr(line, "\"vendor\":\"tap-vendor\"") != NULL);
+    pump(client, server, 1);
+    CHECK(wait_event(client, SV2_EVENT_SETUP_COMPLETE, &ev));
+    CHECK_OK(sv2_session_next_trace(server, line, sizeof line, &size));
+    CHECK(strstr(line, "{\"direction\":\"received\",\"frame\":{\"protocol\":\"Common\",\"message\":\"SetupConnection\"") == line);
+    CHECK_OK(sv2_session_next_trace(server, line, sizeof line, &size));
+    CHECK(strstr(line, "\"direction\":\"sent\"") != NULL && strstr(line, "SetupConnection.Success") != NULL);
+    CHECK_OK(sv2_session_next_trace(server, line, sizeof line, &size));
+    CHECK(size == 0);
+    CHECK_OK(sv2_session_next_trace(client, line, sizeof line, &size));
+    CHECK(strstr(line, "\"direction\":\"received\"") != NULL && strstr(line, "SetupConnection.Success") != NULL);
+    CHECK_RC(sv2_session_next_trace(client, line, sizeof line, NULL), SV2_ERR_NULL_ARG);
+    CHECK_RC(sv2_session_next_trace(NULL, line, sizeof line, &size), SV2_ERR_NULL_ARG);
+    sv2_session_free(untraced);
+    sv2_session_free(client);
+    sv2_session_free(server);
+}
+
 int main(void) {
     exchange(0);
     exchange(1);
@@ -204,5 +348,7 @@ int main(void) {
     open_channel_timeout();
     wrong_authority();
     byte_by_byte();
+    noise_settings();
+    wire_tap();
     return check_report("test_session");
 }

@@ -1616,12 +1616,21 @@ fn py_type(ty: &str, field: &str) -> PyType {
             };
         }
     }
+    // Unsigned integers go through `IntArg` so that an out-of-range value names the message
+    // and field (`{qualname}` becomes `Message.field`).
+    let uint = |rust: &str| PyType {
+        param: format!("conv::IntArg<{rust}>"),
+        default: "conv::IntArg::default()".into(),
+        take: "p.get(\"{qualname}\")?".into(),
+        // The runtime signature shows a non-literal default as `...`; the stub says the same.
+        ..plain(rust, "0", "int", "...")
+    };
     match ty {
         "BOOL" => plain("bool", "false", "bool", "False"),
-        "U8" => plain("u8", "0", "int", "0"),
-        "U16" => plain("u16", "0", "int", "0"),
-        "U32" => plain("u32", "0", "int", "0"),
-        "U64" => plain("u64", "0", "int", "0"),
+        "U8" => uint("u8"),
+        "U16" => uint("u16"),
+        "U32" => uint("u32"),
+        "U64" => uint("u64"),
         "F32" => plain("f32", "0.0", "float", "0.0"),
         "OPTION[U32]" => plain("Option<u32>", "None", "int | None", "None"),
         "U256" | "B32" => wrapped("U256Arg", "bytes", "conv::u256_out"),
@@ -1732,14 +1741,16 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
             .collect();
         let _ = writeln!(
             o,
-            "    fn new({}) -> (Self, PyMessage) {{",
+            "    fn new({}) -> PyResult<(Self, PyMessage)> {{",
             params.join(", ")
         );
         let inits: Vec<String> = fields
             .iter()
             .zip(&types)
             .map(|(f, t)| {
-                let take = t.take.replace('p', &f.spec_name);
+                // `p` (the first character) stands for the parameter.
+                let take = format!("{}{}", f.spec_name, &t.take[1..])
+                    .replace("{qualname}", &format!("{cls}.{}", f.spec_name));
                 if take == f.rust_name {
                     f.rust_name.clone()
                 } else {
@@ -1749,7 +1760,7 @@ fn generate_python(msgs: &[Msg]) -> Result<(String, String, String), String> {
             .collect();
         let _ = writeln!(
             o,
-            "        (Self, PyMessage(Message::from(m::{cls} {{ {} }})))\n    }}\n",
+            "        Ok((Self, PyMessage(Message::from(m::{cls} {{ {} }}))))\n    }}\n",
             inits.join(", ")
         );
         // Class attributes.
@@ -2026,9 +2037,54 @@ fn check_documented(header: &str) -> Result<(), String> {
     }
 }
 
+/// Every name the header's opening table of contents mentions is declared below it, so that
+/// the table cannot point at a renamed or removed function (`sv2_x_<msg>` stands for a family).
+fn check_contents(header: &str) -> Result<(), String> {
+    let Some(start) = header.find("CONTENTS BY TASK") else {
+        return Err("include/sv2.h: cbindgen.toml's header lost its CONTENTS BY TASK".into());
+    };
+    let end = header[start..]
+        .find("\n *\n")
+        .map_or(header.len(), |n| start + n);
+    let body = &header[end..];
+    let mut missing = Vec::new();
+    for word in
+        header[start..end].split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '<'))
+    {
+        let name = word.trim_end_matches('_');
+        let is_name = name.starts_with("sv2_") || name.starts_with("SV2_");
+        if !is_name || word.contains('<') {
+            continue;
+        }
+        let family = word.ends_with('_'); // SV2_MINER_EVENT_*: some macro starts with it
+        let declared = if family {
+            body.contains(&format!("#define {word}"))
+        } else {
+            [" ", "*"]
+                .iter()
+                .any(|before| body.contains(&format!("{before}{name}(") as &str))
+                || body.contains(&format!("struct {name} "))
+                || body.contains(&format!("typedef uint32_t {name};"))
+                || body.contains(&format!("#define {name} "))
+        };
+        if !declared {
+            missing.push(word.to_string());
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cbindgen.toml: the CONTENTS of sv2.h name what the header does not declare: {}",
+            missing.join(", ")
+        ))
+    }
+}
+
 fn header(root: &Path, check: bool) -> Result<(), String> {
     let text = render_header(root)?;
     check_documented(&text)?;
+    check_contents(&text)?;
     let path = root.join("include/sv2.h");
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if current == text {

@@ -65,6 +65,25 @@ test('two sessions back to back: Noise handshake, setup, messages both ways', ()
   assert.throws(() => client.send({ type: 'CloseChannel', channelId: 1, reasonCode: '' }), (e) => e.code === 'SV2_ERR_CLOSED' && e.errno === 105)
 })
 
+test('a URL-scheme mismatch says which side speaks Noise, both ways (issue 14)', () => {
+  // A plaintext client on a Noise server: was "Noise message with length prefix 0".
+  let client = sv2.Session.client({ plaintext: true, vendor: 'node-test' }, 0)
+  let server = sv2.Session.server(noiseServer, 0)
+  let [, se] = settle(client, server)
+  let closed = se.find((e) => e.type === 'Closed')
+  assert.ok(closed, JSON.stringify(se))
+  assert.equal(closed.reason.code, 'SV2_ERR_NOISE_MALFORMED')
+  assert.match(closed.reason.message, /server speaks Noise and the client is plaintext/)
+  // A Noise client on a plaintext server: was a frame too large, or a wait for the timeout.
+  client = sv2.Session.client({ authorityKey: authority.publicKey, vendor: 'node-test' }, 0)
+  server = sv2.Session.server({ plaintext: true }, 0)
+  ;[, se] = settle(client, server)
+  closed = se.find((e) => e.type === 'Closed')
+  assert.ok(closed, JSON.stringify(se))
+  assert.equal(closed.reason.code, 'SV2_ERR_PROTOCOL')
+  assert.match(closed.reason.message, /client started a Noise handshake, but this server is plaintext/)
+})
+
 test('a certificate from another authority closes the client with a NoiseError code', () => {
   const other = sv2.generateAuthorityKeypair(seed(13))
   const client = sv2.Session.client({ authorityKey: other.publicKey }, 0)
@@ -337,4 +356,41 @@ test('the C miner (examples/c/miner.c) against the Node pool', { skip: !fs.exist
   await pool.close()
   assert.equal(code, 0, log)
   assert.ok(accepted.length >= 1 && accepted.every((s) => s.userIdentity === 'c.cpu0'), log)
+})
+
+test('synthetic blocks are blockDifficultyFactor (default 1000) times harder than the shares (issue 14)', () => {
+  // At regtest difficulty nearly every share was a block and in-flight shares went stale
+  // (53 % in a listenPool demo). The first block, made before any channel, waits for the
+  // first channel's share target.
+  const ratioFor = (poolConfig) => {
+    const pool = new sv2.PoolServer({ plaintext: true }, poolConfig)
+    const source = new sv2.SyntheticTemplateSource(3, 100)
+    pool.nextSyntheticBlock(source, 1_700_000_000, 0)
+    const conn = pool.accept(0)
+    const client = sv2.Session.client({ plaintext: true, flags: 0 }, 0)
+    const messages = []
+    for (let i = 0; i < 50; i++) {
+      const up = client.dataToSend()
+      if (up.length) pool.receiveData(conn, up, 0)
+      pool.events()
+      const down = pool.takeDataToSend(conn)
+      if (down.length) client.receiveData(down, 0)
+      for (const e of client.events()) {
+        if (e.type === 'SetupComplete') {
+          client.send({ type: 'OpenStandardMiningChannel', requestId: 1, userIdentity: 'u', nominalHashRate: 1e6, maxTarget: new Uint8Array(32).fill(0xff) })
+        }
+        if (e.type === 'Message') messages.push(e.message)
+      }
+      if (!up.length && !down.length && messages.some((m) => m.type === 'MiningSetNewPrevHash')) break
+    }
+    const opened = messages.find((m) => m.type === 'OpenStandardMiningChannelSuccess')
+    const prevHash = messages.find((m) => m.type === 'MiningSetNewPrevHash')
+    assert.ok(opened && prevHash, messages.map((m) => m.type).join())
+    return sv2.targetToDifficulty(sv2.nbitsToTarget(prevHash.nbits)) / sv2.targetToDifficulty(opened.target)
+  }
+  const byDefault = ratioFor(undefined)
+  assert.ok(byDefault > 990 && byDefault < 1010, `default ratio ${byDefault}`)
+  const ten = ratioFor({ blockDifficultyFactor: 10 })
+  assert.ok(ten > 9.9 && ten < 10.1, `ratio ${ten}`)
+  assert.throws(() => new sv2.PoolServer({ plaintext: true }, { blockDifficultyFactor: 0.5 }), (e) => e.code === 'SV2_ERR_INVALID_CONFIG')
 })

@@ -122,6 +122,8 @@ codes! {
     UNKNOWN_TEMPLATE = 472, "SetNewPrevHash for an unknown future template";
     INVALID_TEMPLATE = 473, "invalid template";
     EXHAUSTED = 474, "job ids or extranonce prefixes exhausted";
+    INVALID_TRANSACTION = 480, "transaction bytes do not parse as one transaction";
+    STALE_TIP = 481, "template builds on a tip the provider already left";
     PANIC = 900, "internal error (panic) caught";
     POISONED = 901, "handle poisoned by an earlier panic";
 }
@@ -220,13 +222,15 @@ fn certificate_code(e: &CertificateError) -> (&'static str, u32) {
 fn noise_code(e: &NoiseError) -> (&'static str, u32) {
     match e {
         NoiseError::ZeroLengthMessage
+        | NoiseError::PlaintextPeer
         | NoiseError::MessageTooLong { .. }
         | NoiseError::MessageTooShort { .. }
         | NoiseError::UnexpectedHandshakeLength { .. }
         | NoiseError::MalformedNegotiation(_) => NOISE_MALFORMED,
         NoiseError::NegotiationRequired
         | NoiseError::NoCommonCipher
-        | NoiseError::UnofferedCipher(_) => NOISE_NEGOTIATION,
+        | NoiseError::UnofferedCipher(_)
+        | NoiseError::DialectMismatch { .. } => NOISE_NEGOTIATION,
         NoiseError::HandshakeDecrypt => NOISE_HANDSHAKE_DECRYPT,
         NoiseError::TransportDecrypt => NOISE_TRANSPORT_DECRYPT,
         NoiseError::InvalidPublicKey => NOISE_INVALID_PUBLIC_KEY,
@@ -260,6 +264,7 @@ pub fn session_code(e: &SessionError) -> (&'static str, u32) {
             ProtocolViolation::WrongDirection(_) => WRONG_DIRECTION,
             ProtocolViolation::VersionNotOffered(_) => VERSION,
             ProtocolViolation::FirstMessageNotSetup(_)
+            | ProtocolViolation::NoiseHandshakeOnPlaintext
             | ProtocolViolation::SecondSetup
             | ProtocolViolation::UnexpectedSetupReply(_) => PROTOCOL,
         },

@@ -16,6 +16,7 @@ pub mod miner;
 pub mod pool;
 pub mod session;
 pub mod target;
+pub mod template;
 
 use napi_derive::napi;
 

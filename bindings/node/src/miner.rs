@@ -5,8 +5,12 @@
 use crate::conv::{bytes_out, u256_of, u256_out};
 use crate::errors::{invalid, js, Result};
 use crate::now_or;
-use crate::session::{cipher_name, close_reason, core_client_config, ClientConfig, CloseReason};
+use crate::session::{
+    call_trace_hook, cipher_name, close_reason, core_client_config, ClientConfig, CloseReason,
+    TraceHook,
+};
 use napi::bindgen_prelude::{BigInt, Buffer, Uint8Array};
+use napi::Env;
 use napi_derive::napi;
 use sv2::codec::U256;
 use sv2::mining::client::{
@@ -480,6 +484,14 @@ pub struct SubmitReceipt {
 #[napi]
 pub struct Miner {
     inner: CoreMiner,
+    trace: Option<TraceHook>,
+}
+
+impl Miner {
+    fn flush_trace(&mut self, env: &Env) -> Result<()> {
+        let inner = &mut self.inner;
+        call_trace_hook(env, &self.trace, || inner.next_trace_json())
+    }
 }
 
 fn miner_err(e: MinerError) -> crate::errors::Error {
@@ -516,6 +528,7 @@ impl Miner {
         };
         Ok(Miner {
             inner: CoreMiner::new(cfg, now_or(now_ms)).map_err(js)?,
+            trace: None,
         })
     }
 
@@ -537,24 +550,39 @@ impl Miner {
         Ok(())
     }
 
+    /// The wire tap, as `Session.setTrace`: `hook(line)` gets one JSON line per frame sent
+    /// or received, from `receiveData`, `nextEvent` and `dataToSend`; it stays on across
+    /// reconnections. `null` switches it off.
+    #[napi(ts_args_type = "hook: ((line: string) => void) | null")]
+    pub fn set_trace(&mut self, env: Env, hook: Option<TraceHook>) -> Result<()> {
+        self.inner.set_trace(hook.is_some());
+        self.trace = hook;
+        self.flush_trace(&env)
+    }
+
     /// Bytes received from the socket.
     #[napi]
-    pub fn receive_data(&mut self, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
-        self.inner.receive_data(&data, now_or(now_ms)).map_err(js)
+    pub fn receive_data(&mut self, env: Env, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
+        let result = self.inner.receive_data(&data, now_or(now_ms)).map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// Bytes to write to the socket.
     #[napi]
-    pub fn data_to_send(&mut self) -> Buffer {
+    pub fn data_to_send(&mut self, env: Env) -> Result<Buffer> {
         let mut out = Vec::new();
         self.inner.take_data_to_send(&mut out);
-        Buffer::from(out)
+        self.flush_trace(&env)?;
+        Ok(Buffer::from(out))
     }
 
     /// The next event, or `null`.
     #[napi]
-    pub fn next_event(&mut self) -> Option<MinerEvent> {
-        self.inner.next_event().map(miner_event)
+    pub fn next_event(&mut self, env: Env) -> Result<Option<MinerEvent>> {
+        let event = self.inner.next_event().map(miner_event);
+        self.flush_trace(&env)?;
+        Ok(event)
     }
 
     /// When to call `handleTimeout` next, or `null`.

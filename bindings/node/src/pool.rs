@@ -6,8 +6,10 @@ use crate::conv::{bytes_out, u256_of, u256_out};
 use crate::errors::{invalid, js, Result, UNEXPECTED_MESSAGE};
 use crate::messages_generated::{from_js, to_js, Message};
 use crate::now_or;
-use crate::session::{close_reason, core_server_config, CloseReason, ServerConfig};
+use crate::session::{close_reason, core_server_config, CloseReason, PoolTraceHook, ServerConfig};
+use napi::bindgen_prelude::FnArgs;
 use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::Env;
 use napi_derive::napi;
 use sv2::messages::Message as CoreMessage;
 use sv2::mining::pool::{
@@ -89,6 +91,10 @@ pub struct PoolConfig {
     /// With `clientMaxTarget: 'cap'`: the highest difficulty a client's `maxTarget` can make
     /// the pool set.
     pub client_max_difficulty_cap: Option<f64>,
+    /// Synthetic templates only (`nextSyntheticBlock`): the made-up network target is this
+    /// many times harder than the hardest share target (>= 1, default 1000: about one share
+    /// in 1000 is a block).
+    pub block_difficulty_factor: Option<f64>,
 }
 
 fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
@@ -153,6 +159,9 @@ fn core_pool_config(c: Option<PoolConfig>) -> Result<CorePoolConfig> {
             ))
         }
     };
+    if let Some(v) = c.block_difficulty_factor {
+        p.block_difficulty_factor = v;
+    }
     if let Some(v) = c.vardiff {
         let d = &mut p.vardiff;
         if let Some(x) = v.enabled {
@@ -275,6 +284,8 @@ pub struct PoolSnapshot {
     pub channels: Vec<ChannelStats>,
     /// Current prevhash.
     pub prev_hash: Option<Uint8Array>,
+    /// nBits of the current prevhash (the network target).
+    pub nbits: Option<u32>,
     /// Newest active job.
     pub active_job_id: Option<u32>,
     /// Sum of the channels' hash rates (H/s).
@@ -551,6 +562,31 @@ fn conn_id(conn: f64) -> Result<u64> {
 #[napi]
 pub struct PoolServer {
     inner: CorePoolServer,
+    trace: Option<PoolTraceHook>,
+}
+
+impl PoolServer {
+    /// Hands each traced line to the hook with its connection (see `call_trace_hook`).
+    fn flush_trace(&mut self, env: &Env) -> Result<()> {
+        let Some(hook) = &self.trace else {
+            return Ok(());
+        };
+        let hook = hook
+            .borrow_back(env)
+            .map_err(|e| crate::errors::invalid(e.reason))?;
+        while let Some((conn, line)) = self.inner.next_trace_json() {
+            hook.call(FnArgs::from((conn as f64, line)))
+                .map_err(|e| crate::errors::err(("PendingException", 0), e.reason))?;
+        }
+        Ok(())
+    }
+}
+
+impl PoolServer {
+    /// The core pool server (for the Template Distribution glue in `template.rs`).
+    pub(crate) fn core_mut(&mut self) -> &mut CorePoolServer {
+        &mut self.inner
+    }
 }
 
 #[napi]
@@ -563,6 +599,7 @@ impl PoolServer {
         let pool = core_pool_config(pool)?;
         Ok(PoolServer {
             inner: CorePoolServer::new(server, pool, Box::new(OpenPolicy)).map_err(js)?,
+            trace: None,
         })
     }
 
@@ -572,12 +609,31 @@ impl PoolServer {
         Ok(self.inner.accept(now_or(now_ms)).map_err(js)? as f64)
     }
 
+    /// The wire tap: `hook(conn, line)` gets one JSON line per frame sent or received on any
+    /// connection (as `Session.setTrace`), from `receiveData`, `nextEvent`, `events` and
+    /// `takeDataToSend`. `null` switches it off.
+    #[napi(ts_args_type = "hook: ((conn: number, line: string) => void) | null")]
+    pub fn set_trace(&mut self, env: Env, hook: Option<PoolTraceHook>) -> Result<()> {
+        self.inner.set_trace(hook.is_some());
+        self.trace = hook;
+        self.flush_trace(&env)
+    }
+
     /// Bytes received on `conn`.
     #[napi]
-    pub fn receive_data(&mut self, conn: f64, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
-        self.inner
+    pub fn receive_data(
+        &mut self,
+        env: Env,
+        conn: f64,
+        data: Uint8Array,
+        now_ms: Option<f64>,
+    ) -> Result<()> {
+        let result = self
+            .inner
             .receive_data(conn_id(conn)?, &data, now_or(now_ms))
-            .map_err(js)
+            .map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// `conn`'s socket reached end of file.
@@ -616,6 +672,21 @@ impl PoolServer {
         }
     }
 
+    /// The next block from a synthetic source, given to the pool. Unless the source has fixed
+    /// `nbits`, its network target is `blockDifficultyFactor` times harder than the hardest
+    /// share target, so blocks stay rare next to shares.
+    #[napi]
+    pub fn next_synthetic_block(
+        &mut self,
+        source: &mut SyntheticTemplateSource,
+        header_timestamp: u32,
+        now_ms: Option<f64>,
+    ) -> Result<()> {
+        self.inner
+            .next_synthetic_block(&mut source.inner, header_timestamp, now_or(now_ms))
+            .map_err(js)
+    }
+
     /// A new chain tip (a `TdpSetNewPrevHash` message).
     #[napi]
     pub fn set_prev_hash(&mut self, prev_hash: Message, now_ms: Option<f64>) -> Result<()> {
@@ -636,23 +707,28 @@ impl PoolServer {
     /// The next event, or `null`. Also moves messages between the sessions and the engine, so
     /// call it (or `events`) after every other call.
     #[napi]
-    pub fn next_event(&mut self) -> Option<PoolServerEvent> {
-        self.inner.next_event().map(pool_event)
+    pub fn next_event(&mut self, env: Env) -> Result<Option<PoolServerEvent>> {
+        let event = self.inner.next_event().map(pool_event);
+        self.flush_trace(&env)?;
+        Ok(event)
     }
 
     /// Every pending event.
     #[napi]
-    pub fn events(&mut self) -> Vec<PoolServerEvent> {
-        std::iter::from_fn(|| self.inner.next_event())
+    pub fn events(&mut self, env: Env) -> Result<Vec<PoolServerEvent>> {
+        let events = std::iter::from_fn(|| self.inner.next_event())
             .map(pool_event)
-            .collect()
+            .collect();
+        self.flush_trace(&env)?;
+        Ok(events)
     }
 
     /// `conn`'s bytes to write (empty when none).
     #[napi]
-    pub fn take_data_to_send(&mut self, conn: f64) -> Result<Buffer> {
+    pub fn take_data_to_send(&mut self, env: Env, conn: f64) -> Result<Buffer> {
         let mut out = Vec::new();
         self.inner.take_data_to_send(conn_id(conn)?, &mut out);
+        self.flush_trace(&env)?;
         Ok(Buffer::from(out))
     }
 
@@ -686,6 +762,7 @@ impl PoolServer {
             connections: s.connections as u32,
             channels: s.channels.iter().map(stats_out).collect(),
             prev_hash: s.prev_hash.map(|p| u256_out(&p)),
+            nbits: s.nbits,
             active_job_id: s.active_job_id,
             total_hashrate: s.total_hashrate,
             blocks_found: s.blocks_found as f64,
@@ -779,8 +856,9 @@ pub struct SyntheticOptions {
     pub transactions: Option<u32>,
     /// Add a witness commitment output.
     pub witness_commitment: Option<bool>,
-    /// Network difficulty as nBits (default regtest 0x207fffff: about half of all hashes are
-    /// blocks).
+    /// A fixed network difficulty as nBits. Default: through `PoolServer.nextSyntheticBlock`,
+    /// `blockDifficultyFactor` times harder than the share target; `nextBlock` alone uses
+    /// regtest's 0x207fffff (about half of all hashes are blocks).
     pub nbits: Option<u32>,
 }
 

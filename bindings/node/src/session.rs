@@ -6,11 +6,13 @@ use crate::conv::{bytes_out, u256_of};
 use crate::errors::{invalid, js, session_code, Result, SETUP_REJECTED};
 use crate::messages_generated::{from_js, to_js, Message};
 use crate::{now_or, unix_now, Dialect};
-use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::bindgen_prelude::{Buffer, FnArgs, FunctionRef, Uint8Array};
+use napi::threadsafe_function::UnknownReturnValue;
+use napi::Env;
 use napi_derive::napi;
 use sv2::keys::{AuthorityPublicKey, ServerCertificate, StaticSecretKey};
 use sv2::messages::Protocol as CoreProtocol;
-use sv2::noise::{Cipher, InitiatorConfig, NegotiationForm, ResponderConfig};
+use sv2::noise::{Cipher, InitiatorConfig, NegotiationForm, NoiseProfile, ResponderConfig};
 use sv2::session::{
     ClientConfig as CoreClientConfig, ClientSecurity, CloseReason as CoreCloseReason,
     Event as CoreEvent, ProtocolSupport, ServerConfig as CoreServerConfig, ServerSecurity,
@@ -101,8 +103,26 @@ pub struct ClientConfig {
     pub endpoint_host: Option<String>,
     /// SetupConnection.endpoint_port.
     pub endpoint_port: Option<u32>,
-    /// Wire dialect of the server (default `'spec'`).
+    /// Wire dialect of the server (default `'spec'`). It also selects the Noise negotiation
+    /// (`'braiins-2021'`: STR2, the others STR3) unless `noiseProfile` overrides it.
     pub dialect: Option<Dialect>,
+    /// Overrides the dialect's Noise negotiation: `'sri-2023'` (STR3) or `'braiins-2021'`
+    /// (STR2), case-insensitive.
+    #[napi(ts_type = "'sri-2023' | 'braiins-2021'")]
+    pub noise_profile: Option<String>,
+    /// Ciphers to offer, in order, by wire or Noise name, case-insensitive (`['AESG', 'CHCH']`,
+    /// `['ChaChaPoly']`; default CHCH then AESG).
+    pub ciphers: Option<Vec<String>>,
+    /// `false` starts the handshake without negotiation (bare `-> e`, ChaChaPoly), as legacy
+    /// Braiins 2021 clients do; only the braiins-2021 negotiation allows it. Default `true`.
+    pub negotiate: Option<bool>,
+    /// SetupConnection.min_version (default 2).
+    pub min_version: Option<u32>,
+    /// SetupConnection.max_version (default 2).
+    pub max_version: Option<u32>,
+    /// Start with the wire tap on, so that the very first frames (a plaintext client's
+    /// SetupConnection) are kept for the hook `setTrace` installs. Default `false`.
+    pub trace: Option<bool>,
     /// Unix seconds for the certificate validity check (default: the system clock).
     pub now_unix: Option<f64>,
     /// 32-byte seed for the Noise ephemeral key (tests only; default: OS randomness).
@@ -111,6 +131,40 @@ pub struct ClientConfig {
     pub timeouts: Option<Timeouts>,
     /// Largest frame payload accepted from the peer (default 1 MiB).
     pub max_frame_payload: Option<u32>,
+}
+
+fn noise_profile(name: &Option<String>) -> Result<Option<NoiseProfile>> {
+    name.as_deref()
+        .map(|n| {
+            NoiseProfile::from_name(n).ok_or_else(|| {
+                invalid(format!(
+                    "unknown noiseProfile {n:?}: sri-2023 or braiins-2021"
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Cipher names as every binding reads them: wire tags or Noise names, case-insensitive.
+fn ciphers(names: &Option<Vec<String>>) -> Result<Option<Vec<Cipher>>> {
+    names
+        .as_ref()
+        .map(|names| {
+            if names.is_empty() {
+                return Err(invalid("ciphers is empty: give CHCH, AESG or both"));
+            }
+            names
+                .iter()
+                .map(|n| Cipher::from_name(n).ok_or_else(|| invalid(Cipher::unknown_name_error(n))))
+                .collect()
+        })
+        .transpose()
+}
+
+fn version_arg(what: &str, v: Option<u32>) -> Result<u16> {
+    v.map_or(Ok(2), |v| {
+        u16::try_from(v).map_err(|_| invalid(format!("{what} must be <= 65535")))
+    })
 }
 
 fn seed(s: &Option<Uint8Array>) -> Result<Option<[u8; 32]>> {
@@ -136,6 +190,9 @@ pub(crate) fn core_client_config(c: &ClientConfig) -> Result<CoreClientConfig> {
             let key = AuthorityPublicKey::from_text(key).map_err(js)?;
             let now = c.now_unix.map_or_else(unix_now, |n| n as u64);
             let mut init = InitiatorConfig::new(key, now);
+            init.profile = noise_profile(&c.noise_profile)?;
+            init.ciphers = ciphers(&c.ciphers)?;
+            init.negotiate = c.negotiate.unwrap_or(true);
             init.rng_seed = seed(&c.rng_seed)?;
             ClientSecurity::Noise(init)
         }
@@ -160,6 +217,11 @@ pub(crate) fn core_client_config(c: &ClientConfig) -> Result<CoreClientConfig> {
     if let Some(v) = &c.endpoint_host {
         s.endpoint_host = v.as_str().into();
     }
+    s.min_version = version_arg("minVersion", c.min_version)?;
+    s.max_version = version_arg("maxVersion", c.max_version)?;
+    if s.min_version > s.max_version {
+        return Err(invalid("minVersion is above maxVersion"));
+    }
     if let Some(v) = c.endpoint_port {
         s.endpoint_port = u16::try_from(v).map_err(|_| invalid("endpointPort must be <= 65535"))?;
     }
@@ -168,7 +230,32 @@ pub(crate) fn core_client_config(c: &ClientConfig) -> Result<CoreClientConfig> {
     if let Some(m) = c.max_frame_payload {
         cfg.limits.max_frame_payload = m as usize;
     }
+    cfg.trace = c.trace.unwrap_or(false);
     Ok(cfg)
+}
+
+/// A wire tap hook: `(line: string) => void`.
+pub(crate) type TraceHook = FunctionRef<String, UnknownReturnValue>;
+/// The pool's wire tap hook: `(conn: number, line: string) => void`.
+pub(crate) type PoolTraceHook = FunctionRef<FnArgs<(f64, String)>, UnknownReturnValue>;
+
+/// Hands each traced line to the hook. An exception in the hook is thrown from the call that
+/// moved the frame, after the protocol work of that call is done (napi rethrows the pending
+/// JavaScript exception itself, not a converted one).
+pub(crate) fn call_trace_hook(
+    env: &Env,
+    hook: &Option<TraceHook>,
+    mut next: impl FnMut() -> Option<String>,
+) -> Result<()> {
+    let Some(hook) = hook else {
+        return Ok(());
+    };
+    let hook = hook.borrow_back(env).map_err(|e| invalid(e.reason))?;
+    while let Some(line) = next() {
+        hook.call(line)
+            .map_err(|e| crate::errors::err(("PendingException", 0), e.reason))?;
+    }
+    Ok(())
 }
 
 /// A protocol a server offers.
@@ -195,8 +282,20 @@ pub struct ServerConfig {
     pub plaintext: Option<bool>,
     /// Protocols served (default: Mining with flags 0b111 supported). `PoolServer` ignores it.
     pub protocols: Option<Vec<ProtocolOffer>>,
-    /// Wire dialect of the clients (default `'spec'`).
+    /// Wire dialect of the clients (default `'spec'`). The server answers every Noise
+    /// negotiation form; the dialect sets its cipher preference (`'braiins-2021'`: AESGCM
+    /// whenever offered) unless `noiseProfile` or `ciphers` override it.
     pub dialect: Option<Dialect>,
+    /// Overrides whose cipher preference to use: `'sri-2023'` (ChaChaPoly first) or
+    /// `'braiins-2021'` (AESGCM first), case-insensitive.
+    #[napi(ts_type = "'sri-2023' | 'braiins-2021'")]
+    pub noise_profile: Option<String>,
+    /// Ciphers supported, most preferred first, by wire or Noise name (`['AESG', 'CHCH']`).
+    pub ciphers: Option<Vec<String>>,
+    /// Accept clients that skip negotiation (legacy Braiins 2021; default `true`, R21).
+    pub accept_no_negotiation: Option<bool>,
+    /// Start with the wire tap on (see `ClientConfig.trace`).
+    pub trace: Option<bool>,
     /// 32-byte seed for the ephemeral keys (tests only).
     pub rng_seed: Option<Uint8Array>,
     /// Timeouts.
@@ -222,6 +321,9 @@ pub(crate) fn core_server_config(c: &ServerConfig) -> Result<CoreServerConfig> {
                 ));
             }
             let mut resp = ResponderConfig::new(key, cert.certificate);
+            resp.profile = noise_profile(&c.noise_profile)?;
+            resp.cipher_preference = ciphers(&c.ciphers)?;
+            resp.accept_no_negotiation = c.accept_no_negotiation.unwrap_or(true);
             resp.rng_seed = seed(&c.rng_seed)?;
             ServerSecurity::Noise(resp)
         }
@@ -248,6 +350,7 @@ pub(crate) fn core_server_config(c: &ServerConfig) -> Result<CoreServerConfig> {
     if let Some(m) = c.max_frame_payload {
         cfg.limits.max_frame_payload = m as usize;
     }
+    cfg.trace = c.trace.unwrap_or(false);
     Ok(cfg)
 }
 
@@ -396,6 +499,14 @@ fn session_event(e: CoreEvent) -> SessionEvent {
 #[napi]
 pub struct Session {
     inner: CoreSession,
+    trace: Option<TraceHook>,
+}
+
+impl Session {
+    fn flush_trace(&mut self, env: &Env) -> Result<()> {
+        let inner = &mut self.inner;
+        call_trace_hook(env, &self.trace, || inner.next_trace_json())
+    }
 }
 
 #[napi]
@@ -406,6 +517,7 @@ impl Session {
         let cfg = core_client_config(&config)?;
         Ok(Session {
             inner: CoreSession::client(cfg, now_or(now_ms)).map_err(js)?,
+            trace: None,
         })
     }
 
@@ -415,42 +527,65 @@ impl Session {
         let cfg = core_server_config(&config)?;
         Ok(Session {
             inner: CoreSession::server(cfg, now_or(now_ms)).map_err(js)?,
+            trace: None,
         })
+    }
+
+    /// The wire tap: `hook(line)` is called with one JSON line per SV2 frame sent or received
+    /// (decrypted), `{"direction": "sent"|"received", "frame": {…}}` with the frame in the
+    /// `sv2 decode` form, from the calls that move frames (`receiveData`, `nextEvent`,
+    /// `events`, `send`, `dataToSend`). Frames traced before (with `trace: true` in the
+    /// config) are handed over at once. `null` switches it off. An exception in the hook is
+    /// thrown from the call that moved the frame, after its protocol work is done.
+    #[napi(ts_args_type = "hook: ((line: string) => void) | null")]
+    pub fn set_trace(&mut self, env: Env, hook: Option<TraceHook>) -> Result<()> {
+        self.inner.set_trace(hook.is_some());
+        self.trace = hook;
+        self.flush_trace(&env)
     }
 
     /// Bytes received from the socket.
     #[napi]
-    pub fn receive_data(&mut self, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
-        self.inner.receive_data(&data, now_or(now_ms)).map_err(js)
+    pub fn receive_data(&mut self, env: Env, data: Uint8Array, now_ms: Option<f64>) -> Result<()> {
+        let result = self.inner.receive_data(&data, now_or(now_ms)).map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// The next event, or `null`.
     #[napi]
-    pub fn next_event(&mut self) -> Option<SessionEvent> {
-        self.inner.next_event().map(session_event)
+    pub fn next_event(&mut self, env: Env) -> Result<Option<SessionEvent>> {
+        let event = self.inner.next_event().map(session_event);
+        self.flush_trace(&env)?;
+        Ok(event)
     }
 
     /// Every pending event.
     #[napi]
-    pub fn events(&mut self) -> Vec<SessionEvent> {
-        std::iter::from_fn(|| self.inner.next_event())
+    pub fn events(&mut self, env: Env) -> Result<Vec<SessionEvent>> {
+        let events = std::iter::from_fn(|| self.inner.next_event())
             .map(session_event)
-            .collect()
+            .collect();
+        self.flush_trace(&env)?;
+        Ok(events)
     }
 
     /// Queues a message (encrypted once the handshake is done).
     #[napi]
-    pub fn send(&mut self, message: Message, now_ms: Option<f64>) -> Result<()> {
+    pub fn send(&mut self, env: Env, message: Message, now_ms: Option<f64>) -> Result<()> {
         let m = from_js(message)?;
-        self.inner.send(&m, now_or(now_ms)).map_err(js)
+        let result = self.inner.send(&m, now_or(now_ms)).map_err(js);
+        self.flush_trace(&env)?;
+        result
     }
 
     /// Bytes to write to the socket (empty when there are none).
     #[napi]
-    pub fn data_to_send(&mut self) -> Buffer {
+    pub fn data_to_send(&mut self, env: Env) -> Result<Buffer> {
         let mut out = Vec::new();
         self.inner.take_data_to_send(&mut out);
-        Buffer::from(out)
+        self.flush_trace(&env)?;
+        Ok(Buffer::from(out))
     }
 
     /// True when `dataToSend` has bytes.

@@ -524,7 +524,7 @@ export interface SyntheticTemplatesOptions {
   seed?: number
   /** First block height (default 100). */
   height?: number
-  /** Network difficulty as nBits (default regtest). */
+  /** A fixed network difficulty as nBits (default: `pool.blockDifficultyFactor` times harder than the share target). */
   nbits?: number
   /** Made-up transactions per template (default 0). */
   transactions?: number
@@ -593,15 +593,13 @@ export class PoolListener extends EventEmitter implements AsyncIterable<PoolServ
   nextBlock(blockHash?: Uint8Array): void {
     if (!this.source) throw makeError('SV2_ERR_WRONG_STATE', 'this pool has no template source')
     if (blockHash) this.source.advance(blockHash)
-    const { template, prevHash } = this.source.nextBlock(Math.floor(Date.now() / 1000))
-    if (prevHash.type === 'TdpSetNewPrevHash') {
-      const networkDifficulty = native.targetToDifficulty(native.nbitsToTarget(prevHash.nBits))
-      this.tip = { height: this.source.height, nBits: prevHash.nBits, networkDifficulty }
+    const source = this.source
+    this.pump(() => this.pool.nextSyntheticBlock(source, Math.floor(Date.now() / 1000), now()))
+    const nBits = this.pool.snapshot(now()).nbits
+    if (nBits !== undefined && nBits !== null) {
+      const networkDifficulty = native.targetToDifficulty(native.nbitsToTarget(nBits))
+      this.tip = { height: this.source.height, nBits, networkDifficulty }
     }
-    this.pump(() => {
-      this.pool.newTemplate(template, now())
-      this.pool.setPrevHash(prevHash, now())
-    })
   }
 
   private accept(socket: net.Socket): void {

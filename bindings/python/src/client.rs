@@ -252,8 +252,9 @@ impl PyWork {
         Ok(PyBytes::new(py, &cb))
     }
     /// Hashes nonces `start .. start + count` at `ntime`/`version` (defaults: the template's)
-    /// and returns the first `(nonce, hash)` meeting the target, or None. Runs without the GIL:
-    /// a CPU miner for tests and test rigs.
+    /// and returns the first `(nonce, hash)` meeting the target, or None. Runs without the GIL
+    /// (a CPU miner for tests and test rigs), so other threads run meanwhile; from asyncio,
+    /// keep the event loop free with `await asyncio.to_thread(work.scan, start, count)`.
     #[pyo3(signature = (start = 0, count = 1 << 20, ntime = None, version = None))]
     fn scan<'py>(
         &self,
@@ -821,7 +822,9 @@ impl PyMiningClient {
     }
 
     /// Feeds a Mining message from the server. Raises UsageError (UNEXPECTED_MESSAGE) for a
-    /// message that is not the mining client's (route it elsewhere).
+    /// message that is not the mining client's (route it elsewhere). A `RawFrame` (a message
+    /// of an unknown extension) is ignored (R50), so `async for message in conn` can feed
+    /// every item straight in.
     #[pyo3(signature = (message, now_ms = None))]
     fn handle_message(
         &self,
@@ -829,6 +832,9 @@ impl PyMiningClient {
         message: &Bound<'_, PyAny>,
         now_ms: Option<u64>,
     ) -> PyResult<()> {
+        if message.is_instance_of::<crate::messages::PyRawFrame>() {
+            return Ok(());
+        }
         let m = PyMessage::extract(message)?;
         let now = self::now_ms(py, now_ms)?;
         self.get()
@@ -1199,11 +1205,29 @@ fn miner_event_to_py(py: Python<'_>, e: MinerEvent) -> PyResult<PyObject> {
 #[pyclass(module = "sv2._sv2", name = "Miner")]
 pub struct PyMiner {
     inner: Mutex<Miner>,
+    /// The config's wire tap hook.
+    trace: Option<PyObject>,
 }
 
 impl PyMiner {
     fn get(&self) -> std::sync::MutexGuard<'_, Miner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    /// Runs `f` on the miner, then gives the frames it traced to the hook.
+    fn traced<R>(&self, py: Python<'_>, f: impl FnOnce(&mut Miner) -> R) -> R {
+        let (result, lines) = {
+            let mut miner = self.get();
+            let result = f(&mut miner);
+            let lines: Vec<String> = match &self.trace {
+                Some(_) => std::iter::from_fn(|| miner.next_trace_json()).collect(),
+                None => Vec::new(),
+            };
+            (result, lines)
+        };
+        if let Some(hook) = &self.trace {
+            crate::session::call_trace_hook(py, hook, lines);
+        }
+        result
     }
 }
 
@@ -1232,9 +1256,12 @@ impl PyMiner {
         };
         let now = self::now_ms(py, now_ms)?;
         let miner = Miner::new(cfg, now).py(py)?;
-        Ok(Self {
+        let miner = Self {
             inner: Mutex::new(miner),
-        })
+            trace: config.trace.as_ref().map(|h| h.clone_ref(py)),
+        };
+        miner.traced(py, |_| ());
+        Ok(miner)
     }
 
     /// Bytes received from the socket.
@@ -1247,13 +1274,13 @@ impl PyMiner {
     ) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
         let data = conv::bytes_in(data)?;
-        self.get().receive_data(&data, now).py(py)
+        self.traced(py, |m| m.receive_data(&data, now)).py(py)
     }
     /// Fires expired timers.
     #[pyo3(signature = (now_ms = None))]
     fn handle_timeout(&self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
-        self.get().handle_timeout(now);
+        self.traced(py, |m| m.handle_timeout(now));
         Ok(())
     }
     /// When `handle_timeout` must be called next, if ever.
@@ -1278,17 +1305,18 @@ impl PyMiner {
     /// The next event (`HandshakeComplete`, `MinerSetupComplete`, `ChannelRefused`, the
     /// mining client's events, `Closed`), or None.
     fn next_event(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
-        let e = self.get().next_event();
+        let e = self.traced(py, |m| m.next_event());
         e.map(|e| miner_event_to_py(py, e)).transpose()
     }
     /// Every pending event.
     fn events(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
-        let mut miner = self.get();
-        let mut out = Vec::new();
-        while let Some(e) = miner.next_event() {
-            out.push(miner_event_to_py(py, e)?);
-        }
-        Ok(out)
+        let events = self.traced(py, |m| {
+            std::iter::from_fn(|| m.next_event()).collect::<Vec<_>>()
+        });
+        events
+            .into_iter()
+            .map(|e| miner_event_to_py(py, e))
+            .collect()
     }
     /// Opens another channel now (also re-opened after a reconnect); returns its request id.
     fn open_channel(&self, py: Python<'_>, request: PyChannelRequest) -> PyResult<u32> {

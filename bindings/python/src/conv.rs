@@ -105,6 +105,65 @@ arg!(
     |ob: &Bound<'_, PyAny>| fixed_in::<6>(ob).map(ShortTxId)
 );
 
+/// An unsigned integer constructor argument (U8..U64). An int outside the type's range is
+/// kept until the constructor can name the message and field in the error (pyo3's own
+/// OverflowError names neither).
+pub enum IntArg<T> {
+    /// In range.
+    Value(T),
+    /// Out of range: the value as Python prints it.
+    OutOfRange(String),
+}
+
+impl<T: Default> Default for IntArg<T> {
+    fn default() -> Self {
+        IntArg::Value(T::default())
+    }
+}
+
+impl<'py, T: FromPyObject<'py>> FromPyObject<'py> for IntArg<T> {
+    fn extract_bound(ob: &Bound<'py, PyAny>) -> PyResult<Self> {
+        match ob.extract::<T>() {
+            Ok(v) => Ok(IntArg::Value(v)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(ob.py()) => {
+                Ok(IntArg::OutOfRange(ob.str()?.to_string()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The largest value of each unsigned wire integer, for the range in errors.
+pub trait UintMax {
+    /// `T::MAX` as text.
+    const MAX: &'static str;
+}
+impl UintMax for u8 {
+    const MAX: &'static str = "255";
+}
+impl UintMax for u16 {
+    const MAX: &'static str = "65535";
+}
+impl UintMax for u32 {
+    const MAX: &'static str = "4294967295";
+}
+impl UintMax for u64 {
+    const MAX: &'static str = "18446744073709551615";
+}
+
+impl<T: UintMax> IntArg<T> {
+    /// The value, or OverflowError "`Message.field`: -1 is out of range 0..4294967295".
+    pub fn get(self, qualname: &str) -> PyResult<T> {
+        match self {
+            IntArg::Value(v) => Ok(v),
+            IntArg::OutOfRange(text) => Err(pyo3::exceptions::PyOverflowError::new_err(format!(
+                "{qualname}: {text} is out of range 0..{}",
+                T::MAX
+            ))),
+        }
+    }
+}
+
 /// Element types of sequences.
 pub trait Elem: Sized {
     /// Converts one element.

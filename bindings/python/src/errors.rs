@@ -17,7 +17,8 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use sv2::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FrameError};
 use sv2::keys::{
-    CertificateCheckError, CertificateError, FileFormatError, KeyFileError, KeyTextError, UrlError,
+    CertificateCheckError, CertificateError, FileFormatError, KeyFileError, KeyTextError,
+    UrlError as CoreUrlError,
 };
 use sv2::messages::ValueError;
 use sv2::noise::NoiseError as CoreNoiseError;
@@ -219,6 +220,11 @@ result_codes! {
     INVALID_TEMPLATE = 473,
     /// Pool: job ids or extranonce prefixes are exhausted (restart with a new server id).
     EXHAUSTED = 474,
+    /// Template Distribution: transaction bytes that are not exactly one transaction
+    /// (truncated, trailing bytes, no inputs, a bad segwit marker).
+    INVALID_TRANSACTION = 480,
+    /// Template Distribution: the template builds on a tip the provider already left.
+    STALE_TIP = 481,
     /// A bug inside libsv2 was caught at the API boundary; the handle is now poisoned.
     PANIC = 900,
     /// The handle was poisoned by an earlier `SV2_ERR_PANIC`; only `_free` is still valid.
@@ -272,13 +278,15 @@ pub fn code_of_certificate_check(e: &CertificateCheckError) -> ResultCode {
 pub fn code_of_noise(e: &CoreNoiseError) -> ResultCode {
     match e {
         CoreNoiseError::ZeroLengthMessage
+        | CoreNoiseError::PlaintextPeer
         | CoreNoiseError::MessageTooLong { .. }
         | CoreNoiseError::MessageTooShort { .. }
         | CoreNoiseError::UnexpectedHandshakeLength { .. }
         | CoreNoiseError::MalformedNegotiation(_) => ResultCode::NOISE_MALFORMED,
         CoreNoiseError::NegotiationRequired
         | CoreNoiseError::NoCommonCipher
-        | CoreNoiseError::UnofferedCipher(_) => ResultCode::NOISE_NEGOTIATION,
+        | CoreNoiseError::UnofferedCipher(_)
+        | CoreNoiseError::DialectMismatch { .. } => ResultCode::NOISE_NEGOTIATION,
         CoreNoiseError::HandshakeDecrypt => ResultCode::NOISE_HANDSHAKE_DECRYPT,
         CoreNoiseError::TransportDecrypt => ResultCode::NOISE_TRANSPORT_DECRYPT,
         CoreNoiseError::InvalidPublicKey => ResultCode::NOISE_INVALID_PUBLIC_KEY,
@@ -306,6 +314,7 @@ pub fn code_of_session(e: &SessionError) -> ResultCode {
             ProtocolViolation::WrongDirection(_) => ResultCode::WRONG_DIRECTION,
             ProtocolViolation::VersionNotOffered(_) => ResultCode::VERSION,
             ProtocolViolation::FirstMessageNotSetup(_)
+            | ProtocolViolation::NoiseHandshakeOnPlaintext
             | ProtocolViolation::SecondSetup
             | ProtocolViolation::UnexpectedSetupReply(_) => ResultCode::PROTOCOL,
         },
@@ -337,14 +346,14 @@ pub fn code_of_key_text(e: &KeyTextError) -> ResultCode {
 }
 
 /// The code of a pool URL error.
-pub fn code_of_url(e: &UrlError) -> ResultCode {
+pub fn code_of_url(e: &CoreUrlError) -> ResultCode {
     match e {
-        UrlError::MissingScheme
-        | UrlError::UnsupportedScheme { .. }
-        | UrlError::UserInfo
-        | UrlError::QueryOrFragment => ResultCode::URL_SCHEME,
-        UrlError::EmptyHost | UrlError::InvalidHost { .. } => ResultCode::URL_HOST,
-        UrlError::MissingPort | UrlError::InvalidPort { .. } => ResultCode::URL_PORT,
+        CoreUrlError::MissingScheme
+        | CoreUrlError::UnsupportedScheme { .. }
+        | CoreUrlError::UserInfo
+        | CoreUrlError::QueryOrFragment => ResultCode::URL_SCHEME,
+        CoreUrlError::EmptyHost | CoreUrlError::InvalidHost { .. } => ResultCode::URL_HOST,
+        CoreUrlError::MissingPort | CoreUrlError::InvalidPort { .. } => ResultCode::URL_PORT,
         _ => ResultCode::URL_KEY,
     }
 }
@@ -387,6 +396,13 @@ create_exception!(
 );
 create_exception!(
     sv2,
+    UrlError,
+    NoiseError,
+    "A malformed pool URL: scheme, host, port or authority key (codes 340-343; a NoiseError \
+     because the C table files URLs with keys)."
+);
+create_exception!(
+    sv2,
     ProtocolError,
     Sv2Error,
     "The peer broke the protocol, a timer expired or the setup was refused (codes 4xx)."
@@ -398,6 +414,7 @@ pub fn error(py: Python<'_>, code: ResultCode, message: impl Into<String>) -> Py
     let err = match code as u32 {
         100..=199 => UsageError::new_err(message),
         200..=299 => CodecError::new_err(message),
+        340..=343 => UrlError::new_err(message),
         300..=399 => NoiseError::new_err(message),
         // Mining-role refusals and misuse (a share refused locally, an unknown channel): the
         // caller's mistake, not the peer's, whatever their C range.
@@ -440,7 +457,7 @@ to_pyerr!(KeyTextError, code_of_key_text);
 to_pyerr!(FileFormatError, |_: &FileFormatError| {
     ResultCode::CERT_MALFORMED
 });
-to_pyerr!(UrlError, code_of_url);
+to_pyerr!(CoreUrlError, code_of_url);
 to_pyerr!(ValueError, |_: &ValueError| ResultCode::INVALID_ARG);
 to_pyerr!(FrameError, |_: &FrameError| ResultCode::FRAME_TOO_LARGE);
 to_pyerr!(sv2::mining::MathError, |_: &sv2::mining::MathError| {
@@ -485,6 +502,7 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
         ("UsageError", py.get_type::<UsageError>(), 100),
         ("CodecError", py.get_type::<CodecError>(), 200),
         ("NoiseError", py.get_type::<NoiseError>(), 300),
+        ("UrlError", py.get_type::<UrlError>(), 340),
         ("ProtocolError", py.get_type::<ProtocolError>(), 400),
     ] {
         // The category's first code as a class attribute: `.code` exists even on instances

@@ -16,7 +16,9 @@ mod keys;
 mod messages;
 mod messages_generated;
 mod pool;
+mod pool_server;
 mod session;
+mod template;
 
 use pyo3::prelude::*;
 
@@ -31,6 +33,8 @@ fn _sv2(m: &Bound<'_, PyModule>) -> PyResult<()> {
     session::register(m)?;
     client::register(m)?;
     pool::register(m)?;
+    pool_server::register(m)?;
+    template::register(m)?;
     m.add_function(wrap_pyfunction!(events::monotonic_ms, m)?)?;
     Ok(())
 }

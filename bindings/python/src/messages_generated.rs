@@ -19,34 +19,34 @@ pub struct PySetupConnection;
 #[pymethods]
 impl PySetupConnection {
     #[new]
-    #[pyo3(signature = (*, protocol = 0, min_version = 0, max_version = 0, flags = 0, endpoint_host = StrArg::default(), endpoint_port = 0, vendor = StrArg::default(), hardware_version = StrArg::default(), firmware = StrArg::default(), device_id = StrArg::default()))]
+    #[pyo3(signature = (*, protocol = conv::IntArg::default(), min_version = conv::IntArg::default(), max_version = conv::IntArg::default(), flags = conv::IntArg::default(), endpoint_host = StrArg::default(), endpoint_port = conv::IntArg::default(), vendor = StrArg::default(), hardware_version = StrArg::default(), firmware = StrArg::default(), device_id = StrArg::default()))]
     fn new(
-        protocol: u8,
-        min_version: u16,
-        max_version: u16,
-        flags: u32,
+        protocol: conv::IntArg<u8>,
+        min_version: conv::IntArg<u16>,
+        max_version: conv::IntArg<u16>,
+        flags: conv::IntArg<u32>,
         endpoint_host: StrArg,
-        endpoint_port: u16,
+        endpoint_port: conv::IntArg<u16>,
         vendor: StrArg,
         hardware_version: StrArg,
         firmware: StrArg,
         device_id: StrArg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetupConnection {
-                protocol,
-                min_version,
-                max_version,
-                flags,
+                protocol: protocol.get("SetupConnection.protocol")?,
+                min_version: min_version.get("SetupConnection.min_version")?,
+                max_version: max_version.get("SetupConnection.max_version")?,
+                flags: flags.get("SetupConnection.flags")?,
                 endpoint_host: endpoint_host.0,
-                endpoint_port,
+                endpoint_port: endpoint_port.get("SetupConnection.endpoint_port")?,
                 vendor: vendor.0,
                 hardware_version: hardware_version.0,
                 firmware: firmware.0,
                 device_id: device_id.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -206,15 +206,18 @@ pub struct PySetupConnectionSuccess;
 #[pymethods]
 impl PySetupConnectionSuccess {
     #[new]
-    #[pyo3(signature = (*, used_version = 0, flags = 0))]
-    fn new(used_version: u16, flags: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, used_version = conv::IntArg::default(), flags = conv::IntArg::default()))]
+    fn new(
+        used_version: conv::IntArg<u16>,
+        flags: conv::IntArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetupConnectionSuccess {
-                used_version,
-                flags,
+                used_version: used_version.get("SetupConnectionSuccess.used_version")?,
+                flags: flags.get("SetupConnectionSuccess.flags")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -255,15 +258,15 @@ pub struct PySetupConnectionError;
 #[pymethods]
 impl PySetupConnectionError {
     #[new]
-    #[pyo3(signature = (*, flags = 0, error_code = StrArg::default()))]
-    fn new(flags: u32, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, flags = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(flags: conv::IntArg<u32>, error_code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetupConnectionError {
-                flags,
+                flags: flags.get("SetupConnectionError.flags")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -312,12 +315,14 @@ pub struct PyChannelEndpointChanged;
 #[pymethods]
 impl PyChannelEndpointChanged {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0))]
-    fn new(channel_id: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default()))]
+    fn new(channel_id: conv::IntArg<u32>) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
-            PyMessage(Message::from(m::ChannelEndpointChanged { channel_id })),
-        )
+            PyMessage(Message::from(m::ChannelEndpointChanged {
+                channel_id: channel_id.get("ChannelEndpointChanged.channel_id")?,
+            })),
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -350,22 +355,22 @@ pub struct PyOpenStandardMiningChannel;
 #[pymethods]
 impl PyOpenStandardMiningChannel {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, user_identity = StrArg::default(), nominal_hash_rate = 0.0, max_target = U256Arg::default()))]
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), user_identity = StrArg::default(), nominal_hash_rate = 0.0, max_target = U256Arg::default()))]
     fn new(
-        request_id: u32,
+        request_id: conv::IntArg<u32>,
         user_identity: StrArg,
         nominal_hash_rate: f32,
         max_target: U256Arg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenStandardMiningChannel {
-                request_id,
+                request_id: request_id.get("OpenStandardMiningChannel.request_id")?,
                 user_identity: user_identity.0,
                 nominal_hash_rate,
                 max_target: max_target.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -439,24 +444,25 @@ pub struct PyOpenStandardMiningChannelSuccess;
 #[pymethods]
 impl PyOpenStandardMiningChannelSuccess {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, channel_id = 0, target = U256Arg::default(), extranonce_prefix = B032Arg::default(), group_channel_id = 0))]
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), channel_id = conv::IntArg::default(), target = U256Arg::default(), extranonce_prefix = B032Arg::default(), group_channel_id = conv::IntArg::default()))]
     fn new(
-        request_id: u32,
-        channel_id: u32,
+        request_id: conv::IntArg<u32>,
+        channel_id: conv::IntArg<u32>,
         target: U256Arg,
         extranonce_prefix: B032Arg,
-        group_channel_id: u32,
-    ) -> (Self, PyMessage) {
-        (
+        group_channel_id: conv::IntArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenStandardMiningChannelSuccess {
-                request_id,
-                channel_id,
+                request_id: request_id.get("OpenStandardMiningChannelSuccess.request_id")?,
+                channel_id: channel_id.get("OpenStandardMiningChannelSuccess.channel_id")?,
                 target: target.0,
                 extranonce_prefix: extranonce_prefix.0,
-                group_channel_id,
+                group_channel_id: group_channel_id
+                    .get("OpenStandardMiningChannelSuccess.group_channel_id")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -531,15 +537,15 @@ pub struct PyOpenStandardMiningChannelError;
 #[pymethods]
 impl PyOpenStandardMiningChannelError {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, error_code = StrArg::default()))]
-    fn new(request_id: u32, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(request_id: conv::IntArg<u32>, error_code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenStandardMiningChannelError {
-                request_id,
+                request_id: request_id.get("OpenStandardMiningChannelError.request_id")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -588,24 +594,25 @@ pub struct PyOpenExtendedMiningChannel;
 #[pymethods]
 impl PyOpenExtendedMiningChannel {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, user_identity = StrArg::default(), nominal_hash_rate = 0.0, max_target = U256Arg::default(), min_extranonce_size = 0))]
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), user_identity = StrArg::default(), nominal_hash_rate = 0.0, max_target = U256Arg::default(), min_extranonce_size = conv::IntArg::default()))]
     fn new(
-        request_id: u32,
+        request_id: conv::IntArg<u32>,
         user_identity: StrArg,
         nominal_hash_rate: f32,
         max_target: U256Arg,
-        min_extranonce_size: u16,
-    ) -> (Self, PyMessage) {
-        (
+        min_extranonce_size: conv::IntArg<u16>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenExtendedMiningChannel {
-                request_id,
+                request_id: request_id.get("OpenExtendedMiningChannel.request_id")?,
                 user_identity: user_identity.0,
                 nominal_hash_rate,
                 max_target: max_target.0,
-                min_extranonce_size,
+                min_extranonce_size: min_extranonce_size
+                    .get("OpenExtendedMiningChannel.min_extranonce_size")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -688,24 +695,25 @@ pub struct PyOpenExtendedMiningChannelSuccess;
 #[pymethods]
 impl PyOpenExtendedMiningChannelSuccess {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, channel_id = 0, target = U256Arg::default(), extranonce_size = 0, extranonce_prefix = B032Arg::default()))]
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), channel_id = conv::IntArg::default(), target = U256Arg::default(), extranonce_size = conv::IntArg::default(), extranonce_prefix = B032Arg::default()))]
     fn new(
-        request_id: u32,
-        channel_id: u32,
+        request_id: conv::IntArg<u32>,
+        channel_id: conv::IntArg<u32>,
         target: U256Arg,
-        extranonce_size: u16,
+        extranonce_size: conv::IntArg<u16>,
         extranonce_prefix: B032Arg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenExtendedMiningChannelSuccess {
-                request_id,
-                channel_id,
+                request_id: request_id.get("OpenExtendedMiningChannelSuccess.request_id")?,
+                channel_id: channel_id.get("OpenExtendedMiningChannelSuccess.channel_id")?,
                 target: target.0,
-                extranonce_size,
+                extranonce_size: extranonce_size
+                    .get("OpenExtendedMiningChannelSuccess.extranonce_size")?,
                 extranonce_prefix: extranonce_prefix.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -780,15 +788,15 @@ pub struct PyOpenExtendedMiningChannelError;
 #[pymethods]
 impl PyOpenExtendedMiningChannelError {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, error_code = StrArg::default()))]
-    fn new(request_id: u32, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(request_id: conv::IntArg<u32>, error_code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenExtendedMiningChannelError {
-                request_id,
+                request_id: request_id.get("OpenExtendedMiningChannelError.request_id")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -837,16 +845,20 @@ pub struct PyUpdateChannel;
 #[pymethods]
 impl PyUpdateChannel {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, nominal_hash_rate = 0.0, maximum_target = U256Arg::default()))]
-    fn new(channel_id: u32, nominal_hash_rate: f32, maximum_target: U256Arg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), nominal_hash_rate = 0.0, maximum_target = U256Arg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        nominal_hash_rate: f32,
+        maximum_target: U256Arg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::UpdateChannel {
-                channel_id,
+                channel_id: channel_id.get("UpdateChannel.channel_id")?,
                 nominal_hash_rate,
                 maximum_target: maximum_target.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -896,15 +908,15 @@ pub struct PyUpdateChannelError;
 #[pymethods]
 impl PyUpdateChannelError {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, error_code = StrArg::default()))]
-    fn new(channel_id: u32, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(channel_id: conv::IntArg<u32>, error_code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::UpdateChannelError {
-                channel_id,
+                channel_id: channel_id.get("UpdateChannelError.channel_id")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -953,15 +965,15 @@ pub struct PyCloseChannel;
 #[pymethods]
 impl PyCloseChannel {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, reason_code = StrArg::default()))]
-    fn new(channel_id: u32, reason_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), reason_code = StrArg::default()))]
+    fn new(channel_id: conv::IntArg<u32>, reason_code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::CloseChannel {
-                channel_id,
+                channel_id: channel_id.get("CloseChannel.channel_id")?,
                 reason_code: reason_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1010,15 +1022,18 @@ pub struct PySetExtranoncePrefix;
 #[pymethods]
 impl PySetExtranoncePrefix {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, extranonce_prefix = B032Arg::default()))]
-    fn new(channel_id: u32, extranonce_prefix: B032Arg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), extranonce_prefix = B032Arg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        extranonce_prefix: B032Arg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetExtranoncePrefix {
-                channel_id,
+                channel_id: channel_id.get("SetExtranoncePrefix.channel_id")?,
                 extranonce_prefix: extranonce_prefix.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1060,26 +1075,26 @@ pub struct PySubmitSharesStandard;
 #[pymethods]
 impl PySubmitSharesStandard {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, sequence_number = 0, job_id = 0, nonce = 0, ntime = 0, version = 0))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), sequence_number = conv::IntArg::default(), job_id = conv::IntArg::default(), nonce = conv::IntArg::default(), ntime = conv::IntArg::default(), version = conv::IntArg::default()))]
     fn new(
-        channel_id: u32,
-        sequence_number: u32,
-        job_id: u32,
-        nonce: u32,
-        ntime: u32,
-        version: u32,
-    ) -> (Self, PyMessage) {
-        (
+        channel_id: conv::IntArg<u32>,
+        sequence_number: conv::IntArg<u32>,
+        job_id: conv::IntArg<u32>,
+        nonce: conv::IntArg<u32>,
+        ntime: conv::IntArg<u32>,
+        version: conv::IntArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitSharesStandard {
-                channel_id,
-                sequence_number,
-                job_id,
-                nonce,
-                ntime,
-                version,
+                channel_id: channel_id.get("SubmitSharesStandard.channel_id")?,
+                sequence_number: sequence_number.get("SubmitSharesStandard.sequence_number")?,
+                job_id: job_id.get("SubmitSharesStandard.job_id")?,
+                nonce: nonce.get("SubmitSharesStandard.nonce")?,
+                ntime: ntime.get("SubmitSharesStandard.ntime")?,
+                version: version.get("SubmitSharesStandard.version")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1163,28 +1178,28 @@ pub struct PySubmitSharesExtended;
 #[pymethods]
 impl PySubmitSharesExtended {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, sequence_number = 0, job_id = 0, nonce = 0, ntime = 0, version = 0, extranonce = B032Arg::default()))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), sequence_number = conv::IntArg::default(), job_id = conv::IntArg::default(), nonce = conv::IntArg::default(), ntime = conv::IntArg::default(), version = conv::IntArg::default(), extranonce = B032Arg::default()))]
     fn new(
-        channel_id: u32,
-        sequence_number: u32,
-        job_id: u32,
-        nonce: u32,
-        ntime: u32,
-        version: u32,
+        channel_id: conv::IntArg<u32>,
+        sequence_number: conv::IntArg<u32>,
+        job_id: conv::IntArg<u32>,
+        nonce: conv::IntArg<u32>,
+        ntime: conv::IntArg<u32>,
+        version: conv::IntArg<u32>,
         extranonce: B032Arg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitSharesExtended {
-                channel_id,
-                sequence_number,
-                job_id,
-                nonce,
-                ntime,
-                version,
+                channel_id: channel_id.get("SubmitSharesExtended.channel_id")?,
+                sequence_number: sequence_number.get("SubmitSharesExtended.sequence_number")?,
+                job_id: job_id.get("SubmitSharesExtended.job_id")?,
+                nonce: nonce.get("SubmitSharesExtended.nonce")?,
+                ntime: ntime.get("SubmitSharesExtended.ntime")?,
+                version: version.get("SubmitSharesExtended.version")?,
                 extranonce: extranonce.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1277,22 +1292,24 @@ pub struct PySubmitSharesSuccess;
 #[pymethods]
 impl PySubmitSharesSuccess {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, last_sequence_number = 0, new_submits_accepted_count = 0, new_shares_sum = 0))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), last_sequence_number = conv::IntArg::default(), new_submits_accepted_count = conv::IntArg::default(), new_shares_sum = conv::IntArg::default()))]
     fn new(
-        channel_id: u32,
-        last_sequence_number: u32,
-        new_submits_accepted_count: u32,
-        new_shares_sum: u64,
-    ) -> (Self, PyMessage) {
-        (
+        channel_id: conv::IntArg<u32>,
+        last_sequence_number: conv::IntArg<u32>,
+        new_submits_accepted_count: conv::IntArg<u32>,
+        new_shares_sum: conv::IntArg<u64>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitSharesSuccess {
-                channel_id,
-                last_sequence_number,
-                new_submits_accepted_count,
-                new_shares_sum,
+                channel_id: channel_id.get("SubmitSharesSuccess.channel_id")?,
+                last_sequence_number: last_sequence_number
+                    .get("SubmitSharesSuccess.last_sequence_number")?,
+                new_submits_accepted_count: new_submits_accepted_count
+                    .get("SubmitSharesSuccess.new_submits_accepted_count")?,
+                new_shares_sum: new_shares_sum.get("SubmitSharesSuccess.new_shares_sum")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1358,16 +1375,20 @@ pub struct PySubmitSharesError;
 #[pymethods]
 impl PySubmitSharesError {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, sequence_number = 0, error_code = StrArg::default()))]
-    fn new(channel_id: u32, sequence_number: u32, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), sequence_number = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        sequence_number: conv::IntArg<u32>,
+        error_code: StrArg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitSharesError {
-                channel_id,
-                sequence_number,
+                channel_id: channel_id.get("SubmitSharesError.channel_id")?,
+                sequence_number: sequence_number.get("SubmitSharesError.sequence_number")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1425,26 +1446,26 @@ pub struct PyNewMiningJob;
 #[pymethods]
 impl PyNewMiningJob {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, job_id = 0, future_job = false, version = 0, merkle_root = U256Arg::default(), min_ntime = None))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), job_id = conv::IntArg::default(), future_job = false, version = conv::IntArg::default(), merkle_root = U256Arg::default(), min_ntime = None))]
     fn new(
-        channel_id: u32,
-        job_id: u32,
+        channel_id: conv::IntArg<u32>,
+        job_id: conv::IntArg<u32>,
         future_job: bool,
-        version: u32,
+        version: conv::IntArg<u32>,
         merkle_root: U256Arg,
         min_ntime: Option<u32>,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::NewMiningJob {
-                channel_id,
-                job_id,
+                channel_id: channel_id.get("NewMiningJob.channel_id")?,
+                job_id: job_id.get("NewMiningJob.job_id")?,
                 future_job,
-                version,
+                version: version.get("NewMiningJob.version")?,
                 merkle_root: merkle_root.0,
                 min_ntime,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1528,32 +1549,32 @@ pub struct PyNewExtendedMiningJob;
 #[pymethods]
 impl PyNewExtendedMiningJob {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, job_id = 0, future_job = false, version = 0, version_rolling_allowed = false, merkle_path = SeqArg::default(), coinbase_tx_prefix = BytesArg::default(), coinbase_tx_suffix = BytesArg::default(), min_ntime = None))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), job_id = conv::IntArg::default(), future_job = false, version = conv::IntArg::default(), version_rolling_allowed = false, merkle_path = SeqArg::default(), coinbase_tx_prefix = BytesArg::default(), coinbase_tx_suffix = BytesArg::default(), min_ntime = None))]
     fn new(
-        channel_id: u32,
-        job_id: u32,
+        channel_id: conv::IntArg<u32>,
+        job_id: conv::IntArg<u32>,
         future_job: bool,
-        version: u32,
+        version: conv::IntArg<u32>,
         version_rolling_allowed: bool,
         merkle_path: SeqArg<U256>,
         coinbase_tx_prefix: BytesArg,
         coinbase_tx_suffix: BytesArg,
         min_ntime: Option<u32>,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::NewExtendedMiningJob {
-                channel_id,
-                job_id,
+                channel_id: channel_id.get("NewExtendedMiningJob.channel_id")?,
+                job_id: job_id.get("NewExtendedMiningJob.job_id")?,
                 future_job,
-                version,
+                version: version.get("NewExtendedMiningJob.version")?,
                 version_rolling_allowed,
                 merkle_path: merkle_path.0,
                 coinbase_tx_prefix: coinbase_tx_prefix.0,
                 coinbase_tx_suffix: coinbase_tx_suffix.0,
                 min_ntime,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1664,24 +1685,24 @@ pub struct PyMiningSetNewPrevHash;
 #[pymethods]
 impl PyMiningSetNewPrevHash {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, job_id = 0, prev_hash = U256Arg::default(), min_ntime = 0, nbits = 0))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), job_id = conv::IntArg::default(), prev_hash = U256Arg::default(), min_ntime = conv::IntArg::default(), nbits = conv::IntArg::default()))]
     fn new(
-        channel_id: u32,
-        job_id: u32,
+        channel_id: conv::IntArg<u32>,
+        job_id: conv::IntArg<u32>,
         prev_hash: U256Arg,
-        min_ntime: u32,
-        nbits: u32,
-    ) -> (Self, PyMessage) {
-        (
+        min_ntime: conv::IntArg<u32>,
+        nbits: conv::IntArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::MiningSetNewPrevHash {
-                channel_id,
-                job_id,
+                channel_id: channel_id.get("MiningSetNewPrevHash.channel_id")?,
+                job_id: job_id.get("MiningSetNewPrevHash.job_id")?,
                 prev_hash: prev_hash.0,
-                min_ntime,
-                nbits,
+                min_ntime: min_ntime.get("MiningSetNewPrevHash.min_ntime")?,
+                nbits: nbits.get("MiningSetNewPrevHash.nbits")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1750,15 +1771,15 @@ pub struct PySetTarget;
 #[pymethods]
 impl PySetTarget {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, maximum_target = U256Arg::default()))]
-    fn new(channel_id: u32, maximum_target: U256Arg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), maximum_target = U256Arg::default()))]
+    fn new(channel_id: conv::IntArg<u32>, maximum_target: U256Arg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetTarget {
-                channel_id,
+                channel_id: channel_id.get("SetTarget.channel_id")?,
                 maximum_target: maximum_target.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -1800,46 +1821,50 @@ pub struct PySetCustomMiningJob;
 #[pymethods]
 impl PySetCustomMiningJob {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, request_id = 0, mining_job_token = BytesArg::default(), version = 0, prev_hash = U256Arg::default(), min_ntime = 0, nbits = 0, coinbase_tx_version = 0, coinbase_prefix = BytesArg::default(), coinbase_tx_input_nSequence = 0, coinbase_tx_value_remaining = 0, coinbase_tx_outputs = SeqArg::default(), coinbase_tx_locktime = 0, merkle_path = SeqArg::default(), extranonce_size = 0, future_job = false))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), request_id = conv::IntArg::default(), mining_job_token = BytesArg::default(), version = conv::IntArg::default(), prev_hash = U256Arg::default(), min_ntime = conv::IntArg::default(), nbits = conv::IntArg::default(), coinbase_tx_version = conv::IntArg::default(), coinbase_prefix = BytesArg::default(), coinbase_tx_input_nSequence = conv::IntArg::default(), coinbase_tx_value_remaining = conv::IntArg::default(), coinbase_tx_outputs = SeqArg::default(), coinbase_tx_locktime = conv::IntArg::default(), merkle_path = SeqArg::default(), extranonce_size = conv::IntArg::default(), future_job = false))]
     fn new(
-        channel_id: u32,
-        request_id: u32,
+        channel_id: conv::IntArg<u32>,
+        request_id: conv::IntArg<u32>,
         mining_job_token: BytesArg,
-        version: u32,
+        version: conv::IntArg<u32>,
         prev_hash: U256Arg,
-        min_ntime: u32,
-        nbits: u32,
-        coinbase_tx_version: u32,
+        min_ntime: conv::IntArg<u32>,
+        nbits: conv::IntArg<u32>,
+        coinbase_tx_version: conv::IntArg<u32>,
         coinbase_prefix: BytesArg,
-        coinbase_tx_input_nSequence: u32,
-        coinbase_tx_value_remaining: u64,
+        coinbase_tx_input_nSequence: conv::IntArg<u32>,
+        coinbase_tx_value_remaining: conv::IntArg<u64>,
         coinbase_tx_outputs: SeqArg<Vec<u8>>,
-        coinbase_tx_locktime: u32,
+        coinbase_tx_locktime: conv::IntArg<u32>,
         merkle_path: SeqArg<U256>,
-        extranonce_size: u16,
+        extranonce_size: conv::IntArg<u16>,
         future_job: bool,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetCustomMiningJob {
-                channel_id,
-                request_id,
+                channel_id: channel_id.get("SetCustomMiningJob.channel_id")?,
+                request_id: request_id.get("SetCustomMiningJob.request_id")?,
                 mining_job_token: mining_job_token.0,
-                version,
+                version: version.get("SetCustomMiningJob.version")?,
                 prev_hash: prev_hash.0,
-                min_ntime,
-                nbits,
-                coinbase_tx_version,
+                min_ntime: min_ntime.get("SetCustomMiningJob.min_ntime")?,
+                nbits: nbits.get("SetCustomMiningJob.nbits")?,
+                coinbase_tx_version: coinbase_tx_version
+                    .get("SetCustomMiningJob.coinbase_tx_version")?,
                 coinbase_prefix: coinbase_prefix.0,
-                coinbase_tx_input_n_sequence: coinbase_tx_input_nSequence,
-                coinbase_tx_value_remaining,
+                coinbase_tx_input_n_sequence: coinbase_tx_input_nSequence
+                    .get("SetCustomMiningJob.coinbase_tx_input_nSequence")?,
+                coinbase_tx_value_remaining: coinbase_tx_value_remaining
+                    .get("SetCustomMiningJob.coinbase_tx_value_remaining")?,
                 coinbase_tx_outputs: coinbase_tx_outputs.0,
-                coinbase_tx_locktime,
+                coinbase_tx_locktime: coinbase_tx_locktime
+                    .get("SetCustomMiningJob.coinbase_tx_locktime")?,
                 merkle_path: merkle_path.0,
-                extranonce_size,
+                extranonce_size: extranonce_size.get("SetCustomMiningJob.extranonce_size")?,
                 future_job,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2013,24 +2038,24 @@ pub struct PySetCustomMiningJobSuccess;
 #[pymethods]
 impl PySetCustomMiningJobSuccess {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, request_id = 0, job_id = 0, coinbase_tx_prefix = BytesArg::default(), coinbase_tx_suffix = BytesArg::default()))]
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), request_id = conv::IntArg::default(), job_id = conv::IntArg::default(), coinbase_tx_prefix = BytesArg::default(), coinbase_tx_suffix = BytesArg::default()))]
     fn new(
-        channel_id: u32,
-        request_id: u32,
-        job_id: u32,
+        channel_id: conv::IntArg<u32>,
+        request_id: conv::IntArg<u32>,
+        job_id: conv::IntArg<u32>,
         coinbase_tx_prefix: BytesArg,
         coinbase_tx_suffix: BytesArg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetCustomMiningJobSuccess {
-                channel_id,
-                request_id,
-                job_id,
+                channel_id: channel_id.get("SetCustomMiningJobSuccess.channel_id")?,
+                request_id: request_id.get("SetCustomMiningJobSuccess.request_id")?,
+                job_id: job_id.get("SetCustomMiningJobSuccess.job_id")?,
                 coinbase_tx_prefix: coinbase_tx_prefix.0,
                 coinbase_tx_suffix: coinbase_tx_suffix.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2105,16 +2130,20 @@ pub struct PySetCustomMiningJobError;
 #[pymethods]
 impl PySetCustomMiningJobError {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, request_id = 0, error_code = StrArg::default()))]
-    fn new(channel_id: u32, request_id: u32, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), request_id = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        request_id: conv::IntArg<u32>,
+        error_code: StrArg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetCustomMiningJobError {
-                channel_id,
-                request_id,
+                channel_id: channel_id.get("SetCustomMiningJobError.channel_id")?,
+                request_id: request_id.get("SetCustomMiningJobError.request_id")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2172,15 +2201,15 @@ pub struct PyReconnect;
 #[pymethods]
 impl PyReconnect {
     #[new]
-    #[pyo3(signature = (*, new_host = StrArg::default(), new_port = 0))]
-    fn new(new_host: StrArg, new_port: u16) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, new_host = StrArg::default(), new_port = conv::IntArg::default()))]
+    fn new(new_host: StrArg, new_port: conv::IntArg<u16>) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::Reconnect {
                 new_host: new_host.0,
-                new_port,
+                new_port: new_port.get("Reconnect.new_port")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2229,15 +2258,18 @@ pub struct PySetGroupChannel;
 #[pymethods]
 impl PySetGroupChannel {
     #[new]
-    #[pyo3(signature = (*, group_channel_id = 0, channel_ids = SeqArg::default()))]
-    fn new(group_channel_id: u32, channel_ids: SeqArg<u32>) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, group_channel_id = conv::IntArg::default(), channel_ids = SeqArg::default()))]
+    fn new(
+        group_channel_id: conv::IntArg<u32>,
+        channel_ids: SeqArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SetGroupChannel {
-                group_channel_id,
+                group_channel_id: group_channel_id.get("SetGroupChannel.group_channel_id")?,
                 channel_ids: channel_ids.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2279,15 +2311,15 @@ pub struct PyAllocateMiningJobToken;
 #[pymethods]
 impl PyAllocateMiningJobToken {
     #[new]
-    #[pyo3(signature = (*, user_identifier = StrArg::default(), request_id = 0))]
-    fn new(user_identifier: StrArg, request_id: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, user_identifier = StrArg::default(), request_id = conv::IntArg::default()))]
+    fn new(user_identifier: StrArg, request_id: conv::IntArg<u32>) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::AllocateMiningJobToken {
                 user_identifier: user_identifier.0,
-                request_id,
+                request_id: request_id.get("AllocateMiningJobToken.request_id")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2337,24 +2369,25 @@ pub struct PyAllocateMiningJobTokenSuccess;
 #[pymethods]
 impl PyAllocateMiningJobTokenSuccess {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, mining_job_token = BytesArg::default(), coinbase_output_max_additional_size = 0, coinbase_output = BytesArg::default(), async_mining_allowed = false))]
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), mining_job_token = BytesArg::default(), coinbase_output_max_additional_size = conv::IntArg::default(), coinbase_output = BytesArg::default(), async_mining_allowed = false))]
     fn new(
-        request_id: u32,
+        request_id: conv::IntArg<u32>,
         mining_job_token: BytesArg,
-        coinbase_output_max_additional_size: u32,
+        coinbase_output_max_additional_size: conv::IntArg<u32>,
         coinbase_output: BytesArg,
         async_mining_allowed: bool,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::AllocateMiningJobTokenSuccess {
-                request_id,
+                request_id: request_id.get("AllocateMiningJobTokenSuccess.request_id")?,
                 mining_job_token: mining_job_token.0,
-                coinbase_output_max_additional_size,
+                coinbase_output_max_additional_size: coinbase_output_max_additional_size
+                    .get("AllocateMiningJobTokenSuccess.coinbase_output_max_additional_size")?,
                 coinbase_output: coinbase_output.0,
                 async_mining_allowed,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2430,13 +2463,13 @@ pub struct PyAllocateMiningJobTokenError;
 impl PyAllocateMiningJobTokenError {
     #[new]
     #[pyo3(signature = (*, payload = BytesArg::default()))]
-    fn new(payload: BytesArg) -> (Self, PyMessage) {
-        (
+    fn new(payload: BytesArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::AllocateMiningJobTokenError {
                 payload: payload.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2469,12 +2502,14 @@ pub struct PyIdentifyTransactions;
 #[pymethods]
 impl PyIdentifyTransactions {
     #[new]
-    #[pyo3(signature = (*, request_id = 0))]
-    fn new(request_id: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default()))]
+    fn new(request_id: conv::IntArg<u32>) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
-            PyMessage(Message::from(m::IdentifyTransactions { request_id })),
-        )
+            PyMessage(Message::from(m::IdentifyTransactions {
+                request_id: request_id.get("IdentifyTransactions.request_id")?,
+            })),
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2507,15 +2542,18 @@ pub struct PyIdentifyTransactionsSuccess;
 #[pymethods]
 impl PyIdentifyTransactionsSuccess {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, tx_data_hashes = SeqArg::default()))]
-    fn new(request_id: u32, tx_data_hashes: SeqArg<U256>) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), tx_data_hashes = SeqArg::default()))]
+    fn new(
+        request_id: conv::IntArg<u32>,
+        tx_data_hashes: SeqArg<U256>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::IdentifyTransactionsSuccess {
-                request_id,
+                request_id: request_id.get("IdentifyTransactionsSuccess.request_id")?,
                 tx_data_hashes: tx_data_hashes.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2557,15 +2595,18 @@ pub struct PyProvideMissingTransactions;
 #[pymethods]
 impl PyProvideMissingTransactions {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, unknown_tx_position_list = SeqArg::default()))]
-    fn new(request_id: u32, unknown_tx_position_list: SeqArg<u16>) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), unknown_tx_position_list = SeqArg::default()))]
+    fn new(
+        request_id: conv::IntArg<u32>,
+        unknown_tx_position_list: SeqArg<u16>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::ProvideMissingTransactions {
-                request_id,
+                request_id: request_id.get("ProvideMissingTransactions.request_id")?,
                 unknown_tx_position_list: unknown_tx_position_list.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2607,15 +2648,18 @@ pub struct PyProvideMissingTransactionsSuccess;
 #[pymethods]
 impl PyProvideMissingTransactionsSuccess {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, transaction_list = SeqArg::default()))]
-    fn new(request_id: u32, transaction_list: SeqArg<Vec<u8>>) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), transaction_list = SeqArg::default()))]
+    fn new(
+        request_id: conv::IntArg<u32>,
+        transaction_list: SeqArg<Vec<u8>>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::ProvideMissingTransactionsSuccess {
-                request_id,
+                request_id: request_id.get("ProvideMissingTransactionsSuccess.request_id")?,
                 transaction_list: transaction_list.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2657,42 +2701,48 @@ pub struct PyCommitMiningJob;
 #[pymethods]
 impl PyCommitMiningJob {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, mining_job_token = BytesArg::default(), version = 0, coinbase_tx_version = 0, coinbase_prefix = BytesArg::default(), coinbase_tx_input_nSequence = 0, coinbase_tx_value_remaining = 0, coinbase_tx_outputs = SeqArg::default(), coinbase_tx_locktime = 0, min_extranonce_size = 0, tx_short_hash_nonce = 0, tx_short_hash_list = SeqArg::default(), tx_hash_list_hash = U256Arg::default(), excess_data = BytesArg::default()))]
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), mining_job_token = BytesArg::default(), version = conv::IntArg::default(), coinbase_tx_version = conv::IntArg::default(), coinbase_prefix = BytesArg::default(), coinbase_tx_input_nSequence = conv::IntArg::default(), coinbase_tx_value_remaining = conv::IntArg::default(), coinbase_tx_outputs = SeqArg::default(), coinbase_tx_locktime = conv::IntArg::default(), min_extranonce_size = conv::IntArg::default(), tx_short_hash_nonce = conv::IntArg::default(), tx_short_hash_list = SeqArg::default(), tx_hash_list_hash = U256Arg::default(), excess_data = BytesArg::default()))]
     fn new(
-        request_id: u32,
+        request_id: conv::IntArg<u32>,
         mining_job_token: BytesArg,
-        version: u32,
-        coinbase_tx_version: u32,
+        version: conv::IntArg<u32>,
+        coinbase_tx_version: conv::IntArg<u32>,
         coinbase_prefix: BytesArg,
-        coinbase_tx_input_nSequence: u32,
-        coinbase_tx_value_remaining: u64,
+        coinbase_tx_input_nSequence: conv::IntArg<u32>,
+        coinbase_tx_value_remaining: conv::IntArg<u64>,
         coinbase_tx_outputs: SeqArg<Vec<u8>>,
-        coinbase_tx_locktime: u32,
-        min_extranonce_size: u16,
-        tx_short_hash_nonce: u64,
+        coinbase_tx_locktime: conv::IntArg<u32>,
+        min_extranonce_size: conv::IntArg<u16>,
+        tx_short_hash_nonce: conv::IntArg<u64>,
         tx_short_hash_list: SeqArg<ShortTxId>,
         tx_hash_list_hash: U256Arg,
         excess_data: BytesArg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::CommitMiningJob {
-                request_id,
+                request_id: request_id.get("CommitMiningJob.request_id")?,
                 mining_job_token: mining_job_token.0,
-                version,
-                coinbase_tx_version,
+                version: version.get("CommitMiningJob.version")?,
+                coinbase_tx_version: coinbase_tx_version
+                    .get("CommitMiningJob.coinbase_tx_version")?,
                 coinbase_prefix: coinbase_prefix.0,
-                coinbase_tx_input_n_sequence: coinbase_tx_input_nSequence,
-                coinbase_tx_value_remaining,
+                coinbase_tx_input_n_sequence: coinbase_tx_input_nSequence
+                    .get("CommitMiningJob.coinbase_tx_input_nSequence")?,
+                coinbase_tx_value_remaining: coinbase_tx_value_remaining
+                    .get("CommitMiningJob.coinbase_tx_value_remaining")?,
                 coinbase_tx_outputs: coinbase_tx_outputs.0,
-                coinbase_tx_locktime,
-                min_extranonce_size,
-                tx_short_hash_nonce,
+                coinbase_tx_locktime: coinbase_tx_locktime
+                    .get("CommitMiningJob.coinbase_tx_locktime")?,
+                min_extranonce_size: min_extranonce_size
+                    .get("CommitMiningJob.min_extranonce_size")?,
+                tx_short_hash_nonce: tx_short_hash_nonce
+                    .get("CommitMiningJob.tx_short_hash_nonce")?,
                 tx_short_hash_list: tx_short_hash_list.0,
                 tx_hash_list_hash: tx_hash_list_hash.0,
                 excess_data: excess_data.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2848,15 +2898,18 @@ pub struct PyCommitMiningJobSuccess;
 #[pymethods]
 impl PyCommitMiningJobSuccess {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, new_mining_job_token = BytesArg::default()))]
-    fn new(request_id: u32, new_mining_job_token: BytesArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), new_mining_job_token = BytesArg::default()))]
+    fn new(
+        request_id: conv::IntArg<u32>,
+        new_mining_job_token: BytesArg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::CommitMiningJobSuccess {
-                request_id,
+                request_id: request_id.get("CommitMiningJobSuccess.request_id")?,
                 new_mining_job_token: new_mining_job_token.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2898,16 +2951,20 @@ pub struct PyCommitMiningJobError;
 #[pymethods]
 impl PyCommitMiningJobError {
     #[new]
-    #[pyo3(signature = (*, request_id = 0, error_code = StrArg::default(), error_details = BytesArg::default()))]
-    fn new(request_id: u32, error_code: StrArg, error_details: BytesArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, request_id = conv::IntArg::default(), error_code = StrArg::default(), error_details = BytesArg::default()))]
+    fn new(
+        request_id: conv::IntArg<u32>,
+        error_code: StrArg,
+        error_details: BytesArg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::CommitMiningJobError {
-                request_id,
+                request_id: request_id.get("CommitMiningJobError.request_id")?,
                 error_code: error_code.0,
                 error_details: error_details.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -2965,14 +3022,15 @@ pub struct PyCoinbaseOutputDataSize;
 #[pymethods]
 impl PyCoinbaseOutputDataSize {
     #[new]
-    #[pyo3(signature = (*, coinbase_output_max_additional_size = 0))]
-    fn new(coinbase_output_max_additional_size: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, coinbase_output_max_additional_size = conv::IntArg::default()))]
+    fn new(coinbase_output_max_additional_size: conv::IntArg<u32>) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::CoinbaseOutputDataSize {
-                coinbase_output_max_additional_size,
+                coinbase_output_max_additional_size: coinbase_output_max_additional_size
+                    .get("CoinbaseOutputDataSize.coinbase_output_max_additional_size")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3006,36 +3064,40 @@ pub struct PyNewTemplate;
 #[pymethods]
 impl PyNewTemplate {
     #[new]
-    #[pyo3(signature = (*, template_id = 0, future_template = false, version = 0, coinbase_tx_version = 0, coinbase_prefix = BytesArg::default(), coinbase_tx_input_sequence = 0, coinbase_tx_value_remaining = 0, coinbase_tx_outputs_count = 0, coinbase_tx_outputs = BytesArg::default(), coinbase_tx_locktime = 0, merkle_path = SeqArg::default()))]
+    #[pyo3(signature = (*, template_id = conv::IntArg::default(), future_template = false, version = conv::IntArg::default(), coinbase_tx_version = conv::IntArg::default(), coinbase_prefix = BytesArg::default(), coinbase_tx_input_sequence = conv::IntArg::default(), coinbase_tx_value_remaining = conv::IntArg::default(), coinbase_tx_outputs_count = conv::IntArg::default(), coinbase_tx_outputs = BytesArg::default(), coinbase_tx_locktime = conv::IntArg::default(), merkle_path = SeqArg::default()))]
     fn new(
-        template_id: u64,
+        template_id: conv::IntArg<u64>,
         future_template: bool,
-        version: u32,
-        coinbase_tx_version: u32,
+        version: conv::IntArg<u32>,
+        coinbase_tx_version: conv::IntArg<u32>,
         coinbase_prefix: BytesArg,
-        coinbase_tx_input_sequence: u32,
-        coinbase_tx_value_remaining: u64,
-        coinbase_tx_outputs_count: u32,
+        coinbase_tx_input_sequence: conv::IntArg<u32>,
+        coinbase_tx_value_remaining: conv::IntArg<u64>,
+        coinbase_tx_outputs_count: conv::IntArg<u32>,
         coinbase_tx_outputs: BytesArg,
-        coinbase_tx_locktime: u32,
+        coinbase_tx_locktime: conv::IntArg<u32>,
         merkle_path: SeqArg<U256>,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::NewTemplate {
-                template_id,
+                template_id: template_id.get("NewTemplate.template_id")?,
                 future_template,
-                version,
-                coinbase_tx_version,
+                version: version.get("NewTemplate.version")?,
+                coinbase_tx_version: coinbase_tx_version.get("NewTemplate.coinbase_tx_version")?,
                 coinbase_prefix: coinbase_prefix.0,
-                coinbase_tx_input_sequence,
-                coinbase_tx_value_remaining,
-                coinbase_tx_outputs_count,
+                coinbase_tx_input_sequence: coinbase_tx_input_sequence
+                    .get("NewTemplate.coinbase_tx_input_sequence")?,
+                coinbase_tx_value_remaining: coinbase_tx_value_remaining
+                    .get("NewTemplate.coinbase_tx_value_remaining")?,
+                coinbase_tx_outputs_count: coinbase_tx_outputs_count
+                    .get("NewTemplate.coinbase_tx_outputs_count")?,
                 coinbase_tx_outputs: coinbase_tx_outputs.0,
-                coinbase_tx_locktime,
+                coinbase_tx_locktime: coinbase_tx_locktime
+                    .get("NewTemplate.coinbase_tx_locktime")?,
                 merkle_path: merkle_path.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3164,24 +3226,24 @@ pub struct PyTdpSetNewPrevHash;
 #[pymethods]
 impl PyTdpSetNewPrevHash {
     #[new]
-    #[pyo3(signature = (*, template_id = 0, prev_hash = U256Arg::default(), header_timestamp = 0, nBits = 0, target = U256Arg::default()))]
+    #[pyo3(signature = (*, template_id = conv::IntArg::default(), prev_hash = U256Arg::default(), header_timestamp = conv::IntArg::default(), nBits = conv::IntArg::default(), target = U256Arg::default()))]
     fn new(
-        template_id: u64,
+        template_id: conv::IntArg<u64>,
         prev_hash: U256Arg,
-        header_timestamp: u32,
-        nBits: u32,
+        header_timestamp: conv::IntArg<u32>,
+        nBits: conv::IntArg<u32>,
         target: U256Arg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::TdpSetNewPrevHash {
-                template_id,
+                template_id: template_id.get("TdpSetNewPrevHash.template_id")?,
                 prev_hash: prev_hash.0,
-                header_timestamp,
-                n_bits: nBits,
+                header_timestamp: header_timestamp.get("TdpSetNewPrevHash.header_timestamp")?,
+                n_bits: nBits.get("TdpSetNewPrevHash.nBits")?,
                 target: target.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3256,12 +3318,14 @@ pub struct PyRequestTransactionData;
 #[pymethods]
 impl PyRequestTransactionData {
     #[new]
-    #[pyo3(signature = (*, template_id = 0))]
-    fn new(template_id: u64) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, template_id = conv::IntArg::default()))]
+    fn new(template_id: conv::IntArg<u64>) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
-            PyMessage(Message::from(m::RequestTransactionData { template_id })),
-        )
+            PyMessage(Message::from(m::RequestTransactionData {
+                template_id: template_id.get("RequestTransactionData.template_id")?,
+            })),
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3294,20 +3358,20 @@ pub struct PyRequestTransactionDataSuccess;
 #[pymethods]
 impl PyRequestTransactionDataSuccess {
     #[new]
-    #[pyo3(signature = (*, template_id = 0, excess_data = BytesArg::default(), transaction_list = SeqArg::default()))]
+    #[pyo3(signature = (*, template_id = conv::IntArg::default(), excess_data = BytesArg::default(), transaction_list = SeqArg::default()))]
     fn new(
-        template_id: u64,
+        template_id: conv::IntArg<u64>,
         excess_data: BytesArg,
         transaction_list: SeqArg<Vec<u8>>,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::RequestTransactionDataSuccess {
-                template_id,
+                template_id: template_id.get("RequestTransactionDataSuccess.template_id")?,
                 excess_data: excess_data.0,
                 transaction_list: transaction_list.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3357,15 +3421,15 @@ pub struct PyRequestTransactionDataError;
 #[pymethods]
 impl PyRequestTransactionDataError {
     #[new]
-    #[pyo3(signature = (*, template_id = 0, error_code = StrArg::default()))]
-    fn new(template_id: u64, error_code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, template_id = conv::IntArg::default(), error_code = StrArg::default()))]
+    fn new(template_id: conv::IntArg<u64>, error_code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::RequestTransactionDataError {
-                template_id,
+                template_id: template_id.get("RequestTransactionDataError.template_id")?,
                 error_code: error_code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3414,24 +3478,24 @@ pub struct PySubmitSolution;
 #[pymethods]
 impl PySubmitSolution {
     #[new]
-    #[pyo3(signature = (*, template_id = 0, version = 0, header_timestamp = 0, header_nonce = 0, coinbase_tx = BytesArg::default()))]
+    #[pyo3(signature = (*, template_id = conv::IntArg::default(), version = conv::IntArg::default(), header_timestamp = conv::IntArg::default(), header_nonce = conv::IntArg::default(), coinbase_tx = BytesArg::default()))]
     fn new(
-        template_id: u64,
-        version: u32,
-        header_timestamp: u32,
-        header_nonce: u32,
+        template_id: conv::IntArg<u64>,
+        version: conv::IntArg<u32>,
+        header_timestamp: conv::IntArg<u32>,
+        header_nonce: conv::IntArg<u32>,
         coinbase_tx: BytesArg,
-    ) -> (Self, PyMessage) {
-        (
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitSolution {
-                template_id,
-                version,
-                header_timestamp,
-                header_nonce,
+                template_id: template_id.get("SubmitSolution.template_id")?,
+                version: version.get("SubmitSolution.version")?,
+                header_timestamp: header_timestamp.get("SubmitSolution.header_timestamp")?,
+                header_nonce: header_nonce.get("SubmitSolution.header_nonce")?,
                 coinbase_tx: coinbase_tx.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3506,15 +3570,15 @@ pub struct PyOpenTelemetryChannel;
 #[pymethods]
 impl PyOpenTelemetryChannel {
     #[new]
-    #[pyo3(signature = (*, req_id = 0, dev_id = StrArg::default()))]
-    fn new(req_id: u32, dev_id: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, req_id = conv::IntArg::default(), dev_id = StrArg::default()))]
+    fn new(req_id: conv::IntArg<u32>, dev_id: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenTelemetryChannel {
-                req_id,
+                req_id: req_id.get("OpenTelemetryChannel.req_id")?,
                 dev_id: dev_id.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3563,15 +3627,18 @@ pub struct PyOpenTelemetryChannelSuccess;
 #[pymethods]
 impl PyOpenTelemetryChannelSuccess {
     #[new]
-    #[pyo3(signature = (*, req_id = 0, channel_id = 0))]
-    fn new(req_id: u32, channel_id: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, req_id = conv::IntArg::default(), channel_id = conv::IntArg::default()))]
+    fn new(
+        req_id: conv::IntArg<u32>,
+        channel_id: conv::IntArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenTelemetryChannelSuccess {
-                req_id,
-                channel_id,
+                req_id: req_id.get("OpenTelemetryChannelSuccess.req_id")?,
+                channel_id: channel_id.get("OpenTelemetryChannelSuccess.channel_id")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3612,15 +3679,15 @@ pub struct PyOpenTelemetryChannelError;
 #[pymethods]
 impl PyOpenTelemetryChannelError {
     #[new]
-    #[pyo3(signature = (*, req_id = 0, code = StrArg::default()))]
-    fn new(req_id: u32, code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, req_id = conv::IntArg::default(), code = StrArg::default()))]
+    fn new(req_id: conv::IntArg<u32>, code: StrArg) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::OpenTelemetryChannelError {
-                req_id,
+                req_id: req_id.get("OpenTelemetryChannelError.req_id")?,
                 code: code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3669,16 +3736,20 @@ pub struct PySubmitTelemetryData;
 #[pymethods]
 impl PySubmitTelemetryData {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, seq_num = 0, telemetry_payload = BytesArg::default()))]
-    fn new(channel_id: u32, seq_num: u32, telemetry_payload: BytesArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), seq_num = conv::IntArg::default(), telemetry_payload = BytesArg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        seq_num: conv::IntArg<u32>,
+        telemetry_payload: BytesArg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitTelemetryData {
-                channel_id,
-                seq_num,
+                channel_id: channel_id.get("SubmitTelemetryData.channel_id")?,
+                seq_num: seq_num.get("SubmitTelemetryData.seq_num")?,
                 telemetry_payload: telemetry_payload.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3728,15 +3799,18 @@ pub struct PySubmitTelemetryDataSuccess;
 #[pymethods]
 impl PySubmitTelemetryDataSuccess {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, last_seq_num = 0))]
-    fn new(channel_id: u32, last_seq_num: u32) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), last_seq_num = conv::IntArg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        last_seq_num: conv::IntArg<u32>,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitTelemetryDataSuccess {
-                channel_id,
-                last_seq_num,
+                channel_id: channel_id.get("SubmitTelemetryDataSuccess.channel_id")?,
+                last_seq_num: last_seq_num.get("SubmitTelemetryDataSuccess.last_seq_num")?,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.
@@ -3777,16 +3851,20 @@ pub struct PySubmitTelemetryDataError;
 #[pymethods]
 impl PySubmitTelemetryDataError {
     #[new]
-    #[pyo3(signature = (*, channel_id = 0, seq_num = 0, code = StrArg::default()))]
-    fn new(channel_id: u32, seq_num: u32, code: StrArg) -> (Self, PyMessage) {
-        (
+    #[pyo3(signature = (*, channel_id = conv::IntArg::default(), seq_num = conv::IntArg::default(), code = StrArg::default()))]
+    fn new(
+        channel_id: conv::IntArg<u32>,
+        seq_num: conv::IntArg<u32>,
+        code: StrArg,
+    ) -> PyResult<(Self, PyMessage)> {
+        Ok((
             Self,
             PyMessage(Message::from(m::SubmitTelemetryDataError {
-                channel_id,
-                seq_num,
+                channel_id: channel_id.get("SubmitTelemetryDataError.channel_id")?,
+                seq_num: seq_num.get("SubmitTelemetryDataError.seq_num")?,
                 code: code.0,
             })),
-        )
+        ))
     }
 
     /// Field names in order, for positional patterns in `match`.

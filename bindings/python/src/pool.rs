@@ -20,11 +20,11 @@ use sv2::messages::{Message, NewTemplate, SetCustomMiningJob};
 use sv2::mining::pool::{
     ChannelKind, ChannelStats, ClientMaxTarget, CloseCause, ConnectionId, EngineError, PoolConfig,
     PoolEngine, PoolEvent, PoolPolicy, PoolSnapshot, SyntheticTemplateSource, TargetChangeCause,
-    TxOut, VardiffConfig, REGTEST_NBITS,
+    TxOut, VardiffConfig, DEFAULT_BLOCK_DIFFICULTY_FACTOR, REGTEST_NBITS,
 };
 use sv2::session::Event;
 
-fn engine_error(py: Python<'_>, e: EngineError) -> PyErr {
+pub(crate) fn engine_error(py: Python<'_>, e: EngineError) -> PyErr {
     let code = match &e {
         EngineError::InvalidConfig(_) => ResultCode::INVALID_CONFIG,
         EngineError::UnknownConnection(_) => ResultCode::UNKNOWN_CONNECTION,
@@ -259,7 +259,7 @@ event_class!(
     }
 );
 
-fn stats(py: Python<'_>, s: &ChannelStats) -> PyResult<PyChannelStats> {
+pub(crate) fn stats(py: Python<'_>, s: &ChannelStats) -> PyResult<PyChannelStats> {
     let rejected = PyDict::new(py);
     for reason in sv2::mining::pool::RejectReason::ALL {
         rejected.set_item(reason.code(), s.rejected(reason))?;
@@ -292,7 +292,7 @@ event_class!(
     }
 );
 
-fn snapshot(py: Python<'_>, s: &PoolSnapshot) -> PyResult<PyPoolSnapshot> {
+pub(crate) fn snapshot(py: Python<'_>, s: &PoolSnapshot) -> PyResult<PyPoolSnapshot> {
     Ok(PyPoolSnapshot {
         connections: s.connections,
         channels: s
@@ -351,7 +351,7 @@ event_class!(
     }
 );
 
-fn pool_event_to_py(py: Python<'_>, e: PoolEvent) -> PyResult<PyObject> {
+pub(crate) fn pool_event_to_py(py: Python<'_>, e: PoolEvent) -> PyResult<PyObject> {
     match e {
         PoolEvent::ChannelOpened {
             conn,
@@ -483,6 +483,16 @@ impl PyPoolEngine {
             )),
         }
     }
+
+    /// Moves the engine out (to a `PoolServer`), leaving a fresh default one behind.
+    pub(crate) fn take_engine(&self, py: Python<'_>) -> PyResult<PoolEngine> {
+        let fresh = PoolEngine::new(
+            PoolConfig::default(),
+            Box::new(sv2::mining::pool::OpenPolicy),
+        )
+        .map_err(|e| engine_error(py, e))?;
+        Ok(std::mem::replace(&mut *self.get(py)?, fresh))
+    }
 }
 
 #[pymethods]
@@ -498,7 +508,7 @@ impl PyPoolEngine {
         ntime_future_slack_secs = 7200, duplicate_window = 8192, hashrate_window_ms = 600_000,
         share_events = true, vardiff = true, shares_per_minute = 10.0,
         vardiff_min_window_ms = 30_000, vardiff_max_window_ms = 300_000,
-        client_max_target = "honour", client_max_target_cap = None
+        client_max_target = "honour", client_max_target_cap = None, block_difficulty_factor = 1000.0
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -531,7 +541,10 @@ impl PyPoolEngine {
         vardiff_max_window_ms: u64,
         client_max_target: &str,
         client_max_target_cap: Option<&Bound<'_, PyAny>>,
+        block_difficulty_factor: f64,
     ) -> PyResult<Self> {
+        // The literal default above keeps the signature readable (`help()`, stubtest).
+        debug_assert_eq!(DEFAULT_BLOCK_DIFFICULTY_FACTOR, 1000.0);
         let d = PoolConfig::default();
         let cap = client_max_target_cap.map(conv::u256_in).transpose()?;
         let client_max_target = match (client_max_target, cap) {
@@ -592,6 +605,7 @@ impl PyPoolEngine {
                 max_window_ms: vardiff_max_window_ms,
                 ..VardiffConfig::default()
             },
+            block_difficulty_factor,
         };
         let policy: Box<dyn PoolPolicy> = match policy {
             Some(p) => Box::new(PyPolicy::new(py, p)?),
@@ -904,15 +918,18 @@ impl PyPoolEngine {
     }
 }
 
-/// A made-up template provider for demos and tests: regtest difficulty, invented prevhashes
-/// and transactions, valid BIP34 heights and merkle paths; deterministic from `seed`.
+/// A made-up template provider for demos and tests: invented prevhashes and transactions,
+/// valid BIP34 heights and merkle paths; deterministic from `seed`. Its network target is
+/// `nbits` if given, else (through `PoolServer.next_synthetic_block`) the pool's
+/// `block_difficulty_factor` times harder than the share target; `next_block` alone uses
+/// regtest difficulty.
 #[pyclass(module = "sv2._sv2", name = "SyntheticTemplateSource")]
 pub struct PySyntheticTemplateSource {
     inner: Mutex<SyntheticTemplateSource>,
 }
 
 impl PySyntheticTemplateSource {
-    fn get(&self) -> MutexGuard<'_, SyntheticTemplateSource> {
+    pub(crate) fn get(&self) -> MutexGuard<'_, SyntheticTemplateSource> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -920,21 +937,22 @@ impl PySyntheticTemplateSource {
 #[pymethods]
 impl PySyntheticTemplateSource {
     #[new]
-    #[pyo3(signature = (seed = 0, height = 1, *, transactions = 0, witness_commitment = false, nbits = REGTEST_NBITS))]
+    #[pyo3(signature = (seed = 0, height = 1, *, transactions = 0, witness_commitment = false, nbits = None))]
     fn new(
         seed: u64,
         height: u32,
         transactions: usize,
         witness_commitment: bool,
-        nbits: u32,
+        nbits: Option<u32>,
     ) -> Self {
+        let mut source = SyntheticTemplateSource::new(seed, height)
+            .with_transactions(transactions)
+            .with_witness_commitment(witness_commitment);
+        if let Some(nbits) = nbits {
+            source = source.with_nbits(nbits);
+        }
         Self {
-            inner: Mutex::new(
-                SyntheticTemplateSource::new(seed, height)
-                    .with_transactions(transactions)
-                    .with_witness_commitment(witness_commitment)
-                    .with_nbits(nbits),
-            ),
+            inner: Mutex::new(source),
         }
     }
 
@@ -986,5 +1004,9 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<BlockFound>()?;
     module.add_class::<PoolTargetChanged>()?;
     module.add("REGTEST_NBITS", REGTEST_NBITS)?;
+    module.add(
+        "DEFAULT_BLOCK_DIFFICULTY_FACTOR",
+        DEFAULT_BLOCK_DIFFICULTY_FACTOR,
+    )?;
     Ok(())
 }

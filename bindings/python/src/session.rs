@@ -48,18 +48,20 @@ fn protocol_arg(py: Python<'_>, name: &str) -> PyResult<Protocol> {
     })
 }
 
-fn profile_arg(py: Python<'_>, name: &str) -> PyResult<NoiseProfile> {
-    match name {
-        "sri-2023" => Ok(NoiseProfile::Sri2023),
-        "braiins-2021" => Ok(NoiseProfile::Braiins2021),
-        other => Err(error(
-            py,
-            ResultCode::INVALID_ARG,
-            format!("unknown Noise profile {other:?}: sri-2023 or braiins-2021"),
-        )),
-    }
+fn profile_arg(py: Python<'_>, name: Option<&str>) -> PyResult<Option<NoiseProfile>> {
+    name.map(|name| {
+        NoiseProfile::from_name(name).ok_or_else(|| {
+            error(
+                py,
+                ResultCode::INVALID_ARG,
+                format!("unknown Noise profile {name:?}: sri-2023 or braiins-2021"),
+            )
+        })
+    })
+    .transpose()
 }
 
+/// The name events use for a cipher (unchanged since 0.1; configs accept it too).
 fn cipher_name(c: Cipher) -> &'static str {
     match c {
         Cipher::ChaChaPoly => "chachapoly",
@@ -67,19 +69,27 @@ fn cipher_name(c: Cipher) -> &'static str {
     }
 }
 
-fn ciphers_arg(py: Python<'_>, names: Option<Vec<String>>) -> PyResult<Option<Vec<Cipher>>> {
+/// Cipher names as any binding accepts them: wire tags (`CHCH`, `AESG`) or Noise names
+/// (`ChaChaPoly`, `AESGCM`), case-insensitive.
+pub(crate) fn ciphers_arg(
+    py: Python<'_>,
+    names: Option<Vec<String>>,
+) -> PyResult<Option<Vec<Cipher>>> {
     names
         .map(|names| {
+            if names.is_empty() {
+                return Err(error(
+                    py,
+                    ResultCode::INVALID_ARG,
+                    "ciphers is empty: give CHCH, AESG or both",
+                ));
+            }
             names
                 .iter()
-                .map(|n| match n.as_str() {
-                    "chachapoly" => Ok(Cipher::ChaChaPoly),
-                    "aesgcm" => Ok(Cipher::AesGcm),
-                    other => Err(error(
-                        py,
-                        ResultCode::INVALID_ARG,
-                        format!("unknown cipher {other:?}: chachapoly or aesgcm"),
-                    )),
+                .map(|n| {
+                    Cipher::from_name(n).ok_or_else(|| {
+                        error(py, ResultCode::INVALID_ARG, Cipher::unknown_name_error(n))
+                    })
                 })
                 .collect()
         })
@@ -128,6 +138,8 @@ fn limits_timeouts(
 #[pyclass(frozen, module = "sv2._sv2", name = "ClientConfig")]
 pub struct PyClientConfig {
     pub config: ClientConfig,
+    /// The wire tap hook: called with each traced frame's JSON line.
+    pub trace: Option<PyObject>,
     /// Certificate validity is checked at this unix time (None: when the session starts).
     pub now_unix: Option<u64>,
 }
@@ -140,10 +152,10 @@ impl PyClientConfig {
         vendor = StrArg(Str0255::from("libsv2-python")), hardware_version = StrArg::default(),
         firmware = StrArg::default(), device_id = StrArg::default(),
         endpoint_host = None, endpoint_port = None, setup = None, dialect = "spec",
-        noise_profile = "sri-2023", ciphers = None, negotiate = true, rng_seed = None,
-        now_unix = None, max_frame_payload = None, max_buffered_input = None,
+        noise_profile = None, ciphers = None, negotiate = true, min_version = 2, max_version = 2,
+        rng_seed = None, now_unix = None, max_frame_payload = None, max_buffered_input = None,
         max_buffered_output = None, max_channels = None, handshake_timeout_ms = 10_000,
-        setup_timeout_ms = 10_000, idle_timeout_ms = 0
+        setup_timeout_ms = 10_000, idle_timeout_ms = 0, trace = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -161,9 +173,11 @@ impl PyClientConfig {
         endpoint_port: Option<u16>,
         setup: Option<&Bound<'_, PyAny>>,
         dialect: &str,
-        noise_profile: &str,
+        noise_profile: Option<&str>,
         ciphers: Option<Vec<String>>,
         negotiate: bool,
+        min_version: u16,
+        max_version: u16,
         rng_seed: Option<&Bound<'_, PyAny>>,
         now_unix: Option<u64>,
         max_frame_payload: Option<usize>,
@@ -173,6 +187,7 @@ impl PyClientConfig {
         handshake_timeout_ms: Option<u64>,
         setup_timeout_ms: Option<u64>,
         idle_timeout_ms: Option<u64>,
+        trace: Option<PyObject>,
     ) -> PyResult<Self> {
         let url = url
             .map(|u| -> PyResult<sv2::keys::PoolUrl> {
@@ -226,6 +241,13 @@ impl PyClientConfig {
                 ClientSecurity::Noise(noise)
             }
         };
+        if min_version > max_version {
+            return Err(error(
+                py,
+                ResultCode::INVALID_ARG,
+                format!("min_version {min_version} is above max_version {max_version}"),
+            ));
+        }
         let setup = match setup {
             Some(s) => match PyMessage::extract(s)? {
                 sv2::messages::Message::SetupConnection(s) => *s,
@@ -244,8 +266,8 @@ impl PyClientConfig {
                 let port = endpoint_port.or(url.as_ref().map(|u| u.port)).unwrap_or(0);
                 SetupConnection {
                     protocol: protocol_arg(py, protocol)?.setup_value().unwrap_or(0),
-                    min_version: 2,
-                    max_version: 2,
+                    min_version,
+                    max_version,
                     flags,
                     endpoint_host: host,
                     endpoint_port: port,
@@ -273,8 +295,10 @@ impl PyClientConfig {
                 limits,
                 timeouts,
                 send_policy: None,
+                trace: trace.is_some(),
             },
             now_unix,
+            trace,
         })
     }
 
@@ -293,6 +317,21 @@ impl PyClientConfig {
     fn dialect(&self) -> &'static str {
         self.config.dialect.name()
     }
+    /// The Noise negotiation the client speaks (`"sri-2023"` = STR3, `"braiins-2021"` = STR2):
+    /// the `noise_profile` given, else the dialect's own. None in plaintext.
+    #[getter]
+    fn noise_profile(&self) -> Option<&'static str> {
+        match &self.config.security {
+            ClientSecurity::Plaintext => None,
+            ClientSecurity::Noise(n) => Some(
+                n.profile
+                    .unwrap_or_else(|| NoiseProfile::of_dialect(self.config.dialect))
+                    .name(),
+            ),
+            // Not constructible from Python yet (issue 20); named for completeness.
+            ClientSecurity::Spec2025(_) => Some(sv2::noise::SPEC_2025),
+        }
+    }
 }
 
 /// Configuration of a server session; share one among all connections. Noise needs the
@@ -307,6 +346,8 @@ impl PyClientConfig {
 #[pyclass(frozen, module = "sv2._sv2", name = "ServerConfig")]
 pub struct PyServerConfig {
     pub config: ServerConfig,
+    /// The wire tap hook (see `PyClientConfig::trace`).
+    pub trace: Option<PyObject>,
 }
 
 #[pymethods]
@@ -314,11 +355,11 @@ impl PyServerConfig {
     #[new]
     #[pyo3(signature = (
         *, static_key = None, certificate = None, plaintext = false, protocols = None,
-        setup_check = None, dialect = "spec", noise_profile = "sri-2023", ciphers = None,
+        setup_check = None, dialect = "spec", noise_profile = None, ciphers = None,
         accept_no_negotiation = true, rng_seed = None, max_frame_payload = None,
         max_buffered_input = None, max_buffered_output = None, max_channels = None,
         handshake_timeout_ms = 10_000, setup_timeout_ms = 10_000, idle_timeout_ms = 0,
-        open_channel_timeout_ms = 60_000
+        open_channel_timeout_ms = 60_000, trace = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -329,7 +370,7 @@ impl PyServerConfig {
         protocols: Option<Vec<(String, u32, u32)>>,
         setup_check: Option<PyObject>,
         dialect: &str,
-        noise_profile: &str,
+        noise_profile: Option<&str>,
         ciphers: Option<Vec<String>>,
         accept_no_negotiation: bool,
         rng_seed: Option<&Bound<'_, PyAny>>,
@@ -341,6 +382,7 @@ impl PyServerConfig {
         setup_timeout_ms: Option<u64>,
         idle_timeout_ms: Option<u64>,
         open_channel_timeout_ms: Option<u64>,
+        trace: Option<PyObject>,
     ) -> PyResult<Self> {
         let security =
             match (static_key, certificate, plaintext) {
@@ -415,7 +457,8 @@ impl PyServerConfig {
         );
         // R55: a Mining client that sets up and asks for no channel is closed (0 disables).
         config.timeouts.open_channel_ms = open_channel_timeout_ms.filter(|ms| *ms > 0);
-        Ok(Self { config })
+        config.trace = trace.is_some();
+        Ok(Self { config, trace })
     }
 
     /// True for an unencrypted server.
@@ -548,13 +591,43 @@ pub struct PySession {
     // The core session is Send but not Sync (its Noise backend); the mutex makes the Python
     // object shareable. Calls never contend in practice (one connection, one task).
     pub inner: Mutex<Session>,
+    /// The config's wire tap hook.
+    pub trace: Option<PyObject>,
+}
+
+/// Hands trace lines to the hook, outside any lock so that the hook may call back. A hook
+/// that raises is reported through `sys.unraisablehook`: the protocol has moved on already,
+/// and a logging error must not look like a protocol error.
+pub(crate) fn call_trace_hook(py: Python<'_>, hook: &PyObject, lines: Vec<String>) {
+    for line in lines {
+        if let Err(e) = hook.call1(py, (line,)) {
+            e.write_unraisable(py, Some(hook.bind(py)));
+        }
+    }
 }
 
 impl PySession {
-    pub fn new(inner: Session) -> Self {
+    pub fn new(inner: Session, trace: Option<PyObject>) -> Self {
         Self {
             inner: Mutex::new(inner),
+            trace,
         }
+    }
+    /// Runs `f` on the session, then gives the frames it traced to the hook.
+    fn traced<R>(&self, py: Python<'_>, f: impl FnOnce(&mut Session) -> R) -> R {
+        let (result, lines) = {
+            let mut session = self.get();
+            let result = f(&mut session);
+            let lines: Vec<String> = match &self.trace {
+                Some(_) => std::iter::from_fn(|| session.next_trace_json()).collect(),
+                None => Vec::new(),
+            };
+            (result, lines)
+        };
+        if let Some(hook) = &self.trace {
+            call_trace_hook(py, hook, lines);
+        }
+        result
     }
     /// The session (a poisoned lock means an earlier call panicked; the state is still the
     /// core's consistent state, so it is used as is).
@@ -574,7 +647,11 @@ impl PySession {
             noise.now_unix = config.now_unix.unwrap_or_else(unix_now);
         }
         let now = self::now_ms(py, now_ms)?;
-        Session::client(cfg, now).py(py).map(Self::new)
+        let hook = config.trace.as_ref().map(|h| h.clone_ref(py));
+        let session = Self::new(Session::client(cfg, now).py(py)?, hook);
+        // A plaintext client's SetupConnection is queued (and traced) already.
+        session.traced(py, |_| ());
+        Ok(session)
     }
 
     /// A server session waiting for the client's first bytes.
@@ -582,9 +659,11 @@ impl PySession {
     #[pyo3(signature = (config, now_ms = None))]
     fn server(py: Python<'_>, config: &PyServerConfig, now_ms: Option<u64>) -> PyResult<Self> {
         let now = self::now_ms(py, now_ms)?;
-        Session::server(config.config.clone(), now)
-            .py(py)
-            .map(Self::new)
+        let hook = config.trace.as_ref().map(|h| h.clone_ref(py));
+        Ok(Self::new(
+            Session::server(config.config.clone(), now).py(py)?,
+            hook,
+        ))
     }
 
     /// Bytes received from the socket. Raises on a protocol, Noise or framing error (the
@@ -598,25 +677,26 @@ impl PySession {
     ) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
         if let Ok(b) = data.downcast::<PyBytes>() {
-            return self.get().receive_data(b.as_bytes(), now).py(py);
+            return self
+                .traced(py, |s| s.receive_data(b.as_bytes(), now))
+                .py(py);
         }
-        self.get().receive_data(&conv::bytes_in(data)?, now).py(py)
+        let data = conv::bytes_in(data)?;
+        self.traced(py, |s| s.receive_data(&data, now)).py(py)
     }
 
     /// The next event, or None when idle.
     fn next_event(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
-        let event = self.get().next_event();
+        let event = self.traced(py, |s| s.next_event());
         event.map(|e| event_to_py(py, e)).transpose()
     }
 
     /// Every pending event.
     fn events(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
-        let mut out = Vec::new();
-        let mut session = self.get();
-        while let Some(e) = session.next_event() {
-            out.push(event_to_py(py, e)?);
-        }
-        Ok(out)
+        let events = self.traced(py, |s| {
+            std::iter::from_fn(|| s.next_event()).collect::<Vec<_>>()
+        });
+        events.into_iter().map(|e| event_to_py(py, e)).collect()
     }
 
     /// Queues a message for the peer (only after setup).
@@ -629,14 +709,14 @@ impl PySession {
     ) -> PyResult<()> {
         if let Ok(raw) = message.downcast::<PyRawFrame>() {
             return self
-                .get()
-                .send_raw(&raw.get().0, now_ms.unwrap_or(0))
+                .traced(py, |s| s.send_raw(&raw.get().0, now_ms.unwrap_or(0)))
                 .py(py);
         }
         let m = message.downcast::<PyMessage>().map_err(|_| {
             pyo3::exceptions::PyTypeError::new_err("expected a message or RawFrame")
         })?;
-        self.get().send(&m.get().0, now_ms.unwrap_or(0)).py(py)
+        self.traced(py, |s| s.send(&m.get().0, now_ms.unwrap_or(0)))
+            .py(py)
     }
 
     /// Queues several messages (one write, one encryption batch).
@@ -675,7 +755,7 @@ impl PySession {
     #[pyo3(signature = (now_ms = None))]
     fn handle_timeout(&self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<()> {
         let now = self::now_ms(py, now_ms)?;
-        self.get().handle_timeout(now);
+        self.traced(py, |s| s.handle_timeout(now));
         Ok(())
     }
 

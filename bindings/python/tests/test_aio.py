@@ -269,3 +269,164 @@ def test_python_pool_with_c_miner(tmp_path: "pathlib.Path") -> None:
         out, _ = pool.communicate(timeout=20)
     assert pool.returncode == 0, out
     assert "accepted" in out
+
+
+def test_handler_exception_is_logged_with_traceback_and_closes_the_connection(caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 14: `serve` used to swallow a handler's exception (no traceback, the connection
+    just closed). Now it is logged on "sv2.aio" with its traceback, the server side records
+    it as the close reason, and the client sees the connection end."""
+    seen: list[sv2.aio.Connection] = []
+
+    async def buggy(conn: sv2.aio.Connection) -> None:
+        seen.append(conn)
+        await conn.recv()
+        raise ValueError("bug in the handler")
+
+    async def main() -> None:
+        config, authority = noise_config()
+        async with await sv2.aio.serve(buggy, "127.0.0.1", 0, config=config) as server:
+            url = f"stratum2+tcp://127.0.0.1:{server.port}/{authority}"
+            async with sv2.aio.connect(url) as conn:
+                # send_all takes any iterable (here a generator).
+                await conn.send_all(
+                    sv2.OpenStandardMiningChannel(request_id=i, user_identity="alice", max_target=b"\xff" * 32) for i in (1,)
+                )
+                with pytest.raises(sv2.aio.ConnectionClosed):
+                    await asyncio.wait_for(conn.recv(), 10)
+
+    with caplog.at_level("DEBUG", logger="sv2.aio"):
+        asyncio.run(main())
+    errors = [r for r in caplog.records if r.name == "sv2.aio" and r.levelname == "ERROR"]
+    assert len(errors) == 1, caplog.text
+    assert errors[0].exc_info is not None and isinstance(errors[0].exc_info[1], ValueError)
+    assert "bug in the handler" in caplog.text and "Traceback" in caplog.text
+    closed = seen[0].closed
+    assert closed is not None and closed.reason == "handler-error"
+    assert "ValueError: bug in the handler" in closed.detail
+
+
+def test_peer_leaving_is_not_logged_as_an_error(caplog: pytest.LogCaptureFixture) -> None:
+    """A handler that meets the end of its connection (the normal way a session ends) logs no
+    error."""
+
+    async def reader(conn: sv2.aio.Connection) -> None:
+        while True:
+            await conn.recv()
+
+    async def main() -> None:
+        config, authority = noise_config()
+        async with await sv2.aio.serve(reader, "127.0.0.1", 0, config=config) as server:
+            url = f"stratum2+tcp://127.0.0.1:{server.port}/{authority}"
+            async with sv2.aio.connect(url):
+                pass
+            await asyncio.sleep(0.2)
+
+    with caplog.at_level("DEBUG", logger="sv2.aio"):
+        asyncio.run(main())
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+async def mine_one_share_per_job(conn: sv2.aio.Connection, shares: int) -> int:
+    """Submits one share at a time (the next after each acceptance, on the newest work) until
+    `shares` were accepted; a share that is a block brings new work."""
+    client = sv2.MiningClient()
+    assert conn.setup_complete is not None
+    client.set_connection_flags(conn.setup_complete.requested_flags, conn.setup_complete.success_flags)
+    client.open_standard_channel("alice.rig1", 1.0)
+    await conn.send_all(client.drain_outgoing())
+    accepted = 0
+    work: sv2.Work | None = None
+    nonce = 0
+
+    async def submit_next() -> None:
+        nonlocal nonce
+        assert work is not None
+        found = work.scan(nonce, 1 << 16)
+        assert found is not None
+        nonce = found[0] + 1
+        client.submit_standard(work.channel_id, work.job_id, found[0], work.min_ntime, work.version)
+        await conn.send_all(client.drain_outgoing())
+
+    async for msg in conn:
+        client.handle_message(msg)
+        for event in client.events():
+            if isinstance(event, sv2.NewWork):
+                work, nonce = event.work, 0
+                await submit_next()
+            elif isinstance(event, sv2.ShareAccepted):
+                accepted += 1
+                if accepted == shares:
+                    return accepted
+                await submit_next()
+    raise AssertionError("connection ended early")
+
+
+def test_serve_pool_with_python_miner_reports_events() -> None:
+    """`sv2.aio.serve_pool`: the composed PoolServer over asyncio, fed by the synthetic
+    source. A Python miner connects; events arrive both at the callback and in an `async for`
+    loop; with block_difficulty_factor=1 every share is a block and the chain moves on."""
+    miner_shares = 4
+
+    async def main() -> None:
+        config, authority = noise_config()
+        from_callback: list[sv2.PoolServerEvent] = []
+        from_loop: list[sv2.PoolServerEvent] = []
+        listener = await sv2.aio.serve_pool(
+            "127.0.0.1",
+            0,
+            config=config,
+            on_event=from_callback.append,
+            block_difficulty_factor=1.0,
+            ack_batch_size=1,
+            min_target=b"\xff" * 32,  # every hash is a share: the test hashes little
+        )
+        async with listener:
+            assert listener.templates is not None
+            start_height = listener.templates.height
+
+            async def collect() -> None:
+                async for event in listener:
+                    from_loop.append(event)
+
+            collector = asyncio.ensure_future(collect())
+            await asyncio.sleep(0)
+            url = f"stratum2+tcp://127.0.0.1:{listener.port}/{authority}"
+            async with sv2.aio.connect(url) as conn:
+                accepted = await asyncio.wait_for(mine_one_share_per_job(conn, miner_shares), 30)
+            assert accepted == miner_shares
+            for _ in range(100):
+                if any(isinstance(e, sv2.PoolConnectionClosed) for e in from_callback):
+                    break
+                await asyncio.sleep(0.05)
+            assert listener.pool.connection_count == 0
+            assert listener.templates.height > start_height
+        await collector
+        kinds = {type(e).__name__ for e in from_callback}
+        assert {"PoolConnected", "PoolChannelOpened", "PoolShareAccepted", "BlockFound", "PoolConnectionClosed"} <= kinds
+        assert [type(e) for e in from_loop] == [type(e) for e in from_callback]
+
+    asyncio.run(main())
+
+
+def test_serve_pool_callback_exception_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    def bad_callback(event: sv2.PoolServerEvent) -> None:
+        raise RuntimeError("callback bug")
+
+    async def main() -> None:
+        config, authority = noise_config()
+        async with await sv2.aio.serve_pool("127.0.0.1", 0, config=config, on_event=bad_callback) as listener:
+            url = f"stratum2+tcp://127.0.0.1:{listener.port}/{authority}"
+            async with sv2.aio.connect(url):
+                pass
+
+    with caplog.at_level("ERROR", logger="sv2.aio"):
+        asyncio.run(main())
+    assert "callback bug" in caplog.text and "Traceback" in caplog.text
+
+
+def test_pool_server_refuses_unknown_options() -> None:
+    config, _ = noise_config()
+    with pytest.raises(TypeError):
+        sv2.PoolServer(config, no_such_option=1)  # type: ignore[call-arg]
+    with pytest.raises(sv2.Sv2Error):
+        sv2.PoolServer(config, block_difficulty_factor=0.5)

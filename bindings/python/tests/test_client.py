@@ -246,3 +246,42 @@ def test_open_channel_timeout_names_the_unanswered_request() -> None:
     quiet.open_standard_channel("alice", 1.0)
     quiet.handle_timeout(now_ms=10**12)
     assert quiet.events() == [] and quiet.pending_opens == 1
+def test_mining_client_ignores_raw_frames_r50() -> None:
+    """R50: a message of an unknown extension is ignored, so `async for message in conn:
+    client.handle_message(message)` needs no isinstance check (the README's miner)."""
+    client = sv2.MiningClient()
+    header = sv2.FrameHeader(extension_id=0x4242, channel_msg=True, msg_type=7)
+    client.handle_message(sv2.RawFrame(header, b"\x05\x00\x00\x00hello"))
+    assert client.events() == [] and client.drain_outgoing() == []
+
+
+def test_work_scan_releases_the_gil() -> None:
+    """`Work.scan` hashes without the GIL, so `asyncio.to_thread(work.scan, ...)` keeps the
+    event loop running: ticks happen while a long scan runs in a thread."""
+    import asyncio
+
+    client = sv2.MiningClient()
+    client.set_connection_flags(0, 0)
+    client.open_standard_channel("alice", 1.0)
+    (open_msg,) = client.drain_outgoing()
+    assert isinstance(open_msg, sv2.OpenStandardMiningChannel)
+    client.handle_message(
+        sv2.OpenStandardMiningChannelSuccess(
+            request_id=open_msg.request_id, channel_id=1, target=bytes(32), group_channel_id=9
+        )
+    )
+    client.handle_message(sv2.NewMiningJob(channel_id=1, job_id=1, future_job=True, version=0x20000000, merkle_root=b"\x42" * 32))
+    client.handle_message(sv2.MiningSetNewPrevHash(channel_id=1, job_id=1, prev_hash=b"\x07" * 32, min_ntime=1, nbits=0x1D00FFFF))
+    work = next(e.work for e in client.events() if isinstance(e, sv2.NewWork))
+
+    async def main() -> tuple[int, object]:
+        ticks = 0
+        scan = asyncio.ensure_future(asyncio.to_thread(work.scan, 0, 300_000))  # target 0: never found
+        while not scan.done():
+            ticks += 1
+            await asyncio.sleep(0.001)
+        return ticks, scan.result()
+
+    ticks, found = asyncio.run(main())
+    assert found is None
+    assert ticks >= 5, ticks

@@ -110,9 +110,13 @@ def test_pool_url() -> None:
         # 2022 only so far).
         ("stratum2+tcp://thepool.com:34254/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh", sv2.ResultCode.URL_KEY),
     ]:
-        with pytest.raises(sv2.NoiseError) as info:
+        # A URL error is a UrlError (codes 340-343); still a NoiseError as the C table files it.
+        with pytest.raises(sv2.UrlError) as info:
             sv2.PoolUrl(bad)
         assert info.value.code == code, bad
+        assert isinstance(info.value, sv2.NoiseError)
+    with pytest.raises(sv2.UrlError):
+        sv2.ClientConfig(url="stratum2+tcp://pool")
 
 
 def pump(a: sv2.Session, b: sv2.Session, now: int) -> None:
@@ -205,6 +209,25 @@ def test_wrong_authority_key_fails_handshake() -> None:
     assert info.value.code == sv2.ResultCode.CERT_BAD_SIGNATURE
     closed = client.events()[-1]
     assert isinstance(closed, sv2.Closed) and closed.reason == "error" and closed.code == sv2.ResultCode.CERT_BAD_SIGNATURE
+
+
+def test_url_scheme_mismatch_says_which_side_speaks_noise() -> None:
+    """Issue 14: a plaintext client on a Noise server, and a Noise client on a plaintext
+    server, get an error naming the mismatch (it was "Noise message with length prefix 0")."""
+    authority, server_key, cert = make_keys()
+    noise_server = sv2.Session.server(sv2.ServerConfig(static_key=server_key, certificate=cert), now_ms=0)
+    plain_client = sv2.Session.client(sv2.ClientConfig(plaintext=True, vendor="test"), now_ms=0)
+    with pytest.raises(sv2.NoiseError) as noise_info:
+        pump(plain_client, noise_server, 0)
+    assert noise_info.value.code == sv2.ResultCode.NOISE_MALFORMED
+    assert "server speaks Noise and the client is plaintext" in str(noise_info.value)
+
+    plain_server = sv2.Session.server(sv2.ServerConfig(plaintext=True), now_ms=0)
+    noise_client = sv2.Session.client(sv2.ClientConfig(authority_key=authority.public_key()), now_ms=0)
+    with pytest.raises(sv2.ProtocolError) as plain_info:
+        pump(noise_client, plain_server, 0)
+    assert plain_info.value.code == sv2.ResultCode.PROTOCOL
+    assert "client started a Noise handshake, but this server is plaintext" in str(plain_info.value)
 
 
 def test_expired_certificate_is_refused() -> None:

@@ -296,3 +296,28 @@ def test_message_class_takes_both_protocol_spellings() -> None:
     assert sv2.message_class("SetNewPrevHash", sv2.TdpSetNewPrevHash.PROTOCOL) is sv2.TdpSetNewPrevHash
     with pytest.raises(sv2.UsageError):
         sv2.message_class("NoSuchMessage", "mining")
+
+
+@pytest.mark.parametrize(
+    "cls, field, value, maximum",
+    [
+        (sv2.SubmitSharesStandard, "channel_id", -1, 4294967295),
+        (sv2.SubmitSharesStandard, "nonce", 1 << 32, 4294967295),
+        (sv2.SetupConnection, "min_version", 70000, 65535),
+        (sv2.SetupConnection, "protocol", 256, 255),
+        (sv2.SubmitSharesSuccess, "new_shares_sum", -5, 18446744073709551615),
+    ],
+)
+def test_out_of_range_int_names_message_and_field(cls: type[sv2.Message], field: str, value: int, maximum: int) -> None:
+    """Issue 14: `SubmitSharesStandard(channel_id=-1)` raised an OverflowError naming neither
+    the message nor the field."""
+    with pytest.raises(OverflowError) as info:
+        cls(**{field: value})
+    assert str(info.value) == f"{cls.__name__}.{field}: {value} is out of range 0..{maximum}"
+
+
+def test_in_range_ints_and_wrong_types_unchanged() -> None:
+    share = sv2.SubmitSharesStandard(channel_id=4294967295, nonce=0)
+    assert share.channel_id == 4294967295
+    with pytest.raises(TypeError):
+        sv2.SubmitSharesStandard(channel_id="1")  # type: ignore[arg-type]

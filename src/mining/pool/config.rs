@@ -166,6 +166,13 @@ pub struct PoolConfig {
     pub share_events: bool,
     /// Variable difficulty.
     pub vardiff: VardiffConfig,
+    /// Synthetic templates only ([`PoolServer::next_synthetic_block`]): the made-up network
+    /// target is this many times harder than the hardest share target, so that about one
+    /// share in this many is a block, as on a real pool (≥ 1, default 1000; 1 makes every
+    /// share a block).
+    ///
+    /// [`PoolServer::next_synthetic_block`]: crate::mining::pool_server::PoolServer::next_synthetic_block
+    pub block_difficulty_factor: f64,
 }
 
 impl Default for PoolConfig {
@@ -198,6 +205,7 @@ impl Default for PoolConfig {
             hashrate_window_ms: 600_000,
             share_events: true,
             vardiff: VardiffConfig::default(),
+            block_difficulty_factor: super::DEFAULT_BLOCK_DIFFICULTY_FACTOR,
         }
     }
 }
@@ -252,6 +260,9 @@ impl PoolConfig {
         }
         if v.min_window_ms == 0 || v.max_window_ms < v.min_window_ms || v.check_interval_ms == 0 {
             return bad("vardiff windows must satisfy 0 < min_window_ms <= max_window_ms");
+        }
+        if !(self.block_difficulty_factor.is_finite() && self.block_difficulty_factor >= 1.0) {
+            return bad("block_difficulty_factor must be finite and >= 1");
         }
         if self.hashrate_window_ms == 0 {
             return bad("hashrate_window_ms must be > 0");

@@ -1585,6 +1585,7 @@ impl PoolEngine {
             total_hashrate: channels.iter().fold(0.0, |total, s| total + s.hashrate),
             channels,
             prev_hash: self.tip.map(|t| t.fields.prev_hash),
+            nbits: self.tip.map(|t| t.fields.nbits),
             active_job_id: self
                 .jobs
                 .values()
@@ -1593,6 +1594,11 @@ impl PoolEngine {
                 .map(|j| j.id),
             blocks_found: self.blocks_found,
         }
+    }
+
+    /// The hardest (lowest) current share target of the open channels, if any.
+    pub fn hardest_share_target(&self) -> Option<U256> {
+        self.channels.values().map(|ch| ch.target).min()
     }
 
     /// Number of open channels.

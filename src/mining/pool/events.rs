@@ -287,6 +287,8 @@ pub struct PoolSnapshot {
     pub channels: Vec<ChannelStats>,
     /// Current prevhash, if any.
     pub prev_hash: Option<U256>,
+    /// nBits of the current prevhash (the network target), if any.
+    pub nbits: Option<u32>,
     /// Newest active job, if any.
     pub active_job_id: Option<u32>,
     /// Sum of the channels' hash rate estimates.

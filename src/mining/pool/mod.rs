@@ -75,7 +75,10 @@ pub use events::{
     PoolEvent, PoolSnapshot, RejectReason, TargetChangeCause, REJECT_REASON_COUNT,
 };
 pub use policy::{OpenPolicy, PoolPolicy, TxOut};
-pub use synthetic::{bip34_height_push, SyntheticTemplateSource, REGTEST_NBITS};
+pub use synthetic::{
+    bip34_height_push, nbits_harder_than, SyntheticTemplateSource, DEFAULT_BLOCK_DIFFICULTY_FACTOR,
+    REGTEST_NBITS,
+};
 pub use vardiff::HASHES_PER_DIFFICULTY_1;
 
 use crate::mining::MathError;

@@ -1,14 +1,40 @@
-//! A made-up template provider for demos and tests: regtest difficulty, invented prevhashes
-//! and transactions, valid BIP34 heights and merkle paths. Deterministic from a seed.
+//! A made-up template provider for demos and tests: invented prevhashes and transactions,
+//! valid BIP34 heights and merkle paths. Deterministic from a seed.
+//!
+//! Its network difficulty is either fixed (`with_nbits`) or, through
+//! [`PoolServer::next_synthetic_block`](crate::mining::pool_server::PoolServer::next_synthetic_block),
+//! `PoolConfig::block_difficulty_factor` times the hardest share target, so that blocks are
+//! rare next to shares as on a real pool. At regtest difficulty nearly every share was also a
+//! block, every block changed the prevhash and in-flight shares went stale (issue 14).
 
 use crate::codec::U256;
 use crate::messages::{NewTemplate, TdpSetNewPrevHash};
 use crate::mining::{
-    double_sha256, merkle_path_for_coinbase, merkle_path_len, nbits_to_target, write_txout,
+    difficulty_to_target, double_sha256, merkle_path_for_coinbase, merkle_path_len,
+    nbits_to_target, target_to_difficulty, target_to_nbits, write_txout,
 };
 
 /// Regtest's proof-of-work limit as nBits: about half of all hashes are blocks.
 pub const REGTEST_NBITS: u32 = 0x207f_ffff;
+
+/// Default `PoolConfig::block_difficulty_factor`: the synthetic network target is 1000 times
+/// harder than the hardest share target, so about one share in 1000 is a block.
+pub const DEFAULT_BLOCK_DIFFICULTY_FACTOR: f64 = 1000.0;
+
+/// The network nBits `factor` times harder than `share_target`, never easier than regtest's
+/// limit (a factor below 1 or not finite counts as 1).
+pub fn nbits_harder_than(share_target: U256, factor: f64) -> u32 {
+    let factor = if factor.is_finite() && factor >= 1.0 {
+        factor
+    } else {
+        1.0
+    };
+    let limit = nbits_to_target(REGTEST_NBITS).unwrap_or(U256::MAX);
+    let target = difficulty_to_target(target_to_difficulty(share_target) * factor)
+        .unwrap_or(U256::from_limbs([1, 0, 0, 0]))
+        .min(limit);
+    target_to_nbits(target)
+}
 
 /// The BIP34 height push as Bitcoin Core writes it (`CScript() << height`): OP_0, OP_1..OP_16
 /// for small heights, else a minimal little-endian signed number push.
@@ -39,7 +65,9 @@ pub struct SyntheticTemplateSource {
     seed: u64,
     height: u32,
     prev_hash: U256,
-    nbits: u32,
+    /// A fixed network difficulty; `None`: relative to the shares (see the module docs),
+    /// regtest for `next_block`.
+    nbits: Option<u32>,
     next_template_id: u64,
     transactions: usize,
     witness_commitment: bool,
@@ -48,7 +76,8 @@ pub struct SyntheticTemplateSource {
 
 impl SyntheticTemplateSource {
     /// Starts below block `height` (the first `next_block` builds on a made-up tip at
-    /// `height - 1`), at regtest difficulty, without transactions.
+    /// `height - 1`), without transactions. Its difficulty follows the shares when fed through
+    /// `PoolServer::next_synthetic_block`; `next_block` alone uses regtest difficulty.
     pub fn new(seed: u64, height: u32) -> Self {
         let mut tip = [0u8; 40];
         tip[..8].copy_from_slice(&seed.to_le_bytes());
@@ -57,7 +86,7 @@ impl SyntheticTemplateSource {
             seed,
             height,
             prev_hash: double_sha256(&tip),
-            nbits: REGTEST_NBITS,
+            nbits: None,
             next_template_id: 1,
             transactions: 0,
             witness_commitment: false,
@@ -77,10 +106,16 @@ impl SyntheticTemplateSource {
         self
     }
 
-    /// Uses another difficulty (e.g. a hard one, so that no share is a block).
+    /// Uses a fixed difficulty (e.g. a hard one, so that no share is a block) instead of one
+    /// relative to the shares.
     pub fn with_nbits(mut self, nbits: u32) -> Self {
-        self.nbits = nbits;
+        self.nbits = Some(nbits);
         self
+    }
+
+    /// The fixed difficulty set by `with_nbits`, if any.
+    pub fn fixed_nbits(&self) -> Option<u32> {
+        self.nbits
     }
 
     /// Height of the block the current templates build.
@@ -142,14 +177,38 @@ impl SyntheticTemplateSource {
 
     /// A future template for the next block and the SetNewPrevHash that activates it
     /// (R132). `header_timestamp` is the block time to start from.
+    /// (R132). `header_timestamp` is the block time to start from. Without `with_nbits`, the
+    /// difficulty is regtest's (about every other hash is a block).
     pub fn next_block(&mut self, header_timestamp: u32) -> (NewTemplate, TdpSetNewPrevHash) {
+        self.next_block_with_nbits(header_timestamp, self.nbits.unwrap_or(REGTEST_NBITS))
+    }
+
+    /// Like `next_block`, but without `with_nbits` the network target is `factor` times harder
+    /// than `share_target` (see [`nbits_harder_than`]).
+    pub fn next_block_for_shares(
+        &mut self,
+        header_timestamp: u32,
+        share_target: U256,
+        factor: f64,
+    ) -> (NewTemplate, TdpSetNewPrevHash) {
+        let nbits = self
+            .nbits
+            .unwrap_or_else(|| nbits_harder_than(share_target, factor));
+        self.next_block_with_nbits(header_timestamp, nbits)
+    }
+
+    fn next_block_with_nbits(
+        &mut self,
+        header_timestamp: u32,
+        nbits: u32,
+    ) -> (NewTemplate, TdpSetNewPrevHash) {
         let t = self.template(true);
         let p = TdpSetNewPrevHash {
             template_id: t.template_id,
             prev_hash: self.prev_hash,
             header_timestamp,
-            n_bits: self.nbits,
-            target: nbits_to_target(self.nbits).unwrap_or(U256::ZERO),
+            n_bits: nbits,
+            target: nbits_to_target(nbits).unwrap_or(U256::ZERO),
         };
         (t, p)
     }
@@ -179,5 +238,19 @@ mod tests {
         assert_eq!(bip34_height_push(17), vec![0x01, 17]);
         assert_eq!(bip34_height_push(128), vec![0x02, 0x80, 0x00]);
         assert_eq!(bip34_height_push(840_000), vec![0x03, 0x40, 0xd1, 0x0c]);
+    }
+
+    #[test]
+    fn network_target_is_factor_times_harder_than_shares() {
+        let share = difficulty_to_target(4096.0).unwrap();
+        let net = nbits_to_target(nbits_harder_than(share, 1000.0)).unwrap();
+        let ratio = target_to_difficulty(net) / target_to_difficulty(share);
+        assert!((999.0..1001.0).contains(&ratio), "ratio {ratio}");
+        // Never easier than regtest's limit, whatever the share target.
+        assert_eq!(nbits_harder_than(U256::MAX, 1.0), REGTEST_NBITS);
+        assert_eq!(
+            nbits_harder_than(share, f64::NAN),
+            nbits_harder_than(share, 1.0)
+        );
     }
 }

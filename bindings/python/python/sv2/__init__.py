@@ -1,4 +1,5 @@
-"""Stratum V2 for Python: messages, codec, keys, sessions, the mining client and the pool engine.
+"""Stratum V2 for Python: messages, codec, keys, sessions, the mining client, the pool engine
+and the Template Distribution roles (template provider and client).
 
 The distribution is ``libsv2``; the import name is ``sv2``. Everything native lives in the
 private module ``sv2._sv2`` and is re-exported here; ``sv2.aio`` adds asyncio streams.
@@ -41,6 +42,39 @@ PoolEvent = Union[
     PoolChannelOpened, PoolChannelClosed, PoolShareAccepted, PoolShareRejected, BlockFound, PoolTargetChanged
 ]
 
+#: What `TemplateProvider.next_event()` returns (besides None).
+ProviderEvent = Union[
+    ProviderConnected,
+    ProviderCoinbaseOutputDataSize,
+    ProviderReservationRefused,
+    ProviderSolution,
+    ProviderSolutionRefused,
+    ProviderClosed,
+]
+
+#: What `TemplateClient.next_event()` returns (besides None).
+TemplateClientEvent = Union[
+    TemplateClientReady,
+    NewTemplate,
+    TdpSetNewPrevHash,
+    RequestTransactionDataSuccess,
+    RequestTransactionDataError,
+    Closed,
+]
+
+#: What `PoolServer.next_event()` returns (besides None).
+PoolServerEvent = Union[
+    PoolConnected,
+    PoolChannelOpened,
+    PoolChannelClosed,
+    PoolShareAccepted,
+    PoolShareRejected,
+    BlockFound,
+    PoolTargetChanged,
+    PoolEngineError,
+    PoolConnectionClosed,
+]
+
 __all__ = [
     "__version__",
     "DIALECTS",
@@ -48,6 +82,7 @@ __all__ = [
     "UsageError",
     "CodecError",
     "NoiseError",
+    "UrlError",
     "ProtocolError",
     "result_codes",
     "result_str",
@@ -115,6 +150,12 @@ __all__ = [
     "PoolPolicy",
     "SyntheticTemplateSource",
     "REGTEST_NBITS",
+    "DEFAULT_BLOCK_DIFFICULTY_FACTOR",
+    "PoolServer",
+    "PoolConnected",
+    "PoolEngineError",
+    "PoolConnectionClosed",
+    "PoolServerEvent",
     "ChannelStats",
     "PoolSnapshot",
     "PoolChannelOpened",
@@ -128,6 +169,21 @@ __all__ = [
     "ChannelRequest",
     "MinerSetupComplete",
     "ChannelRefused",
+    "TemplateProvider",
+    "TemplateClient",
+    "BlockTemplate",
+    "TemplateTransaction",
+    "SyntheticBlockSource",
+    "ProviderConnected",
+    "ProviderCoinbaseOutputDataSize",
+    "ProviderReservationRefused",
+    "ProviderSolution",
+    "ProviderSolutionRefused",
+    "ProviderClosed",
+    "ProviderStats",
+    "ProviderEvent",
+    "TemplateClientReady",
+    "TemplateClientEvent",
 ]
 # --- BEGIN GENERATED MESSAGES (cargo xtask codegen; do not edit) ---
 __all__ += [

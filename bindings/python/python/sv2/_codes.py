@@ -166,6 +166,10 @@ class ResultCode(IntEnum):
     """Pool: the template's coinbase cannot be built."""
     EXHAUSTED = 474
     """Pool: job ids or extranonce prefixes are exhausted (restart with a new server id)."""
+    INVALID_TRANSACTION = 480
+    """Template Distribution: transaction bytes that are not exactly one transaction (truncated, trailing bytes, no inputs, a bad segwit marker)."""
+    STALE_TIP = 481
+    """Template Distribution: the template builds on a tip the provider already left."""
     PANIC = 900
     """A bug inside libsv2 was caught at the API boundary; the handle is now poisoned."""
     POISONED = 901

@@ -22,6 +22,7 @@ class Sv2Error(Exception):
 class UsageError(Sv2Error): ...
 class CodecError(Sv2Error): ...
 class NoiseError(Sv2Error): ...
+class UrlError(NoiseError): ...
 class ProtocolError(Sv2Error): ...
 
 def result_codes() -> list[tuple[int, str, str]]: ...
@@ -233,7 +234,13 @@ def read_key_file(
 def monotonic_ms() -> int: ...
 @final
 class ClientConfig:
-    """Configuration of a client session (explicit security: Noise key/URL or plaintext)."""
+    """Configuration of a client session (explicit security: Noise key/URL or plaintext).
+
+    The dialect selects the Noise negotiation (`"braiins-2021"`: STR2, the others STR3) unless
+    `noise_profile` (`"sri-2023"` or `"braiins-2021"`) overrides it. `ciphers` are offered in
+    order, named by wire tag or Noise name, case-insensitive (`["AESG", "CHCH"]`,
+    `["ChaChaPoly"]`). `negotiate=False` skips negotiation (braiins-2021 only).
+    """
 
     def __new__(
         cls,
@@ -251,9 +258,11 @@ class ClientConfig:
         endpoint_port: int | None = None,
         setup: SetupConnection | None = None,
         dialect: str = "spec",
-        noise_profile: str = "sri-2023",
+        noise_profile: str | None = None,
         ciphers: Sequence[str] | None = None,
         negotiate: bool = True,
+        min_version: int = 2,
+        max_version: int = 2,
         rng_seed: bytes | None = None,
         now_unix: int | None = None,
         max_frame_payload: int | None = None,
@@ -263,6 +272,7 @@ class ClientConfig:
         handshake_timeout_ms: int | None = ...,
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
+        trace: Callable[[str], object] | None = None,
     ) -> Self: ...
     @property
     def setup(self) -> SetupConnection: ...
@@ -270,6 +280,8 @@ class ClientConfig:
     def plaintext(self) -> bool: ...
     @property
     def dialect(self) -> str: ...
+    @property
+    def noise_profile(self) -> str | None: ...
 
 @final
 class ServerConfig:
@@ -278,7 +290,10 @@ class ServerConfig:
     `protocols`: `(name, supported_flags, success_flags)` tuples (default
     `[("mining", 0b111, 0)]`); a client asking for a flag outside `supported_flags` is refused
     with `unsupported-feature-flags`. `open_channel_timeout_ms`: a Mining client that asks for
-    no channel that long after setup is closed (R55; 0 disables)."""
+    no channel that long after setup is closed (R55; 0 disables). The server answers every
+    Noise negotiation form; the dialect sets its cipher preference (`"braiins-2021"`: AESGCM
+    whenever offered) unless `noise_profile` or `ciphers` (most preferred first, wire or Noise
+    names) override it. `trace`: the wire tap, as in `ClientConfig`."""
 
     def __new__(
         cls,
@@ -289,7 +304,7 @@ class ServerConfig:
         protocols: Sequence[tuple[str, int, int]] | None = None,
         setup_check: Callable[[SetupConnection], str | None] | None = None,
         dialect: str = "spec",
-        noise_profile: str = "sri-2023",
+        noise_profile: str | None = None,
         ciphers: Sequence[str] | None = None,
         accept_no_negotiation: bool = True,
         rng_seed: bytes | None = None,
@@ -301,6 +316,7 @@ class ServerConfig:
         setup_timeout_ms: int | None = ...,
         idle_timeout_ms: int | None = ...,
         open_channel_timeout_ms: int | None = ...,
+        trace: Callable[[str], object] | None = None,
     ) -> Self: ...
     @property
     def plaintext(self) -> bool: ...
@@ -436,7 +452,8 @@ class Work:
     def coinbase(self, extranonce: bytes | bytearray) -> bytes: ...
     def scan(
         self, start: int = 0, count: int = ..., ntime: int | None = None, version: int | None = None
-    ) -> tuple[int, bytes] | None: ...
+    ) -> tuple[int, bytes] | None:
+        """Hashes without the GIL; from asyncio: `await asyncio.to_thread(work.scan, start, count)`."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
@@ -785,7 +802,7 @@ class MiningClient:
         version: int,
         now_ms: int | None = None,
     ) -> SubmitReceipt: ...
-    def handle_message(self, message: Message, now_ms: int | None = None) -> None: ...
+    def handle_message(self, message: Message | RawFrame, now_ms: int | None = None) -> None: ...
     def connection_closed(self) -> None: ...
     def next_outgoing(self) -> Message | None: ...
     def drain_outgoing(self) -> list[Message]: ...
@@ -1189,6 +1206,7 @@ class PoolEngine:
         vardiff_max_window_ms: int = 300000,
         client_max_target: Literal["honour", "ignore", "cap"] = "honour",
         client_max_target_cap: bytes | None = None,
+        block_difficulty_factor: float = 1000.0,
     ) -> Self: ...
     def connection_opened(self, conn: int, setup_flags: int) -> int: ...
     def connection_closed(self, conn: int, now_ms: int | None = None) -> None: ...
@@ -1216,13 +1234,22 @@ class PoolEngine:
     def group_of(self, conn: int) -> int | None: ...
 
 REGTEST_NBITS: int
+DEFAULT_BLOCK_DIFFICULTY_FACTOR: float
 
 @final
 class SyntheticTemplateSource:
-    """A made-up template provider (regtest difficulty), deterministic from `seed`."""
+    """A made-up template provider, deterministic from `seed`. Its network target is `nbits`
+    if given, else (through `PoolServer.next_synthetic_block`) `block_difficulty_factor` times
+    harder than the share target; `next_block` alone uses regtest difficulty."""
 
     def __new__(
-        cls, seed: int = 0, height: int = 1, *, transactions: int = 0, witness_commitment: bool = False, nbits: int = ...
+        cls,
+        seed: int = 0,
+        height: int = 1,
+        *,
+        transactions: int = 0,
+        witness_commitment: bool = False,
+        nbits: int | None = None,
     ) -> Self: ...
     def next_block(self, header_timestamp: int) -> tuple[NewTemplate, TdpSetNewPrevHash]: ...
     def update(self) -> NewTemplate: ...
@@ -1231,6 +1258,382 @@ class SyntheticTemplateSource:
     def height(self) -> int: ...
     @property
     def prev_hash(self) -> bytes: ...
+
+@final
+class PoolConnected:
+    __match_args__ = ("conn", "setup")
+    def __new__(cls, *, conn: int, setup: SetupConnection) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def setup(self) -> SetupConnection: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class PoolEngineError:
+    __match_args__ = ("conn", "code", "detail")
+    def __new__(cls, *, conn: int, code: int, detail: str) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def detail(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class PoolConnectionClosed:
+    __match_args__ = ("conn", "reason", "code", "detail")
+    def __new__(cls, *, conn: int, reason: str, code: int, detail: str) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def detail(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+_PoolServerEvent: TypeAlias = PoolConnected | _PoolEvent | PoolEngineError | PoolConnectionClosed
+
+@final
+class PoolServer:
+    """Sessions plus the pool engine, sans I/O (keyword options as `PoolEngine`)."""
+
+    def __new__(
+        cls,
+        config: ServerConfig,
+        policy: PoolPolicy | None = None,
+        *,
+        server_id: bytes | None = None,
+        extranonce_counter_len: int = 4,
+        extranonce_total_len: int = 16,
+        default_extranonce_size: int = 8,
+        coinbase_tag: bytes | None = None,
+        payout_script: bytes | None = None,
+        require_fixed_version: bool = False,
+        require_extended_channels: bool = False,
+        allow_work_selection: bool = False,
+        max_target: bytes | None = None,
+        min_target: bytes | None = None,
+        max_channels_per_connection: int = ...,
+        max_active_jobs: int = 8,
+        max_future_jobs: int = 8,
+        max_custom_jobs_per_connection: int = 8,
+        ack_batch_size: int = 32,
+        ack_flush_ms: int = 1000,
+        ntime_future_slack_secs: int = 7200,
+        duplicate_window: int = 8192,
+        hashrate_window_ms: int = 600000,
+        share_events: bool = True,
+        vardiff: bool = True,
+        shares_per_minute: float = 10.0,
+        vardiff_min_window_ms: int = 30000,
+        vardiff_max_window_ms: int = 300000,
+        block_difficulty_factor: float = 1000.0,
+    ) -> Self: ...
+    def accept(self, now_ms: int | None = None) -> int: ...
+    def receive_data(self, conn: int, data: bytes | bytearray, now_ms: int | None = None) -> None: ...
+    def peer_closed(self, conn: int) -> None: ...
+    def close(self, conn: int) -> None: ...
+    def remove(self, conn: int) -> None: ...
+    def new_template(self, template: NewTemplate, now_ms: int | None = None) -> int: ...
+    def set_prev_hash(self, prev_hash: TdpSetNewPrevHash, now_ms: int | None = None) -> None: ...
+    def next_synthetic_block(
+        self, source: SyntheticTemplateSource, header_timestamp: int | None = None, now_ms: int | None = None
+    ) -> None: ...
+    def next_event(self) -> _PoolServerEvent | None: ...
+    def events(self) -> list[_PoolServerEvent]: ...
+    def data_to_send(self, conn: int) -> bytes: ...
+    def writable_connections(self) -> list[int]: ...
+    def poll_timeout(self) -> int | None: ...
+    def handle_timeout(self, now_ms: int | None = None) -> None: ...
+    def snapshot(self, now_ms: int | None = None) -> PoolSnapshot: ...
+    def channel_stats(self, conn: int, channel_id: int, now_ms: int | None = None) -> ChannelStats | None: ...
+    def set_target(self, conn: int, channel_id: int, target: bytes, now_ms: int | None = None) -> bytes: ...
+    def close_channel(self, conn: int, channel_id: int, reason_code: str = "", now_ms: int | None = None) -> None: ...
+    def reconnect(self, conn: int, new_host: str = "", new_port: int = 0) -> None: ...
+    @property
+    def connection_count(self) -> int: ...
+    @property
+    def channel_count(self) -> int: ...
+
+# Template Distribution --------------------------------------------------------------------
+
+@final
+class TemplateTransaction:
+    """One transaction of a block template; raises UsageError (INVALID_TRANSACTION) for bytes
+    that are not exactly one transaction."""
+
+    def __new__(cls, data: bytes | bytearray, sigops: int = 0, fee: int = 0) -> Self: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def txid(self) -> bytes: ...
+    @property
+    def weight(self) -> int: ...
+    @property
+    def sigops(self) -> int: ...
+    @property
+    def fee(self) -> int: ...
+
+@final
+class BlockTemplate:
+    """A block template as a template source knows it (hashes in internal byte order)."""
+
+    def __new__(
+        cls,
+        *,
+        version: int,
+        prev_hash: bytes | bytearray,
+        nbits: int,
+        target: bytes | bytearray,
+        header_timestamp: int,
+        min_time: int,
+        height: int,
+        coinbase_value: int,
+        segwit: bool = True,
+        transactions: Sequence[TemplateTransaction] = ...,
+    ) -> Self: ...
+    def add_transaction(self, transaction: TemplateTransaction) -> None: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def prev_hash(self) -> bytes: ...
+    @property
+    def nbits(self) -> int: ...
+    @property
+    def target(self) -> bytes: ...
+    @property
+    def header_timestamp(self) -> int: ...
+    @property
+    def min_time(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def coinbase_value(self) -> int: ...
+    @property
+    def segwit(self) -> bool: ...
+    @property
+    def transactions(self) -> list[TemplateTransaction]: ...
+    def __len__(self) -> int: ...
+
+@final
+class SyntheticBlockSource:
+    """Templates and tips without a Bitcoin node (regtest difficulty), deterministic from `seed`."""
+
+    def __new__(cls, seed: int = 0, height: int = 1, *, transactions: int = 10, nbits: int | None = None) -> Self: ...
+    def next_block(self, header_timestamp: int) -> BlockTemplate: ...
+    def update(self, header_timestamp: int) -> BlockTemplate: ...
+    def advance(self, block_hash: bytes | bytearray) -> None: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def prev_hash(self) -> bytes: ...
+
+@final
+class ProviderConnected:
+    __match_args__ = ("conn", "setup")
+    def __new__(cls, *, conn: int, setup: SetupConnection) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def setup(self) -> SetupConnection: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ProviderCoinbaseOutputDataSize:
+    __match_args__ = ("conn", "size")
+    def __new__(cls, *, conn: int, size: int) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ProviderReservationRefused:
+    __match_args__ = ("conn", "code", "detail")
+    def __new__(cls, *, conn: int, code: int, detail: str) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def detail(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ProviderSolution:
+    __match_args__ = ("conn", "template_id", "height", "stale", "block", "block_hash", "header")
+    def __new__(cls, *, conn: int, template_id: int, height: int, stale: bool, block: bytes, block_hash: bytes, header: bytes) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def template_id(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def stale(self) -> bool: ...
+    @property
+    def block(self) -> bytes: ...
+    @property
+    def block_hash(self) -> bytes: ...
+    @property
+    def header(self) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ProviderSolutionRefused:
+    __match_args__ = ("conn", "template_id", "code", "detail")
+    def __new__(cls, *, conn: int, template_id: int, code: int, detail: str) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def template_id(self) -> int: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def detail(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ProviderClosed:
+    __match_args__ = ("conn", "closed")
+    def __new__(cls, *, conn: int, closed: Closed) -> Self: ...
+    @property
+    def conn(self) -> int: ...
+    @property
+    def closed(self) -> Closed: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ProviderStats:
+    __match_args__ = ("connections", "clients", "templates_sent", "tips", "solutions", "solutions_refused", "transaction_data_served", "height")
+    def __new__(cls, *, connections: int, clients: int, templates_sent: int, tips: int, solutions: int, solutions_refused: int, transaction_data_served: int, height: int) -> Self: ...
+    @property
+    def connections(self) -> int: ...
+    @property
+    def clients(self) -> int: ...
+    @property
+    def templates_sent(self) -> int: ...
+    @property
+    def tips(self) -> int: ...
+    @property
+    def solutions(self) -> int: ...
+    @property
+    def solutions_refused(self) -> int: ...
+    @property
+    def transaction_data_served(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class TemplateClientReady:
+    __match_args__ = ("coinbase_output_max_additional_size",)
+    def __new__(cls, *, coinbase_output_max_additional_size: int) -> Self: ...
+    @property
+    def coinbase_output_max_additional_size(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class TemplateProvider:
+    """A Template Provider (spec §6), sans I/O, over many connections."""
+
+    def __new__(cls, config: ServerConfig, *, max_templates: int = 64) -> Self: ...
+    def accept(self, now_ms: int | None = None) -> int: ...
+    def receive_data(self, conn: int, data: bytes | bytearray, now_ms: int | None = None) -> None: ...
+    def peer_closed(self, conn: int) -> None: ...
+    def close(self, conn: int) -> None: ...
+    def remove(self, conn: int) -> None: ...
+    def data_to_send(self, conn: int) -> bytes: ...
+    def wants_write(self, conn: int) -> bool: ...
+    def writable_connections(self) -> list[int]: ...
+    def poll_timeout(self) -> int | None: ...
+    def handle_timeout(self, now_ms: int | None = None) -> None: ...
+    def next_event(
+        self,
+    ) -> (
+        ProviderConnected
+        | ProviderCoinbaseOutputDataSize
+        | ProviderReservationRefused
+        | ProviderSolution
+        | ProviderSolutionRefused
+        | ProviderClosed
+        | None
+    ): ...
+    def events(
+        self,
+    ) -> list[
+        ProviderConnected
+        | ProviderCoinbaseOutputDataSize
+        | ProviderReservationRefused
+        | ProviderSolution
+        | ProviderSolutionRefused
+        | ProviderClosed
+    ]: ...
+    def set_template(self, template: BlockTemplate, now_ms: int | None = None) -> str: ...
+    def stats(self) -> ProviderStats: ...
+
+@final
+class TemplateClient:
+    """A pool's connection to its Template Provider (spec §6 client), sans I/O."""
+
+    def __new__(
+        cls, config: ClientConfig, *, coinbase_output_max_additional_size: int = 0, now_ms: int | None = None
+    ) -> Self: ...
+    def receive_data(self, data: bytes | bytearray, now_ms: int | None = None) -> None: ...
+    def next_event(
+        self,
+    ) -> (
+        TemplateClientReady
+        | NewTemplate
+        | TdpSetNewPrevHash
+        | RequestTransactionDataSuccess
+        | RequestTransactionDataError
+        | Closed
+        | None
+    ): ...
+    def events(
+        self,
+    ) -> list[
+        TemplateClientReady
+        | NewTemplate
+        | TdpSetNewPrevHash
+        | RequestTransactionDataSuccess
+        | RequestTransactionDataError
+        | Closed
+    ]: ...
+    def data_to_send(self) -> bytes: ...
+    @property
+    def wants_write(self) -> bool: ...
+    @property
+    def is_ready(self) -> bool: ...
+    @property
+    def is_closed(self) -> bool: ...
+    def poll_timeout(self) -> int | None: ...
+    def handle_timeout(self, now_ms: int | None = None) -> None: ...
+    def peer_closed(self) -> None: ...
+    def close(self) -> None: ...
+    def request_transaction_data(self, template_id: int, now_ms: int | None = None) -> None: ...
+    def submit_solution(self, solution: SubmitSolution, now_ms: int | None = None) -> None: ...
+    def submit_block_found(self, block_found: BlockFound, now_ms: int | None = None) -> bool: ...
+    def set_coinbase_output_data_size(self, size: int, now_ms: int | None = None) -> None: ...
+    @staticmethod
+    def feed_pool(event: object, pool: PoolEngine, now_ms: int | None = None) -> bool: ...
 
 # Messages -----------------------------------------------------------------------------------
 
@@ -1245,12 +1648,12 @@ class SetupConnection(Message):
     def __new__(
         cls,
         *,
-        protocol: int = 0,
-        min_version: int = 0,
-        max_version: int = 0,
-        flags: int = 0,
+        protocol: int = ...,
+        min_version: int = ...,
+        max_version: int = ...,
+        flags: int = ...,
         endpoint_host: str | bytes = ...,
-        endpoint_port: int = 0,
+        endpoint_port: int = ...,
         vendor: str | bytes = ...,
         hardware_version: str | bytes = ...,
         firmware: str | bytes = ...,
@@ -1297,8 +1700,8 @@ class SetupConnectionSuccess(Message):
     def __new__(
         cls,
         *,
-        used_version: int = 0,
-        flags: int = 0,
+        used_version: int = ...,
+        flags: int = ...,
     ) -> Self: ...
     @property
     def used_version(self) -> int: ...
@@ -1315,7 +1718,7 @@ class SetupConnectionError(Message):
     def __new__(
         cls,
         *,
-        flags: int = 0,
+        flags: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1335,7 +1738,7 @@ class ChannelEndpointChanged(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1350,7 +1753,7 @@ class OpenStandardMiningChannel(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         user_identity: str | bytes = ...,
         nominal_hash_rate: float = 0.0,
         max_target: bytes | bytearray = ...,
@@ -1376,11 +1779,11 @@ class OpenStandardMiningChannelSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
-        channel_id: int = 0,
+        request_id: int = ...,
+        channel_id: int = ...,
         target: bytes | bytearray = ...,
         extranonce_prefix: bytes | bytearray = ...,
-        group_channel_id: int = 0,
+        group_channel_id: int = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -1403,7 +1806,7 @@ class OpenStandardMiningChannelError(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1423,11 +1826,11 @@ class OpenExtendedMiningChannel(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         user_identity: str | bytes = ...,
         nominal_hash_rate: float = 0.0,
         max_target: bytes | bytearray = ...,
-        min_extranonce_size: int = 0,
+        min_extranonce_size: int = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -1452,10 +1855,10 @@ class OpenExtendedMiningChannelSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
-        channel_id: int = 0,
+        request_id: int = ...,
+        channel_id: int = ...,
         target: bytes | bytearray = ...,
-        extranonce_size: int = 0,
+        extranonce_size: int = ...,
         extranonce_prefix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1479,7 +1882,7 @@ class OpenExtendedMiningChannelError(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1499,7 +1902,7 @@ class UpdateChannel(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         nominal_hash_rate: float = 0.0,
         maximum_target: bytes | bytearray = ...,
     ) -> Self: ...
@@ -1520,7 +1923,7 @@ class UpdateChannelError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1540,7 +1943,7 @@ class CloseChannel(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         reason_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1560,7 +1963,7 @@ class SetExtranoncePrefix(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         extranonce_prefix: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1578,12 +1981,12 @@ class SubmitSharesStandard(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        sequence_number: int = 0,
-        job_id: int = 0,
-        nonce: int = 0,
-        ntime: int = 0,
-        version: int = 0,
+        channel_id: int = ...,
+        sequence_number: int = ...,
+        job_id: int = ...,
+        nonce: int = ...,
+        ntime: int = ...,
+        version: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1608,12 +2011,12 @@ class SubmitSharesExtended(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        sequence_number: int = 0,
-        job_id: int = 0,
-        nonce: int = 0,
-        ntime: int = 0,
-        version: int = 0,
+        channel_id: int = ...,
+        sequence_number: int = ...,
+        job_id: int = ...,
+        nonce: int = ...,
+        ntime: int = ...,
+        version: int = ...,
         extranonce: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1641,10 +2044,10 @@ class SubmitSharesSuccess(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        last_sequence_number: int = 0,
-        new_submits_accepted_count: int = 0,
-        new_shares_sum: int = 0,
+        channel_id: int = ...,
+        last_sequence_number: int = ...,
+        new_submits_accepted_count: int = ...,
+        new_shares_sum: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1665,8 +2068,8 @@ class SubmitSharesError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        sequence_number: int = 0,
+        channel_id: int = ...,
+        sequence_number: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1688,10 +2091,10 @@ class NewMiningJob(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        job_id: int = ...,
         future_job: bool = False,
-        version: int = 0,
+        version: int = ...,
         merkle_root: bytes | bytearray = ...,
         min_ntime: int | None = None,
     ) -> Self: ...
@@ -1718,10 +2121,10 @@ class NewExtendedMiningJob(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        job_id: int = ...,
         future_job: bool = False,
-        version: int = 0,
+        version: int = ...,
         version_rolling_allowed: bool = False,
         merkle_path: Sequence[bytes] = ...,
         coinbase_tx_prefix: bytes | bytearray = ...,
@@ -1757,11 +2160,11 @@ class MiningSetNewPrevHash(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        job_id: int = ...,
         prev_hash: bytes | bytearray = ...,
-        min_ntime: int = 0,
-        nbits: int = 0,
+        min_ntime: int = ...,
+        nbits: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -1784,7 +2187,7 @@ class SetTarget(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
+        channel_id: int = ...,
         maximum_target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -1802,21 +2205,21 @@ class SetCustomMiningJob(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        request_id: int = 0,
+        channel_id: int = ...,
+        request_id: int = ...,
         mining_job_token: bytes | bytearray = ...,
-        version: int = 0,
+        version: int = ...,
         prev_hash: bytes | bytearray = ...,
-        min_ntime: int = 0,
-        nbits: int = 0,
-        coinbase_tx_version: int = 0,
+        min_ntime: int = ...,
+        nbits: int = ...,
+        coinbase_tx_version: int = ...,
         coinbase_prefix: bytes | bytearray = ...,
-        coinbase_tx_input_nSequence: int = 0,
-        coinbase_tx_value_remaining: int = 0,
+        coinbase_tx_input_nSequence: int = ...,
+        coinbase_tx_value_remaining: int = ...,
         coinbase_tx_outputs: Sequence[bytes] = ...,
-        coinbase_tx_locktime: int = 0,
+        coinbase_tx_locktime: int = ...,
         merkle_path: Sequence[bytes] = ...,
-        extranonce_size: int = 0,
+        extranonce_size: int = ...,
         future_job: bool = False,
     ) -> Self: ...
     @property
@@ -1862,9 +2265,9 @@ class SetCustomMiningJobSuccess(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        request_id: int = 0,
-        job_id: int = 0,
+        channel_id: int = ...,
+        request_id: int = ...,
+        job_id: int = ...,
         coinbase_tx_prefix: bytes | bytearray = ...,
         coinbase_tx_suffix: bytes | bytearray = ...,
     ) -> Self: ...
@@ -1889,8 +2292,8 @@ class SetCustomMiningJobError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        request_id: int = 0,
+        channel_id: int = ...,
+        request_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -1913,7 +2316,7 @@ class Reconnect(Message):
         cls,
         *,
         new_host: str | bytes = ...,
-        new_port: int = 0,
+        new_port: int = ...,
     ) -> Self: ...
     @property
     def new_host(self) -> str: ...
@@ -1932,7 +2335,7 @@ class SetGroupChannel(Message):
     def __new__(
         cls,
         *,
-        group_channel_id: int = 0,
+        group_channel_id: int = ...,
         channel_ids: Sequence[int] = ...,
     ) -> Self: ...
     @property
@@ -1951,7 +2354,7 @@ class AllocateMiningJobToken(Message):
         cls,
         *,
         user_identifier: str | bytes = ...,
-        request_id: int = 0,
+        request_id: int = ...,
     ) -> Self: ...
     @property
     def user_identifier(self) -> str: ...
@@ -1970,9 +2373,9 @@ class AllocateMiningJobTokenSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         mining_job_token: bytes | bytearray = ...,
-        coinbase_output_max_additional_size: int = 0,
+        coinbase_output_max_additional_size: int = ...,
         coinbase_output: bytes | bytearray = ...,
         async_mining_allowed: bool = False,
     ) -> Self: ...
@@ -2012,7 +2415,7 @@ class IdentifyTransactions(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
     ) -> Self: ...
     @property
     def request_id(self) -> int: ...
@@ -2027,7 +2430,7 @@ class IdentifyTransactionsSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         tx_data_hashes: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2045,7 +2448,7 @@ class ProvideMissingTransactions(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         unknown_tx_position_list: Sequence[int] = ...,
     ) -> Self: ...
     @property
@@ -2063,7 +2466,7 @@ class ProvideMissingTransactionsSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         transaction_list: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2081,17 +2484,17 @@ class CommitMiningJob(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         mining_job_token: bytes | bytearray = ...,
-        version: int = 0,
-        coinbase_tx_version: int = 0,
+        version: int = ...,
+        coinbase_tx_version: int = ...,
         coinbase_prefix: bytes | bytearray = ...,
-        coinbase_tx_input_nSequence: int = 0,
-        coinbase_tx_value_remaining: int = 0,
+        coinbase_tx_input_nSequence: int = ...,
+        coinbase_tx_value_remaining: int = ...,
         coinbase_tx_outputs: Sequence[bytes] = ...,
-        coinbase_tx_locktime: int = 0,
-        min_extranonce_size: int = 0,
-        tx_short_hash_nonce: int = 0,
+        coinbase_tx_locktime: int = ...,
+        min_extranonce_size: int = ...,
+        tx_short_hash_nonce: int = ...,
         tx_short_hash_list: Sequence[bytes] = ...,
         tx_hash_list_hash: bytes | bytearray = ...,
         excess_data: bytes | bytearray = ...,
@@ -2135,7 +2538,7 @@ class CommitMiningJobSuccess(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         new_mining_job_token: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2153,7 +2556,7 @@ class CommitMiningJobError(Message):
     def __new__(
         cls,
         *,
-        request_id: int = 0,
+        request_id: int = ...,
         error_code: str | bytes = ...,
         error_details: bytes | bytearray = ...,
     ) -> Self: ...
@@ -2176,7 +2579,7 @@ class CoinbaseOutputDataSize(Message):
     def __new__(
         cls,
         *,
-        coinbase_output_max_additional_size: int = 0,
+        coinbase_output_max_additional_size: int = ...,
     ) -> Self: ...
     @property
     def coinbase_output_max_additional_size(self) -> int: ...
@@ -2191,16 +2594,16 @@ class NewTemplate(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         future_template: bool = False,
-        version: int = 0,
-        coinbase_tx_version: int = 0,
+        version: int = ...,
+        coinbase_tx_version: int = ...,
         coinbase_prefix: bytes | bytearray = ...,
-        coinbase_tx_input_sequence: int = 0,
-        coinbase_tx_value_remaining: int = 0,
-        coinbase_tx_outputs_count: int = 0,
+        coinbase_tx_input_sequence: int = ...,
+        coinbase_tx_value_remaining: int = ...,
+        coinbase_tx_outputs_count: int = ...,
         coinbase_tx_outputs: bytes | bytearray = ...,
-        coinbase_tx_locktime: int = 0,
+        coinbase_tx_locktime: int = ...,
         merkle_path: Sequence[bytes] = ...,
     ) -> Self: ...
     @property
@@ -2236,10 +2639,10 @@ class TdpSetNewPrevHash(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         prev_hash: bytes | bytearray = ...,
-        header_timestamp: int = 0,
-        nBits: int = 0,
+        header_timestamp: int = ...,
+        nBits: int = ...,
         target: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2263,7 +2666,7 @@ class RequestTransactionData(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
     ) -> Self: ...
     @property
     def template_id(self) -> int: ...
@@ -2278,7 +2681,7 @@ class RequestTransactionDataSuccess(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         excess_data: bytes | bytearray = ...,
         transaction_list: Sequence[bytes] = ...,
     ) -> Self: ...
@@ -2299,7 +2702,7 @@ class RequestTransactionDataError(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
+        template_id: int = ...,
         error_code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2319,10 +2722,10 @@ class SubmitSolution(Message):
     def __new__(
         cls,
         *,
-        template_id: int = 0,
-        version: int = 0,
-        header_timestamp: int = 0,
-        header_nonce: int = 0,
+        template_id: int = ...,
+        version: int = ...,
+        header_timestamp: int = ...,
+        header_nonce: int = ...,
         coinbase_tx: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2346,7 +2749,7 @@ class OpenTelemetryChannel(Message):
     def __new__(
         cls,
         *,
-        req_id: int = 0,
+        req_id: int = ...,
         dev_id: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2366,8 +2769,8 @@ class OpenTelemetryChannelSuccess(Message):
     def __new__(
         cls,
         *,
-        req_id: int = 0,
-        channel_id: int = 0,
+        req_id: int = ...,
+        channel_id: int = ...,
     ) -> Self: ...
     @property
     def req_id(self) -> int: ...
@@ -2384,7 +2787,7 @@ class OpenTelemetryChannelError(Message):
     def __new__(
         cls,
         *,
-        req_id: int = 0,
+        req_id: int = ...,
         code: str | bytes = ...,
     ) -> Self: ...
     @property
@@ -2404,8 +2807,8 @@ class SubmitTelemetryData(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        seq_num: int = 0,
+        channel_id: int = ...,
+        seq_num: int = ...,
         telemetry_payload: bytes | bytearray = ...,
     ) -> Self: ...
     @property
@@ -2425,8 +2828,8 @@ class SubmitTelemetryDataSuccess(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        last_seq_num: int = 0,
+        channel_id: int = ...,
+        last_seq_num: int = ...,
     ) -> Self: ...
     @property
     def channel_id(self) -> int: ...
@@ -2443,8 +2846,8 @@ class SubmitTelemetryDataError(Message):
     def __new__(
         cls,
         *,
-        channel_id: int = 0,
-        seq_num: int = 0,
+        channel_id: int = ...,
+        seq_num: int = ...,
         code: str | bytes = ...,
     ) -> Self: ...
     @property

@@ -17,28 +17,50 @@ Server::
     async with server:
         await server.serve_forever()
 
+Pool::
+
+    async with await sv2.aio.serve_pool("0.0.0.0", 3336, config=sv2.ServerConfig(...)) as pool:
+        async for event in pool:  # PoolConnected, PoolShareAccepted, BlockFound, ...
+            ...
+
 The native layer never sees the socket or the event loop: each connection runs one pump task
 that reads the stream, feeds the session, fires its timers and writes what it produced.
 `Connection.close()`, leaving the `async with` block, `Server.close()` and cancelling the
 surrounding task all shut connections down cleanly (pending bytes are flushed first).
+
+Exceptions raised by a `serve` handler or a `serve_pool` event callback are logged with
+their traceback on the ``sv2.aio`` logger; the handler's connection is then closed and its
+`Connection.closed` says why.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
 from types import TracebackType
 from typing import Any, Optional, Union
 
 from sv2._codes import ResultCode
 from sv2._sv2 import (
+    BlockFound,
     ClientConfig,
     Closed,
     CodecError,
     HandshakeComplete,
     Message,
     NoiseError,
+    PoolChannelClosed,
+    PoolChannelOpened,
+    PoolConnected,
+    PoolConnectionClosed,
+    PoolEngineError,
+    PoolServer,
+    PoolShareAccepted,
+    PoolShareRejected,
+    PoolTargetChanged,
     PoolUrl,
     ProtocolError,
     RawFrame,
@@ -46,13 +68,41 @@ from sv2._sv2 import (
     Session,
     SetupComplete,
     Sv2Error,
+    SyntheticTemplateSource,
+    UrlError,
     UsageError,
     monotonic_ms,
 )
 
-__all__ = ["Connection", "ConnectionClosed", "Server", "connect", "serve", "error_for"]
+__all__ = [
+    "Connection",
+    "ConnectionClosed",
+    "Server",
+    "connect",
+    "serve",
+    "error_for",
+    "PoolListener",
+    "serve_pool",
+    "logger",
+]
 
 Event = Union[Message, RawFrame, HandshakeComplete, SetupComplete, Closed]
+
+#: What `serve_pool` reports (as `sv2.PoolServerEvent`).
+PoolServerEvent = Union[
+    PoolConnected,
+    PoolChannelOpened,
+    PoolChannelClosed,
+    PoolShareAccepted,
+    PoolShareRejected,
+    BlockFound,
+    PoolTargetChanged,
+    PoolEngineError,
+    PoolConnectionClosed,
+]
+
+#: Handler and callback exceptions are logged here, with their traceback.
+logger = logging.getLogger("sv2.aio")
 
 _READ_SIZE = 1 << 16
 _END = object()
@@ -76,6 +126,8 @@ def error_for(closed: Closed) -> Sv2Error:
         err: Sv2Error = ConnectionClosed(closed.detail)
     elif 450 <= closed.code <= 499:
         err = UsageError(closed.detail)
+    elif 340 <= closed.code <= 343:
+        err = UrlError(closed.detail)
     else:
         err = classes.get(closed.code // 100, Sv2Error)(closed.detail)
     err.code = closed.code
@@ -133,10 +185,10 @@ class Connection:
             self.session.send(message)
             await self._flush()
 
-    async def send_all(self, messages: list[Union[Message, RawFrame]]) -> None:
-        """Several messages in one write."""
+    async def send_all(self, messages: Iterable[Union[Message, RawFrame]]) -> None:
+        """Several messages (any iterable) in one write."""
         with self._sending():
-            self.session.send_all(messages)
+            self.session.send_all(list(messages))
             await self._flush()
 
     def send_nowait(self, message: Union[Message, RawFrame]) -> None:
@@ -445,12 +497,34 @@ class Server:
         conn = Connection(Session.server(self.config), reader, writer)
         self.connections.add(conn)
         try:
-            await conn.wait_ready()
+            try:
+                await conn.wait_ready()
+            except (Sv2Error, ConnectionError, OSError) as e:
+                # The handshake or setup failed: the peer already got its answer.
+                logger.debug("connection from %s failed before setup: %s", conn.peername, e)
+                return
             await self._handler(conn)
-        except (Sv2Error, ConnectionError, OSError):
-            pass  # the connection failed; nothing to report beyond its Closed event
         except asyncio.CancelledError:
             pass
+        except (ConnectionClosed, ConnectionError, OSError) as e:
+            # The connection ended under the handler (the peer left, the socket reset).
+            logger.debug("connection from %s ended: %s", conn.peername, e)
+        except Exception as e:
+            if isinstance(e, Sv2Error) and conn.is_closed and conn.closed is not None and conn.closed.code != 0:
+                # The session failed on its own (a protocol error); its Closed says why.
+                logger.debug("connection from %s failed: %s", conn.peername, e)
+            else:
+                # A bug in the handler: say so loudly, and close the connection with the
+                # error as its recorded reason instead of dropping it silently.
+                logger.exception("handler for connection from %s raised", conn.peername)
+                if conn.closed is None:
+                    conn.closed = Closed(
+                        reason="handler-error",
+                        code=0,
+                        detail=f"handler raised {type(e).__name__}: {e}",
+                        error_code=None,
+                        flags=0,
+                    )
         finally:
             self.connections.discard(conn)
             try:
@@ -507,3 +581,273 @@ async def serve(
     server = Server(config, handler)
     await server.start(host, port, **start_server_kwargs)
     return server
+
+
+# ---------------------------------------------------------------------------------------------
+# Pool server over TCP.
+
+PoolEventCallback = Callable[[PoolServerEvent], None]
+
+
+class PoolListener:
+    """A `sv2.PoolServer` on an asyncio server (see `serve_pool`).
+
+    Every event goes to the `on_event` callback (if any) and to every ``async for event in
+    listener`` loop running at that moment; a loop that is not running keeps nothing. With a
+    synthetic template source, a found block moves the made-up chain on at once (unless
+    `advance_on_block` is false).
+    """
+
+    def __init__(
+        self,
+        pool: PoolServer,
+        *,
+        templates: Optional[SyntheticTemplateSource],
+        advance_on_block: bool = True,
+        on_event: Optional[PoolEventCallback] = None,
+        queue_size: int = 65536,
+    ) -> None:
+        self.pool = pool
+        self.templates = templates
+        self.advance_on_block = advance_on_block
+        self._on_event = on_event
+        self._queue_size = queue_size
+        self._feeds: set[asyncio.Queue[object]] = set()
+        self._writers: dict[int, asyncio.StreamWriter] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._server: Optional[asyncio.Server] = None
+        self._wake = asyncio.Event()
+        self._timer: Optional[asyncio.Task[None]] = None
+        self._closed = False
+
+    # Lifecycle ----------------------------------------------------------------------------
+
+    async def start(self, host: Optional[str], port: int, **kwargs: Any) -> None:
+        if self.templates is not None:
+            self.next_block()
+        self._server = await asyncio.start_server(self._on_client, host, port, **kwargs)
+        self._timer = asyncio.ensure_future(self._timers())
+
+    @property
+    def sockets(self) -> Any:
+        assert self._server is not None
+        return self._server.sockets
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful with port 0)."""
+        port = self.sockets[0].getsockname()[1]
+        assert isinstance(port, int)
+        return port
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        await self._server.serve_forever()
+
+    def close(self) -> None:
+        """Stops listening and closes every connection (their bytes are flushed first)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._server is not None:
+            self._server.close()
+        for conn in list(self._writers):
+            self.pool.close(conn)
+        self._pump()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+        for feed in self._feeds:
+            self._put(feed, _END)
+
+    async def wait_closed(self) -> None:
+        tasks: list[asyncio.Task[None]] = list(self._tasks)
+        if self._timer is not None:
+            tasks.append(self._timer)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    async def __aenter__(self) -> PoolListener:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+        await self.wait_closed()
+
+    # Events -------------------------------------------------------------------------------
+
+    def __aiter__(self) -> AsyncIterator[PoolServerEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[PoolServerEvent]:
+        feed: asyncio.Queue[object] = asyncio.Queue()
+        if self._closed:
+            return
+        self._feeds.add(feed)
+        try:
+            while True:
+                item = await feed.get()
+                if item is _END:
+                    return
+                yield item  # type: ignore[misc]
+        finally:
+            self._feeds.discard(feed)
+
+    def _put(self, feed: asyncio.Queue[object], item: object) -> None:
+        if feed.qsize() >= self._queue_size and item is not _END:
+            feed.get_nowait()  # a loop that stopped reading loses the oldest events
+        feed.put_nowait(item)
+
+    def _deliver(self, event: PoolServerEvent) -> None:
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:
+                logger.exception("serve_pool on_event callback raised for %r", event)
+        for feed in self._feeds:
+            self._put(feed, event)
+
+    # The chain ----------------------------------------------------------------------------
+
+    def next_block(self, block_hash: Optional[bytes] = None) -> None:
+        """Gives the pool the synthetic source's next block (after `block_hash`, if given)."""
+        if self.templates is None:
+            raise UsageError("this pool has no template source")
+        if block_hash is not None:
+            self.templates.advance(block_hash)
+        self.pool.next_synthetic_block(self.templates, int(time.time()))
+        self._pump()
+
+    # The pump -----------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Routes events, writes what every connection has to send, ends closed ones."""
+        closed: list[int] = []
+        blocks: list[bytes] = []
+        for event in self.pool.events():
+            if isinstance(event, PoolConnectionClosed):
+                closed.append(event.conn)
+            elif isinstance(event, BlockFound) and self.templates is not None and self.advance_on_block:
+                blocks.append(event.block_hash)
+            self._deliver(event)
+        for conn in self.pool.writable_connections():
+            writer = self._writers.get(conn)
+            data = self.pool.data_to_send(conn)
+            if writer is not None and data and not writer.is_closing():
+                writer.write(data)
+        for conn in closed:
+            rest = self.pool.data_to_send(conn)
+            self.pool.remove(conn)
+            writer = self._writers.pop(conn, None)
+            if writer is not None and not writer.is_closing():
+                if rest:
+                    writer.write(rest)
+                writer.close()
+        if blocks and not self._closed:
+            # Only the newest block matters: every block moves the chain by one.
+            self.next_block(blocks[-1])
+        self._wake.set()
+
+    async def _timers(self) -> None:
+        """Fires the pool's deadlines (session timeouts, acknowledgement batches, vardiff)."""
+        # Checks `_closed` too: Python 3.11's wait_for can swallow a cancel that races with
+        # the wake-up `close()` itself causes.
+        while not self._closed:
+            deadline = self.pool.poll_timeout()
+            delay = 1.0 if deadline is None else max(0, deadline - monotonic_ms()) / 1000
+            self._wake.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(delay, 1.0))
+            if self._closed:
+                return
+            self.pool.handle_timeout()
+            self._pump()
+
+    async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        if self._closed:
+            writer.close()
+            return
+        try:
+            conn = self.pool.accept()
+        except Sv2Error:
+            logger.exception("serve_pool could not accept a connection")
+            writer.close()
+            return
+        self._tasks.add(task)
+        self._writers[conn] = writer
+        try:
+            self._pump()
+            while conn in self._writers:
+                try:
+                    data = await reader.read(_READ_SIZE)
+                except (ConnectionError, OSError):
+                    data = b""
+                if not data:
+                    self.pool.peer_closed(conn)
+                    self._pump()
+                    break
+                try:
+                    self.pool.receive_data(conn, data)
+                except Sv2Error as e:
+                    # The session closed itself; its PoolConnectionClosed event says why.
+                    logger.debug("connection %d: %s", conn, e)
+                self._pump()
+                with contextlib.suppress(ConnectionError, OSError):
+                    await writer.drain()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            if conn in self._writers:
+                self.pool.close(conn)
+                self._pump()
+            if conn in self._writers:  # no Closed event came: forget it anyway
+                self._writers.pop(conn, None)
+                self.pool.remove(conn)
+            if not writer.is_closing():
+                writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            self._tasks.discard(task)
+
+
+async def serve_pool(
+    host: Optional[str],
+    port: int,
+    *,
+    config: ServerConfig,
+    pool: Optional[PoolServer] = None,
+    templates: Union[SyntheticTemplateSource, None, bool] = True,
+    advance_on_block: bool = True,
+    on_event: Optional[PoolEventCallback] = None,
+    **pool_options: Any,
+) -> PoolListener:
+    """Serves a Stratum V2 pool on `host:port`: a `sv2.PoolServer` (given, or made from
+    `config` and the `PoolEngine` keyword options in `pool_options`, e.g.
+    `block_difficulty_factor=...`) with asyncio sockets and timers.
+
+    `templates`: True (default) feeds the pool from a fresh `SyntheticTemplateSource`, or pass
+    your own; False/None to feed `listener.pool` yourself (`new_template`, `set_prev_hash`).
+    Events reach `on_event(event)` and ``async for event in listener`` loops.
+    """
+    server = pool if pool is not None else PoolServer(config, **pool_options)
+    if pool is not None and pool_options:
+        raise UsageError("pass either pool or PoolServer options, not both")
+    if templates is True:
+        source: Optional[SyntheticTemplateSource] = SyntheticTemplateSource(seed=int(time.time()), height=1)
+    elif isinstance(templates, SyntheticTemplateSource):
+        source = templates
+    else:
+        source = None
+    listener = PoolListener(server, templates=source, advance_on_block=advance_on_block, on_event=on_event)
+    await listener.start(host, port)
+    return listener
