@@ -43,10 +43,12 @@ test-rust:
 	$(CARGO) test --workspace --doc
 
 # libsv2 against the published crates of an implementation we did not write (the Stratum
-# Reference Implementation's seed-era noise_sv2 0.1.1): its own workspace and lockfile, so its
+# Reference Implementation's seed-era noise_sv2 0.1.1, and its current noise_sv2 2.0.0 for the
+# spec-2025 dialect): each in its own workspace and lockfile, so their
 # old dependencies never reach the library's tree (interop/sri-seed/Cargo.toml).
 test-interop:
 	cd interop/sri-seed && CARGO_TARGET_DIR=$(CURDIR)/target/interop $(CARGO) test --locked
+	cd interop/sri-2025 && CARGO_TARGET_DIR=$(CURDIR)/target/interop $(CARGO) test --locked
 
 test-vectors: build
 	python3 tests/vectors/check_vectors.py

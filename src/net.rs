@@ -18,7 +18,7 @@
 
 use crate::keys::{PoolUrl, Security};
 use crate::messages::{Dialect, Message, Protocol};
-use crate::noise::{Cipher, InitiatorConfig, NoiseProfile};
+use crate::noise::{Cipher, InitiatorConfig, NoiseProfile, Spec2025InitiatorConfig};
 use crate::session::{
     ClientConfig, ClientSecurity, CloseReason, Event, Limits, ServerConfig, Session, SessionError,
     Timeouts,
@@ -120,6 +120,9 @@ impl Connection {
                 noise.profile = options.noise_profile;
                 noise.ciphers = options.ciphers.clone();
                 ClientSecurity::Noise(noise)
+            }
+            Security::Spec2025 { authority_key } => {
+                ClientSecurity::Spec2025(Spec2025InitiatorConfig::new(authority_key, unix_now()))
             }
             Security::Plaintext => ClientSecurity::Plaintext,
         };

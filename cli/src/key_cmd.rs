@@ -7,8 +7,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{ArgGroup, Args, Subcommand};
 use sv2::keys::{
-    self, AuthorityPublicKey, KeyFile, PoolUrl, Security, ServerCertificate, StaticPublicKey,
+    self, AuthorityPublicKey, KeyFile, PoolUrl, Security, ServerCertificate, Spec2025FileKind,
+    Spec2025KeyFile, StaticPublicKey,
 };
+use sv2::noise::SPEC_2025;
 
 /// Key and certificate operations.
 #[derive(Subcommand)]
@@ -23,6 +25,9 @@ pub enum KeyCommand {
     Show {
         /// A key or certificate file written by `sv2 key`.
         file: PathBuf,
+        /// Read the file as this dialect's; by default the header line decides.
+        #[arg(long, value_name = "DIALECT")]
+        dialect: Option<String>,
     },
     /// Verify a certificate file against a trusted authority public key at a given time.
     VerifyCert(VerifyArgs),
@@ -45,6 +50,11 @@ pub struct GenArgs {
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
+    /// Key generation: `spec-2025` for secp256k1 keys and BIP340 certificates (the current
+    /// protocol); the 2022 dialects (`spec`, `sri-2023`, `braiins-2021`, the default) use
+    /// Ed25519/X25519.
+    #[arg(long, value_name = "DIALECT", default_value = "spec")]
+    dialect: String,
 }
 
 /// `sv2 key sign`'s default start of validity: back-dated so that miners with a slow clock
@@ -78,6 +88,11 @@ pub struct SignArgs {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    /// Key generation: `spec-2025` for secp256k1 keys and BIP340 certificates (the current
+    /// protocol); the 2022 dialects (`spec`, `sri-2023`, `braiins-2021`, the default) use
+    /// Ed25519/X25519.
+    #[arg(long, value_name = "DIALECT", default_value = "spec")]
+    dialect: String,
 }
 
 /// Arguments of `verify-cert`.
@@ -92,11 +107,41 @@ pub struct VerifyArgs {
     /// The time to check validity at: unix seconds, or `now`.
     #[arg(long, value_name = "UNIX|now", default_value = "now")]
     now: String,
+    /// Key generation: `spec-2025` for secp256k1 keys and BIP340 certificates (the current
+    /// protocol); the 2022 dialects (`spec`, `sri-2023`, `braiins-2021`, the default) use
+    /// Ed25519/X25519.
+    #[arg(long, value_name = "DIALECT", default_value = "spec")]
+    dialect: String,
 }
 
 /// Runs one key subcommand.
 pub fn run(command: KeyCommand) -> Result<(), String> {
     match command {
+        KeyCommand::GenAuthority(args) if is_spec_2025(&args.dialect)? => {
+            gen_2025(&args, Spec2025FileKind::AuthoritySecretKey)
+        }
+        KeyCommand::GenServer(args) if is_spec_2025(&args.dialect)? => {
+            gen_2025(&args, Spec2025FileKind::ServerSecretKey)
+        }
+        KeyCommand::Sign(args) if is_spec_2025(&args.dialect)? => sign_2025(args),
+        KeyCommand::VerifyCert(args) if is_spec_2025(&args.dialect)? => {
+            let authority = keys::spec_2025_public_key_arg(
+                &args.authority_public,
+                Spec2025FileKind::AuthorityPublicKey,
+            )
+            .map_err(|e| e.to_string())?;
+            let now = parse_time(&args.now, "--now")?;
+            let cert = keys::verify_spec_2025_certificate_file(&args.cert, &authority, now)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "certificate OK (spec-2025): server {} signed by authority {}, valid {} .. {}",
+                cert.server_public_key,
+                cert.authority_public_key,
+                format_time(cert.certificate.valid_from.into()),
+                format_time(cert.certificate.not_valid_after.into()),
+            );
+            Ok(())
+        }
         KeyCommand::GenAuthority(args) => {
             let public = keys::generate_authority_key_files(
                 &args.secret_out,
@@ -123,7 +168,19 @@ pub fn run(command: KeyCommand) -> Result<(), String> {
             Ok(())
         }
         KeyCommand::Sign(args) => sign(args),
-        KeyCommand::Show { file } => show(&file),
+        KeyCommand::Show { file, dialect } => {
+            let spec_2025 = match dialect {
+                Some(name) => is_spec_2025(&name)?,
+                None => std::fs::read_to_string(&file)
+                    .map(|t| t.to_ascii_lowercase().contains("# sv2 spec-2025"))
+                    .unwrap_or(false),
+            };
+            if spec_2025 {
+                show_2025(&file)
+            } else {
+                show(&file)
+            }
+        }
         KeyCommand::VerifyCert(args) => {
             let authority = authority_public_arg(&args.authority_public)?;
             let now = parse_time(&args.now, "--now")?;
@@ -147,6 +204,9 @@ pub fn run(command: KeyCommand) -> Result<(), String> {
                 Security::Noise { authority_key } => {
                     println!("security: Noise, server certificate checked against authority {authority_key}")
                 }
+                Security::Spec2025 { authority_key } => {
+                    println!("security: Noise spec-2025 (secp256k1), server certificate checked against authority {authority_key}")
+                }
                 Security::Plaintext => {
                     println!("security: NONE (plaintext; local network only)")
                 }
@@ -163,8 +223,94 @@ fn report_written(args: &GenArgs) {
     }
 }
 
-fn sign(args: SignArgs) -> Result<(), String> {
-    let server = server_public_arg(&args.server_public)?;
+/// Whether `--dialect` names the spec-2025 key generation (any 2022 dialect name means 2022).
+fn is_spec_2025(name: &str) -> Result<bool, String> {
+    match name {
+        SPEC_2025 => Ok(true),
+        "spec" | "sri-2023" | "braiins-2021" => Ok(false),
+        other => Err(format!(
+            "--dialect {other}: expected spec-2025 or a 2022 dialect (spec, sri-2023, braiins-2021)"
+        )),
+    }
+}
+
+fn gen_2025(args: &GenArgs, kind: Spec2025FileKind) -> Result<(), String> {
+    let public = keys::generate_spec_2025_key_files(
+        kind,
+        &args.secret_out,
+        args.public_out.as_deref(),
+        args.force,
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    report_written(args);
+    if kind == Spec2025FileKind::AuthoritySecretKey {
+        println!("authority public key: {public}");
+        println!("pool URL:             stratum2+tcp://HOST:PORT/{public}");
+    } else {
+        println!("server public key: {public}");
+    }
+    Ok(())
+}
+
+fn sign_2025(args: SignArgs) -> Result<(), String> {
+    let server =
+        keys::spec_2025_public_key_arg(&args.server_public, Spec2025FileKind::ServerPublicKey)
+            .map_err(|e| e.to_string())?;
+    let (valid_from, not_valid_after) = validity(&args)?;
+    let cert = keys::sign_spec_2025_certificate_file(
+        &args.authority_secret,
+        &server,
+        valid_from,
+        not_valid_after,
+        &args.out,
+        args.force,
+    )
+    .map_err(|e| e.to_string())?;
+    eprintln!("wrote certificate to {}", args.out.display());
+    println!(
+        "certificate for server {} valid {} .. {}",
+        cert.server_public_key,
+        format_time(valid_from.into()),
+        format_time(not_valid_after.into())
+    );
+    Ok(())
+}
+
+fn show_2025(path: &Path) -> Result<(), String> {
+    match Spec2025KeyFile::read(path).map_err(|e| e.to_string())? {
+        Spec2025KeyFile::AuthoritySecretKey(secret) => {
+            println!("kind: spec-2025 authority secret key (secp256k1)");
+            println!("public key: {}", secret.x_only_public_key());
+        }
+        Spec2025KeyFile::AuthorityPublicKey(public) => {
+            println!("kind: spec-2025 authority public key (secp256k1)");
+            println!("public key: {public}");
+        }
+        Spec2025KeyFile::ServerSecretKey(secret) => {
+            println!("kind: spec-2025 server secret key (secp256k1)");
+            println!("public key: {}", secret.x_only_public_key());
+        }
+        Spec2025KeyFile::ServerPublicKey(public) => {
+            println!("kind: spec-2025 server public key (secp256k1)");
+            println!("public key: {public}");
+        }
+        Spec2025KeyFile::Certificate(cert) => {
+            let c = &cert.certificate;
+            println!("kind: spec-2025 server certificate (BIP340)");
+            println!("version: {}", c.version);
+            println!("valid_from: {}", format_time(c.valid_from.into()));
+            println!("not_valid_after: {}", format_time(c.not_valid_after.into()));
+            println!("server_public_key: {}", cert.server_public_key);
+            println!("authority_public_key: {}", cert.authority_public_key);
+            println!("signature: matches the fields and the authority key above");
+        }
+    }
+    Ok(())
+}
+
+/// `--valid-from` and `--valid-for`/`--not-valid-after` as a validity window.
+fn validity(args: &SignArgs) -> Result<(u32, u32), String> {
     let valid_from = to_u32(
         parse_time(&args.valid_from, "--valid-from")?,
         "--valid-from",
@@ -187,6 +333,12 @@ fn sign(args: SignArgs) -> Result<(), String> {
         // clap's group makes exactly one of them required.
         _ => return Err("give exactly one of --valid-for and --not-valid-after".into()),
     };
+    Ok((valid_from, not_valid_after))
+}
+
+fn sign(args: SignArgs) -> Result<(), String> {
+    let server = server_public_arg(&args.server_public)?;
+    let (valid_from, not_valid_after) = validity(&args)?;
     let cert = keys::sign_certificate_file(
         &args.authority_secret,
         &server,

@@ -550,3 +550,166 @@ fn sign_back_dates_valid_from_for_slow_miner_clocks() {
     ]);
     assert!(err.contains("not valid yet"), "{err}");
 }
+
+/// The spec-2025 key generation (issue 20): secp256k1 keys, versioned key text (38 bytes
+/// decoded, `01 00` prefix, sv2-spec 0f38d51 §4.7), BIP340 certificates checked at a time
+/// (R24, R25), and URLs that carry such a key.
+#[test]
+fn spec_2025_generate_sign_show_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth_key = dir.path().join("authority.key");
+    let auth_pub = dir.path().join("authority.pub");
+    let srv_key = dir.path().join("server.key");
+    let srv_pub = dir.path().join("server.pub");
+    let cert = dir.path().join("server.cert");
+    let d = ["--dialect", "spec-2025"];
+
+    let out = ok(&[
+        &["key", "gen-authority", "--secret-out", p(&auth_key)][..],
+        &["--public-out", p(&auth_pub)],
+        &d,
+    ]
+    .concat());
+    let authority = key_after(&out, "authority public key:");
+    // 38 bytes decoded, starting 01 00 (the current spec's key text).
+    let decoded = bs58_decode(&authority);
+    assert_eq!(decoded.len(), 38);
+    assert_eq!(decoded[..2], [1, 0]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&auth_key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let out = ok(&[
+        &["key", "gen-server", "--secret-out", p(&srv_key)][..],
+        &["--public-out", p(&srv_pub)],
+        &d,
+    ]
+    .concat());
+    let server = key_after(&out, "server public key:");
+
+    // show detects the generation from the header, and never prints the secret.
+    let shown = ok(&["key", "show", p(&auth_key)]);
+    assert!(shown.contains("spec-2025 authority secret key"), "{shown}");
+    assert_eq!(key_after(&shown, "public key:"), authority);
+    let secret_text = std::fs::read_to_string(&auth_key).unwrap();
+    assert!(!shown.contains(secret_text.lines().last().unwrap()));
+    assert_eq!(
+        key_after(
+            &ok(&["key", "show", "--dialect", "spec-2025", p(&srv_pub)]),
+            "public key:"
+        ),
+        server
+    );
+
+    ok(&[
+        &[
+            "key",
+            "sign",
+            "--authority-secret",
+            p(&auth_key),
+            "--server-public",
+            &server,
+            "--valid-from",
+            "1700000000",
+            "--not-valid-after",
+            "1800000000",
+            "--out",
+            p(&cert),
+        ][..],
+        &d,
+    ]
+    .concat());
+    let shown = ok(&["key", "show", p(&cert)]);
+    assert!(shown.contains("spec-2025 server certificate"), "{shown}");
+    assert_eq!(key_after(&shown, "server_public_key:"), server);
+
+    let verify = |authority: &str, now: &str| {
+        sv2(&[
+            &[
+                "key",
+                "verify-cert",
+                "--cert",
+                p(&cert),
+                "--authority-public",
+                authority,
+                "--now",
+                now,
+            ][..],
+            &d,
+        ]
+        .concat())
+    };
+    assert!(verify(&authority, "1750000000").status.success());
+    assert!(verify(p(&auth_pub), "1750000000").status.success());
+    // Outside the window (R25) and under another authority (R24).
+    assert!(!verify(&authority, "1800000001").status.success());
+    assert!(!verify(&authority, "1699999999").status.success());
+    let other = key_after(
+        &ok(&[
+            &[
+                "key",
+                "gen-authority",
+                "--secret-out",
+                p(&dir.path().join("o.key")),
+            ][..],
+            &d,
+        ]
+        .concat()),
+        "authority public key:",
+    );
+    assert!(!verify(&other, "1750000000").status.success());
+    // A tampered certificate file is refused when read.
+    let text = std::fs::read_to_string(&cert).unwrap();
+    std::fs::write(&cert, text.replace("1800000000", "1900000000")).unwrap();
+    assert!(!verify(&authority, "1750000000").status.success());
+
+    // A URL with the new key selects the spec-2025 dialect.
+    let out = ok(&[
+        "key",
+        "check-url",
+        &format!("stratum2+tcp://pool.example:34254/{authority}"),
+    ]);
+    assert!(out.contains("spec-2025"), "{out}");
+    // A 2022-generation verify refuses the 2025 key text with a clear error, and an unknown
+    // dialect name is an error.
+    fails(&[
+        "key",
+        "verify-cert",
+        "--cert",
+        p(&cert),
+        "--authority-public",
+        &authority,
+    ]);
+    fails(&[
+        "key",
+        "gen-authority",
+        "--secret-out",
+        p(&dir.path().join("x.key")),
+        "--dialect",
+        "spec-2099",
+    ]);
+}
+
+/// Base58 without the checksum check (the test decodes to look at the version bytes).
+fn bs58_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut bytes: Vec<u8> = Vec::new();
+    for c in text.bytes() {
+        let mut carry = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
+        for b in bytes.iter_mut().rev() {
+            carry += u32::from(*b) * 58;
+            *b = (carry & 0xff) as u8;
+            carry >>= 8;
+        }
+        while carry > 0 {
+            bytes.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    let zeros = text.bytes().take_while(|&c| c == b'1').count();
+    let mut out = vec![0u8; zeros];
+    out.extend(bytes);
+    out
+}

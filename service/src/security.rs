@@ -200,14 +200,21 @@ pub fn client_security(url: &PoolUrl) -> ClientSecurity {
             authority_key,
             crate::runtime::unix_now(),
         )),
+        // A 38-byte key selects the spec-2025 security layer (issue 20; its messages are
+        // still the 2022 table).
+        Security::Spec2025 { authority_key } => ClientSecurity::Spec2025(
+            sv2::noise::Spec2025InitiatorConfig::new(authority_key, crate::runtime::unix_now()),
+        ),
         Security::Plaintext => ClientSecurity::Plaintext,
     }
 }
 
 /// Refreshes the certificate-check time of a client security before a reconnect.
 pub fn refresh_client_security(security: &mut ClientSecurity) {
-    if let ClientSecurity::Noise(noise) = security {
-        noise.now_unix = crate::runtime::unix_now();
+    match security {
+        ClientSecurity::Noise(noise) => noise.now_unix = crate::runtime::unix_now(),
+        ClientSecurity::Spec2025(noise) => noise.now_unix = crate::runtime::unix_now(),
+        ClientSecurity::Plaintext => {}
     }
 }
 

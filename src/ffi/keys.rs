@@ -357,7 +357,7 @@ pub extern "C" fn sv2_pool_url_parse(url: *const c_char, url_out: *mut sv2_pool_
     boundary(|| {
         let out = out_ptr(url_out, "url_out")?;
         let text = str_arg(url).map_err(|e| recode(e, SV2_ERR_URL_SCHEME))?;
-        let parsed = PoolUrl::parse(text)?;
+        let parsed = PoolUrl::parse(text)?.require_2022()?;
         let host = match &parsed.host {
             Host::Domain(name) => name.clone(),
             Host::Ipv4(addr) => addr.to_string(),

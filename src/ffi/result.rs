@@ -590,6 +590,7 @@ impl From<KeyTextError> for Error {
             KeyTextError::BadChecksum { .. } => SV2_ERR_KEY_CHECKSUM,
             KeyTextError::Secp256k1Format => SV2_ERR_KEY_SECP256K1,
             KeyTextError::InvalidEd25519Key => SV2_ERR_KEY_INVALID,
+            KeyTextError::InvalidSecp256k1Key => SV2_ERR_KEY_INVALID,
         };
         Error::new(code, e.to_string())
     }

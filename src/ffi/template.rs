@@ -1173,7 +1173,7 @@ pub extern "C" fn sv2_template_client_config_set_provider_url(
                 Error::new(SV2_ERR_URL_SCHEME, e.message)
             }
         })?;
-        let parsed = PoolUrl::parse(text)?;
+        let parsed = PoolUrl::parse(text)?.require_2022()?;
         let host = match &parsed.host {
             Host::Domain(name) => name.clone(),
             Host::Ipv4(addr) => addr.to_string(),
@@ -1182,6 +1182,10 @@ pub extern "C" fn sv2_template_client_config_set_provider_url(
         c.security = match parsed.security {
             Security::Noise { authority_key } => ClientSecurityChoice::Noise(authority_key),
             Security::Plaintext => ClientSecurityChoice::Plaintext,
+            // Refused by `require_2022` above (issue 20: C sessions speak 2022 only so far).
+            Security::Spec2025 { .. } => {
+                return Err(Error::new(SV2_ERR_URL_KEY, "spec-2025 pool URL"))
+            }
         };
         let setup = &mut c.config.session.setup;
         setup.endpoint_host = crate::codec::Str0255::from_bytes(host.into_bytes());

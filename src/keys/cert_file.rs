@@ -252,7 +252,7 @@ impl ServerCertificate {
 
 /// Parses a plain decimal number no larger than `max`: digits only (no sign, no spaces inside),
 /// so that `+5` or `0x10` is an error rather than a surprise.
-fn parse_decimal(text: &str, max: u64) -> Option<u64> {
+pub(super) fn parse_decimal(text: &str, max: u64) -> Option<u64> {
     if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -270,7 +270,7 @@ pub(super) fn to_hex(bytes: &[u8]) -> String {
     out
 }
 
-fn from_hex_64(text: &str) -> Option<[u8; 64]> {
+pub(super) fn from_hex_64(text: &str) -> Option<[u8; 64]> {
     let digits = text.as_bytes();
     if digits.len() != 128 {
         return None;

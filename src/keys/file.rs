@@ -343,7 +343,7 @@ fn key_line(contents: &str, kind: FileKind) -> Result<(usize, &str), FileFormatE
 
 /// Reads a whole text file, refusing files over [`MAX_FILE_LEN`]. The buffer is zeroized on
 /// drop since it may hold a secret key.
-fn read_text(path: &Path) -> Result<Zeroizing<String>, KeyFileError> {
+pub(crate) fn read_text(path: &Path) -> Result<Zeroizing<String>, KeyFileError> {
     let io_err = |source| KeyFileError::Io {
         path: path.to_owned(),
         source,
@@ -366,7 +366,7 @@ fn read_text(path: &Path) -> Result<Zeroizing<String>, KeyFileError> {
 
 /// Writes `contents` to `path`. Secret files get mode 0600 (Unix) before any byte is written,
 /// also when an existing file is overwritten (truncating keeps the old mode, so it is reset).
-fn write_text(
+pub(crate) fn write_text(
     path: &Path,
     contents: &str,
     secret: bool,
@@ -601,7 +601,7 @@ pub fn generate_server_key_files(
     Ok(public)
 }
 
-fn check_outputs(
+pub(crate) fn check_outputs(
     secret_out: &Path,
     public_out: Option<&Path>,
     overwrite: bool,

@@ -23,6 +23,12 @@ pub struct EntropyError {
     message: String,
 }
 
+impl EntropyError {
+    pub(crate) fn from_message(message: String) -> Self {
+        EntropyError { message }
+    }
+}
+
 /// Fills 32 bytes from `rng`, in a buffer zeroized on drop.
 fn random_32<R: RngCore + CryptoRng>(rng: &mut R) -> Result<Zeroizing<[u8; 32]>, EntropyError> {
     let mut bytes = Zeroizing::new([0u8; 32]);

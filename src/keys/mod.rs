@@ -8,6 +8,8 @@
 //!   ([`AuthoritySecretKey::public_key`], [`StaticSecretKey::public_key`]).
 //! * [`mod@file`]: key and certificate files, and the operations behind `sv2 key`.
 //! * [`ServerCertificate`]: a certificate with the keys it binds, and its text format.
+//! * [`SchnorrCertificate`], [`Secp256k1SecretKey`], [`XOnlyKey`]: the spec-2025 dialect's
+//!   secp256k1 keys, BIP340 certificates and versioned key text.
 //! * [`foreign`]: the key files of the deployed tools (Braiins JSON, SRI TOML), read by the
 //!   same loaders.
 //! * [`url`]: pool URLs `stratum2+tcp://host:port/<authority key>` and the explicit plaintext
@@ -16,8 +18,10 @@
 mod cert;
 mod cert_file;
 pub mod file;
+mod file2025;
 pub mod foreign;
 mod generate;
+mod schnorr;
 pub mod text;
 pub mod url;
 pub use cert::{Certificate, CertificateError, SignatureLayout, SIGNED_BYTES_LEN};
@@ -26,8 +30,17 @@ pub use file::{
     generate_authority_key_files, generate_server_key_files, sign_certificate_file,
     verify_certificate_file, FileFormatError, FileKind, KeyFile, KeyFileError,
 };
+pub use file2025::{
+    generate_spec_2025_key_files, sign_spec_2025_certificate_file, spec_2025_public_key_arg,
+    verify_spec_2025_certificate_file, Spec2025FileError, Spec2025FileKind, Spec2025KeyFile,
+    Spec2025ServerCertificate,
+};
 pub use foreign::ForeignFormat;
 pub use generate::EntropyError;
+pub use schnorr::{
+    SchnorrCertificate, Secp256k1SecretKey, XOnlyKey, CERTIFICATE_VERSION_2025, KEY_TEXT_VERSION,
+    SCHNORR_SNM_LEN,
+};
 pub use text::KeyTextError;
 pub use url::{Host, PoolUrl, Security, UrlError};
 

@@ -56,7 +56,7 @@ pub enum KeyTextError {
     },
     /// The text decodes to 38 bytes starting with version `01 00`: a secp256k1 key in the
     /// format of the current Stratum V2 spec, which this 2022 implementation does not speak.
-    #[error("this is a secp256k1 key in the newer Stratum V2 format (38 bytes with version 1); this implementation follows the 2022 spec and needs a 32-byte Ed25519/X25519 key (36 bytes decoded)")]
+    #[error("this is a secp256k1 key in the newer Stratum V2 format (38 bytes with version 1, the spec-2025 dialect); this API takes a 2022 Ed25519/X25519 key (36 bytes decoded)")]
     Secp256k1Format,
     /// The text decodes to something other than 36 bytes.
     #[error("the key text decodes to {decoded_len} bytes; a key must decode to {DECODED_LEN} bytes (32-byte key and 4-byte checksum, no version byte)")]
@@ -67,6 +67,10 @@ pub enum KeyTextError {
     /// The bytes are not a valid Ed25519 public key (not a point on the curve).
     #[error("the key is not a valid Ed25519 public key")]
     InvalidEd25519Key,
+    /// The bytes are not a valid secp256k1 key (an x coordinate off the curve, or a secret key
+    /// of zero or at least the group order). Spec-2025 keys only.
+    #[error("the key is not a valid secp256k1 key")]
+    InvalidSecp256k1Key,
 }
 
 /// First four bytes of SHA256(SHA256(payload)), as in Bitcoin's Base58Check.
@@ -99,6 +103,34 @@ pub fn encode_key(key: &[u8; 32]) -> Zeroizing<String> {
 /// (R29). Leading and trailing whitespace is not accepted: callers that read files or command
 /// lines trim first, so that a stray character inside the text is still reported.
 pub fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, KeyTextError> {
+    let (buffer, len) = decode_checked(text)?;
+    let payload = &buffer[..len - CHECKSUM_LEN];
+    if len == SECP256K1_DECODED_LEN && payload[..2] == [0x01, 0x00] {
+        return Err(KeyTextError::Secp256k1Format);
+    }
+    if len != DECODED_LEN {
+        return Err(KeyTextError::WrongLength { decoded_len: len });
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(payload);
+    Ok(key)
+}
+
+/// Decodes spec-2025 key text, `Base58Check(01 00 ‖ 32-byte x-only key)` (sv2-spec 0f38d51
+/// §4.7), into the 32 key bytes. Public keys only: the versioned format has no secret-key form.
+pub fn decode_secp256k1_key(text: &str) -> Result<[u8; 32], KeyTextError> {
+    let (buffer, len) = decode_checked(text)?;
+    if len != SECP256K1_DECODED_LEN || buffer[..2] != [0x01, 0x00] {
+        return Err(KeyTextError::WrongLength { decoded_len: len });
+    }
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&buffer[2..34]);
+    Ok(key)
+}
+
+/// Base58 decoding and checksum check, shared by both key generations. Returns the decoded
+/// bytes (checksum included) and their length, which is at least [`CHECKSUM_LEN`].
+fn decode_checked(text: &str) -> Result<(Zeroizing<[u8; DECODE_BUFFER_LEN]>, usize), KeyTextError> {
     if text.is_empty() {
         return Err(KeyTextError::Empty);
     }
@@ -127,13 +159,12 @@ pub fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, KeyTextError> {
             })
         }
     };
-    let decoded = &buffer[..len];
     if len < CHECKSUM_LEN {
         return Err(KeyTextError::WrongLength { decoded_len: len });
     }
     // Checksum first: a mistyped character should be reported as such even when it happens to
     // change the decoded length.
-    let (payload, found) = decoded.split_at(len - CHECKSUM_LEN);
+    let (payload, found) = buffer[..len].split_at(len - CHECKSUM_LEN);
     let expected = checksum(payload);
     if expected != found {
         let mut found_arr = [0u8; CHECKSUM_LEN];
@@ -143,15 +174,7 @@ pub fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, KeyTextError> {
             found: found_arr,
         });
     }
-    if len == SECP256K1_DECODED_LEN && payload[..2] == [0x01, 0x00] {
-        return Err(KeyTextError::Secp256k1Format);
-    }
-    if len != DECODED_LEN {
-        return Err(KeyTextError::WrongLength { decoded_len: len });
-    }
-    let mut key = Zeroizing::new([0u8; 32]);
-    key.copy_from_slice(payload);
-    Ok(key)
+    Ok((buffer, len))
 }
 
 /// Decodes Base58Check text of any length up to 128 bytes (the Braiins key tool writes

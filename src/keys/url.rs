@@ -26,7 +26,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::text::KeyTextError;
-use super::AuthorityPublicKey;
+use super::{AuthorityPublicKey, XOnlyKey};
 
 /// Scheme of the encrypted form.
 pub const SCHEME_NOISE: &str = "stratum2+tcp";
@@ -61,6 +61,12 @@ pub enum Security {
     Noise {
         /// The pool authority's public key from the URL path.
         authority_key: AuthorityPublicKey,
+    },
+    /// The spec-2025 dialect's Noise layer: the path held a current-spec key (38 bytes
+    /// decoded, `01 00` ‖ x-only secp256k1 key), which selects that dialect (issue 20).
+    Spec2025 {
+        /// The pool authority's x-only secp256k1 key from the URL path.
+        authority_key: XOnlyKey,
     },
     /// No encryption and no authentication: chosen explicitly with
     /// [`SCHEME_PLAINTEXT`]; for a local network only.
@@ -178,9 +184,14 @@ impl PoolUrl {
                         path: key.to_owned(),
                     })
                 }
-                Some(key) => Security::Noise {
-                    authority_key: AuthorityPublicKey::from_text(key)
-                        .map_err(UrlError::InvalidAuthorityKey)?,
+                // Both key generations are accepted: the key's format selects the dialect.
+                Some(key) => match AuthorityPublicKey::from_text(key) {
+                    Ok(authority_key) => Security::Noise { authority_key },
+                    Err(KeyTextError::Secp256k1Format) => Security::Spec2025 {
+                        authority_key: XOnlyKey::from_text(key)
+                            .map_err(UrlError::InvalidAuthorityKey)?,
+                    },
+                    Err(e) => return Err(UrlError::InvalidAuthorityKey(e)),
                 },
             }
         };
@@ -195,7 +206,28 @@ impl PoolUrl {
     pub fn authority_key(&self) -> Option<&AuthorityPublicKey> {
         match &self.security {
             Security::Noise { authority_key } => Some(authority_key),
-            Security::Plaintext => None,
+            Security::Spec2025 { .. } | Security::Plaintext => None,
+        }
+    }
+
+    /// Refuses a URL whose key selects the spec-2025 dialect, with the error a 2022-only API
+    /// has always given for such a key. For the C, Python and Node configurations, which
+    /// cannot run a spec-2025 session yet: without this a spec-2025 URL would read there as
+    /// "no 2022 key", which they take for plaintext.
+    pub fn require_2022(self) -> Result<Self, UrlError> {
+        match self.security {
+            Security::Spec2025 { .. } => {
+                Err(UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format))
+            }
+            Security::Noise { .. } | Security::Plaintext => Ok(self),
+        }
+    }
+
+    /// The spec-2025 authority key, when the URL carries a current-spec key.
+    pub fn spec_2025_authority_key(&self) -> Option<&XOnlyKey> {
+        match &self.security {
+            Security::Spec2025 { authority_key } => Some(authority_key),
+            Security::Noise { .. } | Security::Plaintext => None,
         }
     }
 
@@ -328,6 +360,11 @@ impl std::fmt::Display for PoolUrl {
                 "{SCHEME_NOISE}://{}:{}/{authority_key}",
                 self.host, self.port
             ),
+            Security::Spec2025 { authority_key } => write!(
+                f,
+                "{SCHEME_NOISE}://{}:{}/{authority_key}",
+                self.host, self.port
+            ),
             Security::Plaintext => write!(f, "{SCHEME_PLAINTEXT}://{}:{}", self.host, self.port),
         }
     }
@@ -437,23 +474,56 @@ mod tests {
         );
     }
 
-    #[test]
-    fn secp256k1_key_in_url_says_newer_format() {
-        // R29: a current-spec key (38 bytes decoded) gets the dedicated error
+    /// A 38-byte current-spec key text for `key` (`01 00` ‖ key ‖ checksum).
+    fn spec_2025_text(key: [u8; 32]) -> String {
         let mut payload = vec![0x01, 0x00];
-        payload.extend_from_slice(&[0x33; 32]);
+        payload.extend_from_slice(&key);
         let digest = {
             use sha2::{Digest, Sha256};
             Sha256::digest(Sha256::digest(&payload))
         };
         payload.extend_from_slice(&digest[..4]);
-        let key = bs58::encode(payload).into_string();
-        let err = PoolUrl::parse(&format!("stratum2+tcp://pool:1/{key}")).unwrap_err();
+        bs58::encode(payload).into_string()
+    }
+
+    #[test]
+    fn spec_2025_key_in_url_selects_the_2025_dialect() {
+        // sv2-spec 0f38d51 §4.7 URL example: a 38-byte key means the spec-2025 dialect (issue 20).
+        let text =
+            "stratum2+tcp://thepool.com:34254/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh";
+        let url = PoolUrl::parse(text).unwrap();
+        let key = url.spec_2025_authority_key().unwrap();
+        assert_eq!(key.as_bytes()[..4], [118, 99, 112, 0]);
+        assert_eq!(url.authority_key(), None);
+        assert_eq!(url.to_string(), text);
+        // The 2022 key form in the same position still selects the 2022 dialect.
+        let old = PoolUrl::parse(&format!("stratum2+tcp://pool:1/{KEY}")).unwrap();
+        assert!(old.authority_key().is_some() && old.spec_2025_authority_key().is_none());
+    }
+
+    #[test]
+    fn require_2022_refuses_a_spec_2025_url_instead_of_downgrading() {
+        let url = PoolUrl::parse(
+            "stratum2+tcp://thepool.com:34254/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh",
+        )
+        .unwrap();
         assert_eq!(
-            err,
-            UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format)
+            url.require_2022(),
+            Err(UrlError::InvalidAuthorityKey(KeyTextError::Secp256k1Format))
         );
-        assert!(err.to_string().contains("newer Stratum V2 format"));
+        let old = PoolUrl::parse(&format!("stratum2+tcp://pool:1/{KEY}")).unwrap();
+        assert_eq!(old.clone().require_2022(), Ok(old));
+    }
+
+    #[test]
+    fn spec_2025_key_off_the_curve_is_refused() {
+        // x = 0 is not on secp256k1 (7 is not a square mod p).
+        assert!(XOnlyKey::from_bytes_checked([0; 32]).is_err());
+        let key = spec_2025_text([0; 32]);
+        assert_eq!(
+            PoolUrl::parse(&format!("stratum2+tcp://pool:1/{key}")).unwrap_err(),
+            UrlError::InvalidAuthorityKey(KeyTextError::InvalidSecp256k1Key)
+        );
     }
 
     #[test]

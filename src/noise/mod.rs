@@ -38,6 +38,11 @@
 //! transport.decrypt(&bytes_from_socket, &mut plaintext)?;
 //! ```
 //!
+//! The spec-2025 dialect (sv2-spec 0f38d51) has its own pair with the same verbs:
+//! [`Spec2025Handshake`] (secp256k1 ElligatorSwift, SHA-256, BIP340 certificate; 64- and
+//! 234-byte messages, no negotiation, no length prefix) and [`Spec2025Transport`] (22-byte
+//! encrypted header, payload in ≤ 65 519-byte chunks).
+//!
 //! After any error both objects are dead: every later call returns [`NoiseError::Closed`]
 //! (R26, no resync).
 
@@ -47,10 +52,22 @@ mod dialect;
 pub mod fuzzing;
 mod handshake;
 mod rng;
+mod secp;
 mod transport;
+mod transport2025;
 
 pub use handshake::{InitiatorConfig, NoiseHandshake, ResponderConfig};
+pub use secp::{
+    Spec2025Handshake, Spec2025InitiatorConfig, Spec2025ResponderConfig, ELLSWIFT_LEN,
+    SPEC_2025_MESSAGE_1_LEN, SPEC_2025_MESSAGE_2_LEN, SPEC_2025_PROTOCOL_NAME,
+};
 pub use transport::{NoiseTransport, SendPolicy};
+pub use transport2025::{payload_ciphertext_len, Spec2025Transport, ENCRYPTED_HEADER_LEN};
+
+/// The name of the 2025 dialect everywhere a dialect is named (issue 20): the
+/// `Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256` suite of [`Spec2025Handshake`] and the
+/// chunked framing of [`Spec2025Transport`].
+pub const SPEC_2025: &str = "spec-2025";
 
 use crate::keys::CertificateError;
 
@@ -331,7 +348,8 @@ pub enum NoiseError {
     #[error("nonce space exhausted: the connection must be re-established")]
     NonceExhausted,
     /// A frame does not fit one Noise message and this peer's dialect cannot reassemble split
-    /// frames (braiins-2021).
+    /// frames (braiins-2021); or, in spec-2025, a received header announces a payload over the
+    /// configured limit.
     #[error("SV2 frame of {len} bytes exceeds the {max}-byte limit of this peer's dialect")]
     FrameTooLarge {
         /// Frame length.

@@ -27,6 +27,7 @@
 
 mod connections;
 pub mod pair;
+mod secure;
 mod setup;
 
 pub use connections::{ConnectionId, ConnectionSet};
@@ -39,8 +40,10 @@ use crate::messages::{
 };
 use crate::noise::{
     Cipher, InitiatorConfig, NegotiationForm, NoiseError, NoiseHandshake, NoiseProfile,
-    NoiseTransport, ResponderConfig, SendPolicy,
+    ResponderConfig, SendPolicy, Spec2025Handshake, Spec2025InitiatorConfig,
+    Spec2025ResponderConfig,
 };
+use secure::{AnyHandshake, AnyTransport};
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
@@ -106,6 +109,9 @@ pub enum ClientSecurity {
     Plaintext,
     /// Noise NX with the pool's authority key (3.3).
     Noise(InitiatorConfig),
+    /// The spec-2025 dialect's Noise layer (`Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256`,
+    /// chunked transport) with the pool's x-only authority key.
+    Spec2025(Spec2025InitiatorConfig),
 }
 
 /// How a server secures its connections.
@@ -115,6 +121,9 @@ pub enum ServerSecurity {
     Plaintext,
     /// Noise NX with the server's static key and certificate.
     Noise(ResponderConfig),
+    /// The spec-2025 dialect's Noise layer with a secp256k1 static key and a BIP340
+    /// certificate.
+    Spec2025(Spec2025ResponderConfig),
 }
 
 /// Configuration of a client session.
@@ -293,9 +302,10 @@ pub enum Role {
 pub enum Event {
     /// The Noise handshake completed (encrypted sessions only).
     HandshakeComplete {
-        /// The negotiated cipher.
+        /// The negotiated cipher (always ChaChaPoly in spec-2025).
         cipher: Cipher,
-        /// The negotiation form used.
+        /// The negotiation form used ([`NegotiationForm::None`] in spec-2025, which has no
+        /// negotiation).
         form: NegotiationForm,
     },
     /// SetupConnection succeeded: messages of `protocol` may now flow.
@@ -478,7 +488,7 @@ pub enum SessionError {
 }
 
 enum Phase {
-    Handshake(Box<NoiseHandshake>),
+    Handshake(Box<AnyHandshake>),
     Setup,
     Ready { protocol: Protocol },
     Closed,
@@ -502,7 +512,7 @@ pub struct Session {
     limits: Limits,
     timeouts: Timeouts,
     phase: Phase,
-    transport: Option<NoiseTransport>,
+    transport: Option<AnyTransport>,
     inbound: StreamDecoder,
     /// Encoded frames waiting for encryption (Noise only), and where each ends.
     outbound_plain: Vec<u8>,
@@ -543,7 +553,7 @@ impl Session {
         dialect: &'static Dialect,
         limits: Limits,
         timeouts: Timeouts,
-        handshake: Option<NoiseHandshake>,
+        handshake: Option<AnyHandshake>,
         now_ms: u64,
     ) -> Session {
         let (phase, phase_deadline) = match handshake {
@@ -600,7 +610,10 @@ impl Session {
                         .profile
                         .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
                 );
-                Some(NoiseHandshake::initiator(noise)?)
+                Some(AnyHandshake::V2022(NoiseHandshake::initiator(noise)?))
+            }
+            ClientSecurity::Spec2025(noise) => {
+                Some(AnyHandshake::Spec2025(Spec2025Handshake::initiator(noise)?))
             }
         };
         let plaintext = handshake.is_none();
@@ -639,7 +652,10 @@ impl Session {
                         .profile
                         .unwrap_or_else(|| NoiseProfile::of_dialect(config.dialect)),
                 );
-                Some(NoiseHandshake::responder(noise)?)
+                Some(AnyHandshake::V2022(NoiseHandshake::responder(noise)?))
+            }
+            ServerSecurity::Spec2025(noise) => {
+                Some(AnyHandshake::Spec2025(Spec2025Handshake::responder(noise)?))
             }
         };
         let mut session = Session::new(
@@ -763,14 +779,14 @@ impl Session {
         let Phase::Handshake(hs) = std::mem::replace(&mut self.phase, Phase::Setup) else {
             return Err(SessionError::WrongState("handshake state lost"));
         };
-        let cipher = hs.cipher();
-        let form = hs.negotiation_form();
+        let outcome = hs.outcome();
         let (mut transport, rest) = hs.into_transport()?;
         if let Some(policy) = self.send_policy {
             transport.set_send_policy(policy);
         }
+        transport.set_max_payload(self.limits.max_frame_payload);
         self.transport = Some(transport);
-        if let (Some(cipher), Some(form)) = (cipher, form) {
+        if let Some((cipher, form)) = outcome {
             self.events
                 .push_back(Event::HandshakeComplete { cipher, form });
         }

@@ -122,6 +122,11 @@ static void urls(void) {
     CHECK_RC(sv2_pool_url_parse("stratum2+tcp+plain://:3336", &u), SV2_ERR_URL_HOST);
     CHECK_RC(sv2_pool_url_parse("stratum2+tcp://pool:3336", &u), SV2_ERR_URL_KEY);
     CHECK_RC(sv2_pool_url_parse("stratum2+tcp://pool:3336/notakey", &u), SV2_ERR_URL_KEY);
+    /* A spec-2025 key (issue 20) is refused, never read as plaintext: C sessions are 2022 only. */
+    CHECK_RC(sv2_pool_url_parse("stratum2+tcp://thepool.com:34254/"
+                                "9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh",
+                                &u),
+             SV2_ERR_URL_KEY);
 }
 
 int main(void) {

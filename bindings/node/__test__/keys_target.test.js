@@ -59,6 +59,8 @@ test('pool URLs', () => {
     ['stratum2+tcp://:1/k', 'SV2_ERR_URL_HOST'],
     ['stratum2+tcp://host/k', 'SV2_ERR_URL_PORT'],
     ['stratum2+tcp://host:3336', 'SV2_ERR_URL_KEY'],
+    // issue 20: a spec-2025 key is refused, never read as plaintext (Node sessions are 2022 only).
+    ['stratum2+tcp://thepool.com:34254/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh', 'SV2_ERR_URL_KEY'],
   ]) {
     assert.throws(() => sv2.parsePoolUrl(url), (e) => e instanceof sv2.NoiseError && e.code === code, url)
   }

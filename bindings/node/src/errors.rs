@@ -335,6 +335,7 @@ impl ToJsError for KeyTextError {
             KeyTextError::BadChecksum { .. } => KEY_CHECKSUM,
             KeyTextError::Secp256k1Format => KEY_SECP256K1,
             KeyTextError::InvalidEd25519Key => KEY_INVALID,
+            KeyTextError::InvalidSecp256k1Key => KEY_INVALID,
             _ => KEY_TEXT,
         };
         err(code, self)

@@ -187,7 +187,9 @@ pub struct PoolUrl {
 /// Parses a pool URL (throws `NoiseError` `SV2_ERR_URL_*` with a message saying what to fix).
 #[napi]
 pub fn parse_pool_url(url: String) -> Result<PoolUrl> {
-    let u = CorePoolUrl::parse(&url).map_err(js)?;
+    let u = CorePoolUrl::parse(&url)
+        .and_then(CorePoolUrl::require_2022)
+        .map_err(js)?;
     let host = match &u.host {
         Host::Domain(d) => d.clone(),
         Host::Ipv4(a) => a.to_string(),
@@ -196,6 +198,8 @@ pub fn parse_pool_url(url: String) -> Result<PoolUrl> {
     let (security, authority_key) = match &u.security {
         Security::Noise { authority_key } => ("noise", Some(authority_key.to_text())),
         Security::Plaintext => ("plaintext", None),
+        // Refused by `require_2022` above; never reported as plaintext.
+        Security::Spec2025 { .. } => return Err(invalid("spec-2025 pool URL")),
     };
     Ok(PoolUrl {
         host,

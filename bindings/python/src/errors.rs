@@ -340,6 +340,7 @@ pub fn code_of_key_text(e: &KeyTextError) -> ResultCode {
         KeyTextError::BadChecksum { .. } => ResultCode::KEY_CHECKSUM,
         KeyTextError::Secp256k1Format => ResultCode::KEY_SECP256K1,
         KeyTextError::InvalidEd25519Key => ResultCode::KEY_INVALID,
+        KeyTextError::InvalidSecp256k1Key => ResultCode::KEY_INVALID,
         _ => ResultCode::KEY_TEXT,
     }
 }

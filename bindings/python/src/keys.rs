@@ -324,7 +324,10 @@ impl PyPoolUrl {
     /// Parses a URL; raises NoiseError (URL_SCHEME/HOST/PORT/KEY, 340-343) saying what to fix.
     #[new]
     fn new(py: Python<'_>, url: &str) -> PyResult<Self> {
-        PoolUrl::parse(url).py(py).map(Self)
+        PoolUrl::parse(url)
+            .and_then(PoolUrl::require_2022)
+            .py(py)
+            .map(Self)
     }
     /// The host to connect to (IPv6 without brackets).
     #[getter]

@@ -194,7 +194,9 @@ impl PyClientConfig {
                 if let Ok(u) = u.downcast::<PyPoolUrl>() {
                     return Ok(u.get().0.clone());
                 }
-                sv2::keys::PoolUrl::parse(&u.extract::<String>()?).py(py)
+                sv2::keys::PoolUrl::parse(&u.extract::<String>()?)
+                    .and_then(sv2::keys::PoolUrl::require_2022)
+                    .py(py)
             })
             .transpose()?;
         let mut key = authority_key
@@ -326,6 +328,8 @@ impl PyClientConfig {
                     .unwrap_or_else(|| NoiseProfile::of_dialect(self.config.dialect))
                     .name(),
             ),
+            // Not constructible from Python yet (issue 20); named for completeness.
+            ClientSecurity::Spec2025(_) => Some(sv2::noise::SPEC_2025),
         }
     }
 }

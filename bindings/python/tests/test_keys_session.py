@@ -106,6 +106,9 @@ def test_pool_url() -> None:
         ("stratum2+tcp://:1/x", sv2.ResultCode.URL_HOST),
         ("stratum2+tcp://pool/KEY", sv2.ResultCode.URL_PORT),
         ("stratum2+tcp://pool:3336", sv2.ResultCode.URL_KEY),
+        # issue 20: a spec-2025 key is refused, never read as plaintext (Python sessions are
+        # 2022 only so far).
+        ("stratum2+tcp://thepool.com:34254/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh", sv2.ResultCode.URL_KEY),
     ]:
         # A URL error is a UrlError (codes 340-343); still a NoiseError as the C table files it.
         with pytest.raises(sv2.UrlError) as info:

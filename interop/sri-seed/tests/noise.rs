@@ -66,7 +66,7 @@ fn libsv2_initiator_with_sri_seed_responder() {
     );
 
     let mut config = InitiatorConfig::new(authority.public_key(), now_unix());
-    config.profile = NoiseProfile::Braiins2021;
+    config.profile = Some(NoiseProfile::Braiins2021);
     config.negotiate = false;
     let mut ours = NoiseHandshake::initiator(config).unwrap();
 
@@ -95,7 +95,7 @@ fn libsv2_initiator_with_sri_seed_responder() {
     // Without cutting the inserted bytes out, the AEAD fails: the harness's cut is what makes
     // the difference, and the bytes are indeed inside the ciphertext.
     let mut config = InitiatorConfig::new(authority.public_key(), now_unix());
-    config.profile = NoiseProfile::Braiins2021;
+    config.profile = Some(NoiseProfile::Braiins2021);
     config.negotiate = false;
     let mut ours = NoiseHandshake::initiator(config).unwrap();
     let mut sri = noise_sv2::Responder::from_authority_kp(
