@@ -21,8 +21,10 @@ use super::pool::{
 };
 use crate::messages::SetupConnection;
 use crate::messages::{NewTemplate, Protocol, TdpSetNewPrevHash};
-use crate::session::{CloseReason, Event, ProtocolSupport, ServerConfig, Session, SessionError};
-use std::collections::{HashMap, HashSet, VecDeque};
+use crate::session::{
+    CloseReason, ConnectionSet, Event, ProtocolSupport, ServerConfig, Session, SessionError,
+};
+use std::collections::VecDeque;
 
 /// What the pool reports.
 #[derive(Debug)]
@@ -56,14 +58,9 @@ pub enum PoolServerEvent {
 /// Sessions + engine. See the module documentation.
 pub struct PoolServer {
     engine: PoolEngine,
-    config: ServerConfig,
-    sessions: HashMap<ConnectionId, Session>,
-    /// Connections with events to look at (received bytes or fired timers).
-    dirty: VecDeque<ConnectionId>,
-    dirty_set: HashSet<ConnectionId>,
+    /// The downstream sessions (the plumbing every server role shares).
+    conns: ConnectionSet,
     events: VecDeque<PoolServerEvent>,
-    next_conn: ConnectionId,
-    now_ms: u64,
     /// A synthetic block made while no channel was open: its network target needs a share
     /// target, so it reaches the engine when the first channel opens (see
     /// `next_synthetic_block`).
@@ -73,7 +70,7 @@ pub struct PoolServer {
 impl std::fmt::Debug for PoolServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PoolServer")
-            .field("connections", &self.sessions.len())
+            .field("connections", &self.conns.len())
             .finish()
     }
 }
@@ -124,13 +121,8 @@ impl PoolServer {
         server.protocols = vec![mining_support(engine.config())];
         PoolServer {
             engine,
-            config: server,
-            sessions: HashMap::new(),
-            dirty: VecDeque::new(),
-            dirty_set: HashSet::new(),
+            conns: ConnectionSet::new(server),
             events: VecDeque::new(),
-            next_conn: 1,
-            now_ms: 0,
             deferred_block: None,
         }
     }
@@ -148,50 +140,25 @@ impl PoolServer {
 
     /// Open connections.
     pub fn connection_count(&self) -> usize {
-        self.sessions.len()
+        self.conns.len()
     }
 
     /// Switches the wire tap on or off for every connection, open and future (see
     /// [`Session::set_trace`]).
     pub fn set_trace(&mut self, enabled: bool) {
-        self.config.trace = enabled;
-        for session in self.sessions.values_mut() {
-            session.set_trace(enabled);
-        }
+        self.conns.set_trace(enabled);
     }
 
     /// The oldest traced frame of any connection, lowest connection id first, as its JSON line
     /// (see [`Session::next_trace_json`]), when the server config asked for a trace
     /// (`ServerConfig::trace`). Entries of a removed connection are gone with it.
     pub fn next_trace_json(&mut self) -> Option<(ConnectionId, String)> {
-        let mut conns: Vec<ConnectionId> = self
-            .sessions
-            .iter()
-            .filter(|(_, s)| s.is_tracing())
-            .map(|(c, _)| *c)
-            .collect();
-        conns.sort_unstable();
-        conns.into_iter().find_map(|c| {
-            self.sessions
-                .get_mut(&c)
-                .and_then(Session::next_trace_json)
-                .map(|line| (c, line))
-        })
+        self.conns.next_trace_json()
     }
 
     /// A new downstream connection (socket accepted); returns its id.
     pub fn accept(&mut self, now_ms: u64) -> Result<ConnectionId, SessionError> {
-        let session = Session::server(self.config.clone(), now_ms)?;
-        let conn = self.next_conn;
-        self.next_conn += 1;
-        self.sessions.insert(conn, session);
-        Ok(conn)
-    }
-
-    fn mark(&mut self, conn: ConnectionId) {
-        if self.dirty_set.insert(conn) {
-            self.dirty.push_back(conn);
-        }
+        self.conns.accept(now_ms)
     }
 
     /// Bytes received on `conn`.
@@ -201,42 +168,30 @@ impl PoolServer {
         data: &[u8],
         now_ms: u64,
     ) -> Result<(), SessionError> {
-        self.now_ms = now_ms;
-        let session = self.sessions.get_mut(&conn).ok_or(SessionError::Closed)?;
-        let result = session.receive_data(data, now_ms);
-        self.mark(conn);
-        result
+        self.conns.receive_data(conn, data, now_ms)
     }
 
     /// `conn`'s socket reached end of file.
     pub fn peer_closed(&mut self, conn: ConnectionId) {
-        if let Some(session) = self.sessions.get_mut(&conn) {
-            session.peer_closed();
-            self.mark(conn);
-        }
+        self.conns.peer_closed(conn);
     }
 
     /// Closes `conn` from the pool's side.
     pub fn close(&mut self, conn: ConnectionId) {
-        if let Some(session) = self.sessions.get_mut(&conn) {
-            session.close();
-            self.mark(conn);
-        }
+        self.conns.close(conn);
     }
 
     /// Forgets a closed connection (after its Closed event and last bytes).
     pub fn remove(&mut self, conn: ConnectionId) {
-        if let Some(mut session) = self.sessions.remove(&conn) {
-            if !session.is_closed() {
-                session.close();
-                self.engine.connection_closed(conn, self.now_ms);
-            }
+        if self.conns.remove(conn) {
+            // No Closed event will tell the engine: its channels go now.
+            self.engine.connection_closed(conn, self.conns.now_ms());
         }
     }
 
     /// A new block template for every channel.
     pub fn new_template(&mut self, template: NewTemplate, now_ms: u64) -> Result<u32, EngineError> {
-        self.now_ms = now_ms;
+        self.conns.set_now(now_ms);
         self.engine.new_template(template, now_ms)
     }
 
@@ -246,7 +201,7 @@ impl PoolServer {
         prev_hash: TdpSetNewPrevHash,
         now_ms: u64,
     ) -> Result<(), EngineError> {
-        self.now_ms = now_ms;
+        self.conns.set_now(now_ms);
         // A tip given directly replaces a synthetic block still waiting for a channel.
         self.deferred_block = None;
         self.engine.set_prev_hash(prev_hash, now_ms)
@@ -264,7 +219,7 @@ impl PoolServer {
         header_timestamp: u32,
         now_ms: u64,
     ) -> Result<(), EngineError> {
-        self.now_ms = now_ms;
+        self.conns.set_now(now_ms);
         let factor = self.engine.config().block_difficulty_factor;
         match self.engine.hardest_share_target() {
             Some(share_target) => {
@@ -301,7 +256,7 @@ impl PoolServer {
         prev_hash.n_bits = super::pool::nbits_harder_than(share_target, factor);
         prev_hash.target =
             crate::mining::nbits_to_target(prev_hash.n_bits).unwrap_or(prev_hash.target);
-        let now = self.now_ms;
+        let now = self.conns.now_ms();
         let result = self
             .engine
             .new_template(template, now)
@@ -315,75 +270,46 @@ impl PoolServer {
 
     /// True when `conn` has bytes to send.
     pub fn wants_write(&self, conn: ConnectionId) -> bool {
-        self.sessions.get(&conn).is_some_and(Session::wants_write)
+        self.conns.wants_write(conn)
     }
 
     /// Connections with bytes to send.
     pub fn writable_connections(&self) -> Vec<ConnectionId> {
-        self.sessions
-            .iter()
-            .filter(|(_, s)| s.wants_write())
-            .map(|(c, _)| *c)
-            .collect()
+        self.conns.writable_connections()
     }
 
     /// Appends `conn`'s pending bytes to `out`.
     pub fn take_data_to_send(&mut self, conn: ConnectionId, out: &mut Vec<u8>) {
         self.route_outgoing();
-        if let Some(session) = self.sessions.get_mut(&conn) {
-            session.take_data_to_send(out);
-        }
+        self.conns.take_data_to_send(conn, out);
     }
 
     /// Copies up to `buf.len()` of `conn`'s pending bytes; call until 0.
     pub fn data_to_send(&mut self, conn: ConnectionId, buf: &mut [u8]) -> usize {
         self.route_outgoing();
-        self.sessions
-            .get_mut(&conn)
-            .map_or(0, |s| s.data_to_send(buf))
+        self.conns.data_to_send(conn, buf)
     }
 
     /// The earliest timer of the engine and the sessions.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.sessions
-            .values()
-            .filter_map(Session::poll_timeout)
+        self.conns
+            .poll_timeout()
+            .into_iter()
             .chain(self.engine.poll_timeout())
             .min()
     }
 
     /// Fires expired timers (session timeouts, vardiff, batched acknowledgements).
     pub fn handle_timeout(&mut self, now_ms: u64) {
-        self.now_ms = now_ms;
         self.engine.handle_timeout(now_ms);
-        let expired: Vec<ConnectionId> = self
-            .sessions
-            .iter()
-            .filter(|(_, s)| s.poll_timeout().is_some_and(|at| at <= now_ms))
-            .map(|(c, _)| *c)
-            .collect();
-        for conn in expired {
-            if let Some(session) = self.sessions.get_mut(&conn) {
-                session.handle_timeout(now_ms);
-            }
-            self.mark(conn);
-        }
+        self.conns.handle_timeout(now_ms);
     }
 
-    /// Hands the engine's messages to the sessions.
+    /// Hands the engine's messages to the sessions; a session that cannot take one is closed
+    /// rather than silently losing acknowledgements (the miner reconnects).
     fn route_outgoing(&mut self) {
         while let Some((conn, message)) = self.engine.next_outgoing() {
-            let Some(session) = self.sessions.get_mut(&conn) else {
-                continue;
-            };
-            if let Err(error) = session.send(&message, self.now_ms) {
-                // A full or closed session cannot take more: close it rather than silently
-                // losing acknowledgements (the miner reconnects).
-                if !matches!(error, SessionError::Closed) {
-                    session.close();
-                    self.mark(conn);
-                }
-            }
+            self.conns.send(conn, &message);
         }
     }
 
@@ -402,59 +328,52 @@ impl PoolServer {
                 self.route_outgoing();
                 return Some(PoolServerEvent::Engine(event));
             }
-            let Some(conn) = self.dirty.pop_front() else {
+            let Some((conn, event)) = self.conns.next_event() else {
                 // Messages the engine queued outside a session event (a template, a new tip,
                 // a server-initiated action) reach the sessions now, so that
                 // `writable_connections` sees them once the events are drained.
                 self.route_outgoing();
                 return None;
             };
-            self.dirty_set.remove(&conn);
-            self.drain_session(conn);
+            self.session_event(conn, event);
             self.route_outgoing();
         }
     }
 
-    fn drain_session(&mut self, conn: ConnectionId) {
-        let now = self.now_ms;
-        loop {
-            let Some(session) = self.sessions.get_mut(&conn) else {
-                return;
-            };
-            let Some(event) = session.next_event() else {
-                return;
-            };
-            match event {
-                Event::HandshakeComplete { .. } | Event::Forward(_) => {}
-                Event::SetupComplete {
-                    requested_flags,
-                    setup,
-                    ..
-                } => {
-                    let dialect = session.dialect();
-                    let flags = super::miner::wire_to_spec_flags(requested_flags, dialect);
-                    match self.engine.connection_opened(conn, flags) {
-                        Ok(_) => self
-                            .events
-                            .push_back(PoolServerEvent::Connected { conn, setup }),
-                        Err(error) => {
-                            session.close();
-                            self.events
-                                .push_back(PoolServerEvent::EngineError { conn, error });
-                        }
-                    }
-                }
-                Event::Message(message) => {
-                    if let Err(error) = self.engine.handle_message(conn, message, now) {
+    fn session_event(&mut self, conn: ConnectionId, event: Event) {
+        let now = self.conns.now_ms();
+        match event {
+            Event::HandshakeComplete { .. } | Event::Forward(_) => {}
+            Event::SetupComplete {
+                requested_flags,
+                setup,
+                ..
+            } => {
+                let Some(dialect) = self.conns.get(conn).map(Session::dialect) else {
+                    return;
+                };
+                let flags = super::miner::wire_to_spec_flags(requested_flags, dialect);
+                match self.engine.connection_opened(conn, flags) {
+                    Ok(_) => self
+                        .events
+                        .push_back(PoolServerEvent::Connected { conn, setup }),
+                    Err(error) => {
+                        self.conns.close(conn);
                         self.events
                             .push_back(PoolServerEvent::EngineError { conn, error });
                     }
                 }
-                Event::Closed(reason) => {
-                    self.engine.connection_closed(conn, now);
+            }
+            Event::Message(message) => {
+                if let Err(error) = self.engine.handle_message(conn, message, now) {
                     self.events
-                        .push_back(PoolServerEvent::Closed { conn, reason });
+                        .push_back(PoolServerEvent::EngineError { conn, error });
                 }
+            }
+            Event::Closed(reason) => {
+                self.engine.connection_closed(conn, now);
+                self.events
+                    .push_back(PoolServerEvent::Closed { conn, reason });
             }
         }
     }

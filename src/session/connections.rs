@@ -80,6 +80,39 @@ impl ConnectionSet {
         self.sessions.get(&conn)
     }
 
+    /// A connection's session, mutably (closing it through here: also call
+    /// [`ConnectionSet::close`] so that its Closed event is looked at).
+    pub fn get_mut(&mut self, conn: ConnectionId) -> Option<&mut Session> {
+        self.sessions.get_mut(&conn)
+    }
+
+    /// Switches the wire tap on or off for every connection, open and future (see
+    /// [`Session::set_trace`]).
+    pub fn set_trace(&mut self, enabled: bool) {
+        self.config.trace = enabled;
+        for session in self.sessions.values_mut() {
+            session.set_trace(enabled);
+        }
+    }
+
+    /// The oldest traced frame of any connection, lowest connection id first, as its JSON line
+    /// (see [`Session::next_trace_json`]). Entries of a removed connection are gone with it.
+    pub fn next_trace_json(&mut self) -> Option<(ConnectionId, String)> {
+        let mut conns: Vec<ConnectionId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.is_tracing())
+            .map(|(c, _)| *c)
+            .collect();
+        conns.sort_unstable();
+        conns.into_iter().find_map(|c| {
+            self.sessions
+                .get_mut(&c)
+                .and_then(Session::next_trace_json)
+                .map(|line| (c, line))
+        })
+    }
+
     /// A new connection (socket accepted); returns its id.
     pub fn accept(&mut self, now_ms: u64) -> Result<ConnectionId, SessionError> {
         self.now_ms = now_ms;
