@@ -10,5 +10,10 @@ fn main() {
     if linux && capi {
         let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsv2.so.{version}");
+        // Export the C API only: secp256k1-sys defines a few `rustsecp256k1_*` callbacks as
+        // `#[no_mangle]` Rust functions, which a cdylib would export with ours. The C API is
+        // defined in this crate's own objects; everything the dependencies' archives define
+        // stays local.
+        println!("cargo:rustc-cdylib-link-arg=-Wl,--exclude-libs=ALL");
     }
 }
